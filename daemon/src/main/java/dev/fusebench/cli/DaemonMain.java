@@ -1,0 +1,158 @@
+package dev.fusebench.cli;
+
+import dev.fusebench.devfuse.DevFuseSession;
+import dev.fusebench.fuse.FuseServer;
+import dev.fusebench.fuse.NegotiationSettings;
+import dev.fusebench.passthrough.CachePolicy;
+import dev.fusebench.passthrough.PassthroughFs;
+import dev.fusebench.stats.DaemonStats;
+import dev.fusebench.sys.Libc;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** {@code run-bench.sh daemon}: the Java FUSE daemon, in the foreground. */
+@Command(name = "daemon", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Serves a host directory over FUSE (/dev/fuse) with run-time FUSE_INIT settings.")
+public final class DaemonMain implements Callable<Integer> {
+    static final int EXIT_USAGE = 2;
+
+    @Option(names = "--shared-dir", required = true, paramLabel = "DIR", description = "Directory to pass through.")
+    Path sharedDir;
+
+    @Option(names = "--mount", paramLabel = "MNT", description = "Mount point for the /dev/fuse transport.")
+    Path mount;
+
+    @Option(names = "--variant", paramLabel = "NAME", defaultValue = "max-pages",
+            description = "Negotiation preset: baseline or max-pages (default: ${DEFAULT-VALUE}).")
+    String variant;
+
+    @Option(names = "--max-pages", paramLabel = "on|off|N", description = "FUSE_MAX_PAGES on, off, or on with max_pages N.")
+    String maxPages;
+
+    @Option(names = "--set", paramLabel = "NAME=VALUE",
+            description = "Override one INIT setting: max_pages, max_write, max_readahead, max_background, "
+                    + "congestion_threshold, time_gran, or a flag (ASYNC_READ=off, +WRITEBACK_CACHE, -ASYNC_DIO).")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "2", description = "Worker threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--cache", paramLabel = "never|auto|always", defaultValue = "auto",
+            description = "Guest caching: timeouts and open flags (default: ${DEFAULT-VALUE}).")
+    String cache;
+
+    @Option(names = "--stats", paramLabel = "FILE", description = "Write statistics as JSON here at exit.")
+    Path statsFile;
+
+    @Option(names = "--capture", paramLabel = "DIR", description = "Save the first raw requests of each opcode here.")
+    Path captureDir;
+
+    /** Builds the negotiation settings from the preset and the overrides, in command-line order. */
+    NegotiationSettings settings() {
+        NegotiationSettings s = NegotiationSettings.preset(variant);
+        boolean custom = false;
+        if (maxPages != null) { s = s.withMaxPages(maxPages); custom = true; }
+        for (String o : overrides) { s = s.with(o); custom = true; }
+        if (custom) s = s.named(s.name() + "+custom");
+        return s.validated();
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        NegotiationSettings settings;
+        CachePolicy cachePolicy;
+        try {
+            settings = settings();
+            cachePolicy = CachePolicy.parse(cache);
+        } catch (IllegalArgumentException e) {
+            return usage(e.getMessage());
+        }
+        if (threads < 1 || threads > 64) return usage("--threads must be in 1..64");
+        if (mount == null) return usage("--mount MNT is required (the vhost-user transport is not built yet)");
+        if (!Files.isDirectory(sharedDir)) return usage("shared directory " + sharedDir + " does not exist or is not a directory");
+        if (!Files.isDirectory(mount)) return usage("mount point " + mount + " does not exist or is not a directory");
+        if (Libc.geteuid() != 0) return usage("the daemon must run as root (it mounts a file system)");
+
+        DaemonStats stats = new DaemonStats();
+        stats.put("settings", settings.name());
+        stats.put("shared_dir", sharedDir.toAbsolutePath().toString());
+        stats.put("cache", cachePolicy.name().toLowerCase(java.util.Locale.ROOT));
+        PassthroughFs fs = new PassthroughFs(sharedDir, cachePolicy);
+        FuseServer server = new FuseServer(fs, settings, stats);
+        DevFuseSession session = new DevFuseSession(server, mount, threads, captureDir);
+        try {
+            session.start();
+        } catch (IOException e) {
+            fs.close();
+            return usage(e.getMessage());
+        }
+        AtomicBoolean finished = new AtomicBoolean();
+        Runnable finish = () -> {
+            if (!finished.compareAndSet(false, true)) return;
+            try {
+                session.close();
+            } catch (IOException e) {
+                Logger.getGlobal().warning("unmount: " + e.getMessage());
+            }
+            writeStats(stats);
+        };
+        Thread hook = new Thread(finish, "shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        System.err.println("fusebench daemon: serving " + sharedDir + " at " + session.mountPoint()
+                + " (" + settings.name() + ", " + threads + " threads); Ctrl-C or umount to stop");
+        session.awaitTermination();
+        finish.run();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // already shutting down
+        }
+        return 0;
+    }
+
+    private void writeStats(DaemonStats stats) {
+        if (statsFile == null) return;
+        try {
+            stats.writeJson(statsFile);
+        } catch (IOException e) {
+            Logger.getGlobal().log(Level.WARNING, "cannot write stats to " + statsFile, e);
+        }
+    }
+
+    static int usage(String message) {
+        System.err.println("fusebench daemon: " + message);
+        return EXIT_USAGE;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        Logging.configure();
+        CommandLine cl = new CommandLine(new DaemonMain());
+        cl.setParameterExceptionHandler((ex, a) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("fusebench daemon: " + ex.getMessage() + " (see --help)");
+            err.flush();
+            return EXIT_USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, c, p) -> {
+            System.err.println("fusebench daemon: " + ex);
+            return 1;
+        });
+        return cl.execute(args);
+    }
+}

@@ -1,0 +1,202 @@
+package dev.fusebench.devfuse;
+
+import dev.fusebench.fuse.FuseServer;
+import dev.fusebench.fuse.Opcode;
+import dev.fusebench.fuse.ReplySink;
+import dev.fusebench.fuse.Wire;
+import dev.fusebench.sys.Errno;
+import dev.fusebench.sys.Flags;
+import dev.fusebench.sys.IoVecs;
+import dev.fusebench.sys.Libc;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.logging.Logger;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+/**
+ * The FUSE core served over /dev/fuse on the host: mount(2) with the device's fd, worker threads
+ * that each read a request into their own buffer and write the reply from another, and an
+ * unmount that also wakes the workers (the kernel answers their read with ENODEV).
+ */
+public final class DevFuseSession implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(DevFuseSession.class.getName());
+
+    private final FuseServer server;
+    private final Path mountPoint;
+    private final int threads;
+    private final int bufferSize;
+    private final Path captureDir;
+    private final AtomicIntegerArray captured = new AtomicIntegerArray(Opcode.TABLE_SIZE);
+    private final List<Thread> workers = new ArrayList<>();
+    private final AtomicBoolean unmounted = new AtomicBoolean();
+    private int devFd = -1;
+    private int connection = -1;
+
+    /**
+     * @param captureDir when not null, the first few raw requests of each opcode are saved there
+     *                   (as fixtures for tests and benchmarks)
+     */
+    public DevFuseSession(FuseServer server, Path mountPoint, int threads, Path captureDir) {
+        this.server = server;
+        this.mountPoint = mountPoint.toAbsolutePath().normalize();
+        this.threads = threads;
+        this.captureDir = captureDir;
+        // The kernel refuses reads into buffers smaller than a header, a fuse_write_in and max_write.
+        this.bufferSize = Math.max(server.settings().largestPayload(), 128 * 1024) + 8192;
+    }
+
+    /** Mounts and starts the workers. */
+    public void start() throws IOException {
+        if (MountTable.at(mountPoint).isPresent()) throw new IOException(mountPoint + " is already a mount point");
+        try (Arena a = Arena.ofConfined()) {
+            devFd = Libc.openat(Flags.AT_FDCWD, a.allocateFrom("/dev/fuse"), Flags.O_RDWR | Flags.O_CLOEXEC, 0);
+            if (devFd < 0) throw new IOException("cannot open /dev/fuse: " + Libc.strerror(devFd));
+            String options = "fd=" + devFd + ",rootmode=40000,user_id=0,group_id=0,default_permissions,allow_other";
+            int r = Libc.mount(a.allocateFrom("fusebench"), a.allocateFrom(mountPoint.toString()),
+                    a.allocateFrom("fuse.fusebench"), Flags.MS_NOSUID | Flags.MS_NODEV, a.allocateFrom(options));
+            if (r < 0) {
+                Libc.close(devFd);
+                devFd = -1;
+                throw new IOException("mount of " + mountPoint + " failed: " + Libc.strerror(r));
+            }
+        }
+        connection = MountTable.at(mountPoint).map(MountTable.Mount::minor).orElse(-1);
+        server.stats().put("transport", "dev-fuse");
+        server.stats().put("mount_point", mountPoint.toString());
+        server.stats().put("threads", threads);
+        for (int i = 0; i < threads; i++) {
+            Thread t = new Thread(this::serve, "fuse-worker-" + i);
+            t.setDaemon(true);
+            workers.add(t);
+            t.start();
+        }
+    }
+
+    private void serve() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment in = arena.allocate(bufferSize, 4096);
+            MemorySegment outBuf = arena.allocate(bufferSize, 4096);
+            FuseServer.Worker w = server.newWorker(arena);
+            ReplySink sink = new DevFuseReply(outBuf);
+            while (true) {
+                long n = Libc.read(devFd, in, bufferSize);
+                if (n < 0) {
+                    int e = (int) -n;
+                    if (e == Errno.EINTR || e == Errno.EAGAIN || e == Errno.ENOENT) continue;
+                    if (e != Errno.ENODEV) LOG.warning("reading /dev/fuse: " + Libc.strerror(e));
+                    return;
+                }
+                if (captureDir != null) capture(in, n);
+                w.request.setContiguous(in, n);
+                if (!server.handle(w, sink)) return;
+            }
+        } catch (RuntimeException | Error e) {
+            LOG.severe("worker died: " + e);
+            throw e;
+        }
+    }
+
+    private final class DevFuseReply implements ReplySink {
+        private final MemorySegment buf;
+
+        DevFuseReply(MemorySegment buf) { this.buf = buf; }
+
+        @Override public MemorySegment buffer() { return buf; }
+
+        @Override public void send(int length) { write(length); }
+
+        @Override
+        public IoVecs dataTarget(IoVecs into, long maxBytes) {
+            into.clear();
+            into.add(buf.address() + Wire.OUT_HEADER, Math.min(maxBytes, buf.byteSize() - Wire.OUT_HEADER));
+            return into;
+        }
+
+        @Override public void sendData(long dataBytes) { write(Wire.OUT_HEADER + dataBytes); }
+
+        private void write(long length) {
+            long r = Libc.write(devFd, buf, length);
+            // ENOENT: the request was interrupted or the connection aborted meanwhile; nothing to do.
+            if (r < 0 && r != -Errno.ENOENT && r != -Errno.ENODEV) LOG.warning("writing reply: " + Libc.strerror((int) r));
+        }
+    }
+
+    private void capture(MemorySegment in, long n) {
+        if (n < Wire.IN_HEADER) return;
+        int slot = Opcode.slot(Wire.u32(in, Wire.H_OPCODE));
+        int seq = captured.getAndIncrement(slot);
+        if (seq >= 3) return;
+        byte[] bytes = in.asSlice(0, n).toArray(JAVA_BYTE);
+        try {
+            Files.createDirectories(captureDir);
+            Files.write(captureDir.resolve(Opcode.name(slot) + "-" + seq + ".bin"), bytes);
+        } catch (IOException e) {
+            LOG.warning("capture failed: " + e.getMessage());
+        }
+    }
+
+    /** Waits until every worker has ended (the file system was unmounted or destroyed). */
+    public void awaitTermination() throws InterruptedException {
+        for (Thread t : workers) t.join();
+    }
+
+    /** Waits at most {@code millis}; true when all workers ended. */
+    public boolean awaitTermination(long millis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + millis;
+        for (Thread t : workers) {
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) return false;
+            t.join(left);
+            if (t.isAlive()) return false;
+        }
+        return true;
+    }
+
+    /**
+     * Unmounts (lazily when busy) and aborts the connection so blocked workers wake up, then waits
+     * for them. Safe to call more than once and from a shutdown hook.
+     */
+    @Override
+    public void close() throws IOException {
+        if (!unmounted.compareAndSet(false, true)) return;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment target = a.allocateFrom(mountPoint.toString());
+            if (MountTable.at(mountPoint).filter(m -> m.fsType().startsWith("fuse")).isPresent()) {
+                int r = Libc.umount2(target, 0);
+                if (r == -Errno.EBUSY) Libc.umount2(target, Flags.MNT_DETACH);
+            }
+        }
+        abortConnection();
+        try {
+            if (!awaitTermination(5000)) LOG.warning("workers still running after unmount");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (devFd >= 0) {
+            Libc.close(devFd);
+            devFd = -1;
+        }
+    }
+
+    /** Writing to the connection's abort file fails every pending and future request with ENODEV. */
+    private void abortConnection() {
+        if (connection < 0) return;
+        Path abort = Path.of("/sys/fs/fuse/connections", Integer.toString(connection), "abort");
+        try {
+            if (Files.exists(abort)) Files.writeString(abort, "1");
+        } catch (IOException e) {
+            // already gone with the unmount
+        }
+    }
+
+    public Path mountPoint() { return mountPoint; }
+}

@@ -1,0 +1,44 @@
+package dev.fusebench.fuse;
+
+/**
+ * One FUSE_INIT exchange: what the kernel offered, what we replied, and what the kernel will
+ * therefore use (the effective values, derived the way fs/fuse/inode.c derives them).
+ */
+public record Negotiation(InitIn offered, InitOut reply, String settingsName) {
+    /** The newest protocol minor whose structures this daemon speaks. */
+    public static final int OUR_MINOR = 38;
+    public static final int OLDEST_MINOR = 27;
+
+    public static Negotiation negotiate(InitIn offered, NegotiationSettings s) {
+        if (offered.major() != 7) {
+            throw new ProtocolException(dev.fusebench.sys.Errno.EPROTO,
+                    "kernel speaks FUSE " + offered.major() + "." + offered.minor() + ", we need 7.x");
+        }
+        if (offered.minor() < OLDEST_MINOR) {
+            throw new ProtocolException(dev.fusebench.sys.Errno.EPROTO,
+                    "kernel speaks FUSE 7." + offered.minor() + ", we need 7." + OLDEST_MINOR + " or newer");
+        }
+        long flags = offered.flags() & s.flags();
+        if ((flags >>> 32) != 0 && (offered.flags() & InitFlag.INIT_EXT) != 0) flags |= InitFlag.INIT_EXT;
+        else flags &= 0xffffffffL & ~InitFlag.INIT_EXT;
+        int readahead = s.maxReadahead() < 0 ? offered.maxReadahead() : Math.min(s.maxReadahead(), offered.maxReadahead());
+        int maxPages = (flags & InitFlag.MAX_PAGES) != 0 ? s.maxPages() : 0;
+        InitOut reply = new InitOut(7, Math.min(offered.minor(), OUR_MINOR), readahead, flags, s.maxBackground(),
+                s.congestionThreshold(), s.maxWrite(), s.timeGran(), maxPages);
+        return new Negotiation(offered, reply, s.name());
+    }
+
+    /** Pages per request the kernel will use. */
+    public int effectiveMaxPages() {
+        return (reply.flags() & InitFlag.MAX_PAGES) != 0
+                ? NegotiationSettings.effectivePages(reply.maxPages()) : NegotiationSettings.DEFAULT_MAX_PAGES;
+    }
+
+    /** max_write as the kernel clamps it. */
+    public int effectiveMaxWrite() { return Math.max(NegotiationSettings.PAGE, reply.maxWrite()); }
+
+    /** Largest READ or WRITE payload the kernel will send. */
+    public int effectiveMaxRequestBytes() {
+        return Math.min(effectiveMaxWrite(), effectiveMaxPages() * NegotiationSettings.PAGE);
+    }
+}

@@ -1,0 +1,154 @@
+package dev.fusebench.fuse;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Every FUSE_INIT choice, made at run time: which flags we accept when the kernel offers them,
+ * and the numbers we reply. Two presets, {@code baseline} and {@code max-pages}; anything else
+ * is a preset with overrides ({@link #with}).
+ *
+ * @param maxReadahead -1 echoes the kernel's offer (readahead can only be lowered)
+ * @param maxBackground 0 leaves the kernel default (12), as openvmm does; the Rust virtiofsd sends 65535
+ */
+public record NegotiationSettings(String name, long flags, int maxPages, int maxWrite, int maxReadahead,
+                                  int maxBackground, int congestionThreshold, int timeGran) {
+
+    /** Flags we normally accept: the ones our passthrough file system implements. */
+    public static final long BASE_FLAGS = InitFlag.ASYNC_READ | InitFlag.ATOMIC_O_TRUNC | InitFlag.BIG_WRITES
+            | InitFlag.AUTO_INVAL_DATA | InitFlag.DO_READDIRPLUS | InitFlag.READDIRPLUS_AUTO | InitFlag.ASYNC_DIO
+            | InitFlag.PARALLEL_DIROPS;
+
+    /** Flags we know how to serve; forcing any other on is refused. */
+    public static final long SUPPORTED_FLAGS = BASE_FLAGS | InitFlag.MAX_PAGES | InitFlag.WRITEBACK_CACHE
+            | InitFlag.CACHE_SYMLINKS | InitFlag.EXPLICIT_INVAL_DATA | InitFlag.NO_OPEN_SUPPORT
+            | InitFlag.NO_OPENDIR_SUPPORT | InitFlag.DONT_MASK | InitFlag.SPLICE_READ | InitFlag.SPLICE_WRITE
+            | InitFlag.SPLICE_MOVE | InitFlag.ABORT_ERROR | InitFlag.INIT_EXT | InitFlag.DIRECT_IO_ALLOW_MMAP;
+
+    public static final int PAGE = 4096;
+    /** The kernel's cap on max_pages (fs.fuse.max_pages_limit, 256 by default). */
+    public static final int KERNEL_MAX_PAGES = 256;
+    public static final int DEFAULT_MAX_PAGES = 32;
+
+    public static final NegotiationSettings BASELINE =
+            new NegotiationSettings("baseline", BASE_FLAGS, 0, 32 * PAGE, -1, 0, 0, 1);
+    public static final NegotiationSettings MAX_PAGES =
+            new NegotiationSettings("max-pages", BASE_FLAGS | InitFlag.MAX_PAGES, KERNEL_MAX_PAGES, 256 * PAGE, -1, 0, 0, 1);
+
+    public static NegotiationSettings preset(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "baseline" -> BASELINE;
+            case "max-pages", "max_pages", "maxpages" -> MAX_PAGES;
+            default -> throw new IllegalArgumentException("unknown variant '" + name + "' (known: baseline, max-pages)");
+        };
+    }
+
+    public boolean offersMaxPages() { return (flags & InitFlag.MAX_PAGES) != 0; }
+
+    /** The largest request payload the kernel can send us with these settings. */
+    public int largestPayload() {
+        int pages = offersMaxPages() ? effectivePages(maxPages) : DEFAULT_MAX_PAGES;
+        return Math.max(Math.max(maxWrite, PAGE), pages * PAGE);
+    }
+
+    static int effectivePages(int replied) { return Math.min(KERNEL_MAX_PAGES, Math.max(replied, 1)); }
+
+    /**
+     * Applies one {@code NAME=VALUE} override: a number (max_pages, max_write, max_readahead,
+     * max_background, congestion_threshold, time_gran) or a flag name with on/off (or +NAME / -NAME).
+     */
+    public NegotiationSettings with(String assignment) {
+        String a = assignment.trim();
+        if (a.startsWith("+") || a.startsWith("-")) return withFlag(a.substring(1), a.startsWith("+"));
+        int eq = a.indexOf('=');
+        if (eq <= 0) throw new IllegalArgumentException("expected NAME=VALUE, got '" + assignment + "'");
+        String key = a.substring(0, eq).trim().toLowerCase(Locale.ROOT).replace('-', '_');
+        String value = a.substring(eq + 1).trim();
+        return switch (key) {
+            case "max_pages" -> new NegotiationSettings(name, flags, number(key, value, 1, 65535), maxWrite, maxReadahead, maxBackground, congestionThreshold, timeGran);
+            case "max_write" -> new NegotiationSettings(name, flags, maxPages, number(key, value, PAGE, 1 << 24), maxReadahead, maxBackground, congestionThreshold, timeGran);
+            case "max_readahead" -> new NegotiationSettings(name, flags, maxPages, maxWrite, number(key, value, -1, Integer.MAX_VALUE), maxBackground, congestionThreshold, timeGran);
+            case "max_background" -> new NegotiationSettings(name, flags, maxPages, maxWrite, maxReadahead, number(key, value, 0, 65535), congestionThreshold, timeGran);
+            case "congestion_threshold" -> new NegotiationSettings(name, flags, maxPages, maxWrite, maxReadahead, maxBackground, number(key, value, 0, 65535), timeGran);
+            case "time_gran" -> new NegotiationSettings(name, flags, maxPages, maxWrite, maxReadahead, maxBackground, congestionThreshold, number(key, value, 1, 1_000_000_000));
+            default -> withFlag(a.substring(0, eq).trim(), onOff(a.substring(0, eq).trim(), value));
+        };
+    }
+
+    public NegotiationSettings withFlag(String flagName, boolean on) {
+        long bit = InitFlag.byName(flagName);
+        if (bit < 0) throw new IllegalArgumentException("unknown setting or INIT flag '" + flagName + "'");
+        if (on && (bit & SUPPORTED_FLAGS) == 0)
+            throw new IllegalArgumentException("INIT flag " + flagName + " is not supported by this daemon");
+        long f = on ? flags | bit : flags & ~bit;
+        int pages = maxPages;
+        int write = maxWrite;
+        if (bit == InitFlag.MAX_PAGES && on && pages == 0) { pages = KERNEL_MAX_PAGES; write = Math.max(write, pages * PAGE); }
+        return new NegotiationSettings(name, f, pages, write, maxReadahead, maxBackground, congestionThreshold, timeGran);
+    }
+
+    /** {@code --max-pages on|off|N}: N turns the flag on with max_pages N and a max_write to match. */
+    public NegotiationSettings withMaxPages(String value) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        if (v.equals("on") || v.equals("off") || v.equals("true") || v.equals("false")) return withFlag("MAX_PAGES", onOff("max-pages", v));
+        int pages = number("max-pages", v, 1, 65535);
+        long f = flags | InitFlag.MAX_PAGES;
+        return new NegotiationSettings(name, f, pages, Math.max(maxWrite, effectivePages(pages) * PAGE), maxReadahead, maxBackground, congestionThreshold, timeGran);
+    }
+
+    public NegotiationSettings named(String newName) {
+        return new NegotiationSettings(newName, flags, maxPages, maxWrite, maxReadahead, maxBackground, congestionThreshold, timeGran);
+    }
+
+    /** Problems that make these settings unusable; empty when they are fine. */
+    public List<String> problems() {
+        List<String> p = new ArrayList<>();
+        if (offersMaxPages()) {
+            if (maxPages < 1) p.add("FUSE_MAX_PAGES is on but max_pages is " + maxPages);
+            else if (maxWrite < effectivePages(maxPages) * PAGE)
+                p.add("max_write " + maxWrite + " is smaller than max_pages " + maxPages + " x 4096 = "
+                        + (long) effectivePages(maxPages) * PAGE + ": the kernel would never send full-size writes");
+        }
+        if (maxWrite < PAGE) p.add("max_write " + maxWrite + " is below one page (4096)");
+        if (congestionThreshold > 0 && maxBackground > 0 && congestionThreshold > maxBackground)
+            p.add("congestion_threshold " + congestionThreshold + " exceeds max_background " + maxBackground);
+        long unsupported = flags & ~SUPPORTED_FLAGS;
+        if (unsupported != 0) p.add("unsupported INIT flags: " + InitFlag.names(unsupported));
+        return p;
+    }
+
+    public NegotiationSettings validated() {
+        List<String> p = problems();
+        if (!p.isEmpty()) throw new IllegalArgumentException(String.join("; ", p));
+        return this;
+    }
+
+    private static int number(String key, String value, int min, int max) {
+        long v;
+        try {
+            v = parseSize(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " wants a number, got '" + value + "'");
+        }
+        if (v < min || v > max) throw new IllegalArgumentException(key + " must be in " + min + ".." + max + ", got " + value);
+        return (int) v;
+    }
+
+    /** A number with an optional k/m suffix (powers of 1024). */
+    static long parseSize(String value) {
+        String v = value.toLowerCase(Locale.ROOT);
+        long mul = 1;
+        if (v.endsWith("k") || v.endsWith("kib")) { mul = 1024; v = v.replaceAll("k(ib)?$", ""); }
+        else if (v.endsWith("m") || v.endsWith("mib")) { mul = 1024 * 1024; v = v.replaceAll("m(ib)?$", ""); }
+        return Math.multiplyExact(Long.parseLong(v), mul);
+    }
+
+    private static boolean onOff(String key, String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "on", "true", "1", "yes" -> true;
+            case "off", "false", "0", "no" -> false;
+            default -> throw new IllegalArgumentException(key + " wants on or off, got '" + value + "'");
+        };
+    }
+}

@@ -1,0 +1,36 @@
+package dev.fusebench.fuse;
+
+import dev.fusebench.sys.IoVecs;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * One request as a transport presents it, reused for every request a worker serves (no per-request
+ * object). {@code in} holds the header and arguments contiguously; WRITE data either follows them
+ * there, or sits in guest buffers listed in {@link #payload}.
+ */
+public final class Request {
+    public MemorySegment in = MemorySegment.NULL;
+    /** Bytes of {@code in} that are valid. */
+    public long inLength;
+    /** Total request length as the transport received it (header.len must equal this). */
+    public long totalLength;
+    /** WRITE data outside {@code in}; empty when the data is inline. */
+    public final IoVecs payload;
+
+    // header fields, filled by the server's parse
+    public int opcode;
+    public long unique;
+    public long nodeid;
+    public int uid, gid, pid;
+
+    public Request(IoVecs payload) { this.payload = payload; }
+
+    /** Points this request at a contiguous buffer holding the whole request. */
+    public void setContiguous(MemorySegment buffer, long length) {
+        this.in = buffer;
+        this.inLength = length;
+        this.totalLength = length;
+        this.payload.clear();
+    }
+}

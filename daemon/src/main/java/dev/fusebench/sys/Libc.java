@@ -1,0 +1,296 @@
+package dev.fusebench.sys;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The one thin FFM layer over libc. Every call returns the libc result, or a negative errno
+ * on failure (kernel style), so the hot path needs no exceptions and no allocation.
+ */
+public final class Libc {
+    private Libc() {}
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LOOKUP = LINKER.defaultLookup();
+    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+    private static final long ERRNO_OFFSET =
+            CAPTURE_LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
+    /** errno is captured into a per-thread segment: allocated once per thread, reused after. */
+    private static final ThreadLocal<MemorySegment> CAPTURE =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE_LAYOUT));
+
+    private static MethodHandle errnoCall(String name, FunctionDescriptor fd, Linker.Option... extra) {
+        Linker.Option[] options = new Linker.Option[extra.length + 1];
+        options[0] = Linker.Option.captureCallState("errno");
+        System.arraycopy(extra, 0, options, 1, extra.length);
+        MemorySegment symbol = LOOKUP.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc lacks " + name));
+        return LINKER.downcallHandle(symbol, fd, options);
+    }
+
+    private static MethodHandle plainCall(String name, FunctionDescriptor fd) {
+        MemorySegment symbol = LOOKUP.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc lacks " + name));
+        return LINKER.downcallHandle(symbol, fd);
+    }
+
+    private static FunctionDescriptor i(java.lang.foreign.MemoryLayout... args) { return FunctionDescriptor.of(JAVA_INT, args); }
+    private static FunctionDescriptor l(java.lang.foreign.MemoryLayout... args) { return FunctionDescriptor.of(JAVA_LONG, args); }
+
+    private static final MethodHandle OPENAT = errnoCall("openat", i(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(3));
+    private static final MethodHandle CLOSE = errnoCall("close", i(JAVA_INT));
+    private static final MethodHandle READ = errnoCall("read", l(JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle WRITE = errnoCall("write", l(JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle WRITEV = errnoCall("writev", l(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle PREAD = errnoCall("pread64", l(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle PWRITE = errnoCall("pwrite64", l(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle PREADV = errnoCall("preadv64", l(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle PWRITEV = errnoCall("pwritev64", l(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle FSTATAT = errnoCall("fstatat64", i(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    private static final MethodHandle FSTATFS = errnoCall("fstatfs64", i(JAVA_INT, ADDRESS));
+    private static final MethodHandle MKDIRAT = errnoCall("mkdirat", i(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle MKNODAT = errnoCall("mknodat", i(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle SYMLINKAT = errnoCall("symlinkat", i(ADDRESS, JAVA_INT, ADDRESS));
+    private static final MethodHandle READLINKAT = errnoCall("readlinkat", l(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
+    private static final MethodHandle UNLINKAT = errnoCall("unlinkat", i(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle RENAMEAT2 = errnoCall("renameat2", i(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle LINKAT = errnoCall("linkat", i(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle FCHMODAT = errnoCall("fchmodat", i(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle FCHOWNAT = errnoCall("fchownat", i(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle UTIMENSAT = errnoCall("utimensat", i(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    private static final MethodHandle FTRUNCATE = errnoCall("ftruncate64", i(JAVA_INT, JAVA_LONG));
+    private static final MethodHandle FALLOCATE = errnoCall("fallocate64", i(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle LSEEK = errnoCall("lseek64", l(JAVA_INT, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle FSYNC = errnoCall("fsync", i(JAVA_INT));
+    private static final MethodHandle FDATASYNC = errnoCall("fdatasync", i(JAVA_INT));
+    private static final MethodHandle GETDENTS64 = errnoCall("getdents64", l(JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle FGETXATTR = errnoCall("fgetxattr", l(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
+    private static final MethodHandle FSETXATTR = errnoCall("fsetxattr", i(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle FLISTXATTR = errnoCall("flistxattr", l(JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle FREMOVEXATTR = errnoCall("fremovexattr", i(JAVA_INT, ADDRESS));
+    private static final MethodHandle COPY_FILE_RANGE = errnoCall("copy_file_range", l(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle MOUNT = errnoCall("mount", i(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+    private static final MethodHandle UMOUNT2 = errnoCall("umount2", i(ADDRESS, JAVA_INT));
+    private static final MethodHandle FACCESSAT = errnoCall("faccessat", i(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle GETEUID = plainCall("geteuid", i());
+    private static final MethodHandle UMASK = plainCall("umask", i(JAVA_INT));
+    private static final MethodHandle GETPID = plainCall("getpid", i());
+    private static final MethodHandle STRERROR = plainCall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+
+    private static MemorySegment cs() { return CAPTURE.get(); }
+
+    private static int errno(MemorySegment capture) { return capture.get(JAVA_INT, ERRNO_OFFSET); }
+
+    private static int ret(int r, MemorySegment capture) { return r < 0 ? -errno(capture) : r; }
+
+    private static long ret(long r, MemorySegment capture) { return r < 0 ? -errno(capture) : r; }
+
+    private static RuntimeException fatal(Throwable t) {
+        if (t instanceof RuntimeException re) return re;
+        if (t instanceof Error e) throw e;
+        return new IllegalStateException(t);
+    }
+
+    public static int openat(int dirfd, MemorySegment path, int flags, int mode) {
+        MemorySegment c = cs();
+        try { return ret((int) OPENAT.invokeExact(c, dirfd, path, flags, mode), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static int close(int fd) {
+        MemorySegment c = cs();
+        try { return ret((int) CLOSE.invokeExact(c, fd), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static long read(int fd, MemorySegment buf, long count) {
+        MemorySegment c = cs();
+        try { return ret((long) READ.invokeExact(c, fd, buf, count), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static long write(int fd, MemorySegment buf, long count) {
+        MemorySegment c = cs();
+        try { return ret((long) WRITE.invokeExact(c, fd, buf, count), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static long writev(int fd, MemorySegment iov, int iovcnt) {
+        MemorySegment c = cs();
+        try { return ret((long) WRITEV.invokeExact(c, fd, iov, iovcnt), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static long pread(int fd, MemorySegment buf, long count, long offset) {
+        MemorySegment c = cs();
+        try { return ret((long) PREAD.invokeExact(c, fd, buf, count, offset), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static long pwrite(int fd, MemorySegment buf, long count, long offset) {
+        MemorySegment c = cs();
+        try { return ret((long) PWRITE.invokeExact(c, fd, buf, count, offset), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static long preadv(int fd, MemorySegment iov, int iovcnt, long offset) {
+        MemorySegment c = cs();
+        try { return ret((long) PREADV.invokeExact(c, fd, iov, iovcnt, offset), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static long pwritev(int fd, MemorySegment iov, int iovcnt, long offset) {
+        MemorySegment c = cs();
+        try { return ret((long) PWRITEV.invokeExact(c, fd, iov, iovcnt, offset), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static int fstatat(int dirfd, MemorySegment path, MemorySegment statBuf, int flags) {
+        MemorySegment c = cs();
+        try { return ret((int) FSTATAT.invokeExact(c, dirfd, path, statBuf, flags), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static int fstatfs(int fd, MemorySegment statfsBuf) {
+        MemorySegment c = cs();
+        try { return ret((int) FSTATFS.invokeExact(c, fd, statfsBuf), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static int mkdirat(int dirfd, MemorySegment path, int mode) {
+        MemorySegment c = cs();
+        try { return ret((int) MKDIRAT.invokeExact(c, dirfd, path, mode), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static int mknodat(int dirfd, MemorySegment path, int mode, long dev) {
+        MemorySegment c = cs();
+        try { return ret((int) MKNODAT.invokeExact(c, dirfd, path, mode, dev), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static int symlinkat(MemorySegment target, int dirfd, MemorySegment linkPath) {
+        MemorySegment c = cs();
+        try { return ret((int) SYMLINKAT.invokeExact(c, target, dirfd, linkPath), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static long readlinkat(int dirfd, MemorySegment path, MemorySegment buf, long size) {
+        MemorySegment c = cs();
+        try { return ret((long) READLINKAT.invokeExact(c, dirfd, path, buf, size), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static int unlinkat(int dirfd, MemorySegment path, int flags) {
+        MemorySegment c = cs();
+        try { return ret((int) UNLINKAT.invokeExact(c, dirfd, path, flags), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static int renameat2(int olddirfd, MemorySegment oldPath, int newdirfd, MemorySegment newPath, int flags) {
+        MemorySegment c = cs();
+        try { return ret((int) RENAMEAT2.invokeExact(c, olddirfd, oldPath, newdirfd, newPath, flags), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static int linkat(int olddirfd, MemorySegment oldPath, int newdirfd, MemorySegment newPath, int flags) {
+        MemorySegment c = cs();
+        try { return ret((int) LINKAT.invokeExact(c, olddirfd, oldPath, newdirfd, newPath, flags), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static int fchmodat(int dirfd, MemorySegment path, int mode, int flags) {
+        MemorySegment c = cs();
+        try { return ret((int) FCHMODAT.invokeExact(c, dirfd, path, mode, flags), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static int fchownat(int dirfd, MemorySegment path, int uid, int gid, int flags) {
+        MemorySegment c = cs();
+        try { return ret((int) FCHOWNAT.invokeExact(c, dirfd, path, uid, gid, flags), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static int utimensat(int dirfd, MemorySegment path, MemorySegment times, int flags) {
+        MemorySegment c = cs();
+        try { return ret((int) UTIMENSAT.invokeExact(c, dirfd, path, times, flags), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static int ftruncate(int fd, long length) {
+        MemorySegment c = cs();
+        try { return ret((int) FTRUNCATE.invokeExact(c, fd, length), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static int fallocate(int fd, int mode, long offset, long length) {
+        MemorySegment c = cs();
+        try { return ret((int) FALLOCATE.invokeExact(c, fd, mode, offset, length), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static long lseek(int fd, long offset, int whence) {
+        MemorySegment c = cs();
+        try { return ret((long) LSEEK.invokeExact(c, fd, offset, whence), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static int fsync(int fd) {
+        MemorySegment c = cs();
+        try { return ret((int) FSYNC.invokeExact(c, fd), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static int fdatasync(int fd) {
+        MemorySegment c = cs();
+        try { return ret((int) FDATASYNC.invokeExact(c, fd), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static long getdents64(int fd, MemorySegment buf, long count) {
+        MemorySegment c = cs();
+        try { return ret((long) GETDENTS64.invokeExact(c, fd, buf, count), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static long fgetxattr(int fd, MemorySegment name, MemorySegment value, long size) {
+        MemorySegment c = cs();
+        try { return ret((long) FGETXATTR.invokeExact(c, fd, name, value, size), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static int fsetxattr(int fd, MemorySegment name, MemorySegment value, long size, int flags) {
+        MemorySegment c = cs();
+        try { return ret((int) FSETXATTR.invokeExact(c, fd, name, value, size, flags), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static long flistxattr(int fd, MemorySegment list, long size) {
+        MemorySegment c = cs();
+        try { return ret((long) FLISTXATTR.invokeExact(c, fd, list, size), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static int fremovexattr(int fd, MemorySegment name) {
+        MemorySegment c = cs();
+        try { return ret((int) FREMOVEXATTR.invokeExact(c, fd, name), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static long copyFileRange(int fdIn, MemorySegment offIn, int fdOut, MemorySegment offOut, long len, int flags) {
+        MemorySegment c = cs();
+        try { return ret((long) COPY_FILE_RANGE.invokeExact(c, fdIn, offIn, fdOut, offOut, len, flags), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static int mount(MemorySegment source, MemorySegment target, MemorySegment fsType, long flags, MemorySegment data) {
+        MemorySegment c = cs();
+        try { return ret((int) MOUNT.invokeExact(c, source, target, fsType, flags, data), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static int umount2(MemorySegment target, int flags) {
+        MemorySegment c = cs();
+        try { return ret((int) UMOUNT2.invokeExact(c, target, flags), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static int faccessat(int dirfd, MemorySegment path, int mode, int flags) {
+        MemorySegment c = cs();
+        try { return ret((int) FACCESSAT.invokeExact(c, dirfd, path, mode, flags), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static int geteuid() {
+        try { return (int) GETEUID.invokeExact(); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static int umask(int mask) {
+        try { return (int) UMASK.invokeExact(mask); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static int getpid() {
+        try { return (int) GETPID.invokeExact(); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    /** The C library's message for an errno (positive or negative). */
+    public static String strerror(int errno) {
+        try {
+            MemorySegment s = (MemorySegment) STRERROR.invokeExact(Math.abs(errno));
+            return s.reinterpret(4096).getString(0);
+        } catch (Throwable t) { throw fatal(t); }
+    }
+}
