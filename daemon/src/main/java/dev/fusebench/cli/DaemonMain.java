@@ -110,6 +110,16 @@ public final class DaemonMain implements Callable<Integer> {
         };
         Thread hook = new Thread(finish, "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        // SIGTERM and SIGINT end the session like an unmount does, so the daemon exits 0 with its stats.
+        sun.misc.SignalHandler stop = sig -> {
+            try {
+                session.close();
+            } catch (IOException e) {
+                Logger.getGlobal().warning("unmount: " + e.getMessage());
+            }
+        };
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), stop);
+        sun.misc.Signal.handle(new sun.misc.Signal("INT"), stop);
         System.err.println("fusebench daemon: serving " + sharedDir + " at " + session.mountPoint()
                 + " (" + settings.name() + ", " + threads + " threads); Ctrl-C or umount to stop");
         session.awaitTermination();

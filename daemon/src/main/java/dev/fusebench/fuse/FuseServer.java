@@ -29,6 +29,7 @@ public final class FuseServer {
     private volatile Negotiation negotiation;
     private final AtomicBoolean destroyed = new AtomicBoolean();
     private final AtomicBoolean loggedFailure = new AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicLong internalFailures = new java.util.concurrent.atomic.AtomicLong();
 
     public FuseServer(FileSystem fs, NegotiationSettings settings, DaemonStats stats) {
         this.fs = fs;
@@ -61,6 +62,9 @@ public final class FuseServer {
 
     public DaemonStats stats() { return stats; }
 
+    /** Requests that failed with an unexpected exception (answered EIO). */
+    public long internalFailures() { return internalFailures.get(); }
+
     /**
      * Serves the request the transport put into {@code w.request}.
      * @return false when the session has ended (DESTROY)
@@ -90,6 +94,8 @@ public final class FuseServer {
         } catch (ProtocolException e) {
             result = -e.errno();
         } catch (RuntimeException | StackOverflowError e) {
+            // A bug of ours, not of the request: answered with EIO, counted, logged once.
+            internalFailures.incrementAndGet();
             if (loggedFailure.compareAndSet(false, true)) LOG.log(Level.WARNING, "request failed: " + Opcode.name(r.opcode), e);
             result = -Errno.EIO;
         }

@@ -199,9 +199,7 @@ public final class PassthroughFs implements FileSystem {
     /** "/proc/self/fd/N" relative to our /proc/self/fd descriptor: the name "N". */
     private static MemorySegment fdName(Scratch s, int fd) {
         MemorySegment b = s.fdName;
-        int n = 0;
-        char[] digits = null;
-        // write decimal digits without allocating
+        // decimal digits written in place: no String per request
         int v = fd, len = 1;
         for (int t = v; t >= 10; t /= 10) len++;
         for (int i = len - 1; i >= 0; i--) { b.set(JAVA_BYTE, i, (byte) ('0' + v % 10)); v /= 10; }
@@ -362,9 +360,13 @@ public final class PassthroughFs implements FileSystem {
 
     // ---- files -----------------------------------------------------------------------------
 
-    /** Host open flags for the guest's: no O_DIRECT (our buffers are not aligned), writeback needs read access. */
+    /**
+     * Host open flags for the guest's: no O_DIRECT (our buffers are not aligned), no O_NOFOLLOW (the
+     * re-open goes through a /proc magic link; the inode is known not to be a symlink), and writeback
+     * caching needs read access.
+     */
     private int hostOpenFlags(int flags) {
-        int f = flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_DIRECT | O_CLOEXEC);
+        int f = flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_DIRECT | O_CLOEXEC | O_NOFOLLOW);
         if (writebackCache) {
             if ((f & O_ACCMODE) == O_WRONLY) f = (f & ~O_ACCMODE) | O_RDWR;
             f &= ~O_APPEND;

@@ -1,0 +1,106 @@
+package dev.fusebench.fuse;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class NegotiationTest {
+    static final long KERNEL_61 = dev.fusebench.testing.Requests.KERNEL_FLAGS;
+
+    private static Negotiation negotiate(NegotiationSettings s) {
+        return Negotiation.negotiate(new InitIn(7, 38, 131072, KERNEL_61), s);
+    }
+
+    @Test
+    void baselineLeavesMaxPagesOff() {
+        Negotiation n = negotiate(NegotiationSettings.BASELINE);
+        assertEquals(0, n.reply().flags() & InitFlag.MAX_PAGES);
+        assertEquals(32, n.effectiveMaxPages());
+        assertEquals(0, n.reply().maxPages());
+        assertEquals(131072, n.reply().maxReadahead(), "readahead echoes the kernel");
+    }
+
+    @Test
+    void maxPagesPreset() {
+        Negotiation n = negotiate(NegotiationSettings.MAX_PAGES);
+        assertNotEquals(0, n.reply().flags() & InitFlag.MAX_PAGES);
+        assertEquals(256, n.reply().maxPages());
+        assertEquals(1 << 20, n.reply().maxWrite());
+        assertEquals(256, n.effectiveMaxPages());
+        assertEquals(NegotiationSettings.BASE_FLAGS | InitFlag.MAX_PAGES, n.reply().flags());
+    }
+
+    @Test
+    void flagsTheKernelDidNotOfferAreNotReplied() {
+        Negotiation n = Negotiation.negotiate(new InitIn(7, 38, 65536, InitFlag.ASYNC_READ), NegotiationSettings.MAX_PAGES);
+        assertEquals(InitFlag.ASYNC_READ, n.reply().flags());
+        assertEquals(32, n.effectiveMaxPages());
+    }
+
+    @Test
+    void overridesApply() {
+        NegotiationSettings s = NegotiationSettings.MAX_PAGES.with("max_pages=64").with("max_background=64")
+                .with("-ASYNC_READ").with("max_readahead=1m").with("congestion_threshold=48");
+        assertEquals(64, s.maxPages());
+        assertEquals(64, s.maxBackground());
+        assertEquals(48, s.congestionThreshold());
+        assertEquals(0, s.flags() & InitFlag.ASYNC_READ);
+        Negotiation n = negotiate(s);
+        assertEquals(64, n.effectiveMaxPages());
+        assertEquals(131072, n.reply().maxReadahead(), "readahead can only be lowered");
+        assertEquals(64, n.reply().maxBackground());
+    }
+
+    @Test
+    void maxPagesOption() {
+        NegotiationSettings on = NegotiationSettings.BASELINE.withMaxPages("on");
+        assertTrue(on.offersMaxPages());
+        assertEquals(256, on.maxPages());
+        assertEquals(1 << 20, on.maxWrite());
+        NegotiationSettings n64 = NegotiationSettings.BASELINE.withMaxPages("64");
+        assertEquals(64, n64.maxPages());
+        assertEquals(64 * 4096, n64.maxWrite());
+        assertFalse(NegotiationSettings.MAX_PAGES.withMaxPages("off").offersMaxPages());
+        assertTrue(NegotiationSettings.BASELINE.with("ASYNC_DIO=off").problems().isEmpty());
+    }
+
+    @Test
+    void invalidCombinationsAreRefused() {
+        NegotiationSettings tooSmall = NegotiationSettings.MAX_PAGES.with("max_write=65536");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, tooSmall::validated);
+        assertTrue(e.getMessage().contains("max_write 65536 is smaller than max_pages 256"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> NegotiationSettings.BASELINE.with("max_pages=abc"));
+        assertThrows(IllegalArgumentException.class, () -> NegotiationSettings.BASELINE.with("NOT_A_FLAG=on"));
+        assertThrows(IllegalArgumentException.class, () -> NegotiationSettings.BASELINE.with("POSIX_LOCKS=on"));
+        assertThrows(IllegalArgumentException.class, () -> NegotiationSettings.BASELINE.with("max_write=1"));
+        assertThrows(IllegalArgumentException.class, () -> NegotiationSettings.preset("fast"));
+        assertThrows(IllegalArgumentException.class,
+                () -> NegotiationSettings.BASELINE.with("max_background=10").with("congestion_threshold=20").validated());
+    }
+
+    @Test
+    void oldOrForeignProtocolsAreRefused() {
+        assertThrows(ProtocolException.class, () -> Negotiation.negotiate(new InitIn(7, 26, 0, 0), NegotiationSettings.BASELINE));
+        assertThrows(ProtocolException.class, () -> Negotiation.negotiate(new InitIn(6, 40, 0, 0), NegotiationSettings.BASELINE));
+    }
+
+    @Test
+    void initOutRoundTrips() {
+        Negotiation n = negotiate(NegotiationSettings.MAX_PAGES.with("max_background=65535").with("congestion_threshold=49149"));
+        var seg = java.lang.foreign.MemorySegment.ofArray(new byte[64]);
+        n.reply().encode(seg, 0);
+        assertEquals(n.reply(), InitOut.decode(seg, 0));
+    }
+
+    @Test
+    void legacyInitBodyIsAccepted() {
+        byte[] req = dev.fusebench.testing.Requests.request(Opcode.INIT, 0,
+                dev.fusebench.testing.Requests.ints(7, 31, 65536, (int) InitFlag.MAX_PAGES));
+        try (var h = new dev.fusebench.testing.ServerHarness(new dev.fusebench.testing.RecordingFs(), NegotiationSettings.MAX_PAGES)) {
+            var r = h.call(req);
+            assertEquals(0, r.error());
+            assertEquals(31, h.server.negotiation().reply().minor());
+            assertEquals(256, h.server.negotiation().effectiveMaxPages());
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.fusebench.testing;
+
+import dev.fusebench.fuse.InitFlag;
+import dev.fusebench.fuse.Opcode;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/** Builds FUSE requests as the kernel lays them out, for tests that talk to the server directly. */
+public final class Requests {
+    private Requests() {}
+
+    private static long nextUnique = 2;
+
+    /** header + the given argument bytes; len is set to the total. */
+    public static byte[] request(int opcode, long nodeid, byte[]... parts) {
+        int len = 40;
+        for (byte[] p : parts) len += p.length;
+        ByteBuffer b = ByteBuffer.allocate(len).order(ByteOrder.nativeOrder());
+        b.putInt(len).putInt(opcode).putLong(nextUnique += 2).putLong(nodeid).putInt(0).putInt(0).putInt(1234).putInt(0);
+        for (byte[] p : parts) b.put(p);
+        return b.array();
+    }
+
+    public static byte[] cstr(String s) {
+        byte[] u = s.getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[u.length + 1];
+        System.arraycopy(u, 0, out, 0, u.length);
+        return out;
+    }
+
+    public static byte[] ints(int... v) {
+        ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.nativeOrder());
+        for (int x : v) b.putInt(x);
+        return b.array();
+    }
+
+    public static byte[] longs(long... v) {
+        ByteBuffer b = ByteBuffer.allocate(8 * v.length).order(ByteOrder.nativeOrder());
+        for (long x : v) b.putLong(x);
+        return b.array();
+    }
+
+    /** FUSE_INIT as a 6.1 guest kernel sends it (7.38 with FUSE_INIT_EXT). */
+    public static byte[] init(int minor, long flags) {
+        ByteBuffer b = ByteBuffer.allocate(64).order(ByteOrder.nativeOrder());
+        b.putInt(7).putInt(minor).putInt(128 * 1024).putInt((int) flags).putInt((int) (flags >>> 32));
+        return request(Opcode.INIT, 0, b.array());
+    }
+
+    public static final long KERNEL_FLAGS = InitFlag.ASYNC_READ | InitFlag.POSIX_LOCKS | InitFlag.ATOMIC_O_TRUNC
+            | InitFlag.EXPORT_SUPPORT | InitFlag.BIG_WRITES | InitFlag.DONT_MASK | InitFlag.AUTO_INVAL_DATA
+            | InitFlag.DO_READDIRPLUS | InitFlag.READDIRPLUS_AUTO | InitFlag.ASYNC_DIO | InitFlag.WRITEBACK_CACHE
+            | InitFlag.PARALLEL_DIROPS | InitFlag.MAX_PAGES | InitFlag.CACHE_SYMLINKS | InitFlag.INIT_EXT
+            | InitFlag.SETXATTR_EXT;
+
+    public static byte[] lookup(long parent, String name) { return request(Opcode.LOOKUP, parent, cstr(name)); }
+
+    public static byte[] open(long nodeid, int flags) { return request(Opcode.OPEN, nodeid, ints(flags, 0)); }
+
+    public static byte[] read(long nodeid, long fh, long offset, int size) {
+        return request(Opcode.READ, nodeid, longs(fh, offset), ints(size, 0), longs(0), ints(0, 0));
+    }
+
+    public static byte[] write(long nodeid, long fh, long offset, byte[] data) {
+        return request(Opcode.WRITE, nodeid, longs(fh, offset), ints(data.length, 0), longs(0), ints(0, 0), data);
+    }
+
+    public static byte[] create(long parent, String name, int flags, int mode) {
+        return request(Opcode.CREATE, parent, ints(flags, mode, 0, 0), cstr(name));
+    }
+
+    public static byte[] symlink(long parent, String name, String target) {
+        return request(Opcode.SYMLINK, parent, cstr(name), cstr(target));
+    }
+
+    public static byte[] mkdir(long parent, String name, int mode) {
+        return request(Opcode.MKDIR, parent, ints(mode, 0), cstr(name));
+    }
+
+    public static byte[] rename(long parent, String name, long newParent, String newName) {
+        return request(Opcode.RENAME, parent, longs(newParent), cstr(name), cstr(newName));
+    }
+
+    public static byte[] link(long nodeid, long newParent, String newName) {
+        return request(Opcode.LINK, newParent, longs(nodeid), cstr(newName));
+    }
+
+    public static byte[] opendir(long nodeid) { return request(Opcode.OPENDIR, nodeid, ints(0, 0)); }
+
+    public static byte[] readdir(int opcode, long nodeid, long fh, long offset, int size) {
+        return request(opcode, nodeid, longs(fh, offset), ints(size, 0), longs(0), ints(0, 0));
+    }
+}

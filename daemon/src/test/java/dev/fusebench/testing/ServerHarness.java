@@ -1,0 +1,96 @@
+package dev.fusebench.testing;
+
+import dev.fusebench.fuse.FileSystem;
+import dev.fusebench.fuse.FuseServer;
+import dev.fusebench.fuse.NegotiationSettings;
+import dev.fusebench.fuse.ReplySink;
+import dev.fusebench.fuse.Wire;
+import dev.fusebench.stats.DaemonStats;
+import dev.fusebench.sys.IoVecs;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+/** Drives a FuseServer in-process: requests from byte arrays, replies captured as byte arrays. */
+public final class ServerHarness implements AutoCloseable {
+    public final FuseServer server;
+    public final DaemonStats stats = new DaemonStats();
+    private final Arena arena = Arena.ofShared();
+    private final FuseServer.Worker worker;
+    private final MemorySegment in;
+    private final CapturingSink sink;
+
+    /** One reply: the out header's error (0 or -errno), the bytes after the header, and the unique it answered. */
+    public record Reply(int error, byte[] body, long unique) {
+        public ByteBuffer buffer() { return ByteBuffer.wrap(body).order(ByteOrder.nativeOrder()); }
+        public long u64(int off) { return buffer().getLong(off); }
+        public int u32(int off) { return buffer().getInt(off); }
+    }
+
+    public ServerHarness(FileSystem fs, NegotiationSettings settings) {
+        this.server = new FuseServer(fs, settings, stats);
+        this.worker = server.newWorker(arena);
+        this.in = arena.allocate(4 << 20, 4096);
+        this.sink = new CapturingSink(arena.allocate((4 << 20) + 8192, 4096));
+    }
+
+    /** Sends a request; returns its reply, or null when the server sent none. */
+    public Reply call(byte[] request) {
+        return call(request, request.length);
+    }
+
+    /** Sends the first {@code length} bytes of a request as if the transport received that many. */
+    public Reply call(byte[] request, int length) {
+        MemorySegment.copy(MemorySegment.ofArray(request), 0, in, 0, length);
+        worker.request.setContiguous(in, length);
+        sink.replies = 0;
+        server.handle(worker, sink);
+        if (sink.replies == 0) return null;
+        if (sink.replies > 1) throw new AssertionError("more than one reply to one request");
+        return sink.last;
+    }
+
+    public int repliesOfLastCall() { return sink.replies; }
+
+    public Reply init(long kernelFlags) {
+        return call(Requests.init(38, kernelFlags));
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+
+    private static final class CapturingSink implements ReplySink {
+        final MemorySegment buf;
+        int replies;
+        Reply last;
+
+        CapturingSink(MemorySegment buf) { this.buf = buf; }
+
+        @Override public MemorySegment buffer() { return buf; }
+
+        @Override public void send(int length) { capture(length); }
+
+        @Override
+        public IoVecs dataTarget(IoVecs into, long maxBytes) {
+            into.clear();
+            into.add(buf.address() + Wire.OUT_HEADER, Math.min(maxBytes, buf.byteSize() - Wire.OUT_HEADER));
+            return into;
+        }
+
+        @Override public void sendData(long dataBytes) { capture(Wire.OUT_HEADER + dataBytes); }
+
+        private void capture(long length) {
+            replies++;
+            int len = Wire.u32(buf, 0);
+            if (len != length) throw new AssertionError("header says " + len + " bytes, transport asked to send " + length);
+            byte[] body = buf.asSlice(Wire.OUT_HEADER, length - Wire.OUT_HEADER).toArray(JAVA_BYTE);
+            last = new Reply(Wire.u32(buf, 4), body, Wire.u64(buf, 8));
+        }
+    }
+}

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Entry point: finds a JDK >= 25, installs the Debian packages the project needs (as root),
+# builds once (again only when sources change), and runs a subcommand.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$HERE"
+
+die() { echo "run-bench.sh: $*" >&2; exit 2; }
+
+usage() {
+  cat <<'USAGE'
+usage: ./run-bench.sh [COMMAND] [OPTIONS]
+
+commands:
+  test                 build and run the whole test suite (needs root, /dev/fuse)
+  daemon [OPTIONS]     run the Java FUSE daemon in the foreground (./run-bench.sh daemon --help)
+  build                build only
+  (none)               the main job: the FUSE_MAX_PAGES comparison matrix (not built yet)
+USAGE
+}
+
+java_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -1; }
+
+find_jdk() {
+  local candidates=()
+  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
+  for d in /usr/lib/jvm/*; do [ -x "$d/bin/javac" ] && candidates+=("$d"); done
+  for c in "${candidates[@]}"; do
+    [ -x "$c/bin/javac" ] || continue
+    local v; v="$(java_major "$c")"
+    if [ -n "$v" ] && [ "${v%%.*}" -ge 25 ] 2>/dev/null; then echo "$c"; return 0; fi
+  done
+  return 1
+}
+
+# Debian packages: command -> package. Installed only when missing.
+ensure_packages() {
+  local missing=()
+  command -v mvn >/dev/null 2>&1 || missing+=(maven)
+  command -v fio >/dev/null 2>&1 || missing+=(fio)
+  command -v qemu-system-x86_64 >/dev/null 2>&1 || missing+=(qemu-system-x86)
+  [ -x /bin/busybox ] || missing+=(busybox-static)
+  command -v fallocate >/dev/null 2>&1 || missing+=(util-linux)
+  command -v xz >/dev/null 2>&1 || missing+=(xz-utils)
+  command -v zstd >/dev/null 2>&1 || missing+=(zstd)
+  command -v cpio >/dev/null 2>&1 || missing+=(cpio)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  [ "$(id -u)" -eq 0 ] || die "missing packages (${missing[*]}) and not root: install them or run as root"
+  echo "run-bench.sh: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  if ! apt-get install -y -q "${missing[@]}" >/tmp/run-bench-apt.log 2>&1; then
+    apt-get update -q >>/tmp/run-bench-apt.log 2>&1 || true
+    apt-get install -y -q "${missing[@]}" >>/tmp/run-bench-apt.log 2>&1 \
+      || die "apt-get install ${missing[*]} failed (see /tmp/run-bench-apt.log)"
+  fi
+}
+
+STAMP="$HERE/daemon/target/.build-stamp"
+build() {
+  if [ -f "$STAMP" ] && [ -z "$(find "$HERE/pom.xml" "$HERE"/*/pom.xml "$HERE"/*/src -newer "$STAMP" -print -quit 2>/dev/null)" ]; then
+    return 0
+  fi
+  echo "run-bench.sh: building" >&2
+  mvn -q -B -DskipTests package >/tmp/run-bench-build.log 2>&1 || { tail -40 /tmp/run-bench-build.log >&2; die "build failed (log: /tmp/run-bench-build.log)"; }
+  touch "$STAMP"
+}
+
+JDK="$(find_jdk)" || die "no JDK 25 or newer found (set JAVA_HOME, or install one under /usr/lib/jvm)"
+export JAVA_HOME="$JDK"
+export PATH="$JAVA_HOME/bin:$PATH"
+
+run_java() {
+  local main="$1"; shift
+  exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC \
+    -cp "$HERE/daemon/target/daemon.jar:$HERE/daemon/target/lib/*" "$main" "$@"
+}
+
+cmd="${1:-}"
+[ $# -gt 0 ] && shift
+case "$cmd" in
+  -h|--help|help) usage ;;
+  test)
+    ensure_packages
+    [ "$(id -u)" -eq 0 ] || die "the tests mount file systems: run them as root"
+    exec mvn -B test "$@"
+    ;;
+  build)
+    ensure_packages
+    build
+    ;;
+  daemon)
+    ensure_packages
+    build
+    run_java dev.fusebench.cli.DaemonMain "$@"
+    ;;
+  "")
+    die "the comparison matrix (the main job) is not built yet; available now: test, daemon (see --help)"
+    ;;
+  *)
+    die "unknown command '$cmd' (see ./run-bench.sh --help)"
+    ;;
+esac
