@@ -15,6 +15,7 @@ usage: ./run-bench.sh [COMMAND] [OPTIONS]
 commands:
   test                 build and run the whole test suite (needs root, /dev/fuse)
   daemon [OPTIONS]     run the Java FUSE daemon in the foreground (./run-bench.sh daemon --help)
+  run [OPTIONS]        boot a guest on a virtio-fs daemon and run fio workloads (./run-bench.sh run --help)
   build                build only
   (none)               the main job: the FUSE_MAX_PAGES comparison matrix (not built yet)
 USAGE
@@ -49,21 +50,29 @@ ensure_packages() {
   [ "$(id -u)" -eq 0 ] || die "missing packages (${missing[*]}) and not root: install them or run as root"
   echo "run-bench.sh: installing ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
-  if ! apt-get install -y -q "${missing[@]}" >/tmp/run-bench-apt.log 2>&1; then
-    apt-get update -q >>/tmp/run-bench-apt.log 2>&1 || true
-    apt-get install -y -q "${missing[@]}" >>/tmp/run-bench-apt.log 2>&1 \
-      || die "apt-get install ${missing[*]} failed (see /tmp/run-bench-apt.log)"
-  fi
+  local apt=(apt-get -y -q -o DPkg::Lock::Timeout=300)
+  # one installer at a time, even when several run-bench.sh start together
+  (
+    flock -w 900 9 || die "waited too long for another run-bench.sh to finish installing"
+    if ! "${apt[@]}" install "${missing[@]}" >/tmp/run-bench-apt.log 2>&1; then
+      "${apt[@]}" update >>/tmp/run-bench-apt.log 2>&1 || true
+      "${apt[@]}" install "${missing[@]}" >>/tmp/run-bench-apt.log 2>&1 \
+        || die "apt-get install ${missing[*]} failed (see /tmp/run-bench-apt.log)"
+    fi
+  ) 9>/tmp/run-bench-install.lock
 }
 
-STAMP="$HERE/daemon/target/.build-stamp"
+STAMP="$HERE/bench/target/.build-stamp"
 build() {
   if [ -f "$STAMP" ] && [ -z "$(find "$HERE/pom.xml" "$HERE"/*/pom.xml "$HERE"/*/src -newer "$STAMP" -print -quit 2>/dev/null)" ]; then
     return 0
   fi
-  echo "run-bench.sh: building" >&2
-  mvn -q -B -DskipTests package >/tmp/run-bench-build.log 2>&1 || { tail -40 /tmp/run-bench-build.log >&2; die "build failed (log: /tmp/run-bench-build.log)"; }
-  touch "$STAMP"
+  (
+    flock -w 900 9 || die "waited too long for another build"
+    echo "run-bench.sh: building" >&2
+    mvn -q -B -DskipTests package >/tmp/run-bench-build.log 2>&1 || { tail -40 /tmp/run-bench-build.log >&2; die "build failed (log: /tmp/run-bench-build.log)"; }
+    touch "$STAMP"
+  ) 9>"$HERE/.build.lock"
 }
 
 JDK="$(find_jdk)" || die "no JDK 25 or newer found (set JAVA_HOME, or install one under /usr/lib/jvm)"
@@ -73,7 +82,7 @@ export PATH="$JAVA_HOME/bin:$PATH"
 run_java() {
   local main="$1"; shift
   exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC \
-    -cp "$HERE/daemon/target/daemon.jar:$HERE/daemon/target/lib/*" "$main" "$@"
+    -cp "$HERE/bench/target/bench.jar:$HERE/bench/target/lib/*" "$main" "$@"
 }
 
 cmd="${1:-}"
@@ -93,6 +102,12 @@ case "$cmd" in
     ensure_packages
     build
     run_java dev.fusebench.cli.DaemonMain "$@"
+    ;;
+  run)
+    ensure_packages
+    [ "$(id -u)" -eq 0 ] || die "guests need root (vhost-user sockets, /dev/kvm, the image cache)"
+    build
+    run_java dev.fusebench.bench.BenchMain run "$@"
     ;;
   "")
     die "the comparison matrix (the main job) is not built yet; available now: test, daemon (see --help)"

@@ -1,0 +1,88 @@
+package dev.fusebench.bench.daemons;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A started daemon: waits for its socket, and is stopped (TERM, then KILL) with everything it left. */
+public final class DaemonProcess implements AutoCloseable {
+    private final Process process;
+    private final Path socket;
+    private final Path log;
+    public final List<String> command;
+
+    private DaemonProcess(Process process, Path socket, Path log, List<String> command) {
+        this.process = process;
+        this.socket = socket;
+        this.log = log;
+        this.command = command;
+    }
+
+    public static DaemonProcess start(VirtioFsDaemon d, Path shared, Path socket, String variant, Path statsFile, Path log)
+            throws IOException {
+        List<String> cmd = d.command(shared, socket, variant, statsFile);
+        Files.deleteIfExists(socket);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(d.environment());
+        Process p = pb.start();
+        DaemonProcess dp = new DaemonProcess(p, socket, log, cmd);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!Files.exists(socket)) {
+            if (!p.isAlive()) {
+                dp.close();
+                throw new IOException(d.name() + " exited with " + p.exitValue() + " before listening: " + dp.logTail());
+            }
+            if (System.nanoTime() > deadline) {
+                dp.close();
+                throw new IOException(d.name() + " did not create " + socket + " within 20 s: " + dp.logTail());
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                dp.close();
+                throw new IOException("interrupted");
+            }
+        }
+        return dp;
+    }
+
+    public boolean alive() { return process.isAlive(); }
+
+    public Integer exitCode() { return process.isAlive() ? null : process.exitValue(); }
+
+    public long pid() { return process.pid(); }
+
+    public String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    process.waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            Files.deleteIfExists(socket);
+            Files.deleteIfExists(Path.of(socket + ".pid"));
+        } catch (IOException e) {
+            // best effort
+        }
+    }
+}

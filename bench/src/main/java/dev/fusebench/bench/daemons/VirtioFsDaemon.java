@@ -1,0 +1,31 @@
+package dev.fusebench.bench.daemons;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** A vhost-user virtio-fs backend the controller can run: the two peers and, once it speaks vhost-user, ours. */
+public sealed interface VirtioFsDaemon permits VirtiofsdC, VirtiofsdRust, JavaDaemon {
+    String name();
+
+    /** What the daemon prints as its version. */
+    String version() throws IOException;
+
+    /** The command serving {@code shared} on {@code socket} with the given negotiation variant. */
+    List<String> command(Path shared, Path socket, String variant, Path statsFile) throws IOException;
+
+    default Map<String, String> environment() { return Map.of(); }
+
+    /** Whether this daemon's negotiation follows the variant (the peers always negotiate MAX_PAGES). */
+    boolean takesVariants();
+
+    static VirtioFsDaemon named(String name, Path cache, Path repo) {
+        return switch (name) {
+            case "virtiofsd-c" -> new VirtiofsdC();
+            case "virtiofsd-rust" -> new VirtiofsdRust(cache);
+            case "java" -> new JavaDaemon(repo);
+            default -> throw new IllegalArgumentException("unknown daemon '" + name + "' (known: java, virtiofsd-rust, virtiofsd-c)");
+        };
+    }
+}

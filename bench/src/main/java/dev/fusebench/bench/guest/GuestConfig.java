@@ -1,0 +1,23 @@
+package dev.fusebench.bench.guest;
+
+import java.util.List;
+
+/** How a guest is booted: all of it is recorded with every result. */
+public record GuestConfig(String kernelSeries, int vcpus, int memoryMiB, int queueSize, String kernelArgs,
+                          Accel accel, String sizeMiB, int runtimeSeconds) {
+    public GuestConfig {
+        if (vcpus < 1 || vcpus > 64) throw new IllegalArgumentException("vcpus must be 1..64");
+        if (memoryMiB < 256) throw new IllegalArgumentException("guest memory must be at least 256 MiB");
+        if (queueSize < 8 || queueSize > 1024 || Integer.bitCount(queueSize) != 1)
+            throw new IllegalArgumentException("queue size must be a power of two in 8..1024, got " + queueSize);
+        if (runtimeSeconds < 1) throw new IllegalArgumentException("runtime must be at least 1 s");
+        if (kernelArgs != null && kernelArgs.contains("fb.")) throw new IllegalArgumentException("kernel args may not set fb.* (ours)");
+    }
+
+    /** The guest's kernel command line: console, quiet, panic ends QEMU, and the job list for /init. */
+    public String cmdline(List<String> jobs, String tag) {
+        String base = "console=ttyS0 quiet loglevel=3 panic=-1 oops=panic rdinit=/init fb.tag=" + tag
+                + " fb.jobs=" + String.join(",", jobs) + " fb.size=" + sizeMiB + " fb.runtime=" + runtimeSeconds;
+        return kernelArgs == null || kernelArgs.isBlank() ? base : base + " " + kernelArgs;
+    }
+}

@@ -1,0 +1,97 @@
+package dev.fusebench.bench.guest;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Boots one guest: vhost-user-fs-pci on the daemon's socket (memfd shared memory), the tools and
+ * workloads as read-only 9p shares, console on ttyS0 and results on ttyS1, both to files.
+ * Every guest has a deadline; past it QEMU is killed and the run says so.
+ */
+public final class Qemu {
+    public static final String BINARY = "qemu-system-x86_64";
+    public static final String TAG = "fbshare";
+
+    public record Outcome(List<String> command, int exitCode, boolean killedAtDeadline, double wallSeconds,
+                          Double hostSecondsToMounted, String results, String consoleTail) {}
+
+    public static List<String> command(GuestImage image, GuestConfig cfg, Path socket, Path workloads,
+                                       List<String> jobs, Path console, Path results) {
+        List<String> c = new ArrayList<>(List.of(BINARY, "-nodefaults", "-no-user-config", "-machine", "q35"));
+        c.addAll(cfg.accel().qemuArgs());
+        c.addAll(List.of("-smp", Integer.toString(cfg.vcpus()), "-m", cfg.memoryMiB() + "M",
+                "-object", "memory-backend-memfd,id=mem,size=" + cfg.memoryMiB() + "M,share=on",
+                "-numa", "node,memdev=mem",
+                "-chardev", "socket,id=vfs,path=" + socket,
+                "-device", "vhost-user-fs-pci,queue-size=" + cfg.queueSize() + ",chardev=vfs,tag=" + TAG,
+                "-fsdev", "local,id=tools,path=" + image.tools() + ",security_model=none,readonly=on",
+                "-device", "virtio-9p-pci,fsdev=tools,mount_tag=tools",
+                "-fsdev", "local,id=jobs,path=" + workloads + ",security_model=none,readonly=on",
+                "-device", "virtio-9p-pci,fsdev=jobs,mount_tag=jobs",
+                "-kernel", image.kernel().vmlinux().toString(),
+                "-initrd", image.initramfs().toString(),
+                "-append", cfg.cmdline(jobs, TAG),
+                "-display", "none", "-monitor", "none",
+                "-serial", "file:" + console, "-serial", "file:" + results,
+                "-no-reboot"));
+        return c;
+    }
+
+    /** Runs QEMU to its end or its deadline; polls the result port to time boot-to-mounted from the host. */
+    public static Outcome run(List<String> command, Path console, Path results, Path log, long deadlineSeconds)
+            throws IOException {
+        Files.deleteIfExists(console);
+        Files.deleteIfExists(results);
+        long start = System.nanoTime();
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Double mountedAt = null;
+        boolean killed = false;
+        try {
+            long deadline = start + TimeUnit.SECONDS.toNanos(deadlineSeconds);
+            while (!p.waitFor(25, TimeUnit.MILLISECONDS)) {
+                if (mountedAt == null && Files.exists(results)) {
+                    String r = Files.readString(results, java.nio.charset.StandardCharsets.ISO_8859_1);
+                    if (r.contains("@@FB MOUNTED")) mountedAt = (System.nanoTime() - start) / 1e9;
+                }
+                if (System.nanoTime() > deadline) {
+                    killed = true;
+                    p.destroyForcibly();
+                    p.waitFor(10, TimeUnit.SECONDS);
+                    break;
+                }
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the guest ran");
+        } finally {
+            if (p.isAlive()) p.destroyForcibly();
+        }
+        double wall = (System.nanoTime() - start) / 1e9;
+        String res = Files.exists(results) ? Files.readString(results, java.nio.charset.StandardCharsets.ISO_8859_1) : "";
+        if (mountedAt == null && res.contains("@@FB MOUNTED")) mountedAt = null; // seen only after exit: not timed
+        return new Outcome(command, p.isAlive() ? -1 : p.exitValue(), killed, wall, mountedAt, res, tail(console, 40, log));
+    }
+
+    static String tail(Path console, int lines, Path log) {
+        StringBuilder sb = new StringBuilder();
+        for (Path f : List.of(console, log)) {
+            try {
+                if (!Files.exists(f)) continue;
+                List<String> all = Files.readString(f, java.nio.charset.StandardCharsets.ISO_8859_1).replace("\r", "").lines().toList();
+                for (String l : all.subList(Math.max(0, all.size() - lines), all.size())) sb.append(l).append('\n');
+            } catch (IOException e) {
+                // nothing to add
+            }
+        }
+        return sb.toString();
+    }
+
+    public static String version() throws IOException {
+        return Shell.check(null, 30, BINARY, "--version").lines().findFirst().orElse("?").strip();
+    }
+}

@@ -1,0 +1,135 @@
+package dev.fusebench.bench.run;
+
+import dev.fusebench.bench.BenchMain;
+import dev.fusebench.bench.daemons.VirtioFsDaemon;
+import dev.fusebench.bench.guest.Accel;
+import dev.fusebench.bench.guest.GuestConfig;
+import dev.fusebench.bench.guest.GuestImage;
+import dev.fusebench.bench.workload.Workloads;
+import dev.fusebench.fuse.NegotiationSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code run-bench.sh run}: one guest boot running one or more workloads; one JSON result per workload. */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Boots a guest on a virtio-fs daemon, runs fio workloads in it and writes one JSON result per workload.")
+public final class RunCommand implements Callable<Integer> {
+    @Option(names = "--daemon", required = true, paramLabel = "NAME", description = "java, virtiofsd-rust or virtiofsd-c.")
+    String daemon;
+
+    @Option(names = "--workload", required = true, split = ",", paramLabel = "NAME",
+            description = "Workload(s) from guest-workloads/ (file name without .fio), comma separated; 'seed' = the seed's four.")
+    List<String> workloads;
+
+    @Option(names = "--variant", defaultValue = "max-pages", paramLabel = "NAME", description = "Negotiation preset for the Java daemon (default: ${DEFAULT-VALUE}).")
+    String variant;
+
+    @Option(names = "--guest-kernel", defaultValue = "6.1", paramLabel = "6.1|6.12", description = "Guest kernel series (default: ${DEFAULT-VALUE}).")
+    String kernel;
+
+    @Option(names = "--accel", defaultValue = "auto", paramLabel = "auto|kvm|tcg", description = "Accelerator (default: ${DEFAULT-VALUE}).")
+    String accel;
+
+    @Option(names = "--runtime", defaultValue = "10", paramLabel = "S", description = "Seconds per fio job (default: ${DEFAULT-VALUE}).")
+    int runtime;
+
+    @Option(names = "--size", defaultValue = "512", paramLabel = "MIB", description = "Test file size in MiB (default: ${DEFAULT-VALUE}).")
+    String size;
+
+    @Option(names = "--vcpus", defaultValue = "2", paramLabel = "N") int vcpus;
+
+    @Option(names = "--memory", defaultValue = "1024", paramLabel = "MIB") int memory;
+
+    @Option(names = "--queue-size", defaultValue = "1024", paramLabel = "N", description = "virtqueue size (default: ${DEFAULT-VALUE}).")
+    int queueSize;
+
+    @Option(names = "--kernel-args", defaultValue = "", paramLabel = "ARGS", description = "Extra guest kernel arguments, e.g. swiotlb=force.")
+    String kernelArgs;
+
+    @Option(names = "--deadline", paramLabel = "S", description = "Kill the guest after this many seconds (default: from runtime and job count).")
+    Long deadline;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where results go (default: results/run-TIMESTAMP).")
+    Path out;
+
+    @Option(names = "--workloads-dir", hidden = true, defaultValue = "guest-workloads") Path workloadsDir;
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> jobs;
+        GuestConfig cfg;
+        VirtioFsDaemon d;
+        try {
+            jobs = Workloads.resolve(workloadsDir, workloads);
+            String sizeMiB = size.toUpperCase(java.util.Locale.ROOT).replaceAll("M(IB)?$", "");
+            if (!sizeMiB.matches("[0-9]+") || Integer.parseInt(sizeMiB) < 1) throw new IllegalArgumentException("--size wants MiB, got '" + size + "'");
+            cfg = new GuestConfig(kernel, vcpus, memory, queueSize, kernelArgs, Accel.choose(accel), sizeMiB + "M", runtime);
+            GuestKernelCheck.series(kernel);
+            NegotiationSettings.preset(variant);
+            d = VirtioFsDaemon.named(daemon, GuestImage.defaultCache(), Path.of("."));
+            if (!d.takesVariants() && !variant.equals("max-pages")) {
+                throw new IllegalArgumentException(daemon + " always negotiates FUSE_MAX_PAGES: only the java daemon takes --variant " + variant);
+            }
+        } catch (IllegalArgumentException e) {
+            return BenchMain.usage(e.getMessage());
+        }
+        Path dir = out != null ? out : Path.of("results", "run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Files.createDirectories(dir);
+        System.err.println("fusebench run: preparing the " + kernel + " guest image (cached after the first time)");
+        GuestImage image = GuestImage.obtain(kernel, GuestImage.defaultCache(), workloadsDir.resolve("init"));
+        long dl = deadline != null ? deadline : GuestRun.defaultDeadline(cfg, jobs.size());
+        System.err.println("fusebench run: " + daemon + " / " + variant + " / " + String.join(",", jobs) + " on " + cfg.accel().label());
+        Path work = Files.createTempDirectory("fusebench-run-");
+        List<Map<String, Object>> results;
+        try {
+            results = GuestRun.run(new GuestRun.Spec(d, variant, cfg, jobs, workloadsDir.toAbsolutePath(), dl), image, work);
+            for (String keep : List.of("console.log", "results.log", "daemon.log", "qemu.log")) {
+                Path f = work.resolve(keep);
+                if (Files.exists(f)) Files.copy(f, dir.resolve(keep), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            deleteTree(work);
+        }
+        boolean allOk = true;
+        List<String> lines = new ArrayList<>();
+        for (Map<String, Object> r : results) {
+            Path f = dir.resolve(r.get("workload") + ".json");
+            GuestRun.JSON.writeValue(f.toFile(), r);
+            boolean ok = "ok".equals(r.get("status"));
+            allOk &= ok;
+            lines.add(summary(r) + "  -> " + f);
+        }
+        lines.forEach(System.out::println);
+        return allOk ? 0 : 1;
+    }
+
+    static String summary(Map<String, Object> r) {
+        if (!"ok".equals(r.get("status"))) return r.get("workload") + ": FAILED: " + r.get("failure");
+        var fio = (dev.fusebench.bench.workload.FioResult) r.get("fio");
+        var d = fio.read().active() ? fio.read() : fio.write();
+        return String.format(java.util.Locale.ROOT, "%s: %.1f MiB/s, %.0f IOPS, p99 clat %.0f us", r.get("workload"),
+                d.bandwidthBytesPerSec() / 1048576.0, d.iops(), d.clatPercentilesUs().getOrDefault("99", Double.NaN));
+    }
+
+    static void deleteTree(Path p) {
+        try (var s = Files.walk(p)) {
+            for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(x);
+        } catch (java.io.IOException e) {
+            // temp leftovers are harmless
+        }
+    }
+
+    /** Validates a kernel series name early, for a one-line error. */
+    static final class GuestKernelCheck {
+        static void series(String s) { dev.fusebench.bench.guest.GuestKernel.suitesFor(s); }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.fusebench.bench.workload;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The figures of one fio job (fio's JSON output), per direction. */
+public record FioResult(String job, int error, Direction read, Direction write, String fioVersion) {
+
+    /** One direction of I/O; {@code clatPercentilesUs} maps "50", "99", ... to completion latency in µs. */
+    public record Direction(long ioBytes, double bandwidthBytesPerSec, double iops, long runtimeMs,
+                            double clatMeanUs, Map<String, Double> clatPercentilesUs) {
+        public boolean active() { return ioBytes > 0; }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static FioResult parse(String json) throws IOException {
+        int start = json.indexOf('{');
+        if (start < 0) throw new IOException("no JSON object in fio output");
+        JsonNode root = JSON.readTree(json.substring(start));
+        JsonNode jobs = root.path("jobs");
+        if (!jobs.isArray() || jobs.isEmpty()) throw new IOException("fio output has no jobs");
+        JsonNode j = jobs.get(0);
+        return new FioResult(j.path("jobname").asText(), j.path("error").asInt(0),
+                direction(j.path("read")), direction(j.path("write")), root.path("fio version").asText(""));
+    }
+
+    private static Direction direction(JsonNode d) {
+        Map<String, Double> pct = new LinkedHashMap<>();
+        JsonNode p = d.path("clat_ns").path("percentile");
+        for (String k : new String[]{"50.000000", "90.000000", "99.000000", "99.900000"}) {
+            if (p.has(k)) pct.put(k.substring(0, k.indexOf('.')) + (k.startsWith("99.9") ? ".9" : ""), p.get(k).asDouble() / 1000.0);
+        }
+        return new Direction(d.path("io_bytes").asLong(), d.path("bw_bytes").asDouble(), d.path("iops").asDouble(),
+                d.path("runtime").asLong(), d.path("clat_ns").path("mean").asDouble() / 1000.0, pct);
+    }
+
+    public boolean ok() { return error == 0 && (read.active() || write.active()); }
+}
