@@ -1,12 +1,12 @@
 package dev.fusebench.devfuse;
 
+import dev.fusebench.fuse.ContiguousReply;
 import dev.fusebench.fuse.FuseServer;
 import dev.fusebench.fuse.Opcode;
 import dev.fusebench.fuse.ReplySink;
 import dev.fusebench.fuse.Wire;
 import dev.fusebench.sys.Errno;
 import dev.fusebench.sys.Flags;
-import dev.fusebench.sys.IoVecs;
 import dev.fusebench.sys.Libc;
 
 import java.io.IOException;
@@ -105,26 +105,12 @@ public final class DevFuseSession implements AutoCloseable {
         }
     }
 
-    private final class DevFuseReply implements ReplySink {
-        private final MemorySegment buf;
-
-        DevFuseReply(MemorySegment buf) { this.buf = buf; }
-
-        @Override public MemorySegment buffer() { return buf; }
-
-        @Override public void send(int length) { write(length); }
+    private final class DevFuseReply extends ContiguousReply {
+        DevFuseReply(MemorySegment buf) { super(buf); }
 
         @Override
-        public IoVecs dataTarget(IoVecs into, long maxBytes) {
-            into.clear();
-            into.add(buf.address() + Wire.OUT_HEADER, Math.min(maxBytes, buf.byteSize() - Wire.OUT_HEADER));
-            return into;
-        }
-
-        @Override public void sendData(long dataBytes) { write(Wire.OUT_HEADER + dataBytes); }
-
-        private void write(long length) {
-            long r = Libc.write(devFd, buf, length);
+        protected void transmit(long length) {
+            long r = Libc.write(devFd, buffer(), length);
             // ENOENT: the request was interrupted or the connection aborted meanwhile; nothing to do.
             if (r < 0 && r != -Errno.ENOENT && r != -Errno.ENODEV) LOG.warning("writing reply: " + Libc.strerror((int) r));
         }

@@ -3,10 +3,9 @@ package dev.fusebench.testing;
 import dev.fusebench.fuse.FileSystem;
 import dev.fusebench.fuse.FuseServer;
 import dev.fusebench.fuse.NegotiationSettings;
-import dev.fusebench.fuse.ReplySink;
+import dev.fusebench.fuse.ContiguousReply;
 import dev.fusebench.fuse.Wire;
 import dev.fusebench.stats.DaemonStats;
-import dev.fusebench.sys.IoVecs;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -65,27 +64,15 @@ public final class ServerHarness implements AutoCloseable {
         arena.close();
     }
 
-    private static final class CapturingSink implements ReplySink {
-        final MemorySegment buf;
+    private static final class CapturingSink extends ContiguousReply {
         int replies;
         Reply last;
 
-        CapturingSink(MemorySegment buf) { this.buf = buf; }
-
-        @Override public MemorySegment buffer() { return buf; }
-
-        @Override public void send(int length) { capture(length); }
+        CapturingSink(MemorySegment buf) { super(buf); }
 
         @Override
-        public IoVecs dataTarget(IoVecs into, long maxBytes) {
-            into.clear();
-            into.add(buf.address() + Wire.OUT_HEADER, Math.min(maxBytes, buf.byteSize() - Wire.OUT_HEADER));
-            return into;
-        }
-
-        @Override public void sendData(long dataBytes) { capture(Wire.OUT_HEADER + dataBytes); }
-
-        private void capture(long length) {
+        protected void transmit(long length) {
+            MemorySegment buf = buffer();
             replies++;
             int len = Wire.u32(buf, 0);
             if (len != length) throw new AssertionError("header says " + len + " bytes, transport asked to send " + length);
