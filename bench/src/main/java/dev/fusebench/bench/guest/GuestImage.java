@@ -70,7 +70,29 @@ public record GuestImage(Path dir, GuestKernel kernel, Path initramfs, Path tool
         } finally {
             deleteTree(tmp);
         }
+        pruneOlderImages(dir, KEEP_PER_SERIES);
         return load(dir, m);
+    }
+
+    static final int KEEP_PER_SERIES = 3;
+
+    /** Keeps the newest few images of a series (a changed /init or kernel makes a new one each time). */
+    public static void pruneOlderImages(Path current, int keep) throws IOException {
+        String prefix = current.getFileName().toString().replaceAll("-[0-9a-f]+$", "-");
+        List<Path> same;
+        try (var s = Files.list(current.getParent())) {
+            same = s.filter(p -> p.getFileName().toString().startsWith(prefix) && Files.exists(p.resolve("image.json")))
+                    .sorted(java.util.Comparator.comparing((Path p) -> {
+                        try {
+                            return Files.getLastModifiedTime(p.resolve("image.json"));
+                        } catch (IOException e) {
+                            return java.nio.file.attribute.FileTime.fromMillis(0);
+                        }
+                    }).reversed()).toList();
+        }
+        for (Path old : same.subList(Math.min(keep, same.size()), same.size())) {
+            if (!old.equals(current)) deleteTree(old);
+        }
     }
 
     private static GuestImage load(Path dir, Map<String, String> m) throws IOException {
