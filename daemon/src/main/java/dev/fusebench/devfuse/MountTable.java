@@ -36,7 +36,7 @@ public final class MountTable {
         StringBuilder b = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c == '\\' && i + 3 < s.length() + 0 && i + 3 <= s.length() - 1 + 1) {
+            if (c == '\\' && i + 3 < s.length()) {
                 try {
                     b.append((char) Integer.parseInt(s.substring(i + 1, i + 4), 8));
                     i += 3;

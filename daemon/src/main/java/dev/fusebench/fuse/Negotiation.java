@@ -36,9 +36,4 @@ public record Negotiation(InitIn offered, InitOut reply, String settingsName) {
 
     /** max_write as the kernel clamps it. */
     public int effectiveMaxWrite() { return Math.max(NegotiationSettings.PAGE, reply.maxWrite()); }
-
-    /** Largest READ or WRITE payload the kernel will send. */
-    public int effectiveMaxRequestBytes() {
-        return Math.min(effectiveMaxWrite(), effectiveMaxPages() * NegotiationSettings.PAGE);
-    }
 }

@@ -91,7 +91,7 @@ public final class Apt {
         if (r.code() != 0) throw new IOException("apt-get download " + pkg + " failed: " + r.output().strip());
         String base = pkg.contains("=") ? pkg.substring(0, pkg.indexOf('=')) : pkg;
         try (var s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().startsWith(base.replace("+", "+") + "_") && p.toString().endsWith(".deb"))
+            return s.filter(p -> p.getFileName().toString().startsWith(base + "_") && p.toString().endsWith(".deb"))
                     .findFirst().orElseThrow(() -> new IOException("downloaded " + pkg + " but found no .deb"));
         }
     }

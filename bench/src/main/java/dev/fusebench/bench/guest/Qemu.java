@@ -73,7 +73,6 @@ public final class Qemu {
         }
         double wall = (System.nanoTime() - start) / 1e9;
         String res = Files.exists(results) ? Files.readString(results, java.nio.charset.StandardCharsets.ISO_8859_1) : "";
-        if (mountedAt == null && res.contains("@@FB MOUNTED")) mountedAt = null; // seen only after exit: not timed
         return new Outcome(command, p.isAlive() ? -1 : p.exitValue(), killed, wall, mountedAt, res, tail(console, 40, log));
     }
 

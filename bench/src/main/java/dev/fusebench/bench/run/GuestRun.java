@@ -54,7 +54,7 @@ public final class GuestRun {
         try {
             daemon = DaemonProcess.start(spec.daemon(), shared, socket, spec.variant(), stats, workDir.resolve("daemon.log"));
         } catch (IOException e) {
-            return failAll(spec, common, "daemon did not start: " + e.getMessage(), null, null);
+            return failAll(spec, common, "daemon did not start: " + e.getMessage());
         }
         Qemu.Outcome out;
         try {
@@ -119,7 +119,7 @@ public final class GuestRun {
         return "guest ended (QEMU exit " + out.exitCode() + ") during the job";
     }
 
-    private static List<Map<String, Object>> failAll(Spec spec, Map<String, Object> common, String why, String tail, Object unused) {
+    private static List<Map<String, Object>> failAll(Spec spec, Map<String, Object> common, String why) {
         List<Map<String, Object>> list = new ArrayList<>();
         for (String w : spec.workloads()) {
             Map<String, Object> r = new LinkedHashMap<>();

@@ -73,7 +73,7 @@ public final class RunCommand implements Callable<Integer> {
             String sizeMiB = size.toUpperCase(java.util.Locale.ROOT).replaceAll("M(IB)?$", "");
             if (!sizeMiB.matches("[0-9]+") || Integer.parseInt(sizeMiB) < 1) throw new IllegalArgumentException("--size wants MiB, got '" + size + "'");
             cfg = new GuestConfig(kernel, vcpus, memory, queueSize, kernelArgs, Accel.choose(accel), sizeMiB + "M", runtime);
-            GuestKernelCheck.series(kernel);
+            dev.fusebench.bench.guest.GuestKernel.suitesFor(kernel); // refuses unknown series in one line
             NegotiationSettings.preset(variant);
             d = VirtioFsDaemon.named(daemon, GuestImage.defaultCache(), Path.of("."));
             if (!d.takesVariants() && !variant.equals("max-pages")) {
@@ -126,10 +126,5 @@ public final class RunCommand implements Callable<Integer> {
         } catch (java.io.IOException e) {
             // temp leftovers are harmless
         }
-    }
-
-    /** Validates a kernel series name early, for a one-line error. */
-    static final class GuestKernelCheck {
-        static void series(String s) { dev.fusebench.bench.guest.GuestKernel.suitesFor(s); }
     }
 }
