@@ -7,12 +7,10 @@ import dev.fusebench.passthrough.CachePolicy;
 import dev.fusebench.passthrough.PassthroughFs;
 import dev.fusebench.stats.DaemonStats;
 import dev.fusebench.sys.Libc;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +24,7 @@ import java.util.logging.Logger;
 @Command(name = "daemon", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Serves a host directory over FUSE (/dev/fuse) with run-time FUSE_INIT settings.")
 public final class DaemonMain implements Callable<Integer> {
-    static final int EXIT_USAGE = 2;
+    static final String PREFIX = "fusebench daemon";
 
     @Option(names = "--shared-dir", required = true, paramLabel = "DIR", description = "Directory to pass through.")
     Path sharedDir;
@@ -141,10 +139,7 @@ public final class DaemonMain implements Callable<Integer> {
         }
     }
 
-    static int usage(String message) {
-        System.err.println("fusebench daemon: " + message);
-        return EXIT_USAGE;
-    }
+    static int usage(String message) { return Cli.usage(PREFIX, message); }
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -152,17 +147,6 @@ public final class DaemonMain implements Callable<Integer> {
 
     public static int run(String... args) {
         Logging.configure();
-        CommandLine cl = new CommandLine(new DaemonMain());
-        cl.setParameterExceptionHandler((ex, a) -> {
-            PrintWriter err = ex.getCommandLine().getErr();
-            err.println("fusebench daemon: " + ex.getMessage() + " (see --help)");
-            err.flush();
-            return EXIT_USAGE;
-        });
-        cl.setExecutionExceptionHandler((ex, c, p) -> {
-            System.err.println("fusebench daemon: " + ex);
-            return 1;
-        });
-        return cl.execute(args);
+        return Cli.create(new DaemonMain(), PREFIX).execute(args);
     }
 }

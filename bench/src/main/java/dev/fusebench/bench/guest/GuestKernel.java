@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -158,15 +157,6 @@ public record GuestKernel(String series, String packageName, String version, Pat
         String tool = n.endsWith(".xz") ? "xz" : "zstd";
         byte[] data = Files.readAllBytes(file);
         return decompress(tool, data, 0);
-    }
-
-    /** Downloads (through the private apt) and unpacks the series' current kernel into {@code dir}. */
-    static GuestKernel fetch(String series, Path cache, Path dir) throws IOException {
-        Apt apt = new Apt(cache, suitesFor(series));
-        apt.updateIfStale();
-        String pkg = apt.dependency("linux-image-amd64", Pattern.compile("linux-image-[0-9].*-amd64"));
-        String version = apt.candidate(pkg);
-        return unpack(series, pkg, version, apt.download(pkg + "=" + version, dir.resolve("deb")), dir);
     }
 
     static GuestKernel unpack(String series, String pkg, String version, Path deb, Path dir) throws IOException {

@@ -97,7 +97,11 @@ public final class RunCommand implements Callable<Integer> {
                 if (Files.exists(f)) Files.copy(f, dir.resolve(keep), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         } finally {
-            deleteTree(work);
+            try {
+                GuestImage.deleteTree(work);
+            } catch (java.io.IOException e) {
+                System.err.println("fusebench run: could not remove " + work + ": " + e.getMessage());
+            }
         }
         boolean allOk = true;
         List<String> lines = new ArrayList<>();
@@ -120,11 +124,4 @@ public final class RunCommand implements Callable<Integer> {
                 d.bandwidthBytesPerSec() / 1048576.0, d.iops(), d.clatPercentilesUs().getOrDefault("99", Double.NaN));
     }
 
-    static void deleteTree(Path p) {
-        try (var s = Files.walk(p)) {
-            for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(x);
-        } catch (java.io.IOException e) {
-            // temp leftovers are harmless
-        }
-    }
 }
