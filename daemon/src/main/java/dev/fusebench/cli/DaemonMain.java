@@ -1,6 +1,8 @@
 package dev.fusebench.cli;
 
 import dev.fusebench.devfuse.DevFuseSession;
+import dev.fusebench.fuse.Session;
+import dev.fusebench.vhostuser.VhostUserSession;
 import dev.fusebench.fuse.FuseServer;
 import dev.fusebench.fuse.NegotiationSettings;
 import dev.fusebench.passthrough.CachePolicy;
@@ -31,6 +33,10 @@ public final class DaemonMain implements Callable<Integer> {
 
     @Option(names = "--mount", paramLabel = "MNT", description = "Mount point for the /dev/fuse transport.")
     Path mount;
+
+    @Option(names = "--socket-path", paramLabel = "SOCK",
+            description = "Serve a QEMU vhost-user-fs-pci frontend on this unix socket (virtio-fs) instead of mounting.")
+    Path socketPath;
 
     @Option(names = "--variant", paramLabel = "NAME", defaultValue = "max-pages",
             description = "Negotiation preset: baseline or max-pages (default: ${DEFAULT-VALUE}).")
@@ -78,10 +84,12 @@ public final class DaemonMain implements Callable<Integer> {
             return usage(e.getMessage());
         }
         if (threads < 1 || threads > 64) return usage("--threads must be in 1..64");
-        if (mount == null) return usage("--mount MNT is required (the vhost-user transport is not built yet)");
+        if ((mount == null) == (socketPath == null)) return usage("give exactly one of --mount MNT (/dev/fuse) and --socket-path SOCK (vhost-user)");
         if (!Files.isDirectory(sharedDir)) return usage("shared directory " + sharedDir + " does not exist or is not a directory");
-        if (!Files.isDirectory(mount)) return usage("mount point " + mount + " does not exist or is not a directory");
-        if (Libc.geteuid() != 0) return usage("the daemon must run as root (it mounts a file system)");
+        if (mount != null && !Files.isDirectory(mount)) return usage("mount point " + mount + " does not exist or is not a directory");
+        if (socketPath != null && (socketPath.toAbsolutePath().getParent() == null || !Files.isDirectory(socketPath.toAbsolutePath().getParent())))
+            return usage("the directory of socket " + socketPath + " does not exist");
+        if (Libc.geteuid() != 0) return usage("the daemon must run as root (it serves files with their owners' rights)");
 
         DaemonStats stats = new DaemonStats();
         stats.put("settings", settings.name());
@@ -89,7 +97,8 @@ public final class DaemonMain implements Callable<Integer> {
         stats.put("cache", cachePolicy.name().toLowerCase(java.util.Locale.ROOT));
         PassthroughFs fs = new PassthroughFs(sharedDir, cachePolicy);
         FuseServer server = new FuseServer(fs, settings, stats);
-        DevFuseSession session = new DevFuseSession(server, mount, threads, captureDir);
+        Session session = mount != null ? new DevFuseSession(server, mount, threads, captureDir)
+                : new VhostUserSession(server, socketPath);
         try {
             session.start();
         } catch (IOException e) {
@@ -118,8 +127,8 @@ public final class DaemonMain implements Callable<Integer> {
         };
         sun.misc.Signal.handle(new sun.misc.Signal("TERM"), stop);
         sun.misc.Signal.handle(new sun.misc.Signal("INT"), stop);
-        System.err.println("fusebench daemon: serving " + sharedDir + " at " + session.mountPoint()
-                + " (" + settings.name() + ", " + threads + " threads); Ctrl-C or umount to stop");
+        System.err.println("fusebench daemon: serving " + sharedDir + " at " + session.where() + " (" + settings.name()
+                + (mount != null ? ", " + threads + " threads); Ctrl-C or umount to stop" : ", one thread per virtqueue); Ctrl-C or frontend exit to stop"));
         session.awaitTermination();
         finish.run();
         try {

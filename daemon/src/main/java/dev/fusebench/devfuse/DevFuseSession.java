@@ -4,6 +4,7 @@ import dev.fusebench.fuse.ContiguousReply;
 import dev.fusebench.fuse.FuseServer;
 import dev.fusebench.fuse.Opcode;
 import dev.fusebench.fuse.ReplySink;
+import dev.fusebench.fuse.Session;
 import dev.fusebench.fuse.Wire;
 import dev.fusebench.sys.Errno;
 import dev.fusebench.sys.Flags;
@@ -27,7 +28,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * that each read a request into their own buffer and write the reply from another, and an
  * unmount that also wakes the workers (the kernel answers their read with ENODEV).
  */
-public final class DevFuseSession implements AutoCloseable {
+public final class DevFuseSession implements Session {
     private static final Logger LOG = Logger.getLogger(DevFuseSession.class.getName());
 
     private final FuseServer server;
@@ -55,6 +56,7 @@ public final class DevFuseSession implements AutoCloseable {
     }
 
     /** Mounts and starts the workers. */
+    @Override
     public void start() throws IOException {
         if (MountTable.at(mountPoint).isPresent()) throw new IOException(mountPoint + " is already a mount point");
         try (Arena a = Arena.ofConfined()) {
@@ -131,6 +133,7 @@ public final class DevFuseSession implements AutoCloseable {
     }
 
     /** Waits until every worker has ended (the file system was unmounted or destroyed). */
+    @Override
     public void awaitTermination() throws InterruptedException {
         for (Thread t : workers) t.join();
     }
@@ -185,4 +188,7 @@ public final class DevFuseSession implements AutoCloseable {
     }
 
     public Path mountPoint() { return mountPoint; }
+
+    @Override
+    public String where() { return mountPoint.toString(); }
 }

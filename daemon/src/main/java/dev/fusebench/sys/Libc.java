@@ -80,6 +80,19 @@ public final class Libc {
     private static final MethodHandle MOUNT = errnoCall("mount", i(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
     private static final MethodHandle UMOUNT2 = errnoCall("umount2", i(ADDRESS, JAVA_INT));
     private static final MethodHandle FACCESSAT = errnoCall("faccessat", i(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle SOCKET = errnoCall("socket", i(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle SOCKETPAIR = errnoCall("socketpair", i(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle BIND = errnoCall("bind", i(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle LISTEN = errnoCall("listen", i(JAVA_INT, JAVA_INT));
+    private static final MethodHandle ACCEPT4 = errnoCall("accept4", i(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    private static final MethodHandle RECVMSG = errnoCall("recvmsg", l(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SENDMSG = errnoCall("sendmsg", l(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SHUTDOWN = errnoCall("shutdown", i(JAVA_INT, JAVA_INT));
+    private static final MethodHandle MMAP = errnoCall("mmap64", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle MUNMAP = errnoCall("munmap", i(ADDRESS, JAVA_LONG));
+    private static final MethodHandle MEMFD_CREATE = errnoCall("memfd_create", i(ADDRESS, JAVA_INT));
+    private static final MethodHandle EVENTFD = errnoCall("eventfd", i(JAVA_INT, JAVA_INT));
+    private static final MethodHandle POLL = errnoCall("poll", i(ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle GETEUID = plainCall("geteuid", i());
     private static final MethodHandle UMASK = plainCall("umask", i(JAVA_INT));
     private static final MethodHandle GETPID = plainCall("getpid", i());
@@ -272,6 +285,76 @@ public final class Libc {
     public static int faccessat(int dirfd, MemorySegment path, int mode, int flags) {
         MemorySegment c = cs();
         try { return ret((int) FACCESSAT.invokeExact(c, dirfd, path, mode, flags), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static int socket(int domain, int type, int protocol) {
+        MemorySegment c = cs();
+        try { return ret((int) SOCKET.invokeExact(c, domain, type, protocol), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    /** Fills {@code fds} (two ints) with a connected pair. */
+    public static int socketpair(int domain, int type, int protocol, MemorySegment fds) {
+        MemorySegment c = cs();
+        try { return ret((int) SOCKETPAIR.invokeExact(c, domain, type, protocol, fds), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static int bind(int fd, MemorySegment addr, int len) {
+        MemorySegment c = cs();
+        try { return ret((int) BIND.invokeExact(c, fd, addr, len), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static int listen(int fd, int backlog) {
+        MemorySegment c = cs();
+        try { return ret((int) LISTEN.invokeExact(c, fd, backlog), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static int accept4(int fd, int flags) {
+        MemorySegment c = cs();
+        try { return ret((int) ACCEPT4.invokeExact(c, fd, MemorySegment.NULL, MemorySegment.NULL, flags), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static long recvmsg(int fd, MemorySegment msghdr, int flags) {
+        MemorySegment c = cs();
+        try { return ret((long) RECVMSG.invokeExact(c, fd, msghdr, flags), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static long sendmsg(int fd, MemorySegment msghdr, int flags) {
+        MemorySegment c = cs();
+        try { return ret((long) SENDMSG.invokeExact(c, fd, msghdr, flags), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static int shutdown(int fd, int how) {
+        MemorySegment c = cs();
+        try { return ret((int) SHUTDOWN.invokeExact(c, fd, how), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    /** Maps {@code length} bytes; returns the mapping, or a negative errno as the address on failure. */
+    public static long mmap(long length, int prot, int flags, int fd, long offset) {
+        MemorySegment c = cs();
+        try {
+            MemorySegment m = (MemorySegment) MMAP.invokeExact(c, MemorySegment.NULL, length, prot, flags, fd, offset);
+            return m.address() == -1L ? -errno(c) : m.address();
+        } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static int munmap(long address, long length) {
+        MemorySegment c = cs();
+        try { return ret((int) MUNMAP.invokeExact(c, MemorySegment.ofAddress(address), length), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static int memfdCreate(MemorySegment name, int flags) {
+        MemorySegment c = cs();
+        try { return ret((int) MEMFD_CREATE.invokeExact(c, name, flags), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static int eventfd(int initval, int flags) {
+        MemorySegment c = cs();
+        try { return ret((int) EVENTFD.invokeExact(c, initval, flags), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static int poll(MemorySegment fds, long nfds, int timeoutMs) {
+        MemorySegment c = cs();
+        try { return ret((int) POLL.invokeExact(c, fds, nfds, timeoutMs), c); } catch (Throwable t) { throw fatal(t); }
     }
 
     public static int geteuid() {

@@ -1,19 +1,23 @@
 package dev.fusebench.bench.daemons;
 
-import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
-/** Our daemon. Its virtio-fs (vhost-user) transport is the next issue; until then it cannot serve a guest. */
+/** Our daemon, started as its own JVM from the controller's class path, serving vhost-user. */
 public record JavaDaemon(Path repo) implements VirtioFsDaemon {
     @Override public String name() { return "java"; }
 
-    @Override public String version() { return "fusebench " + getClass().getPackage().getImplementationVersion(); }
+    @Override public String version() { return "fusebench daemon (Java " + Runtime.version().feature() + ")"; }
 
     @Override
-    public List<String> command(Path shared, Path socket, String variant, Path statsFile) throws IOException {
-        throw new IOException("the Java daemon does not speak vhost-user yet, so it cannot serve a guest; "
-                + "use --daemon virtiofsd-rust or virtiofsd-c (the Java daemon serves /dev/fuse: run-bench.sh daemon --mount)");
+    public List<String> command(Path shared, Path socket, String variant, Path statsFile) {
+        List<String> c = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-cp", System.getProperty("java.class.path"),
+                "dev.fusebench.cli.DaemonMain", "--shared-dir", shared.toString(), "--socket-path", socket.toString(),
+                "--variant", variant));
+        if (statsFile != null) c.addAll(List.of("--stats", statsFile.toString()));
+        return c;
     }
 
     @Override public boolean takesVariants() { return true; }

@@ -1,0 +1,197 @@
+package dev.fusebench.vhostuser;
+
+import dev.fusebench.fuse.FuseServer;
+import dev.fusebench.fuse.Opcode;
+import dev.fusebench.fuse.ReplySink;
+import dev.fusebench.fuse.Wire;
+import dev.fusebench.sys.Flags;
+import dev.fusebench.sys.IoVecs;
+import dev.fusebench.sys.Libc;
+import dev.fusebench.virtqueue.DescriptorChain;
+import dev.fusebench.virtqueue.Scatter;
+import dev.fusebench.virtqueue.SplitQueue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.logging.Logger;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * One thread per virtqueue (the Rust virtiofsd's default model): waits for a kick, serves every
+ * available chain through the FUSE core, publishes the used ring and notifies the guest. Request
+ * headers and arguments are gathered into a small buffer; WRITE data and READ destinations stay in
+ * guest memory and go to pwritev/preadv as scatter lists.
+ */
+final class QueueWorker implements Runnable {
+    private static final Logger LOG = Logger.getLogger(QueueWorker.class.getName());
+
+    final int index;
+    private final SplitQueue queue;
+    private final FuseServer server;
+    private final int kickFd;
+    private final int stopFd;
+    private volatile int callFd;
+    private volatile boolean enabled;
+    private volatile boolean stopping;
+    private final Thread thread;
+    private final int argsBufferSize;
+    long refusedChains;
+
+    QueueWorker(int index, SplitQueue queue, FuseServer server, int kickFd, int callFd, boolean enabled, int argsBufferSize) {
+        this.index = index;
+        this.queue = queue;
+        this.server = server;
+        this.kickFd = kickFd;
+        this.callFd = callFd;
+        this.enabled = enabled;
+        this.argsBufferSize = argsBufferSize;
+        this.stopFd = Libc.eventfd(0, Flags.EFD_CLOEXEC);
+        this.thread = new Thread(this, "virtq-" + index);
+        thread.setDaemon(true);
+    }
+
+    void start() { thread.start(); }
+
+    void setCallFd(int fd) { callFd = fd; }
+
+    void setEnabled(boolean on) {
+        enabled = on;
+        if (on) wake(kickFd);
+    }
+
+    /** Stops the thread and returns the next avail index it would have served. */
+    int stop() {
+        stopping = true;
+        wake(stopFd);
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Libc.close(stopFd);
+        return queue.lastAvail();
+    }
+
+    private static void wake(int eventFd) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment one = a.allocate(JAVA_LONG);
+            one.set(JAVA_LONG, 0, 1);
+            Libc.write(eventFd, one, 8);
+        }
+    }
+
+    @Override
+    public void run() {
+        try (Arena arena = Arena.ofConfined()) {
+            DescriptorChain chain = new DescriptorChain(arena, Math.max(queue.size(), 1024) + 8);
+            FuseServer.Worker w = server.newWorker(arena);
+            VirtioReply reply = new VirtioReply(arena.allocate(argsBufferSize + Wire.OUT_HEADER, 4096), chain.writable);
+            MemorySegment in = arena.allocate(argsBufferSize, 4096);
+            MemorySegment pollFds = arena.allocate(16, 8);
+            MemorySegment counter = arena.allocate(8, 8);
+            MemorySegment one = arena.allocate(8, 8);
+            one.set(JAVA_LONG, 0, 1);
+            StringBuilder why = new StringBuilder();
+            while (!stopping) {
+                if (enabled) {
+                    boolean any = false;
+                    while (!stopping && queue.pop(chain, why)) {
+                        any = true;
+                        int written = why.isEmpty() ? serve(chain, w, in, reply) : refuse(why);
+                        queue.push(chain.head, written);
+                    }
+                    if (queue.broken() && why.length() > 0) refuse(why);
+                    if (any && queue.publish()) signal(one);
+                    if (queue.armAndRecheck()) continue;
+                }
+                // sleep until kicked or stopped
+                pollFds.set(JAVA_INT, 0, kickFd);
+                pollFds.set(JAVA_SHORT, 4, Flags.POLLIN);
+                pollFds.set(JAVA_SHORT, 6, (short) 0);
+                pollFds.set(JAVA_INT, 8, stopFd);
+                pollFds.set(JAVA_SHORT, 12, Flags.POLLIN);
+                pollFds.set(JAVA_SHORT, 14, (short) 0);
+                int r = Libc.poll(pollFds, 2, -1);
+                if (r < 0) continue;
+                if ((pollFds.get(JAVA_SHORT, 6) & Flags.POLLIN) != 0) Libc.read(kickFd, counter, 8);
+                if ((pollFds.get(JAVA_SHORT, 6) & (Flags.POLLHUP | Flags.POLLERR | Flags.POLLNVAL)) != 0) return;
+            }
+        } catch (RuntimeException | Error e) {
+            LOG.severe("queue " + index + " worker died: " + e);
+            throw e;
+        }
+    }
+
+    private int refuse(StringBuilder why) {
+        refusedChains++;
+        if (refusedChains <= 3) LOG.warning("queue " + index + ": refused a descriptor chain: " + why);
+        why.setLength(0);
+        return 0;
+    }
+
+    private void signal(MemorySegment one) {
+        int fd = callFd;
+        if (fd >= 0) Libc.write(fd, one, 8);
+    }
+
+    /** Presents the chain's readable part as a FUSE request and writes the reply into its writable part. */
+    private int serve(DescriptorChain chain, FuseServer.Worker w, MemorySegment in, VirtioReply reply) {
+        var req = w.request;
+        long total = chain.readableBytes;
+        long got = Scatter.gather(chain.readable, 0, in, 0, Math.min(total, Wire.IN_HEADER));
+        if (got == Wire.IN_HEADER && Wire.u32(in, Wire.H_OPCODE) == Opcode.WRITE && total >= Wire.IN_HEADER + Wire.WRITE_IN) {
+            long args = Scatter.gather(chain.readable, Wire.IN_HEADER, in, Wire.IN_HEADER, Wire.WRITE_IN);
+            req.in = in;
+            req.inLength = Wire.IN_HEADER + args;
+            req.totalLength = total;
+            Scatter.slice(chain.readable, Wire.IN_HEADER + Wire.WRITE_IN, Long.MAX_VALUE, req.payload);
+        } else {
+            if (got == Wire.IN_HEADER && total > Wire.IN_HEADER) {
+                got += Scatter.gather(chain.readable, Wire.IN_HEADER, in, Wire.IN_HEADER, Math.min(total, in.byteSize()) - Wire.IN_HEADER);
+            }
+            req.in = in;
+            req.inLength = got;
+            req.totalLength = total;
+            req.payload.clear();
+        }
+        reply.reset();
+        server.handle(w, reply);
+        return (int) reply.written;
+    }
+
+    /**
+     * Replies go into the chain's writable buffers: header and arguments copied from a small
+     * buffer; READ data placed there directly by preadv.
+     */
+    static final class VirtioReply implements ReplySink {
+        private final MemorySegment buf;
+        private final IoVecs writable;
+        long written;
+
+        VirtioReply(MemorySegment buf, IoVecs writable) {
+            this.buf = buf;
+            this.writable = writable;
+        }
+
+        void reset() { written = 0; }
+
+        @Override public MemorySegment buffer() { return buf; }
+
+        @Override public void send(int length) { written = Scatter.scatter(buf, length, writable); }
+
+        @Override
+        public IoVecs dataTarget(IoVecs into, long maxBytes) {
+            Scatter.slice(writable, Wire.OUT_HEADER, maxBytes, into);
+            return into;
+        }
+
+        @Override
+        public void sendData(long dataBytes) {
+            long header = Scatter.scatter(buf, Wire.OUT_HEADER, writable);
+            written = header < Wire.OUT_HEADER ? header : header + dataBytes;
+        }
+    }
+}

@@ -1,0 +1,327 @@
+package dev.fusebench.vhostuser;
+
+import dev.fusebench.fuse.FuseServer;
+import dev.fusebench.sys.Errno;
+import dev.fusebench.sys.Flags;
+import dev.fusebench.sys.Libc;
+import dev.fusebench.virtqueue.GuestMemory;
+import dev.fusebench.virtqueue.SplitQueue;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+
+/**
+ * A vhost-user virtio-fs device backend: takes one frontend connection (QEMU's
+ * vhost-user-fs-pci), answers its messages, maps the guest memory it shares and runs one
+ * {@link QueueWorker} per started virtqueue. Queue 0 is the high-priority queue (FORGET,
+ * INTERRUPT), queues 1.. carry requests. Serving ends when the frontend disconnects.
+ */
+public final class VhostUserBackend implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(VhostUserBackend.class.getName());
+    public static final int MAX_QUEUES = 9;
+    static final long FEATURES = Message.F_VERSION_1 | Message.F_INDIRECT_DESC | Message.F_EVENT_IDX | Message.F_PROTOCOL_FEATURES;
+    static final long PROTOCOL_FEATURES = Message.PROTOCOL_MQ | Message.PROTOCOL_REPLY_ACK;
+
+    private final FuseServer server;
+    private final int argsBufferSize;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment msg = arena.allocate(Message.HEADER + Message.MAX_PAYLOAD, 8);
+    private final MemorySegment iov = arena.allocate(16, 8);
+    private final MemorySegment control = arena.allocate(16 + 8L * Message.MAX_FDS, 8);
+    private final MemorySegment msghdr = arena.allocate(56, 8);
+    private final int[] fds = new int[Message.MAX_FDS];
+    private int nfds;
+
+    private int conn = -1;
+    private long ackedFeatures;
+    private long ackedProtocol;
+    private GuestMemory memory = new GuestMemory(List.of());
+    private final List<long[]> mappings = new ArrayList<>();
+    private final Vring[] rings = new Vring[MAX_QUEUES];
+    private volatile boolean closed;
+
+    /** What the frontend told us about one ring, and its worker once started. */
+    private static final class Vring {
+        int num;
+        long descUva, availUva, usedUva;
+        int base;
+        int kickFd = -1, callFd = -1, errFd = -1;
+        boolean enabled;
+        QueueWorker worker;
+    }
+
+    public VhostUserBackend(FuseServer server) {
+        this.server = server;
+        this.argsBufferSize = Math.max(server.settings().largestPayload(), 128 * 1024) + 8192;
+        for (int i = 0; i < MAX_QUEUES; i++) rings[i] = new Vring();
+    }
+
+    /** Creates the listening socket at {@code path} (replacing a stale one); returns its fd. */
+    public static int listen(Path path) throws IOException {
+        if (path.toString().getBytes().length >= 108) throw new IOException("socket path too long: " + path);
+        Files.deleteIfExists(path);
+        int fd = Libc.socket(Flags.AF_UNIX, Flags.SOCK_STREAM | Flags.SOCK_CLOEXEC, 0);
+        if (fd < 0) throw new IOException("socket: " + Libc.strerror(fd));
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment addr = a.allocate(110);
+            addr.set(JAVA_SHORT_UNALIGNED, 0, (short) Flags.AF_UNIX);
+            byte[] p = path.toString().getBytes();
+            MemorySegment.copy(MemorySegment.ofArray(p), 0, addr, 2, p.length);
+            int r = Libc.bind(fd, addr, 2 + p.length + 1);
+            if (r < 0) { Libc.close(fd); throw new IOException("bind " + path + ": " + Libc.strerror(r)); }
+            r = Libc.listen(fd, 1);
+            if (r < 0) { Libc.close(fd); throw new IOException("listen: " + Libc.strerror(r)); }
+        }
+        return fd;
+    }
+
+    /** Serves one already-connected frontend until it disconnects or {@link #close} is called. */
+    public void serve(int connection) {
+        this.conn = connection;
+        server.stats().put("transport", "vhost-user");
+        while (!closed) {
+            int request = receive();
+            if (request < 0) break;
+            try {
+                handle(request);
+            } catch (RuntimeException e) {
+                LOG.warning("vhost-user message " + request + " failed: " + e.getMessage());
+                if (needsReply()) ack(1);
+            } finally {
+                for (int i = 0; i < nfds; i++) if (fds[i] >= 0) Libc.close(fds[i]);
+                nfds = 0;
+            }
+        }
+        stopAll();
+    }
+
+    private int flags() { return msg.get(JAVA_INT_UNALIGNED, 4); }
+
+    private int size() { return msg.get(JAVA_INT_UNALIGNED, 8); }
+
+    private boolean needsReply() { return (flags() & Message.FLAG_NEED_REPLY) != 0 && (ackedProtocol & Message.PROTOCOL_REPLY_ACK) != 0; }
+
+    /** Takes a received fd out of the message, so it is not closed after handling. */
+    private int takeFd(int i) {
+        if (i >= nfds) return -1;
+        int fd = fds[i];
+        fds[i] = -1;
+        return fd;
+    }
+
+    /** Reads one message (header, fds, payload); returns its request type or -1 when the connection ended. */
+    private int receive() {
+        iov.set(JAVA_LONG_UNALIGNED, 0, msg.address());
+        iov.set(JAVA_LONG_UNALIGNED, 8, Message.HEADER);
+        msghdr.fill((byte) 0);
+        msghdr.set(JAVA_LONG_UNALIGNED, 16, iov.address());
+        msghdr.set(JAVA_LONG_UNALIGNED, 24, 1);
+        msghdr.set(JAVA_LONG_UNALIGNED, 32, control.address());
+        msghdr.set(JAVA_LONG_UNALIGNED, 40, control.byteSize());
+        long n = Libc.recvmsg(conn, msghdr, Flags.MSG_CMSG_CLOEXEC);
+        if (n <= 0) return -1;
+        nfds = 0;
+        long clen = msghdr.get(JAVA_LONG_UNALIGNED, 40);
+        if (clen >= 16) {
+            long cmsgLen = control.get(JAVA_LONG_UNALIGNED, 0);
+            if (control.get(JAVA_INT_UNALIGNED, 8) == Flags.SOL_SOCKET && control.get(JAVA_INT_UNALIGNED, 12) == Flags.SCM_RIGHTS) {
+                int count = (int) Math.min((cmsgLen - 16) / 4, Message.MAX_FDS);
+                for (int i = 0; i < count; i++) fds[nfds++] = control.get(JAVA_INT_UNALIGNED, 16 + 4L * i);
+            }
+        }
+        if (n < Message.HEADER && !readFully(Message.HEADER - n, n)) return -1;
+        int size = size();
+        if (size < 0 || size > Message.MAX_PAYLOAD) {
+            LOG.warning("vhost-user message with a " + size + "-byte payload: closing the connection");
+            return -1;
+        }
+        if (size > 0 && !readFully(size, Message.HEADER)) return -1;
+        return msg.get(JAVA_INT_UNALIGNED, 0);
+    }
+
+    private boolean readFully(long count, long at) {
+        while (count > 0) {
+            long r = Libc.read(conn, msg.asSlice(at), count);
+            if (r == -Errno.EINTR) continue;
+            if (r <= 0) return false;
+            at += r;
+            count -= r;
+        }
+        return true;
+    }
+
+    private void reply(int request, int size) {
+        msg.set(JAVA_INT_UNALIGNED, 0, request);
+        msg.set(JAVA_INT_UNALIGNED, 4, Message.VERSION | Message.FLAG_REPLY);
+        msg.set(JAVA_INT_UNALIGNED, 8, size);
+        long r = Libc.write(conn, msg, Message.HEADER + size);
+        if (r < 0) LOG.warning("vhost-user reply: " + Libc.strerror((int) r));
+    }
+
+    private void replyU64(int request, long value) {
+        msg.set(JAVA_LONG_UNALIGNED, Message.HEADER, value);
+        reply(request, 8);
+    }
+
+    /** REPLY_ACK: 0 for success. */
+    private void ack(long status) { replyU64(msg.get(JAVA_INT_UNALIGNED, 0), status); }
+
+    private void handle(int request) {
+        boolean acked = false;
+        long p = Message.HEADER;
+        switch (request) {
+            case Message.GET_FEATURES -> { replyU64(request, FEATURES); acked = true; }
+            case Message.SET_FEATURES -> ackedFeatures = msg.get(JAVA_LONG_UNALIGNED, p) & FEATURES;
+            case Message.SET_OWNER, Message.RESET_OWNER -> { }
+            case Message.GET_PROTOCOL_FEATURES -> { replyU64(request, PROTOCOL_FEATURES); acked = true; }
+            case Message.SET_PROTOCOL_FEATURES -> ackedProtocol = msg.get(JAVA_LONG_UNALIGNED, p) & PROTOCOL_FEATURES;
+            case Message.GET_QUEUE_NUM -> { replyU64(request, MAX_QUEUES); acked = true; }
+            case Message.SET_MEM_TABLE -> setMemTable(p);
+            case Message.SET_VRING_NUM -> {
+                Vring v = ring(msg.get(JAVA_INT_UNALIGNED, p));
+                int num = msg.get(JAVA_INT_UNALIGNED, p + 4);
+                if (num <= 0 || num > 32768 || Integer.bitCount(num) != 1) throw new IllegalArgumentException("bad ring size " + num);
+                v.num = num;
+            }
+            case Message.SET_VRING_ADDR -> {
+                Vring v = ring(msg.get(JAVA_INT_UNALIGNED, p));
+                v.descUva = msg.get(JAVA_LONG_UNALIGNED, p + 8);
+                v.usedUva = msg.get(JAVA_LONG_UNALIGNED, p + 16);
+                v.availUva = msg.get(JAVA_LONG_UNALIGNED, p + 24);
+            }
+            case Message.SET_VRING_BASE -> ring(msg.get(JAVA_INT_UNALIGNED, p)).base = msg.get(JAVA_INT_UNALIGNED, p + 4) & 0xffff;
+            case Message.GET_VRING_BASE -> {
+                int index = msg.get(JAVA_INT_UNALIGNED, p);
+                Vring v = ring(index);
+                int base = v.base;
+                if (v.worker != null) {
+                    base = v.worker.stop();
+                    v.worker = null;
+                }
+                v.base = base;
+                v.enabled = false;
+                closeFd(v.kickFd);
+                v.kickFd = -1;
+                msg.set(JAVA_INT_UNALIGNED, p, index);
+                msg.set(JAVA_INT_UNALIGNED, p + 4, base);
+                reply(request, 8);
+                acked = true;
+            }
+            case Message.SET_VRING_KICK, Message.SET_VRING_CALL, Message.SET_VRING_ERR -> {
+                long u = msg.get(JAVA_LONG_UNALIGNED, p);
+                Vring v = ring((int) (u & 0xff));
+                int fd = (u & 0x100) != 0 ? -1 : takeFd(0);
+                if (request == Message.SET_VRING_KICK) {
+                    closeFd(v.kickFd);
+                    v.kickFd = fd;
+                    startIfReady((int) (u & 0xff));
+                } else if (request == Message.SET_VRING_CALL) {
+                    closeFd(v.callFd);
+                    v.callFd = fd;
+                    if (v.worker != null) v.worker.setCallFd(fd);
+                } else {
+                    closeFd(v.errFd);
+                    v.errFd = fd;
+                }
+            }
+            case Message.SET_VRING_ENABLE -> {
+                Vring v = ring(msg.get(JAVA_INT_UNALIGNED, p));
+                v.enabled = msg.get(JAVA_INT_UNALIGNED, p + 4) != 0;
+                if (v.worker != null) v.worker.setEnabled(v.enabled);
+            }
+            default -> {
+                LOG.fine("unhandled vhost-user message " + request);
+                if (needsReply()) { ack(1); return; }
+            }
+        }
+        if (!acked && needsReply()) ack(0);
+    }
+
+    private Vring ring(int index) {
+        if (index < 0 || index >= MAX_QUEUES) throw new IllegalArgumentException("no queue " + index);
+        return rings[index];
+    }
+
+    private void setMemTable(long p) {
+        int n = msg.get(JAVA_INT_UNALIGNED, p);
+        if (n < 1 || n > Message.MAX_FDS || n > nfds || size() < 8 + 32L * n) throw new IllegalArgumentException("bad memory table");
+        List<GuestMemory.Region> regions = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            long r = p + 8 + 32L * i;
+            long gpa = msg.get(JAVA_LONG_UNALIGNED, r), size = msg.get(JAVA_LONG_UNALIGNED, r + 8);
+            long uva = msg.get(JAVA_LONG_UNALIGNED, r + 16), offset = msg.get(JAVA_LONG_UNALIGNED, r + 24);
+            if (size <= 0 || offset < 0 || size + offset < 0) throw new IllegalArgumentException("bad region size");
+            long map = Libc.mmap(size + offset, Flags.PROT_READ | Flags.PROT_WRITE, Flags.MAP_SHARED, fds[i], 0);
+            if (map < 0) throw new IllegalArgumentException("mmap of region " + i + ": " + Libc.strerror((int) map));
+            mappings.add(new long[]{map, size + offset});
+            regions.add(new GuestMemory.Region(gpa, size, uva, map + offset));
+        }
+        // Workers started later see the new table; mappings stay until close, so none is used after unmap.
+        memory = new GuestMemory(regions);
+        server.stats().put("guest_memory_regions", regions.size());
+    }
+
+    private void startIfReady(int index) {
+        Vring v = rings[index];
+        if (v.worker != null || v.kickFd < 0 || v.num == 0) return;
+        long desc = memory.translateFrontend(v.descUva, SplitQueue.descBytes(v.num));
+        long avail = memory.translateFrontend(v.availUva, SplitQueue.availBytes(v.num) + 2);
+        long used = memory.translateFrontend(v.usedUva, SplitQueue.usedBytes(v.num) + 2);
+        if (desc == GuestMemory.INVALID || avail == GuestMemory.INVALID || used == GuestMemory.INVALID) {
+            throw new IllegalArgumentException("queue " + index + " rings lie outside guest memory");
+        }
+        boolean eventIdx = (ackedFeatures & Message.F_EVENT_IDX) != 0;
+        SplitQueue q = new SplitQueue(memory, v.num, desc, avail, used, eventIdx, v.base);
+        // Without protocol features a ring is enabled as soon as it starts; with them, SET_VRING_ENABLE decides.
+        boolean enabled = (ackedFeatures & Message.F_PROTOCOL_FEATURES) == 0 || v.enabled;
+        v.worker = new QueueWorker(index, q, server, v.kickFd, v.callFd, enabled, argsBufferSize);
+        v.worker.start();
+        server.stats().put("queues_started", countStarted());
+        server.stats().put("queue_size", v.num);
+    }
+
+    private int countStarted() {
+        int c = 0;
+        for (Vring v : rings) if (v.worker != null) c++;
+        return c;
+    }
+
+    private static void closeFd(int fd) { if (fd >= 0) Libc.close(fd); }
+
+    private void stopAll() {
+        for (Vring v : rings) {
+            if (v.worker != null) { v.worker.stop(); v.worker = null; }
+            closeFd(v.kickFd);
+            closeFd(v.callFd);
+            closeFd(v.errFd);
+            v.kickFd = v.callFd = v.errFd = -1;
+        }
+    }
+
+    /** Ends serving: wakes the message loop (shutdown of the connection) and stops the workers. */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        if (conn >= 0) Libc.shutdown(conn, Flags.SHUT_RDWR);
+    }
+
+    /** Releases mappings and the connection after {@link #serve} returned. */
+    public void release() {
+        stopAll();
+        for (long[] m : mappings) Libc.munmap(m[0], m[1]);
+        mappings.clear();
+        if (conn >= 0) { Libc.close(conn); conn = -1; }
+        arena.close();
+    }
+}
