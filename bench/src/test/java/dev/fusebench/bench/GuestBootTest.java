@@ -30,16 +30,44 @@ class GuestBootTest {
         image = GuestImage.obtain("6.1", GuestImage.defaultCache(), WORKLOADS.resolve("init"));
     }
 
-    static GuestConfig config() throws Exception {
-        return new GuestConfig("6.1", 2, 1024, 1024, "", Accel.choose("auto"), "64M", 2);
+    static GuestConfig config(boolean checksum) throws Exception {
+        return new GuestConfig("6.1", 2, 1024, 1024, "", Accel.choose("auto"), "64M", 2, checksum);
+    }
+
+    private List<Map<String, Object>> run(String daemon, String variant, List<String> workloads, long deadline, boolean checksum) throws Exception {
+        VirtioFsDaemon d = VirtioFsDaemon.named(daemon, GuestImage.defaultCache(), REPO);
+        var spec = new GuestRun.Spec(d, variant, config(checksum), workloads, WORKLOADS, deadline);
+        List<Map<String, Object>> r = GuestRun.run(spec, image, tmp.resolve(daemon + "-" + variant));
+        assertEquals(workloads.size(), r.size());
+        return r;
     }
 
     private Map<String, Object> runOne(String daemon, String workload, long deadline) throws Exception {
-        VirtioFsDaemon d = VirtioFsDaemon.named(daemon, GuestImage.defaultCache(), REPO);
-        var spec = new GuestRun.Spec(d, "max-pages", config(), List.of(workload), WORKLOADS, deadline);
-        List<Map<String, Object>> r = GuestRun.run(spec, image, tmp.resolve(daemon));
-        assertEquals(1, r.size());
-        return r.getFirst();
+        return run(daemon, "max-pages", List.of(workload), deadline, false).getFirst();
+    }
+
+    /** The Java daemon in a real guest: ok, the negotiated request sizes, and the guest's data intact on the host. */
+    @SuppressWarnings("unchecked")
+    private long javaReadMax(String variant) throws Exception {
+        List<Map<String, Object>> rs = run("java", variant, List.of("direct-write-1m", "direct-read-1m"), 300, true);
+        for (Map<String, Object> r : rs) assertGoodRun(r);
+        var integrity = (Map<String, Object>) rs.getFirst().get("integrity");
+        assertEquals(true, integrity.get("match"), integrity.toString());
+        var stats = (com.fasterxml.jackson.databind.JsonNode) rs.getFirst().get("daemon_stats");
+        assertEquals(variant, stats.get("negotiation").get("settings").asText());
+        assertTrue(stats.get("opcodes").get("WRITE").get("count").asLong() > 0);
+        return stats.get("opcodes").get("READ").get("size").get("max").asLong();
+    }
+
+    @Test
+    void javaDaemonMaxPages() throws Exception {
+        assertEquals(1 << 20, javaReadMax("max-pages"));
+    }
+
+    @Test
+    void javaDaemonBaseline() throws Exception {
+        long max = javaReadMax("baseline");
+        assertTrue(max <= 131072, "READ max " + max);
     }
 
     private static void assertNothingLeft() throws InterruptedException {
@@ -51,7 +79,7 @@ class GuestBootTest {
     private void assertGoodRun(Map<String, Object> r) throws Exception {
         assertEquals("ok", r.get("status"), () -> r.get("failure") + "\n" + r.get("console_tail"));
         FioResult fio = (FioResult) r.get("fio");
-        assertTrue(fio.read().bandwidthBytesPerSec() > 0);
+        assertTrue(fio.read().bandwidthBytesPerSec() > 0 || fio.write().bandwidthBytesPerSec() > 0);
         assertTrue(((String) r.get("guest_kernel_release")).startsWith("6.1."), (String) r.get("guest_kernel_release"));
         assertEquals(Accel.choose("auto").name().toLowerCase(java.util.Locale.ROOT), r.get("accel"));
         @SuppressWarnings("unchecked") var t = (Map<String, Object>) r.get("timings");

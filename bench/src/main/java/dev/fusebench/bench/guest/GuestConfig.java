@@ -4,7 +4,7 @@ import java.util.List;
 
 /** How a guest is booted: all of it is recorded with every result. */
 public record GuestConfig(String kernelSeries, int vcpus, int memoryMiB, int queueSize, String kernelArgs,
-                          Accel accel, String sizeMiB, int runtimeSeconds) {
+                          Accel accel, String sizeMiB, int runtimeSeconds, boolean checksum) {
     public GuestConfig {
         if (vcpus < 1 || vcpus > 64) throw new IllegalArgumentException("vcpus must be 1..64");
         if (memoryMiB < 256) throw new IllegalArgumentException("guest memory must be at least 256 MiB");
@@ -21,7 +21,8 @@ public record GuestConfig(String kernelSeries, int vcpus, int memoryMiB, int que
      */
     public String cmdline(List<String> jobs, String tag) {
         String base = "console=ttyS0 quiet loglevel=3 panic=-1 oops=panic cryptomgr.notests rdinit=/init fb.tag=" + tag
-                + " fb.jobs=" + String.join(",", jobs) + " fb.size=" + sizeMiB + " fb.runtime=" + runtimeSeconds;
+                + " fb.jobs=" + String.join(",", jobs) + " fb.size=" + sizeMiB + " fb.runtime=" + runtimeSeconds
+                + " fb.checksum=" + (checksum ? 1 : 0);
         return kernelArgs == null || kernelArgs.isBlank() ? base : base + " " + kernelArgs;
     }
 }

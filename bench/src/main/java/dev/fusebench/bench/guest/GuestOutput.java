@@ -7,7 +7,8 @@ import java.util.Map;
 
 /** What the guest's /init reported on its result port (ttyS1): markers, and each job's fio JSON. */
 public record GuestOutput(String kernelRelease, Double bootedUptime, Double mountedUptime, Double layoutSeconds,
-                          Map<String, Job> jobs, List<String> fatal, List<String> warnings, boolean done) {
+                          Map<String, Job> jobs, List<String> fatal, List<String> warnings, boolean done,
+                          String sha256) {
 
     public record Job(String name, Double startUptime, Double endUptime, Integer exitCode, String json, String log) {
         public Double seconds() { return startUptime == null || endUptime == null ? null : endUptime - startUptime; }
@@ -19,6 +20,7 @@ public record GuestOutput(String kernelRelease, Double bootedUptime, Double moun
         Map<String, Job> jobs = new LinkedHashMap<>();
         List<String> fatal = new ArrayList<>(), warnings = new ArrayList<>();
         boolean done = false;
+        String sha256 = null;
         String jsonJob = null;
         StringBuilder json = new StringBuilder();
         for (String raw : text.split("\n")) {
@@ -57,10 +59,11 @@ public record GuestOutput(String kernelRelease, Double bootedUptime, Double moun
                 case "FATAL" -> fatal.add(rest(f, 1));
                 case "WARN" -> warnings.add(rest(f, 1));
                 case "DONE" -> done = true;
+                case "SHA256" -> sha256 = f.length > 1 ? f[1] : null;
                 default -> { }
             }
         }
-        return new GuestOutput(kernel, booted, mounted, layout, jobs, fatal, warnings, done);
+        return new GuestOutput(kernel, booted, mounted, layout, jobs, fatal, warnings, done, sha256);
     }
 
     private static String rest(String[] f, int from) {

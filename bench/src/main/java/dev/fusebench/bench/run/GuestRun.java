@@ -57,10 +57,12 @@ public final class GuestRun {
             return failAll(spec, common, "daemon did not start: " + e.getMessage());
         }
         Qemu.Outcome out;
+        String hostSha = null;
         try {
             ((Map<String, Object>) common.get("daemon")).put("command", daemon.command);
             List<String> cmd = Qemu.command(image, spec.guest(), socket, spec.workloadsDir(), spec.workloads(), console, results);
             out = Qemu.run(cmd, console, results, workDir.resolve("qemu.log"), spec.deadlineSeconds());
+            if (spec.guest().checksum() && Files.exists(shared.resolve("fusebench.dat"))) hostSha = sha256(shared.resolve("fusebench.dat"));
         } finally {
             daemon.close();
         }
@@ -77,6 +79,16 @@ public final class GuestRun {
         timings.put("guest_uptime_at_mount_s", g.mountedUptime());
         timings.put("layout_s", g.layoutSeconds());
         common.put("guest_kernel_release", g.kernelRelease());
+        String integrityFailure = null;
+        if (spec.guest().checksum()) {
+            Map<String, Object> integrity = new LinkedHashMap<>();
+            integrity.put("guest_sha256", g.sha256());
+            integrity.put("host_sha256", hostSha);
+            boolean match = g.sha256() != null && g.sha256().equals(hostSha);
+            integrity.put("match", match);
+            common.put("integrity", integrity);
+            if (!match && g.done()) integrityFailure = "the test file differs: guest SHA-256 " + g.sha256() + ", host " + hostSha;
+        }
 
         List<Map<String, Object>> list = new ArrayList<>();
         for (String w : spec.workloads()) {
@@ -88,6 +100,7 @@ public final class GuestRun {
             t.put("job_s", job == null ? null : job.seconds());
             r.put("timings", t);
             String failure = failure(out, g, job, spec);
+            if (failure == null) failure = integrityFailure;
             if (failure == null) {
                 try {
                     FioResult fio = FioResult.parse(job.json());
@@ -105,6 +118,17 @@ public final class GuestRun {
             list.add(r);
         }
         return list;
+    }
+
+    static String sha256(Path file) throws IOException {
+        try (var in = Files.newInputStream(file)) {
+            var md = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 20];
+            for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String failure(Qemu.Outcome out, GuestOutput g, GuestOutput.Job job, Spec spec) {

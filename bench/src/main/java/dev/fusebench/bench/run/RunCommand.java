@@ -55,6 +55,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--kernel-args", defaultValue = "", paramLabel = "ARGS", description = "Extra guest kernel arguments, e.g. swiotlb=force.")
     String kernelArgs;
 
+    @Option(names = "--checksum", description = "After the jobs, compare the test file's SHA-256 in the guest with the host's.")
+    boolean checksum;
+
     @Option(names = "--deadline", paramLabel = "S", description = "Kill the guest after this many seconds (default: from runtime and job count).")
     Long deadline;
 
@@ -72,7 +75,7 @@ public final class RunCommand implements Callable<Integer> {
             jobs = Workloads.resolve(workloadsDir, workloads);
             String sizeMiB = size.toUpperCase(java.util.Locale.ROOT).replaceAll("M(IB)?$", "");
             if (!sizeMiB.matches("[0-9]+") || Integer.parseInt(sizeMiB) < 1) throw new IllegalArgumentException("--size wants MiB, got '" + size + "'");
-            cfg = new GuestConfig(kernel, vcpus, memory, queueSize, kernelArgs, Accel.choose(accel), sizeMiB + "M", runtime);
+            cfg = new GuestConfig(kernel, vcpus, memory, queueSize, kernelArgs, Accel.choose(accel), sizeMiB + "M", runtime, checksum);
             dev.fusebench.bench.guest.GuestKernel.suitesFor(kernel); // refuses unknown series in one line
             NegotiationSettings.preset(variant);
             d = VirtioFsDaemon.named(daemon, GuestImage.defaultCache(), Path.of("."));
