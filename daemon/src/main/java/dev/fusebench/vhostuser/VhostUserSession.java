@@ -18,7 +18,7 @@ public final class VhostUserSession implements Session {
     private final Path socketPath;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile VhostUserBackend backend;
-    private int listenFd = -1;
+    private volatile int listenFd = -1;
     private Thread thread;
 
     public VhostUserSession(FuseServer server, Path socketPath) {

@@ -57,6 +57,9 @@ class DaemonCliTest {
         assertUsageError(run(tmp, "--shared-dir", dir.toString(), "--mount", mnt.toString(), "--threads", "0"), "threads");
         assertUsageError(run(tmp, "--shared-dir", dir.toString(), "--mount", mnt.toString(), "--threads", "x"), "threads");
         assertUsageError(run(tmp, "--mount", mnt.toString()), "--shared-dir");
+        assertUsageError(run(tmp, "--shared-dir", dir.toString()), "exactly one of");
+        assertUsageError(run(tmp, "--shared-dir", dir.toString(), "--mount", mnt.toString(), "--socket-path", tmp.resolve("s").toString()), "exactly one of");
+        assertUsageError(run(tmp, "--shared-dir", dir.toString(), "--socket-path", tmp.resolve("no/such/dir/s").toString()), "does not exist");
         assertTrue(MountTable.at(mnt).isEmpty());
     }
 
@@ -105,6 +108,28 @@ class DaemonCliTest {
         for (String k : List.of("max", "p50", "p99", "mean")) assertTrue(write.get("size").has(k), k);
         for (String k : List.of("p50", "p99", "max")) assertTrue(write.get("latency_us").get(k).isNumber(), k);
         assertTrue(json.get("opcodes").get("LOOKUP").get("count").asInt() >= 1);
+    }
+
+    @Test
+    void vhostUserDaemonListensAndStopsOnSigterm() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("dir"));
+        Path sock = tmp.resolve("vfs.sock");
+        Path stats = tmp.resolve("v.json");
+        Process p = start(tmp, "--shared-dir", dir.toString(), "--socket-path", sock.toString(), "--variant", "baseline",
+                "--stats", stats.toString());
+        try {
+            for (int i = 0; i < 200 && !Files.exists(sock); i++) Thread.sleep(50);
+            assertTrue(Files.exists(sock), "listening");
+            p.destroy();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue());
+        } finally {
+            p.destroyForcibly();
+        }
+        assertFalse(Files.exists(sock), "socket removed");
+        JsonNode json = new ObjectMapper().readTree(stats.toFile());
+        assertEquals("baseline", json.get("daemon").get("settings").asText());
+        assertTrue(json.get("negotiation").isNull(), "no frontend came, nothing was negotiated");
     }
 
     @Test

@@ -4,7 +4,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Our daemon, started as its own JVM from the controller's class path, serving vhost-user. */
+/**
+ * Our daemon, started as its own JVM from the controller's class path, serving vhost-user. It runs
+ * with --cache never, as the peers run with --cache=never / cache=none: every read and write
+ * reaches the daemon, so the three are compared on the same path.
+ */
 public record JavaDaemon(Path repo) implements VirtioFsDaemon {
     @Override public String name() { return "java"; }
 
@@ -15,7 +19,7 @@ public record JavaDaemon(Path repo) implements VirtioFsDaemon {
         List<String> c = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-cp", System.getProperty("java.class.path"),
                 "dev.fusebench.cli.DaemonMain", "--shared-dir", shared.toString(), "--socket-path", socket.toString(),
-                "--variant", variant));
+                "--variant", variant, "--cache", "never"));
         if (statsFile != null) c.addAll(List.of("--stats", statsFile.toString()));
         return c;
     }
