@@ -39,7 +39,7 @@ public final class DaemonMain implements Callable<Integer> {
     Path socketPath;
 
     @Option(names = "--variant", paramLabel = "NAME", defaultValue = "max-pages",
-            description = "Negotiation preset: baseline or max-pages (default: ${DEFAULT-VALUE}).")
+            description = "Negotiation preset (baseline, max-pages) or NAME:SETTING,... (default: ${DEFAULT-VALUE}).")
     String variant;
 
     @Option(names = "--max-pages", paramLabel = "on|off|N", description = "FUSE_MAX_PAGES on, off, or on with max_pages N.")
@@ -65,7 +65,7 @@ public final class DaemonMain implements Callable<Integer> {
 
     /** Builds the negotiation settings from the preset and the overrides, in command-line order. */
     NegotiationSettings settings() {
-        NegotiationSettings s = NegotiationSettings.preset(variant);
+        NegotiationSettings s = NegotiationSettings.parseVariant(variant);
         boolean custom = false;
         if (maxPages != null) { s = s.withMaxPages(maxPages); custom = true; }
         for (String o : overrides) { s = s.with(o); custom = true; }

@@ -44,6 +44,37 @@ public record NegotiationSettings(String name, long flags, int maxPages, int max
         };
     }
 
+    /**
+     * A preset name, or {@code NAME:SETTING,SETTING,...} where each setting is what {@link #with}
+     * takes; such a variant starts from max-pages unless it says {@code base=baseline}.
+     */
+    public static NegotiationSettings parseVariant(String spec) {
+        int colon = spec.indexOf(':');
+        if (colon < 0) return preset(spec.strip());
+        String name = spec.substring(0, colon).strip();
+        if (!name.matches("[A-Za-z0-9._-]+")) throw new IllegalArgumentException("bad variant name in '" + spec + "'");
+        NegotiationSettings s = MAX_PAGES;
+        for (String part : spec.substring(colon + 1).split(",")) {
+            String p = part.strip();
+            if (p.isEmpty()) continue;
+            s = p.startsWith("base=") ? preset(p.substring(5)) : s.with(p);
+        }
+        return s.named(name).validated();
+    }
+
+    /** The variant spec that {@link #parseVariant} turns back into these settings. */
+    public String toSpec() {
+        if (equals(BASELINE) || equals(MAX_PAGES)) return name;
+        StringBuilder sb = new StringBuilder(name).append(":base=baseline");
+        long changed = flags ^ BASELINE.flags;
+        for (String f : InitFlag.names(changed)) sb.append(',').append((flags & InitFlag.byName(f)) != 0 ? '+' : '-').append(f);
+        if (maxPages > 0) sb.append(",max_pages=").append(maxPages);
+        sb.append(",max_write=").append(maxWrite).append(",max_readahead=").append(maxReadahead)
+                .append(",max_background=").append(maxBackground).append(",congestion_threshold=").append(congestionThreshold)
+                .append(",time_gran=").append(timeGran);
+        return sb.toString();
+    }
+
     public boolean offersMaxPages() { return (flags & InitFlag.MAX_PAGES) != 0; }
 
     /** The largest request payload the kernel can send us with these settings. */

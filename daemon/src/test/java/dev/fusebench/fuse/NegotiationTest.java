@@ -79,6 +79,21 @@ class NegotiationTest {
     }
 
     @Test
+    void variantSpecsRoundTrip() {
+        NegotiationSettings v = NegotiationSettings.parseVariant("mp64:max_pages=64,max_background=64,-ASYNC_READ");
+        assertEquals("mp64", v.name());
+        assertEquals(64, v.maxPages());
+        assertEquals(0, v.flags() & InitFlag.ASYNC_READ);
+        assertNotEquals(0, v.flags() & InitFlag.MAX_PAGES);
+        assertEquals(v, NegotiationSettings.parseVariant(v.toSpec()));
+        NegotiationSettings wb = NegotiationSettings.parseVariant("wb:base=baseline,+WRITEBACK_CACHE,max_readahead=65536");
+        assertEquals(wb, NegotiationSettings.parseVariant(wb.toSpec()));
+        assertEquals("baseline", NegotiationSettings.parseVariant("baseline").toSpec());
+        assertThrows(IllegalArgumentException.class, () -> NegotiationSettings.parseVariant("x y:max_pages=2"));
+        assertThrows(IllegalArgumentException.class, () -> NegotiationSettings.parseVariant("bad:max_write=4096"));
+    }
+
+    @Test
     void oldOrForeignProtocolsAreRefused() {
         assertThrows(ProtocolException.class, () -> Negotiation.negotiate(new InitIn(7, 26, 0, 0), NegotiationSettings.BASELINE));
         assertThrows(ProtocolException.class, () -> Negotiation.negotiate(new InitIn(6, 40, 0, 0), NegotiationSettings.BASELINE));

@@ -77,7 +77,7 @@ public final class RunCommand implements Callable<Integer> {
             if (!sizeMiB.matches("[0-9]+") || Integer.parseInt(sizeMiB) < 1) throw new IllegalArgumentException("--size wants MiB, got '" + size + "'");
             cfg = new GuestConfig(kernel, vcpus, memory, queueSize, kernelArgs, Accel.choose(accel), sizeMiB + "M", runtime, checksum);
             dev.fusebench.bench.guest.GuestKernel.suitesFor(kernel); // refuses unknown series in one line
-            NegotiationSettings.preset(variant);
+            NegotiationSettings.parseVariant(variant);
             d = VirtioFsDaemon.named(daemon, GuestImage.defaultCache(), Path.of("."));
             if (!d.takesVariants() && !variant.equals("max-pages")) {
                 throw new IllegalArgumentException(daemon + " always negotiates FUSE_MAX_PAGES: only the java daemon takes --variant " + variant);

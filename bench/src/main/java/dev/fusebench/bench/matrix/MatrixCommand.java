@@ -1,0 +1,227 @@
+package dev.fusebench.bench.matrix;
+
+import dev.fusebench.bench.BenchMain;
+import dev.fusebench.bench.daemons.VirtioFsDaemon;
+import dev.fusebench.bench.guest.Accel;
+import dev.fusebench.bench.guest.GuestConfig;
+import dev.fusebench.bench.guest.GuestImage;
+import dev.fusebench.bench.guest.Shell;
+import dev.fusebench.bench.run.Environment;
+import dev.fusebench.bench.run.GuestRun;
+import dev.fusebench.bench.workload.Workloads;
+import dev.fusebench.fuse.NegotiationSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code run-bench.sh matrix}: variants x workloads x daemons x guest configurations x iterations,
+ * interleaved, every run appended to results.jsonl as it completes, resumable, then the report.
+ */
+@Command(name = "matrix", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Runs the comparison matrix and writes its report.")
+public final class MatrixCommand implements Callable<Integer> {
+    /** Builds the report of a results directory; returns the report's path. */
+    public interface ReportHook { Path build(Path dir) throws IOException; }
+
+    private final ReportHook report;
+
+    public MatrixCommand(ReportHook report) { this.report = report; }
+
+    @Option(names = "--variants", split = ",", defaultValue = "baseline,max-pages", paramLabel = "V",
+            description = "Arms: presets, or NAME:setting,setting (e.g. mp64:max_pages=64,max_background=64,-ASYNC_READ). First is the reference.")
+    List<String> variants;
+    @Option(names = "--workloads", split = ",", defaultValue = "seed", paramLabel = "W") List<String> workloads;
+    @Option(names = "--daemons", split = ",", defaultValue = "java", paramLabel = "D") List<String> daemons;
+    @Option(names = "--transport", defaultValue = "virtio-fs", paramLabel = "T") String transport;
+    @Option(names = "--guest-kernels", split = ",", defaultValue = "6.1", paramLabel = "K") List<String> kernels;
+    @Option(names = "--queue-sizes", split = ",", defaultValue = "1024", paramLabel = "N") List<Integer> queueSizes;
+    @Option(names = "--kernel-args", split = ";", defaultValue = "", paramLabel = "ARGS",
+            description = "Guest kernel argument sets, separated by ';' (e.g. ';swiotlb=force').") List<String> kernelArgs;
+    @Option(names = "--iterations", defaultValue = "6", paramLabel = "N") int iterations;
+    @Option(names = "--warmup", defaultValue = "1", paramLabel = "N") int warmup;
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "N") long seed;
+    @Option(names = "--runtime", paramLabel = "S") Integer runtime;
+    @Option(names = "--size", paramLabel = "MIB") Integer size;
+    @Option(names = "--accel", defaultValue = "auto") String accel;
+    @Option(names = "--threshold", defaultValue = "3", paramLabel = "PCT", description = "'no difference' band, +-%% (default: ${DEFAULT-VALUE}).") double threshold;
+    @Option(names = "--out", paramLabel = "DIR") Path out;
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue an interrupted matrix in DIR.") Path resume;
+    @Option(names = "--quick", description = "A small version: 3 s jobs, a 64 MiB file.") boolean quick;
+    @Option(names = "--workloads-dir", hidden = true, defaultValue = "guest-workloads") Path workloadsDir;
+
+    private final List<String> argv = new ArrayList<>();
+
+    public MatrixCommand withArgs(String[] args) { argv.addAll(List.of(args)); return this; }
+
+    @Override
+    public Integer call() throws Exception {
+        int rt = runtime != null ? runtime : quick ? 3 : 10;
+        int sz = size != null ? size : quick ? 64 : 512;
+        Map<String, NegotiationSettings> variantSettings = new LinkedHashMap<>();
+        List<String> jobs;
+        Map<String, VirtioFsDaemon> ds = new LinkedHashMap<>();
+        Accel acc;
+        try {
+            if (!transport.equals("virtio-fs")) throw new IllegalArgumentException("transport '" + transport + "' is not supported yet (virtio-fs)");
+            for (String v : variants) {
+                NegotiationSettings s = NegotiationSettings.parseVariant(v);
+                variantSettings.put(s.name(), s);
+            }
+            jobs = Workloads.resolve(workloadsDir, workloads);
+            for (String d : daemons) ds.put(d, VirtioFsDaemon.named(d, GuestImage.defaultCache(), Path.of(".")));
+            for (String k : kernels) dev.fusebench.bench.guest.GuestKernel.suitesFor(k);
+            acc = Accel.choose(accel);
+            for (int q : queueSizes) new GuestConfig("6.1", 2, 1024, q, "", acc, "1M", 1, false);
+            if (iterations < 1 || warmup < 0) throw new IllegalArgumentException("--iterations must be >= 1 and --warmup >= 0");
+            if (resume != null && out != null) throw new IllegalArgumentException("give --out or --resume, not both");
+        } catch (IllegalArgumentException e) {
+            return BenchMain.usage(e.getMessage());
+        }
+        Path dir = resume != null ? resume : out != null ? out
+                : Path.of("results", "matrix-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        ResultsStore store = new ResultsStore(dir);
+        List<Unit.GuestKey> guests = new ArrayList<>();
+        for (String k : kernels) for (int q : queueSizes) for (String a : kernelArgs) guests.add(new Unit.GuestKey(k, q, a.strip()));
+        List<String> variantNames = new ArrayList<>(variantSettings.keySet());
+        List<Unit> plan = Schedule.plan(daemons, d -> ds.get(d).takesVariants() ? variantNames : List.of("max-pages"),
+                guests, iterations, warmup, seed);
+
+        Map<String, GuestImage> images = new HashMap<>();
+        for (String k : kernels) {
+            System.err.println("fusebench matrix: preparing the " + k + " guest image");
+            images.put(k, GuestImage.obtain(k, GuestImage.defaultCache(), workloadsDir.resolve("init")));
+        }
+        Set<String> done;
+        if (resume != null) {
+            if (!store.exists()) return BenchMain.usage("nothing to resume in " + dir + " (no " + ResultsStore.FILE + ")");
+            done = store.doneUnits();
+        } else {
+            Map<String, Object> env = environment(ds, images, acc, jobs, variantSettings, guests, rt, sz, plan.size());
+            try {
+                store.create(env);
+            } catch (IOException e) {
+                return BenchMain.usage(e.getMessage());
+            }
+            done = Set.of();
+        }
+        System.err.println("fusebench matrix: " + plan.size() + " guest boots (" + done.size() + " already done), "
+                + jobs.size() + " workloads each, results in " + store.file());
+        UnitRunner runner = u -> {
+            GuestConfig cfg = new GuestConfig(u.guest().kernel(), 2, 1024, u.guest().queueSize(), u.guest().kernelArgs(), acc, sz + "M", rt, false);
+            VirtioFsDaemon d = ds.get(u.daemon());
+            String variantArg = d.takesVariants() ? variantSettings.get(u.variant()).toSpec() : u.variant();
+            GuestRun.Spec spec = new GuestRun.Spec(d, variantArg, cfg, jobs, workloadsDir.toAbsolutePath(), GuestRun.defaultDeadline(cfg, jobs.size()));
+            Path work = Files.createTempDirectory("fusebench-matrix-");
+            try {
+                return GuestRun.run(spec, images.get(u.guest().kernel()), work);
+            } finally {
+                GuestImage.deleteTree(work);
+            }
+        };
+        execute(plan, done, store, runner);
+        if (report != null) {
+            Path r = report.build(dir);
+            System.out.println(r.toAbsolutePath());
+        }
+        return 0;
+    }
+
+    /** Runs one guest boot; returns one result per workload. */
+    public interface UnitRunner { List<Map<String, Object>> run(Unit u) throws IOException; }
+
+    /** Runs every unit of the plan not yet done, appending each boot's results before the next starts. */
+    public static void execute(List<Unit> plan, Set<String> done, ResultsStore store, UnitRunner runner) throws IOException {
+        long start = System.nanoTime();
+        int ran = 0, todo = (int) plan.stream().filter(u -> !done.contains(u.id())).count();
+        for (Unit u : plan) {
+            if (done.contains(u.id())) continue;
+            ran++;
+            progress(u, ran, todo, start);
+            List<Map<String, Object>> results = runner.run(u);
+            List<Map<String, Object>> lines = new ArrayList<>();
+            for (Map<String, Object> r : results) {
+                Map<String, Object> l = new LinkedHashMap<>();
+                l.put("type", "run");
+                l.put("unit", u.id());
+                l.put("iteration", u.iteration());
+                l.put("warmup", u.warmup());
+                l.put("arm", u.variant());
+                l.put("guest_key", u.guest().label());
+                l.putAll(r);
+                l.put("variant", u.variant());
+                lines.add(l);
+            }
+            store.append(lines);
+            for (Map<String, Object> r : results) {
+                if (!"ok".equals(r.get("status"))) System.err.println("fusebench matrix:   " + r.get("workload") + " FAILED: " + r.get("failure"));
+            }
+        }
+        System.err.println("fusebench matrix: done in " + fmt(Duration.ofNanos(System.nanoTime() - start)));
+    }
+
+    private static void progress(Unit u, int k, int n, long start) {
+        Duration el = Duration.ofNanos(System.nanoTime() - start);
+        String eta = k > 1 ? fmt(el.dividedBy(k - 1).multipliedBy(n - k + 1)) : "?";
+        System.err.printf("fusebench matrix: [%d/%d] %s%s  elapsed %s  eta %s%n", k, n, u.id(), u.warmup() ? " (warm-up)" : "", fmt(el), eta);
+    }
+
+    static String fmt(Duration d) { return String.format("%d:%02d:%02d", d.toHours(), d.toMinutesPart(), d.toSecondsPart()); }
+
+    private Map<String, Object> environment(Map<String, VirtioFsDaemon> ds, Map<String, GuestImage> images, Accel acc, List<String> jobs,
+                                            Map<String, NegotiationSettings> variantSettings, List<Unit.GuestKey> guests,
+                                            int rt, int sz, int boots) {
+        Map<String, Object> env = new LinkedHashMap<>();
+        env.put("host", Environment.host());
+        env.put("qemu", Environment.qemuVersion());
+        env.put("accel", acc.name().toLowerCase(java.util.Locale.ROOT));
+        env.put("emulated", acc == Accel.TCG);
+        Map<String, Object> gk = new LinkedHashMap<>();
+        images.forEach((k, img) -> gk.put(k, img.manifest()));
+        env.put("guest_images", gk);
+        Map<String, Object> dv = new LinkedHashMap<>();
+        ds.forEach((n, d) -> {
+            try { dv.put(n, d.version()); } catch (IOException e) { dv.put(n, "unknown: " + e.getMessage()); }
+        });
+        env.put("daemons", dv);
+        Map<String, Object> vs = new LinkedHashMap<>();
+        variantSettings.forEach((n, s) -> vs.put(n, s.toSpec()));
+        env.put("variants", vs);
+        env.put("reference_variant", variantSettings.keySet().iterator().next());
+        env.put("workloads", jobs);
+        env.put("guests", guests.stream().map(Unit.GuestKey::label).toList());
+        env.put("iterations", iterations);
+        env.put("warmup", warmup);
+        env.put("seed", seed);
+        env.put("runtime_s", rt);
+        env.put("size_mib", sz);
+        env.put("threshold_pct", threshold);
+        env.put("boots", boots);
+        env.put("one_boot_serves", "all workloads of one daemon, variant and guest configuration, in order: " + String.join(", ", jobs));
+        env.put("git_commit", gitCommit());
+        env.put("command_line", "run-bench.sh matrix " + String.join(" ", argv));
+        env.put("started", java.time.Instant.now().toString());
+        return env;
+    }
+
+    private static String gitCommit() {
+        try {
+            return Shell.check(null, 10, "git", "rev-parse", "HEAD").strip();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}
