@@ -16,8 +16,12 @@ commands:
   test                 build and run the whole test suite (needs root, /dev/fuse)
   daemon [OPTIONS]     run the Java FUSE daemon in the foreground (./run-bench.sh daemon --help)
   run [OPTIONS]        boot a guest on a virtio-fs daemon and run fio workloads (./run-bench.sh run --help)
+  matrix [OPTIONS]     the comparison matrix, then its report (./run-bench.sh matrix --help)
+  report DIR           rebuild the report of a results directory
+  compare DIR_A DIR_B  compare two result sets
   build                build only
-  (none)               the main job: the FUSE_MAX_PAGES comparison matrix (not built yet)
+  (none) [--quick]     the main job: baseline vs max-pages, the seed's four workloads, the Java
+                       daemon in a virtio-fs guest, 6 iterations; prints the report's path
 USAGE
 }
 
@@ -62,7 +66,7 @@ ensure_packages() {
   ) 9>/tmp/run-bench-install.lock
 }
 
-STAMP="$HERE/bench/target/.build-stamp"
+STAMP="$HERE/reports/target/.build-stamp"
 build() {
   if [ -f "$STAMP" ] && [ -z "$(find "$HERE/pom.xml" "$HERE"/*/pom.xml "$HERE"/*/src -newer "$STAMP" -print -quit 2>/dev/null)" ]; then
     return 0
@@ -82,7 +86,7 @@ export PATH="$JAVA_HOME/bin:$PATH"
 run_java() {
   local main="$1"; shift
   exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC \
-    -cp "$HERE/bench/target/bench.jar:$HERE/bench/target/lib/*" "$main" "$@"
+    -Djava.awt.headless=true -cp "$HERE/reports/target/reports.jar:$HERE/reports/target/lib/*" "$main" "$@"
 }
 
 cmd="${1:-}"
@@ -103,14 +107,23 @@ case "$cmd" in
     build
     run_java dev.fusebench.cli.DaemonMain "$@"
     ;;
-  run)
+  run|matrix)
     ensure_packages
     [ "$(id -u)" -eq 0 ] || die "guests need root (vhost-user sockets, /dev/kvm, the image cache)"
     build
-    run_java dev.fusebench.bench.BenchMain run "$@"
+    run_java dev.fusebench.reports.Main "$cmd" "$@"
     ;;
-  "")
-    die "the comparison matrix (the main job) is not built yet; available now: test, daemon (see --help)"
+  report|compare)
+    build
+    run_java dev.fusebench.reports.Main "$cmd" "$@"
+    ;;
+  ""|-*)
+    # the main job: the seed's comparison; options (e.g. --quick, --iterations) go to the matrix
+    ensure_packages
+    [ "$(id -u)" -eq 0 ] || die "guests need root (vhost-user sockets, /dev/kvm, the image cache)"
+    build
+    [ -n "$cmd" ] && set -- "$cmd" "$@"
+    run_java dev.fusebench.reports.Main matrix "$@"
     ;;
   *)
     die "unknown command '$cmd' (see ./run-bench.sh --help)"

@@ -1,0 +1,66 @@
+package dev.fusebench.reports;
+
+import dev.fusebench.bench.matrix.MatrixCommand;
+import dev.fusebench.bench.run.RunCommand;
+import dev.fusebench.cli.Cli;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** The controller's command line: run, matrix, report, compare. */
+@Command(name = "run-bench.sh", mixinStandardHelpOptions = true, description = "fusebench controller")
+public final class Main implements Runnable {
+    static final String PREFIX = "fusebench";
+
+    @Override
+    public void run() { new CommandLine(this).usage(System.err); }
+
+    @Command(name = "report", mixinStandardHelpOptions = true, description = "(Re)builds the report of a results directory from its raw results.")
+    static final class ReportCommand implements Callable<Integer> {
+        @Parameters(paramLabel = "DIR") Path dir;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!Files.isDirectory(dir)) return Cli.usage(PREFIX, dir + " is not a directory");
+            System.out.println(ReportBuilder.build(dir).toAbsolutePath());
+            return 0;
+        }
+    }
+
+    @Command(name = "compare", mixinStandardHelpOptions = true,
+            description = "Compares two result sets (say main and a branch) cell by cell and arm by arm.")
+    static final class CompareCommand implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "DIR_A") Path a;
+        @Parameters(index = "1", paramLabel = "DIR_B") Path b;
+
+        @Override
+        public Integer call() throws Exception {
+            for (Path p : new Path[]{a, b}) if (!Files.isDirectory(p)) return Cli.usage(PREFIX, p + " is not a directory");
+            Path out = Compare.write(a, b);
+            System.out.print(Files.readString(out));
+            System.out.println(out.toAbsolutePath());
+            return 0;
+        }
+    }
+
+    public static int execute(String... args) {
+        CommandLine cl = Cli.create(new Main(), PREFIX);
+        cl.addSubcommand("run", new RunCommand());
+        cl.addSubcommand("matrix", new MatrixCommand(ReportBuilder::build).withArgs(args));
+        cl.addSubcommand("report", new ReportCommand());
+        cl.addSubcommand("compare", new CompareCommand());
+        return cl.execute(args);
+    }
+
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        // Ctrl-C or SIGTERM: no guest, daemon or socket outlives the controller
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+                ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly), "reap-children"));
+        System.exit(execute(args));
+    }
+}

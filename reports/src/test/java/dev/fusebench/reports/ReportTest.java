@@ -1,0 +1,89 @@
+package dev.fusebench.reports;
+
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Base64;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The report built from raw results of a real quick matrix (plus one failed run) has every section. */
+class ReportTest {
+    @TempDir Path dir;
+
+    @BeforeEach
+    void fixture() throws Exception {
+        try (InputStream in = getClass().getResourceAsStream("/matrix-quick/results.jsonl")) {
+            Files.copy(in, dir.resolve("results.jsonl"));
+        }
+        Files.writeString(dir.resolve("results.jsonl"), """
+                {"type":"run","unit":"i3/java/6.1/q1024/max-pages","iteration":3,"warmup":false,"arm":"max-pages","guest_key":"6.1/q1024","workload":"seq-read","daemon":{"name":"java"},"status":"failed","failure":"guest killed at its deadline of 90 s while running seq-read","variant":"max-pages"}
+                """, StandardOpenOption.APPEND);
+    }
+
+    @Test
+    void everySectionAndDecodableCharts() throws Exception {
+        Path html = ReportBuilder.build(dir);
+        Document doc = Jsoup.parse(html.toFile());
+        for (String id : List.of("summary", "charts", "deltas", "latency", "negotiation", "failures", "environment")) {
+            assertNotNull(doc.getElementById(id), "section " + id);
+        }
+        var summaryRows = doc.select("#summary table tr");
+        assertEquals(1 + 2, summaryRows.size(), "header + seq-read + rand-read");
+        String seqRow = summaryRows.get(1).text();
+        assertTrue(seqRow.contains("seq-read") && seqRow.contains("max-pages") && seqRow.contains("%"), seqRow);
+        assertTrue(seqRow.contains("2 / 2+1✗"), "the failed run is counted, not averaged: " + seqRow);
+        assertTrue(doc.select("#failures").text().contains("deadline"));
+        assertTrue(doc.select("#negotiation table").text().contains("MAX_PAGES"));
+        assertTrue(doc.select("#negotiation table").text().contains("128 KiB"), "READ size max per arm");
+        var imgs = doc.select("img");
+        assertTrue(imgs.size() >= 5, "charts: 2 workloads, deltas, READ and WRITE sizes");
+        for (Element img : imgs) {
+            String src = img.attr("src");
+            assertTrue(src.startsWith("data:image/png;base64,"), "embedded, self-contained");
+            BufferedImage im = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(src.substring(src.indexOf(',') + 1))));
+            assertNotNull(im);
+            assertEquals(Charts.WIDTH, im.getWidth());
+        }
+        assertTrue(doc.select("link[href], script[src]").isEmpty(), "no external resources");
+        try (var s = Files.list(dir.resolve("charts"))) {
+            for (Path png : s.toList()) assertNotNull(ImageIO.read(png.toFile()), png + " decodes");
+        }
+        String md = Files.readString(dir.resolve("summary.md"));
+        assertTrue(md.contains("| workload | daemon · guest | metric | baseline | arm |"));
+        assertTrue(md.contains("emulated"));
+        List<String> csv = Files.readAllLines(dir.resolve("results.csv"));
+        assertEquals(1 + 13, csv.size(), "header + 12 runs + the failed one");
+        assertTrue(csv.getLast().contains("failed"));
+    }
+
+    @Test
+    void compareTwoResultSets() throws Exception {
+        Path b = Files.createDirectories(dir.resolve("b"));
+        Files.copy(dir.resolve("results.jsonl"), b.resolve("results.jsonl"));
+        String md = Files.readString(Compare.write(dir, b));
+        assertTrue(md.contains("| seq-read | java · 6.1/q1024 | baseline |"), md);
+        assertTrue(md.contains("+0.0%"), "identical sets: no change");
+        assertFalse(md.contains("**faster**") || md.contains("**slower**"));
+    }
+
+    @Test
+    void badDirectoriesAreOneLineErrors() {
+        assertEquals(2, Main.execute("report", dir.resolve("nope").toString()));
+        assertEquals(2, Main.execute("matrix", "--variants", "fast"));
+        assertEquals(2, Main.execute("matrix", "--transport", "carrier-pigeon"));
+        assertEquals(2, Main.execute("run", "--daemon", "java"));
+    }
+}
