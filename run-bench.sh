@@ -19,6 +19,7 @@ commands:
   matrix [OPTIONS]     the comparison matrix, then its report (./run-bench.sh matrix --help)
   report DIR           rebuild the report of a results directory
   compare DIR_A DIR_B  compare two result sets
+  jmh [REGEX] [OPTS]   JMH microbenchmarks of the daemon's hot paths (JSON + text in results/jmh-*)
   build                build only
   (none) [--quick]     the main job: baseline vs max-pages, the seed's four workloads, the Java
                        daemon in a virtio-fs guest, 6 iterations; prints the report's path
@@ -112,6 +113,16 @@ case "$cmd" in
     [ "$(id -u)" -eq 0 ] || die "guests need root (vhost-user sockets, /dev/kvm, the image cache)"
     build
     run_java dev.fusebench.reports.Main "$cmd" "$@"
+    ;;
+  jmh)
+    build
+    out="$HERE/results/jmh-$(date +%Y%m%d-%H%M%S)"
+    mkdir -p "$out"
+    "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$HERE/reports/target/reports.jar:$HERE/reports/target/lib/*" \
+      org.openjdk.jmh.Main "$@" -rf json -rff "$out/jmh.json" | tee "$out/jmh.txt"
+    status=${PIPESTATUS[0]}
+    echo "run-bench.sh: JMH results in $out/jmh.json, summary in $out/jmh.txt" >&2
+    exit "$status"
     ;;
   report|compare)
     build

@@ -41,6 +41,7 @@ public final class FuseServer {
     public final class Worker {
         public final Request request;
         final IoVecs data;
+        final ReadWriteIn readWrite = new ReadWriteIn();
         final OpcodeRecorder recorder;
         long payloadSize;
         boolean dataReply;
@@ -71,24 +72,16 @@ public final class FuseServer {
      */
     public boolean handle(Worker w, ReplySink out) {
         Request r = w.request;
-        if (r.inLength < IN_HEADER) {
+        if (!r.parseHeader()) {
             w.recorder.dropped();
             return true;
         }
-        MemorySegment in = r.in;
         long start = System.nanoTime();
-        int len = u32(in, H_LEN);
-        r.opcode = u32(in, H_OPCODE);
-        r.unique = u64(in, H_UNIQUE);
-        r.nodeid = u64(in, H_NODEID);
-        r.uid = u32(in, H_UID);
-        r.gid = u32(in, H_GID);
-        r.pid = u32(in, H_PID);
         w.payloadSize = -1;
         w.dataReply = false;
         long result;
         try {
-            if (Integer.toUnsignedLong(len) != r.totalLength) result = -Errno.EINVAL;
+            if (r.headerLength != r.totalLength) result = -Errno.EINVAL;
             else if (negotiation == null && r.opcode != Opcode.INIT) result = -Errno.EIO;
             else result = dispatch(w, out);
         } catch (ProtocolException e) {
@@ -136,19 +129,33 @@ public final class FuseServer {
         throw new ProtocolException(Errno.EINVAL, "unterminated string");
     }
 
-    /** A directory entry name: non-empty, no '/', at most NAME_MAX bytes; "." and ".." only where allowed. */
-    private static MemorySegment name(MemorySegment in, long from, long nul, boolean dotsAllowed) {
-        long n = nul - from;
-        if (n == 0) throw new ProtocolException(Errno.EINVAL, "empty name");
-        if (n > NAME_MAX) throw new ProtocolException(Errno.ENAMETOOLONG, "name too long");
-        for (long i = from; i < nul; i++) {
-            if (in.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i) == '/') throw new ProtocolException(Errno.EINVAL, "name with '/'");
+    /**
+     * Checks a directory entry name starting at {@code from} and ending at the first NUL before
+     * {@code end}: non-empty, no '/', at most NAME_MAX bytes, "." and ".." only where allowed.
+     * Returns the NUL's offset, or a negative errno.
+     */
+    public static long checkName(MemorySegment in, long from, long end, boolean dotsAllowed) {
+        long nul = -1;
+        for (long i = from; i < end; i++) {
+            byte b = in.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i);
+            if (b == 0) { nul = i; break; }
+            if (b == '/') return -Errno.EINVAL;
         }
+        if (nul < 0) return -Errno.EINVAL;
+        long n = nul - from;
+        if (n == 0) return -Errno.EINVAL;
+        if (n > NAME_MAX) return -Errno.ENAMETOOLONG;
         if (!dotsAllowed && in.get(java.lang.foreign.ValueLayout.JAVA_BYTE, from) == '.'
                 && (n == 1 || (n == 2 && in.get(java.lang.foreign.ValueLayout.JAVA_BYTE, from + 1) == '.'))) {
-            throw new ProtocolException(Errno.EINVAL, "'.' or '..' as a new name");
+            return -Errno.EINVAL;
         }
-        return in.asSlice(from, n + 1);
+        return nul;
+    }
+
+    private static MemorySegment name(MemorySegment in, long from, long nul, boolean dotsAllowed) {
+        long checked = checkName(in, from, nul + 1, dotsAllowed);
+        if (checked < 0) throw new ProtocolException((int) -checked, "bad name");
+        return in.asSlice(from, nul - from + 1);
     }
 
     private MemorySegment singleName(Request r, long from, long end, boolean dotsAllowed) {
@@ -244,23 +251,20 @@ public final class FuseServer {
                 need(r, end, OPEN_IN);
                 return fs.open(r, r.nodeid, u32(in, a), o, OUT_HEADER);
             case Opcode.READ: {
-                need(r, end, READ_IN);
-                long fh = u64(in, a);
-                long offset = u64(in, a + 8);
-                long size = Integer.toUnsignedLong(u32(in, a + 16));
-                w.payloadSize = size;
-                if (offset < 0) return -Errno.EINVAL;
-                IoVecs dst = out.dataTarget(w.data, size);
-                long n = fs.read(r, r.nodeid, fh, offset, dst);
+                ReadWriteIn rw = w.readWrite;
+                if (!rw.parse(in, end)) return -Errno.EINVAL;
+                w.payloadSize = rw.size;
+                if (rw.offset < 0) return -Errno.EINVAL;
+                IoVecs dst = out.dataTarget(w.data, rw.size);
+                long n = fs.read(r, r.nodeid, rw.fh, rw.offset, dst);
                 if (n >= 0) w.dataReply = true;
                 return n;
             }
             case Opcode.WRITE: {
-                need(r, end, WRITE_IN);
-                long fh = u64(in, a);
-                long offset = u64(in, a + 8);
-                long size = Integer.toUnsignedLong(u32(in, a + 16));
-                int writeFlags = u32(in, a + 20);
+                ReadWriteIn rw = w.readWrite;
+                if (!rw.parse(in, end)) return -Errno.EINVAL;
+                long fh = rw.fh, offset = rw.offset, size = rw.size;
+                int writeFlags = rw.flags;
                 w.payloadSize = size;
                 IoVecs src = r.payload;
                 if (src.count() == 0) {

@@ -24,7 +24,23 @@ public final class Request {
     public long nodeid;
     public int uid, gid, pid;
 
+    /** The header's own idea of the request length. */
+    public long headerLength;
+
     public Request(IoVecs payload) { this.payload = payload; }
+
+    /** Reads the header fields; false when fewer than 40 bytes arrived (then no reply is possible). */
+    public boolean parseHeader() {
+        if (inLength < Wire.IN_HEADER) return false;
+        headerLength = Integer.toUnsignedLong(Wire.u32(in, Wire.H_LEN));
+        opcode = Wire.u32(in, Wire.H_OPCODE);
+        unique = Wire.u64(in, Wire.H_UNIQUE);
+        nodeid = Wire.u64(in, Wire.H_NODEID);
+        uid = Wire.u32(in, Wire.H_UID);
+        gid = Wire.u32(in, Wire.H_GID);
+        pid = Wire.u32(in, Wire.H_PID);
+        return true;
+    }
 
     /** Points this request at a contiguous buffer holding the whole request. */
     public void setContiguous(MemorySegment buffer, long length) {

@@ -3,6 +3,7 @@ package dev.fusebench.passthrough;
 import dev.fusebench.fuse.FileSystem;
 import dev.fusebench.fuse.InitFlag;
 import dev.fusebench.fuse.Negotiation;
+import dev.fusebench.fuse.Replies;
 import dev.fusebench.fuse.Request;
 import dev.fusebench.fuse.Wire;
 import dev.fusebench.sys.Errno;
@@ -97,41 +98,12 @@ public final class PassthroughFs implements FileSystem {
 
     // ---- attributes ------------------------------------------------------------------------
 
-    private void writeAttr(StatBuf st, MemorySegment out, long off) {
-        u64(out, off, st.ino());
-        u64(out, off + 8, st.size());
-        u64(out, off + 16, st.blocks());
-        u64(out, off + 24, st.atime());
-        u64(out, off + 32, st.mtime());
-        u64(out, off + 40, st.ctime());
-        u32(out, off + 48, (int) st.atimeNsec());
-        u32(out, off + 52, (int) st.mtimeNsec());
-        u32(out, off + 56, (int) st.ctimeNsec());
-        u32(out, off + 60, st.mode());
-        u32(out, off + 64, (int) Math.min(st.nlink(), 0xffffffffL));
-        u32(out, off + 68, st.uid());
-        u32(out, off + 72, st.gid());
-        u32(out, off + 76, StatBuf.encodeDev32(st.rdev()));
-        u32(out, off + 80, (int) st.blksize());
-        u32(out, off + 84, 0);
-    }
-
     private void writeEntry(long nodeid, StatBuf st, MemorySegment out, long off) {
-        u64(out, off, nodeid);
-        u64(out, off + 8, 0); // generation: node ids are never reused with the same value
-        u64(out, off + 16, cache.timeoutSeconds);
-        u64(out, off + 24, cache.timeoutSeconds);
-        u32(out, off + 32, 0);
-        u32(out, off + 36, 0);
-        writeAttr(st, out, off + 40);
+        Replies.entry(out, off, nodeid, cache.timeoutSeconds, st);
     }
 
     private int writeAttrOut(StatBuf st, MemorySegment out, long off) {
-        u64(out, off, cache.timeoutSeconds);
-        u32(out, off + 8, 0);
-        u32(out, off + 12, 0);
-        writeAttr(st, out, off + 16);
-        return Wire.ATTR_OUT;
+        return Replies.attrOut(out, off, cache.timeoutSeconds, st);
     }
 
     private static int statFd(int fd, StatBuf st) {
