@@ -384,6 +384,7 @@ public final class FuseServer {
 
     private long init(Request r, long end, MemorySegment o) {
         if (negotiation != null) return -Errno.EPROTO;
+        if (!InitIn.fits(end - IN_HEADER)) return -Errno.EINVAL;
         InitIn offered = InitIn.parse(r.in, IN_HEADER, end - IN_HEADER);
         if (offered.major() > 7) {
             // Newer major: answer with ours only; the kernel retries with 7.x (fuse protocol rule).

@@ -9,9 +9,14 @@ public record InitIn(int major, int minor, int maxReadahead, long flags) {
     public static final int LEGACY_SIZE = 16;
     public static final int EXT_SIZE = 64;
 
-    /** Parses the body that follows the header; {@code length} bounds every read. */
+    /** Whether a body of this length can be parsed (16 bytes, or 64 with FUSE_INIT_EXT). */
+    public static boolean fits(long length) { return length >= LEGACY_SIZE; }
+
+    /**
+     * Parses the body that follows the header; {@code length} bounds every read. Callers check
+     * {@link #fits} first: with no exception path here the record can stay in registers.
+     */
     public static InitIn parse(MemorySegment body, long offset, long length) {
-        if (length < LEGACY_SIZE) throw new ProtocolException(dev.fusebench.sys.Errno.EINVAL, "INIT body of " + length + " bytes");
         int major = body.get(JAVA_INT_UNALIGNED, offset);
         int minor = body.get(JAVA_INT_UNALIGNED, offset + 4);
         int ra = body.get(JAVA_INT_UNALIGNED, offset + 8);

@@ -92,7 +92,9 @@ public class ParseBenchmark {
     @Benchmark
     public void init(Blackhole bh) {
         header(init, bh);
-        InitIn in = InitIn.parse(init.in, Wire.IN_HEADER, init.totalLength - Wire.IN_HEADER);
+        long len = init.totalLength - Wire.IN_HEADER;
+        if (!InitIn.fits(len)) return;
+        InitIn in = InitIn.parse(init.in, Wire.IN_HEADER, len);
         bh.consume(in.major());
         bh.consume(in.minor());
         bh.consume(in.flags());

@@ -76,7 +76,10 @@ public final class MatrixCommand implements Callable<Integer> {
         Map<String, VirtioFsDaemon> ds = new LinkedHashMap<>();
         Accel acc;
         try {
-            if (!transport.equals("virtio-fs")) throw new IllegalArgumentException("transport '" + transport + "' is not supported yet (virtio-fs)");
+            if (!transport.equals("virtio-fs") && !transport.equals("host-fuse"))
+                throw new IllegalArgumentException("--transport must be virtio-fs or host-fuse, got '" + transport + "'");
+            if (transport.equals("host-fuse") && !daemons.equals(List.of("java")))
+                throw new IllegalArgumentException("host-fuse mounts the Java daemon on this host: --daemons java only");
             for (String v : variants) {
                 NegotiationSettings s = NegotiationSettings.parseVariant(v);
                 variantSettings.put(s.name(), s);
@@ -94,14 +97,16 @@ public final class MatrixCommand implements Callable<Integer> {
         Path dir = resume != null ? resume : out != null ? out
                 : Path.of("results", "matrix-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         ResultsStore store = new ResultsStore(dir);
+        boolean hostFuse = transport.equals("host-fuse");
         List<Unit.GuestKey> guests = new ArrayList<>();
-        for (String k : kernels) for (int q : queueSizes) for (String a : kernelArgs) guests.add(new Unit.GuestKey(k, q, a.strip()));
+        if (hostFuse) guests.add(Unit.GuestKey.HOST);
+        else for (String k : kernels) for (int q : queueSizes) for (String a : kernelArgs) guests.add(new Unit.GuestKey(k, q, a.strip()));
         List<String> variantNames = new ArrayList<>(variantSettings.keySet());
         List<Unit> plan = Schedule.plan(daemons, d -> ds.get(d).takesVariants() ? variantNames : List.of("max-pages"),
                 guests, iterations, warmup, seed);
 
         Map<String, GuestImage> images = new HashMap<>();
-        for (String k : kernels) {
+        for (String k : hostFuse ? List.<String>of() : kernels) {
             System.err.println("fusebench matrix: preparing the " + k + " guest image");
             images.put(k, GuestImage.obtain(k, GuestImage.defaultCache(), workloadsDir.resolve("init")));
         }
@@ -120,7 +125,15 @@ public final class MatrixCommand implements Callable<Integer> {
         }
         System.err.println("fusebench matrix: " + plan.size() + " guest boots (" + done.size() + " already done), "
                 + jobs.size() + " workloads each, results in " + store.file());
-        UnitRunner runner = u -> {
+        UnitRunner runner = hostFuse ? u -> {
+            Path work = Files.createTempDirectory("fusebench-hostfuse-");
+            try {
+                return dev.fusebench.bench.run.HostFuseRun.run(new dev.fusebench.bench.run.HostFuseRun.Spec(
+                        variantSettings.get(u.variant()).toSpec(), u.variant(), jobs, workloadsDir.toAbsolutePath(), sz, rt), work);
+            } finally {
+                GuestImage.deleteTree(work);
+            }
+        } : u -> {
             GuestConfig cfg = new GuestConfig(u.guest().kernel(), 2, 1024, u.guest().queueSize(), u.guest().kernelArgs(), acc, sz + "M", rt, false);
             VirtioFsDaemon d = ds.get(u.daemon());
             String variantArg = d.takesVariants() ? variantSettings.get(u.variant()).toSpec() : u.variant();
@@ -187,8 +200,9 @@ public final class MatrixCommand implements Callable<Integer> {
         Map<String, Object> env = new LinkedHashMap<>();
         env.put("host", Environment.host());
         env.put("qemu", Environment.qemuVersion());
-        env.put("accel", acc.name().toLowerCase(java.util.Locale.ROOT));
-        env.put("emulated", acc == Accel.TCG);
+        env.put("transport", transport);
+        env.put("accel", transport.equals("host-fuse") ? "native" : acc.name().toLowerCase(java.util.Locale.ROOT));
+        env.put("emulated", !transport.equals("host-fuse") && acc == Accel.TCG);
         Map<String, Object> gk = new LinkedHashMap<>();
         images.forEach((k, img) -> gk.put(k, img.manifest()));
         env.put("guest_images", gk);

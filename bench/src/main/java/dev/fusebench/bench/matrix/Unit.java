@@ -8,7 +8,11 @@ package dev.fusebench.bench.matrix;
 public record Unit(String id, int iteration, boolean warmup, String daemon, String variant, GuestKey guest) {
     /** The guest axes: kernel series, virtqueue size, extra kernel arguments. */
     public record GuestKey(String kernel, int queueSize, String kernelArgs) {
+        /** No guest: the host-fuse transport mounts the daemon on this host. */
+        public static final GuestKey HOST = new GuestKey("host", 0, "");
+
         public String label() {
+            if (equals(HOST)) return "host /dev/fuse";
             return kernel + "/q" + queueSize + (kernelArgs.isBlank() ? "" : "/" + kernelArgs.replace(' ', '+'));
         }
     }
