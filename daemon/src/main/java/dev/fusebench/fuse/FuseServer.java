@@ -384,15 +384,15 @@ public final class FuseServer {
 
     private long init(Request r, long end, MemorySegment o) {
         if (negotiation != null) return -Errno.EPROTO;
-        if (!InitIn.fits(end - IN_HEADER)) return -Errno.EINVAL;
-        InitIn offered = InitIn.parse(r.in, IN_HEADER, end - IN_HEADER);
-        if (offered.major() > 7) {
+        InitInArgs args = new InitInArgs();
+        if (!args.parse(r.in, IN_HEADER, end - IN_HEADER)) return -Errno.EINVAL;
+        if (args.major > 7) {
             // Newer major: answer with ours only; the kernel retries with 7.x (fuse protocol rule).
             InitOut older = new InitOut(7, Negotiation.OUR_MINOR, 0, 0, 0, 0, 0, 0, 0);
             older.encode(o, OUT_HEADER);
             return 8;
         }
-        Negotiation n = Negotiation.negotiate(offered, settings);
+        Negotiation n = Negotiation.negotiate(args.toRecord(), settings);
         n.reply().encode(o, OUT_HEADER);
         negotiation = n;
         stats.negotiated(n);

@@ -1,7 +1,7 @@
 package dev.fusebench.bench.jmh;
 
 import dev.fusebench.fuse.FuseServer;
-import dev.fusebench.fuse.InitIn;
+import dev.fusebench.fuse.InitInArgs;
 import dev.fusebench.fuse.ReadWriteIn;
 import dev.fusebench.fuse.Request;
 import dev.fusebench.fuse.Wire;
@@ -39,6 +39,7 @@ public class ParseBenchmark {
     Arena arena;
     Request read, write, init, lookup, getattr, open, readdirplus, forget, batchForget;
     final ReadWriteIn rw = new ReadWriteIn();
+    final InitInArgs initArgs = new InitInArgs();
 
     private Request request(MemorySegment bytes) {
         Request r = new Request(new IoVecs(arena, 4));
@@ -93,12 +94,11 @@ public class ParseBenchmark {
     public void init(Blackhole bh) {
         header(init, bh);
         long len = init.totalLength - Wire.IN_HEADER;
-        if (!InitIn.fits(len)) return;
-        InitIn in = InitIn.parse(init.in, Wire.IN_HEADER, len);
-        bh.consume(in.major());
-        bh.consume(in.minor());
-        bh.consume(in.flags());
-        bh.consume(in.maxReadahead());
+        bh.consume(initArgs.parse(init.in, Wire.IN_HEADER, len));
+        bh.consume(initArgs.major);
+        bh.consume(initArgs.minor);
+        bh.consume(initArgs.flags);
+        bh.consume(initArgs.maxReadahead);
     }
 
     @Benchmark
