@@ -31,6 +31,20 @@ public final class MountTable {
         return Optional.ofNullable(found);
     }
 
+    /** Every mount point at or beneath {@code dir}, deepest first (the order to unmount them in). */
+    public static java.util.List<Path> under(Path dir) throws IOException {
+        Path top = dir.toAbsolutePath().normalize();
+        java.util.List<Path> out = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            String[] f = line.split(" ");
+            if (f.length < 5) continue;
+            Path mp = Path.of(unescape(f[4]));
+            if (mp.startsWith(top) && !out.contains(mp)) out.add(mp);
+        }
+        out.sort(java.util.Comparator.comparingInt(Path::getNameCount).reversed());
+        return out;
+    }
+
     /** mountinfo escapes space, tab, newline and backslash as octal. */
     static String unescape(String s) {
         StringBuilder b = new StringBuilder(s.length());

@@ -370,9 +370,23 @@ public final class PassthroughFs implements FileSystem {
         int[] err = new int[1];
         Inode p = dir(parent, err);
         if (p == null) return err[0];
-        int fd = Libc.openat(p.fd, name, hostOpenFlags(flags) | O_CREAT | (flags & O_EXCL) | O_NOFOLLOW | O_CLOEXEC, mode & 07777);
+        int open = hostOpenFlags(flags) | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY;
+        int fd = Libc.openat(p.fd, name, open | O_CREAT | O_EXCL, mode & 07777);
+        boolean created = fd >= 0;
+        if (fd == -Errno.EEXIST && (flags & O_EXCL) == 0) {
+            // The name exists: open it only if it is a regular file. Opening whatever is there
+            // would block the queue on a FIFO (found by fuzzing) or open a device node on the host.
+            int path = Libc.openat(p.fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC, 0);
+            if (path < 0) return path;
+            Scratch s = SCRATCH.get();
+            int st = Libc.fstatat(path, EMPTY, s.stat.seg, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
+            int type = s.stat.mode() & S_IFMT;
+            fd = st < 0 ? st : type == S_IFLNK ? -Errno.ELOOP : type != S_IFREG ? -Errno.EPERM
+                    : Libc.openat(procSelfFd, fdName(s, path), open & ~O_NOFOLLOW, 0);
+            Libc.close(path);
+        }
         if (fd < 0) return fd;
-        giveToCaller(caller, p.fd, name);
+        if (created) giveToCaller(caller, p.fd, name); // an existing file keeps its owner
         int r = entryFor(p, name, out, off);
         if (r < 0) { Libc.close(fd); return r; }
         handles.add(fd, HandleTable.FILE);

@@ -9,4 +9,21 @@ public final class Errno {
             ENOSPC = 28, ESPIPE = 29, EROFS = 30, EMLINK = 31, ERANGE = 34, ENAMETOOLONG = 36, ENOSYS = 38,
             ENOTEMPTY = 39, ELOOP = 40, ENODATA = 61, EPROTO = 71, EOVERFLOW = 75, EOPNOTSUPP = 95,
             ESTALE = 116;
+
+    /** The symbolic name, e.g. "ENOSPC", or "errno N" for one not listed here. */
+    public static String name(int e) {
+        return switch (e) {
+            case EPERM -> "EPERM"; case ENOENT -> "ENOENT"; case EINTR -> "EINTR"; case EIO -> "EIO";
+            case ENXIO -> "ENXIO"; case E2BIG -> "E2BIG"; case EBADF -> "EBADF"; case EAGAIN -> "EAGAIN";
+            case ENOMEM -> "ENOMEM"; case EACCES -> "EACCES"; case EFAULT -> "EFAULT"; case EBUSY -> "EBUSY";
+            case EEXIST -> "EEXIST"; case EXDEV -> "EXDEV"; case ENODEV -> "ENODEV"; case ENOTDIR -> "ENOTDIR";
+            case EISDIR -> "EISDIR"; case EINVAL -> "EINVAL"; case ENFILE -> "ENFILE"; case EMFILE -> "EMFILE";
+            case EFBIG -> "EFBIG"; case ENOSPC -> "ENOSPC"; case ESPIPE -> "ESPIPE"; case EROFS -> "EROFS";
+            case EMLINK -> "EMLINK"; case ERANGE -> "ERANGE"; case ENAMETOOLONG -> "ENAMETOOLONG";
+            case ENOSYS -> "ENOSYS"; case ENOTEMPTY -> "ENOTEMPTY"; case ELOOP -> "ELOOP"; case ENODATA -> "ENODATA";
+            case EPROTO -> "EPROTO"; case EOVERFLOW -> "EOVERFLOW"; case EOPNOTSUPP -> "EOPNOTSUPP";
+            case ESTALE -> "ESTALE"; case 122 -> "EDQUOT"; case 110 -> "ETIMEDOUT"; case 107 -> "ENOTCONN";
+            default -> "errno " + e;
+        };
+    }
 }

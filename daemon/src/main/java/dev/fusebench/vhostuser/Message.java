@@ -11,7 +11,10 @@ public final class Message {
     public static final int VERSION = 1, FLAG_REPLY = 0x4, FLAG_NEED_REPLY = 0x8;
 
     public static final long F_VERSION_1 = 1L << 32, F_INDIRECT_DESC = 1L << 28, F_EVENT_IDX = 1L << 29,
-            F_PROTOCOL_FEATURES = 1L << 30;
+            F_PROTOCOL_FEATURES = 1L << 30,
+            // the guest maps buffers through its DMA API (swiotlb=force bounces them); with no
+            // vIOMMU in QEMU the addresses stay guest-physical, so nothing changes here
+            F_ACCESS_PLATFORM = 1L << 33;
     public static final long PROTOCOL_MQ = 1L, PROTOCOL_REPLY_ACK = 1L << 3;
 
     /** Largest payload we accept: SET_MEM_TABLE with 8 regions is 264 bytes. */

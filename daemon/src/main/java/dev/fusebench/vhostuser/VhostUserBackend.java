@@ -29,7 +29,10 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 public final class VhostUserBackend implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(VhostUserBackend.class.getName());
     public static final int MAX_QUEUES = 9;
-    static final long FEATURES = Message.F_VERSION_1 | Message.F_INDIRECT_DESC | Message.F_EVENT_IDX | Message.F_PROTOCOL_FEATURES;
+    /** Mappings stay until the connection ends (workers may still use an old table): bound them. */
+    static final int MAX_MAPPINGS = 256;
+    static final long FEATURES = Message.F_VERSION_1 | Message.F_INDIRECT_DESC | Message.F_EVENT_IDX | Message.F_PROTOCOL_FEATURES
+            | Message.F_ACCESS_PLATFORM;
     static final long PROTOCOL_FEATURES = Message.PROTOCOL_MQ | Message.PROTOCOL_REPLY_ACK;
 
     private final FuseServer server;
@@ -91,13 +94,14 @@ public final class VhostUserBackend implements AutoCloseable {
         server.stats().put("transport", "vhost-user");
         while (!closed) {
             int request = receive();
-            if (request < 0) break;
             try {
+                if (request < 0) break;
                 handle(request);
             } catch (RuntimeException e) {
                 LOG.warning("vhost-user message " + request + " failed: " + e.getMessage());
                 if (needsReply()) ack(1);
             } finally {
+                // fds the message brought and nothing took, also those of a message cut short
                 for (int i = 0; i < nfds; i++) if (fds[i] >= 0) Libc.close(fds[i]);
                 nfds = 0;
             }
@@ -176,9 +180,22 @@ public final class VhostUserBackend implements AutoCloseable {
     /** REPLY_ACK: 0 for success. */
     private void ack(long status) { replyU64(msg.get(JAVA_INT_UNALIGNED, 0), status); }
 
+    /** Refuses a message whose payload is shorter than its fields (the buffer holds stale bytes past it). */
+    private void need(int bytes) {
+        if (size() < bytes) throw new IllegalArgumentException("payload of " + size() + " bytes, at least " + bytes + " needed");
+    }
+
     private void handle(int request) {
         boolean acked = false;
         long p = Message.HEADER;
+        switch (request) {
+            case Message.SET_FEATURES, Message.SET_PROTOCOL_FEATURES, Message.SET_VRING_KICK, Message.SET_VRING_CALL,
+                 Message.SET_VRING_ERR -> need(8);
+            case Message.SET_VRING_NUM, Message.SET_VRING_BASE, Message.GET_VRING_BASE, Message.SET_VRING_ENABLE -> need(8);
+            case Message.SET_VRING_ADDR -> need(40);
+            case Message.SET_MEM_TABLE -> need(8);
+            default -> { }
+        }
         switch (request) {
             case Message.GET_FEATURES -> { replyU64(request, FEATURES); acked = true; }
             case Message.SET_FEATURES -> ackedFeatures = msg.get(JAVA_LONG_UNALIGNED, p) & FEATURES;
@@ -261,6 +278,11 @@ public final class VhostUserBackend implements AutoCloseable {
             long gpa = msg.get(JAVA_LONG_UNALIGNED, r), size = msg.get(JAVA_LONG_UNALIGNED, r + 8);
             long uva = msg.get(JAVA_LONG_UNALIGNED, r + 16), offset = msg.get(JAVA_LONG_UNALIGNED, r + 24);
             if (size <= 0 || offset < 0 || size + offset < 0) throw new IllegalArgumentException("bad region size");
+            // a mapping past the end of the file would raise SIGBUS on first touch and kill the daemon
+            long fileSize = fileSize(fds[i]);
+            if (fileSize >= 0 && size + offset > fileSize)
+                throw new IllegalArgumentException("region " + i + " (" + (size + offset) + " bytes) is larger than its file (" + fileSize + ")");
+            if (mappings.size() >= MAX_MAPPINGS) throw new IllegalArgumentException("too many memory tables");
             long map = Libc.mmap(size + offset, Flags.PROT_READ | Flags.PROT_WRITE, Flags.MAP_SHARED, fds[i], 0);
             if (map < 0) throw new IllegalArgumentException("mmap of region " + i + ": " + Libc.strerror((int) map));
             mappings.add(new long[]{map, size + offset});
@@ -269,6 +291,16 @@ public final class VhostUserBackend implements AutoCloseable {
         // Workers started later see the new table; mappings stay until close, so none is used after unmap.
         memory = new GuestMemory(regions);
         server.stats().put("guest_memory_regions", regions.size());
+    }
+
+    /** st_size of a regular file (QEMU's memfd or a file backend), or -1 for anything else (device memory). */
+    private static long fileSize(int fd) {
+        try (Arena a = Arena.ofConfined()) {
+            dev.fusebench.sys.StatBuf st = new dev.fusebench.sys.StatBuf(a);
+            int r = Libc.fstatat(fd, a.allocateFrom(""), st.seg, Flags.AT_EMPTY_PATH);
+            if (r < 0) throw new IllegalArgumentException("fstat of a region's fd: " + Libc.strerror(r));
+            return (st.mode() & 0xF000) == 0x8000 ? st.size() : -1;
+        }
     }
 
     private void startIfReady(int index) {

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Arrays;
 
 import static dev.fusebench.testing.Requests.*;
@@ -165,5 +166,26 @@ class ConfinementTest {
         assertEquals(4, entries, ". .. sub file");
         assertEquals(2, withNode, "only real entries carry a node id");
         assertTrue(Arrays.stream(new String[]{"sub", "file"}).allMatch(n -> h.call(lookup(dir, n)).error() == 0));
+    }
+
+    /**
+     * Found by fuzzing (fuseRequest): CREATE without O_EXCL on a name that is already a FIFO
+     * opened it, and the open blocked the serving thread forever; on a device node it would have
+     * opened the host's device. Only an existing regular file is opened now; it keeps its owner.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(10)
+    void createOnAnExistingFifoOrDeviceNeverOpensIt() throws Exception {
+        dev.fusebench.testing.MountedFs.sh(tmp, "mkfifo", shared.resolve("fifo").toString());
+        dev.fusebench.testing.MountedFs.sh(tmp, "mknod", shared.resolve("null-dev").toString(), "c", "1", "3");
+        for (String name : List.of("fifo", "null-dev")) {
+            ServerHarness.Reply r = h.call(create(1, name, 2 /* O_RDWR */, 0100644));
+            assertEquals(-dev.fusebench.sys.Errno.EPERM, r.error(), name);
+        }
+        Files.writeString(shared.resolve("existing"), "keep");
+        ServerHarness.Reply r = h.call(create(1, "existing", 2, 0100644));
+        assertEquals(0, r.error(), "an existing regular file is opened");
+        assertEquals(-dev.fusebench.sys.Errno.EEXIST, h.call(create(1, "existing", 2 | 0200 /* O_EXCL */, 0100644)).error());
+        assertEquals("keep", Files.readString(shared.resolve("existing")));
     }
 }

@@ -271,4 +271,31 @@ class VhostUserBackendTest {
         assertNull(before);
         assertStillServes();
     }
+
+    /**
+     * Found while writing the message handler's fuzz target: a memory region larger than the file behind its fd
+     * mapped fine and would SIGBUS the daemon on first touch. It is refused now, as are messages
+     * shorter than their fields; the connection and the rings carry on.
+     */
+    @Test
+    void regionPastTheEndOfItsFileAndShortMessagesAreRefused() throws Exception {
+        start(NegotiationSettings.MAX_PAGES, true);
+        init();
+        try (var a = java.lang.foreign.Arena.ofConfined()) {
+            int small = dev.fusebench.sys.Libc.memfdCreate(a.allocateFrom("small"), Flags.MFD_CLOEXEC);
+            dev.fusebench.sys.Libc.ftruncate(small, 4096);
+            byte[] table = concat(Requests.ints(1, 0), Requests.longs(0x40000000L, 64L << 20, 0x7e0000000000L, 0));
+            assertNotEquals(0L, fe.send(Message.SET_MEM_TABLE, table, true, small), "a region past its file's end is refused");
+            dev.fusebench.sys.Libc.close(small);
+        }
+        assertNotEquals(0L, fe.send(Message.SET_VRING_ADDR, Requests.ints(1, 0), true), "8 bytes of a 40-byte message");
+        assertNotEquals(0L, fe.send(Message.SET_FEATURES, new byte[0], true), "no payload");
+        assertStillServes();
+    }
+
+    static byte[] concat(byte[] a, byte[] b) {
+        byte[] o = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, o, a.length, b.length);
+        return o;
+    }
 }
