@@ -20,6 +20,9 @@ commands:
   report DIR           rebuild the report of a results directory
   compare DIR_A DIR_B  compare two result sets
   jmh [REGEX] [OPTS]   JMH microbenchmarks of the daemon's hot paths (JSON + text in results/jmh-*)
+  fuzz [TARGET] [SECONDS]
+                       coverage-guided fuzzing (Jazzer) of fuseRequest, vhostMessages or
+                       virtqueue (default: all three, 300 s each); corpus and findings in results/fuzz/
   build                build only
   (none) [--quick]     the main job: baseline vs max-pages, the seed's four workloads, the Java
                        daemon in a virtio-fs guest, 6 iterations; prints the report's path
@@ -122,6 +125,41 @@ case "$cmd" in
       org.openjdk.jmh.Main "$@" -rf json -rff "$out/jmh.json" | tee "$out/jmh.txt"
     status=${PIPESTATUS[0]}
     echo "run-bench.sh: JMH results in $out/jmh.json, summary in $out/jmh.txt" >&2
+    exit "$status"
+    ;;
+  fuzz)
+    [ "$(id -u)" -eq 0 ] || die "the FUSE target mounts a tmpfs: run as root"
+    ensure_packages
+    targets=(fuseRequest vhostMessages virtqueue)
+    if [ $# -gt 0 ] && [[ ! "$1" =~ ^[0-9]+$ ]]; then
+      case "$1" in fuseRequest|vhostMessages|virtqueue) targets=("$1") ;; *) die "unknown fuzz target '$1' (fuseRequest, vhostMessages, virtqueue)" ;; esac
+      shift
+    fi
+    secs="${1:-300}"
+    [[ "$secs" =~ ^[0-9]+$ ]] || die "fuzz wants SECONDS as a number, got '$secs'"
+    cp_file="$HERE/daemon/target/fuzz.classpath"
+    mvn -q -B -pl daemon test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >/tmp/run-bench-fuzz-build.log 2>&1 \
+      || { tail -30 /tmp/run-bench-fuzz-build.log >&2; die "building the fuzz targets failed"; }
+    cp="$HERE/daemon/target/test-classes:$HERE/daemon/target/classes:$(cat "$cp_file")"
+    status=0
+    for t in "${targets[@]}"; do
+      case "$t" in fuseRequest) cls=FuseRequest ;; vhostMessages) cls=VhostMessages ;; virtqueue) cls=Virtqueue ;; esac
+      out="$HERE/results/fuzz/$t"
+      corpus="$out/corpus"
+      seeds="$HERE/daemon/src/test/resources/dev/fusebench/fuzz/FuzzTargetsTestInputs/$t"
+      mkdir -p "$corpus" "$out/findings"
+      echo "run-bench.sh: fuzzing $t for $secs s (corpus $corpus, findings $out/findings)" >&2
+      rc=0
+      ( cd "$out/findings" && exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+EnableDynamicAgentLoading -cp "$cp" \
+          com.code_intelligence.jazzer.Jazzer --target_class="dev.fusebench.fuzz.Fuzzers\$$cls" \
+          --instrumentation_includes='dev.fusebench.**' \
+          -max_total_time="$secs" -timeout=20 -print_final_stats=1 -rss_limit_mb=4096 "$corpus" "$seeds" ) >"$out/fuzz.log" 2>&1 || rc=$?
+      grep -E 'stat::number_of_executed_units|Done [0-9]+ runs|== Java Exception|Test unit written' "$out/fuzz.log" >&2 || true
+      if [ "$rc" -ne 0 ]; then
+        status=1
+        echo "run-bench.sh: $t found a failure (exit $rc): see $out/fuzz.log; add the input in $out/findings to $seeds to keep it as a regression test" >&2
+      fi
+    done
     exit "$status"
     ;;
   report|compare)
