@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -46,10 +47,14 @@ class GuestBootTest {
         return run(daemon, "max-pages", List.of(workload), deadline, false).getFirst();
     }
 
-    /** The Java daemon in a real guest: ok, the negotiated request sizes, and the guest's data intact on the host. */
+    /**
+     * The Java daemon in a real guest: ok, the negotiated request sizes, fio's write-then-verify
+     * (crc32c, sequential 1 MiB direct and random 4 KiB buffered) without a mismatch, and the
+     * guest's data intact on the host (SHA-256 in the guest and on the host).
+     */
     @SuppressWarnings("unchecked")
     private long javaReadMax(String variant) throws Exception {
-        List<Map<String, Object>> rs = run("java", variant, List.of("direct-write-1m", "direct-read-1m"), 300, true);
+        List<Map<String, Object>> rs = run("java", variant, List.of("direct-write-1m", "verify-seq", "verify-rand", "direct-read-1m"), 400, true);
         for (Map<String, Object> r : rs) assertGoodRun(r);
         var integrity = (Map<String, Object>) rs.getFirst().get("integrity");
         assertEquals(true, integrity.get("match"), integrity.toString());
@@ -70,7 +75,7 @@ class GuestBootTest {
         assertTrue(max <= 131072, "READ max " + max);
     }
 
-    private static void assertNothingLeft() throws InterruptedException {
+    static void assertNothingLeft() throws InterruptedException {
         for (int i = 0; i < 50 && ProcessHandle.current().descendants().anyMatch(ProcessHandle::isAlive); i++) Thread.sleep(100);
         assertEquals(List.of(), ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
                 .map(p -> p.info().commandLine().orElse("?")).toList());
@@ -84,6 +89,32 @@ class GuestBootTest {
         assertEquals(Accel.choose("auto").name().toLowerCase(java.util.Locale.ROOT), r.get("accel"));
         @SuppressWarnings("unchecked") var t = (Map<String, Object>) r.get("timings");
         assertNotNull(t.get("boot_to_mounted_s"));
+        assertNothingLeft();
+    }
+
+    /** From inside the guest, paths, symlinks, renames and links all stay inside the share (guest-workloads/escape.sh). */
+    @Test
+    void escapeAttemptsFromTheGuestStayInsideTheShare() throws Exception {
+        Path work = tmp.resolve("esc");
+        Path share = Files.createDirectories(work.resolve("share"));
+        Path secret = Files.writeString(work.resolve("secret.txt"), "HOST-SECRET-" + System.nanoTime() + "\n");
+        String secretText = Files.readString(secret);
+        Files.createSymbolicLink(share.resolve("abs-link"), secret.toAbsolutePath());
+        Files.createSymbolicLink(share.resolve("rel-link"), Path.of("../secret.txt"));
+        VirtioFsDaemon d = VirtioFsDaemon.named("java", GuestImage.defaultCache(), REPO);
+        var spec = new GuestRun.Spec(d, "max-pages", config(false), List.of("escape"), WORKLOADS, 300);
+        Map<String, Object> r = GuestRun.run(spec, image, work).getFirst();
+        assertEquals("ok", r.get("status"), () -> r.get("failure") + "\n" + r.get("console_tail"));
+        String log = Files.readString(share.resolve("escape.log"));
+        assertTrue(log.contains("ESCAPE-SCRIPT-DONE"), "the script ran to its end:\n" + log);
+        assertFalse(log.contains("HOST-SECRET"), "the host secret reached the guest:\n" + log);
+        assertEquals(secretText, Files.readString(secret), "the secret is unchanged");
+        assertTrue(log.contains("== echo escaped >> " + "/mnt/share/abs-link"), log);
+        try (var all = Files.walk(tmp)) {
+            List<Path> planted = all.filter(p -> !p.startsWith(share))
+                    .filter(p -> List.of("planted.txt", "moved-out.txt", "hardlink-out").contains(p.getFileName().toString())).toList();
+            assertEquals(List.of(), planted, "nothing appeared outside the share");
+        }
         assertNothingLeft();
     }
 

@@ -24,7 +24,7 @@ public final class DaemonProcess implements AutoCloseable {
             throws IOException {
         List<String> cmd = d.command(shared, socket, variant, statsFile);
         Files.deleteIfExists(socket);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder pb = new ProcessBuilder(dev.fusebench.bench.guest.Shell.diesWithUs(cmd)).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(d.environment());
         Process p = pb.start();
         DaemonProcess dp = new DaemonProcess(p, socket, log, cmd);
@@ -54,6 +54,9 @@ public final class DaemonProcess implements AutoCloseable {
     public Integer exitCode() { return process.isAlive() ? null : process.exitValue(); }
 
     public long pid() { return process.pid(); }
+
+    /** SIGKILL, for fault injection: no chance to write stats or clean up. */
+    public void kill() { process.destroyForcibly(); }
 
     public String logTail() {
         try {

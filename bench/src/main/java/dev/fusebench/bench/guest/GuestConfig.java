@@ -15,6 +15,15 @@ public record GuestConfig(String kernelSeries, int vcpus, int memoryMiB, int que
     }
 
     /**
+     * Whether the virtio-fs device makes the guest map its buffers through the DMA API
+     * (VIRTIO_F_ACCESS_PLATFORM, QEMU's iommu_platform=on). Only then does swiotlb=force reach
+     * virtio-fs: without it virtio bypasses the DMA API and the setting changes nothing.
+     */
+    public boolean dmaApi() {
+        return kernelArgs != null && java.util.Arrays.asList(kernelArgs.split("\\s+")).stream().anyMatch(a -> a.startsWith("swiotlb="));
+    }
+
+    /**
      * The guest's kernel command line: console, quiet, panic ends QEMU, and the job list for /init.
      * cryptomgr.notests skips the crypto self-tests, which take 0.6-0.8 s of an emulated boot
      * (measured with initcall_debug: crypto_algapi_init was the longest initcall) and touch no I/O path.

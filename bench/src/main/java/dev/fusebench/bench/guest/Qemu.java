@@ -16,8 +16,21 @@ public final class Qemu {
     public static final String BINARY = "qemu-system-x86_64";
     public static final String TAG = "fbshare";
 
+    /**
+     * How it ended. {@code stoppedBecause} is the watcher's reason when the controller stopped the
+     * guest; {@code panic} the guest kernel's panic line, when there was one.
+     */
     public record Outcome(List<String> command, int exitCode, boolean killedAtDeadline, double wallSeconds,
-                          Double hostSecondsToMounted, String results, String consoleTail) {}
+                          Double hostSecondsToMounted, String results, String consoleTail, String stoppedBecause,
+                          String panic) {}
+
+    /** Looks at a running guest every poll; a reason (not null) makes the controller stop it. */
+    public interface Watch {
+        Watch NONE = (qemu, sinceFirstJob) -> null;
+
+        /** {@code sinceFirstJob}: seconds since the guest reported its first fio job, or null before that. */
+        String check(Process qemu, Double sinceFirstJob);
+    }
 
     public static List<String> command(GuestImage image, GuestConfig cfg, Path socket, Path workloads,
                                        List<String> jobs, Path console, Path results) {
@@ -27,7 +40,8 @@ public final class Qemu {
                 "-object", "memory-backend-memfd,id=mem,size=" + cfg.memoryMiB() + "M,share=on",
                 "-numa", "node,memdev=mem",
                 "-chardev", "socket,id=vfs,path=" + socket,
-                "-device", "vhost-user-fs-pci,queue-size=" + cfg.queueSize() + ",chardev=vfs,tag=" + TAG,
+                "-device", "vhost-user-fs-pci,queue-size=" + cfg.queueSize() + ",chardev=vfs,tag=" + TAG
+                        + (cfg.dmaApi() ? ",iommu_platform=on" : ""),
                 "-fsdev", "local,id=tools,path=" + image.tools() + ",security_model=none,readonly=on",
                 "-device", "virtio-9p-pci,fsdev=tools,mount_tag=tools",
                 "-fsdev", "local,id=jobs,path=" + workloads + ",security_model=none,readonly=on",
@@ -44,18 +58,33 @@ public final class Qemu {
     /** Runs QEMU to its end or its deadline; polls the result port to time boot-to-mounted from the host. */
     public static Outcome run(List<String> command, Path console, Path results, Path log, long deadlineSeconds)
             throws IOException {
+        return run(command, console, results, log, deadlineSeconds, Watch.NONE);
+    }
+
+    public static Outcome run(List<String> command, Path console, Path results, Path log, long deadlineSeconds, Watch watch)
+            throws IOException {
         Files.deleteIfExists(console);
         Files.deleteIfExists(results);
         long start = System.nanoTime();
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(Shell.diesWithUs(command)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Double mountedAt = null;
+        Long firstJobAt = null;
         boolean killed = false;
+        String stoppedBecause = null;
         try {
             long deadline = start + TimeUnit.SECONDS.toNanos(deadlineSeconds);
             while (!p.waitFor(25, TimeUnit.MILLISECONDS)) {
-                if (mountedAt == null && Files.exists(results)) {
+                if ((mountedAt == null || firstJobAt == null) && Files.exists(results)) {
                     String r = Files.readString(results, java.nio.charset.StandardCharsets.ISO_8859_1);
-                    if (r.contains("@@FB MOUNTED")) mountedAt = (System.nanoTime() - start) / 1e9;
+                    if (mountedAt == null && r.contains("@@FB MOUNTED")) mountedAt = (System.nanoTime() - start) / 1e9;
+                    if (firstJobAt == null && r.contains("@@FB JOB-START")) firstJobAt = System.nanoTime();
+                }
+                String reason = watch.check(p, firstJobAt == null ? null : (System.nanoTime() - firstJobAt) / 1e9);
+                if (reason != null) {
+                    stoppedBecause = reason;
+                    p.destroyForcibly();
+                    p.waitFor(10, TimeUnit.SECONDS);
+                    break;
                 }
                 if (System.nanoTime() > deadline) {
                     killed = true;
@@ -73,7 +102,20 @@ public final class Qemu {
         }
         double wall = (System.nanoTime() - start) / 1e9;
         String res = Files.exists(results) ? Files.readString(results, java.nio.charset.StandardCharsets.ISO_8859_1) : "";
-        return new Outcome(command, p.isAlive() ? -1 : p.exitValue(), killed, wall, mountedAt, res, tail(console, 40, log));
+        return new Outcome(command, p.isAlive() ? -1 : p.exitValue(), killed, wall, mountedAt, res, tail(console, 40, log),
+                stoppedBecause, panicLine(console));
+    }
+
+    /** The guest kernel's "Kernel panic - not syncing: ..." line, if the console has one. */
+    static String panicLine(Path console) {
+        try {
+            if (!Files.exists(console)) return null;
+            return Files.readString(console, java.nio.charset.StandardCharsets.ISO_8859_1).replace("\r", "").lines()
+                    .filter(l -> l.contains("Kernel panic - not syncing")).map(l -> l.replaceFirst("^\\[[ 0-9.]+\\] ", "").strip())
+                    .findFirst().orElse(null);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     static String tail(Path console, int lines, Path log) {

@@ -7,6 +7,7 @@ import dev.fusebench.bench.guest.GuestConfig;
 import dev.fusebench.bench.guest.GuestImage;
 import dev.fusebench.bench.guest.Shell;
 import dev.fusebench.bench.run.Environment;
+import dev.fusebench.bench.run.Fault;
 import dev.fusebench.bench.run.GuestRun;
 import dev.fusebench.bench.workload.Workloads;
 import dev.fusebench.fuse.NegotiationSettings;
@@ -61,9 +62,13 @@ public final class MatrixCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR") Path out;
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue an interrupted matrix in DIR.") Path resume;
     @Option(names = "--quick", description = "A small version: 3 s jobs, a 64 MiB file.") boolean quick;
+    @Option(names = "--share-tmpfs", paramLabel = "MIB", description = "Serve the share from a tmpfs of this size (a full file system gives the guest ENOSPC).") Integer shareTmpfs;
+    @Option(names = "--inject-fault", paramLabel = "BOOT:FAULT", description = "Harness check: inject FAULT (kill-daemon@S or kill-qemu@S, S seconds into the first job) into guest boot number BOOT of the plan. Repeatable.")
+    List<String> injectFaults = new ArrayList<>();
     @Option(names = "--workloads-dir", hidden = true, defaultValue = "guest-workloads") Path workloadsDir;
 
     private final List<String> argv = new ArrayList<>();
+    private final Map<Integer, Fault> faults = new HashMap<>();
 
     public MatrixCommand withArgs(String[] args) { argv.addAll(List.of(args)); return this; }
 
@@ -91,6 +96,14 @@ public final class MatrixCommand implements Callable<Integer> {
             for (int q : queueSizes) new GuestConfig("6.1", 2, 1024, q, "", acc, "1M", 1, false);
             if (iterations < 1 || warmup < 0) throw new IllegalArgumentException("--iterations must be >= 1 and --warmup >= 0");
             if (resume != null && out != null) throw new IllegalArgumentException("give --out or --resume, not both");
+            for (String f : injectFaults) {
+                String[] p = f.split(":", 2);
+                if (p.length != 2 || !p[0].strip().matches("[0-9]{1,6}") || Integer.parseInt(p[0].strip()) < 1)
+                    throw new IllegalArgumentException("--inject-fault wants BOOT:FAULT, e.g. 2:kill-daemon@5, got '" + f + "'");
+                faults.put(Integer.parseInt(p[0].strip()), Fault.parse(p[1]));
+            }
+            if (shareTmpfs != null && (shareTmpfs < 1 || shareTmpfs > 1 << 20)) throw new IllegalArgumentException("--share-tmpfs wants 1..1048576 MiB");
+            if (shareTmpfs != null && transport.equals("host-fuse")) throw new IllegalArgumentException("--share-tmpfs applies to guests (virtio-fs) only");
         } catch (IllegalArgumentException e) {
             return BenchMain.usage(e.getMessage());
         }
@@ -114,6 +127,7 @@ public final class MatrixCommand implements Callable<Integer> {
         if (resume != null) {
             if (!store.exists()) return BenchMain.usage("nothing to resume in " + dir + " (no " + ResultsStore.FILE + ")");
             done = store.doneUnits();
+            WorkDirs.clear(dir); // what a killed controller left: mounts, shares, sockets
         } else {
             Map<String, Object> env = environment(ds, images, acc, jobs, variantSettings, guests, rt, sz, plan.size());
             try {
@@ -126,23 +140,24 @@ public final class MatrixCommand implements Callable<Integer> {
         System.err.println("fusebench matrix: " + plan.size() + " guest boots (" + done.size() + " already done), "
                 + jobs.size() + " workloads each, results in " + store.file());
         UnitRunner runner = hostFuse ? u -> {
-            Path work = Files.createTempDirectory("fusebench-hostfuse-");
+            Path work = WorkDirs.create(dir);
             try {
-                return dev.fusebench.bench.run.HostFuseRun.run(new dev.fusebench.bench.run.HostFuseRun.Spec(
-                        variantSettings.get(u.variant()).toSpec(), u.variant(), jobs, workloadsDir.toAbsolutePath(), sz, rt), work);
+                return WorkDirs.keepLogsOfFailures(dir, u, work, dev.fusebench.bench.run.HostFuseRun.run(new dev.fusebench.bench.run.HostFuseRun.Spec(
+                        variantSettings.get(u.variant()).toSpec(), u.variant(), jobs, workloadsDir.toAbsolutePath(), sz, rt), work));
             } finally {
-                GuestImage.deleteTree(work);
+                WorkDirs.remove(work);
             }
         } : u -> {
             GuestConfig cfg = new GuestConfig(u.guest().kernel(), 2, 1024, u.guest().queueSize(), u.guest().kernelArgs(), acc, sz + "M", rt, false);
             VirtioFsDaemon d = ds.get(u.daemon());
             String variantArg = d.takesVariants() ? variantSettings.get(u.variant()).toSpec() : u.variant();
-            GuestRun.Spec spec = new GuestRun.Spec(d, variantArg, cfg, jobs, workloadsDir.toAbsolutePath(), GuestRun.defaultDeadline(cfg, jobs.size()));
-            Path work = Files.createTempDirectory("fusebench-matrix-");
+            GuestRun.Spec spec = new GuestRun.Spec(d, variantArg, cfg, jobs, workloadsDir.toAbsolutePath(), GuestRun.defaultDeadline(cfg, jobs.size()))
+                    .withFault(faults.get(plan.indexOf(u) + 1)).withShareTmpfs(shareTmpfs);
+            Path work = WorkDirs.create(dir);
             try {
-                return GuestRun.run(spec, images.get(u.guest().kernel()), work);
+                return WorkDirs.keepLogsOfFailures(dir, u, work, GuestRun.run(spec, images.get(u.guest().kernel()), work));
             } finally {
-                GuestImage.deleteTree(work);
+                WorkDirs.remove(work);
             }
         };
         execute(plan, done, store, runner);
@@ -222,6 +237,12 @@ public final class MatrixCommand implements Callable<Integer> {
         env.put("seed", seed);
         env.put("runtime_s", rt);
         env.put("size_mib", sz);
+        if (shareTmpfs != null) env.put("share_tmpfs_mib", shareTmpfs);
+        if (!faults.isEmpty()) {
+            Map<String, Object> fm = new java.util.TreeMap<>();
+            faults.forEach((b, f) -> fm.put(Integer.toString(b), f.toString()));
+            env.put("injected_faults", fm);
+        }
         env.put("threshold_pct", threshold);
         env.put("boots", boots);
         env.put("one_boot_serves", "all workloads of one daemon, variant and guest configuration, in order: " + String.join(", ", jobs));

@@ -8,6 +8,7 @@ import dev.fusebench.bench.guest.GuestConfig;
 import dev.fusebench.bench.guest.GuestImage;
 import dev.fusebench.bench.guest.GuestOutput;
 import dev.fusebench.bench.guest.Qemu;
+import dev.fusebench.bench.guest.Shell;
 import dev.fusebench.bench.workload.FioResult;
 
 import java.io.IOException;
@@ -26,8 +27,21 @@ import java.util.Map;
 public final class GuestRun {
     public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+    /**
+     * One boot. {@code fault}: a fault to inject (null for none); {@code shareTmpfsMiB}: serve the
+     * share from a tmpfs of this size (null: a plain directory), to give the guest ENOSPC.
+     */
     public record Spec(VirtioFsDaemon daemon, String variant, GuestConfig guest, List<String> workloads,
-                       Path workloadsDir, long deadlineSeconds) {}
+                       Path workloadsDir, long deadlineSeconds, Fault fault, Integer shareTmpfsMiB) {
+        public Spec(VirtioFsDaemon daemon, String variant, GuestConfig guest, List<String> workloads,
+                    Path workloadsDir, long deadlineSeconds) {
+            this(daemon, variant, guest, workloads, workloadsDir, deadlineSeconds, null, null);
+        }
+
+        public Spec withFault(Fault f) { return new Spec(daemon, variant, guest, workloads, workloadsDir, deadlineSeconds, f, shareTmpfsMiB); }
+
+        public Spec withShareTmpfs(Integer mib) { return new Spec(daemon, variant, guest, workloads, workloadsDir, deadlineSeconds, fault, mib); }
+    }
 
     public static long defaultDeadline(GuestConfig g, int jobs) {
         // boot + layout + each job with room for end_fsync; emulation is slow, so be generous
@@ -49,7 +63,24 @@ public final class GuestRun {
         common.put("accel", spec.guest().accel().name().toLowerCase(java.util.Locale.ROOT));
         common.put("emulated", spec.guest().accel() == dev.fusebench.bench.guest.Accel.TCG);
         common.put("host", Environment.host());
+        if (spec.fault() != null) common.put("fault_injected", spec.fault().toString());
+        if (spec.shareTmpfsMiB() != null) {
+            common.put("share_tmpfs_mib", spec.shareTmpfsMiB());
+            try {
+                Shell.check(null, 30, "mount", "-t", "tmpfs", "-o", "size=" + spec.shareTmpfsMiB() + "m,mode=0755", "fusebench-share", shared.toString());
+            } catch (IOException e) {
+                return failAll(spec, common, "could not mount the tmpfs share: " + e.getMessage());
+            }
+        }
+        try {
+            return boot(spec, image, workDir, common, shared, socket, stats, console, results);
+        } finally {
+            if (spec.shareTmpfsMiB() != null) Shell.run(null, List.of("umount", "-l", shared.toString()), 30);
+        }
+    }
 
+    private static List<Map<String, Object>> boot(Spec spec, GuestImage image, Path workDir, Map<String, Object> common,
+                                                  Path shared, Path socket, Path stats, Path console, Path results) throws IOException {
         DaemonProcess daemon;
         try {
             daemon = DaemonProcess.start(spec.daemon(), shared, socket, spec.variant(), stats, workDir.resolve("daemon.log"));
@@ -58,10 +89,13 @@ public final class GuestRun {
         }
         Qemu.Outcome out;
         String hostSha = null;
+        Integer daemonExit;
+        Watcher watcher = new Watcher(spec.fault(), daemon);
         try {
             ((Map<String, Object>) common.get("daemon")).put("command", daemon.command);
             List<String> cmd = Qemu.command(image, spec.guest(), socket, spec.workloadsDir(), spec.workloads(), console, results);
-            out = Qemu.run(cmd, console, results, workDir.resolve("qemu.log"), spec.deadlineSeconds());
+            out = Qemu.run(cmd, console, results, workDir.resolve("qemu.log"), spec.deadlineSeconds(), watcher);
+            daemonExit = daemon.exitCode();
             if (spec.guest().checksum() && Files.exists(shared.resolve("fusebench.dat"))) hostSha = sha256(shared.resolve("fusebench.dat"));
         } finally {
             daemon.close();
@@ -79,6 +113,9 @@ public final class GuestRun {
         timings.put("guest_uptime_at_mount_s", g.mountedUptime());
         timings.put("layout_s", g.layoutSeconds());
         common.put("guest_kernel_release", g.kernelRelease());
+        if (out.panic() != null) common.put("guest_panic", out.panic());
+        if (daemonExit != null) common.put("daemon_exit", Shell.describeExit(daemonExit));
+        String cause = cause(out, g, watcher.daemonDeath, spec);
         String integrityFailure = null;
         if (spec.guest().checksum()) {
             Map<String, Object> integrity = new LinkedHashMap<>();
@@ -99,13 +136,14 @@ public final class GuestRun {
             GuestOutput.Job job = g.jobs().get(w);
             t.put("job_s", job == null ? null : job.seconds());
             r.put("timings", t);
-            String failure = failure(out, g, job, spec);
+            String failure = failure(out, g, job, spec, cause);
             if (failure == null) failure = integrityFailure;
             if (failure == null) {
                 try {
                     FioResult fio = FioResult.parse(job.json());
                     r.put("fio", fio);
-                    if (!fio.ok()) failure = "fio reported error " + fio.error() + (job.log() == null ? "" : ": " + job.log());
+                    if (!fio.ok()) failure = "fio reported error " + fio.error() + " (" + dev.fusebench.sys.Errno.name(fio.error()) + ")"
+                            + (job.log() == null ? "" : ": " + job.log());
                 } catch (IOException e) {
                     failure = "unreadable fio output: " + e.getMessage();
                 }
@@ -131,16 +169,64 @@ public final class GuestRun {
         }
     }
 
-    private static String failure(Qemu.Outcome out, GuestOutput g, GuestOutput.Job job, Spec spec) {
+    /**
+     * What ended the boot early, if something did, most fundamental first: the guest's own fatal
+     * report, a kernel panic, a dead daemon, the controller's watcher, QEMU's death, the deadline.
+     */
+    static String cause(Qemu.Outcome out, GuestOutput g, String daemonDeath, Spec spec) {
         if (!g.fatal().isEmpty()) return "guest: " + String.join("; ", g.fatal());
+        if (out.panic() != null) return "guest kernel panic: " + out.panic();
+        if (daemonDeath != null) return daemonDeath;
+        if (out.stoppedBecause() != null) return out.stoppedBecause();
+        if (out.killedAtDeadline()) return "guest killed at its deadline of " + spec.deadlineSeconds() + " s";
+        if (g.bootedUptime() == null) return "guest never reached /init (QEMU " + Shell.describeExit(out.exitCode()) + ")";
+        if (!g.done()) return "guest ended early (QEMU " + Shell.describeExit(out.exitCode()) + ")";
+        return null;
+    }
+
+    /** Why one job failed, or null when it ran to the end (even if the boot broke down after it). */
+    private static String failure(Qemu.Outcome out, GuestOutput g, GuestOutput.Job job, Spec spec, String cause) {
+        if (!g.fatal().isEmpty()) return cause;
         if (job != null && job.exitCode() != null && job.exitCode() != 0)
             return "fio exited " + job.exitCode() + (job.log() == null ? "" : ": " + job.log());
         if (job != null && job.json() != null && job.exitCode() != null) return null;
-        if (out.killedAtDeadline()) return "guest killed at its deadline of " + spec.deadlineSeconds() + " s"
-                + (job != null ? " while running " + job.name() : g.mountedUptime() == null ? " before the share was mounted" : "");
-        if (g.bootedUptime() == null) return "guest never reached /init (QEMU exit " + out.exitCode() + ")";
-        if (job == null) return "guest ended (QEMU exit " + out.exitCode() + ") before the job started";
-        return "guest ended (QEMU exit " + out.exitCode() + ") during the job";
+        String where = job != null ? " while running " + job.name()
+                : g.mountedUptime() == null ? " before the share was mounted" : " before the job started";
+        return (cause != null ? cause : "guest ended (QEMU " + Shell.describeExit(out.exitCode()) + ")") + where;
+    }
+
+    /** Injects the spec's fault when its time comes, and stops a guest whose daemon has died. */
+    private static final class Watcher implements Qemu.Watch {
+        private final Fault fault;
+        private final DaemonProcess daemon;
+        private boolean injected;
+        private long daemonDeadSince;
+        /** Set when the daemon was seen dead while QEMU still ran (daemons exit on their own once QEMU has gone). */
+        String daemonDeath;
+
+        Watcher(Fault fault, DaemonProcess daemon) {
+            this.fault = fault;
+            this.daemon = daemon;
+        }
+
+        @Override
+        public String check(Process qemu, Double sinceFirstJob) {
+            if (fault != null && !injected && sinceFirstJob != null && sinceFirstJob >= fault.afterSeconds()) {
+                injected = true;
+                switch (fault) {
+                    case Fault.KillDaemon k -> daemon.kill();
+                    case Fault.KillQemu k -> qemu.destroyForcibly();
+                }
+            }
+            if (daemon.alive() || !qemu.isAlive()) return null;
+            if (daemonDeadSince == 0) {
+                daemonDeadSince = System.nanoTime();
+                daemonDeath = "the daemon " + Shell.describeExit(daemon.exitCode());
+            }
+            // give QEMU a moment to end by itself, then stop a guest that can only hang on its share
+            if (System.nanoTime() - daemonDeadSince < 2_000_000_000L) return null;
+            return daemonDeath + "; the controller stopped the guest";
+        }
     }
 
     private static List<Map<String, Object>> failAll(Spec spec, Map<String, Object> common, String why) {
@@ -177,6 +263,7 @@ public final class GuestRun {
         m.put("memory_mib", g.memoryMiB());
         m.put("queue_size", g.queueSize());
         m.put("kernel_args", g.kernelArgs() == null ? "" : g.kernelArgs());
+        m.put("iommu_platform", g.dmaApi());
         m.put("file_size", g.sizeMiB());
         m.put("runtime_s", g.runtimeSeconds());
         m.put("image", image.dir().getFileName().toString());

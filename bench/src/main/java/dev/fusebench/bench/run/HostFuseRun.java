@@ -1,6 +1,7 @@
 package dev.fusebench.bench.run;
 
 import dev.fusebench.bench.daemons.JavaDaemon;
+import dev.fusebench.bench.guest.Shell;
 import dev.fusebench.bench.workload.FioResult;
 import dev.fusebench.devfuse.MountTable;
 
@@ -46,7 +47,7 @@ public final class HostFuseRun {
         common.put("host", Environment.host());
         common.put("guest_kernel_release", System.getProperty("os.version"));
 
-        Process d = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(work.resolve("daemon.log").toFile()).start();
+        Process d = new ProcessBuilder(Shell.diesWithUs(cmd)).redirectErrorStream(true).redirectOutput(work.resolve("daemon.log").toFile()).start();
         List<Map<String, Object>> out = new ArrayList<>();
         String setupFailure = null;
         try {
@@ -54,8 +55,8 @@ public final class HostFuseRun {
             while (MountTable.at(mnt).isEmpty() && d.isAlive() && System.nanoTime() < deadline) sleep(20);
             if (MountTable.at(mnt).isEmpty()) setupFailure = "the daemon did not mount " + mnt + ": " + tail(work.resolve("daemon.log"));
             else {
-                Process dd = new ProcessBuilder("dd", "if=/dev/zero", "of=" + mnt.resolve("fusebench.dat"), "bs=1M",
-                        "count=" + spec.sizeMiB(), "conv=fsync").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                Process dd = new ProcessBuilder(Shell.diesWithUs(List.of("dd", "if=/dev/zero", "of=" + mnt.resolve("fusebench.dat"), "bs=1M",
+                        "count=" + spec.sizeMiB(), "conv=fsync"))).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
                 if (!dd.waitFor(600, TimeUnit.SECONDS) || dd.exitValue() != 0) setupFailure = "laying out the test file failed";
             }
             for (String w : spec.workloads()) {
@@ -65,8 +66,8 @@ public final class HostFuseRun {
                 String failure = setupFailure;
                 if (failure == null) {
                     Path json = work.resolve(w + ".json");
-                    ProcessBuilder fio = new ProcessBuilder("fio", "--output-format=json", "--output=" + json,
-                            spec.workloadsDir().resolve(w + ".fio").toString())
+                    ProcessBuilder fio = new ProcessBuilder(Shell.diesWithUs(List.of("fio", "--output-format=json", "--output=" + json,
+                            spec.workloadsDir().resolve(w + ".fio").toString())))
                             .redirectErrorStream(true).redirectOutput(work.resolve(w + ".log").toFile());
                     fio.environment().put("FB_DIR", mnt.toString());
                     fio.environment().put("FB_SIZE", spec.sizeMiB() + "M");

@@ -64,6 +64,12 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Where results go (default: results/run-TIMESTAMP).")
     Path out;
 
+    @Option(names = "--share-tmpfs", paramLabel = "MIB", description = "Serve the share from a tmpfs of this size: a full file system gives the guest ENOSPC.")
+    Integer shareTmpfs;
+
+    @Option(names = "--fault", paramLabel = "FAULT", description = "Harness check: kill-daemon@S or kill-qemu@S, S seconds into the first job.")
+    String fault;
+
     @Option(names = "--workloads-dir", hidden = true, defaultValue = "guest-workloads") Path workloadsDir;
 
     @Override
@@ -71,7 +77,10 @@ public final class RunCommand implements Callable<Integer> {
         List<String> jobs;
         GuestConfig cfg;
         VirtioFsDaemon d;
+        Fault injected;
         try {
+            injected = fault == null ? null : Fault.parse(fault);
+            if (shareTmpfs != null && (shareTmpfs < 1 || shareTmpfs > 1 << 20)) throw new IllegalArgumentException("--share-tmpfs wants 1..1048576 MiB");
             jobs = Workloads.resolve(workloadsDir, workloads);
             String sizeMiB = size.toUpperCase(java.util.Locale.ROOT).replaceAll("M(IB)?$", "");
             if (!sizeMiB.matches("[0-9]+") || Integer.parseInt(sizeMiB) < 1) throw new IllegalArgumentException("--size wants MiB, got '" + size + "'");
@@ -94,7 +103,7 @@ public final class RunCommand implements Callable<Integer> {
         Path work = Files.createTempDirectory("fusebench-run-");
         List<Map<String, Object>> results;
         try {
-            results = GuestRun.run(new GuestRun.Spec(d, variant, cfg, jobs, workloadsDir.toAbsolutePath(), dl), image, work);
+            results = GuestRun.run(new GuestRun.Spec(d, variant, cfg, jobs, workloadsDir.toAbsolutePath(), dl, injected, shareTmpfs), image, work);
             for (String keep : List.of("console.log", "results.log", "daemon.log", "qemu.log")) {
                 Path f = work.resolve(keep);
                 if (Files.exists(f)) Files.copy(f, dir.resolve(keep), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
