@@ -90,7 +90,7 @@ public final class GuestRun {
         Qemu.Outcome out;
         String hostSha = null;
         Integer daemonExit;
-        Watcher watcher = new Watcher(spec.fault(), daemon);
+        Watcher watcher = new Watcher(spec.fault(), daemon, new JobCpu(results));
         try {
             ((Map<String, Object>) common.get("daemon")).put("command", daemon.command);
             List<String> cmd = Qemu.command(image, spec.guest(), socket, spec.workloadsDir(), spec.workloads(), console, results);
@@ -135,6 +135,7 @@ public final class GuestRun {
             Map<String, Object> t = new LinkedHashMap<>(timings);
             GuestOutput.Job job = g.jobs().get(w);
             t.put("job_s", job == null ? null : job.seconds());
+            if (watcher.cpu.of(w) != null) r.put("cpu_s", watcher.cpu.of(w));
             r.put("timings", t);
             String failure = failure(out, g, job, spec, cause);
             if (failure == null) failure = integrityFailure;
@@ -199,18 +200,21 @@ public final class GuestRun {
     private static final class Watcher implements Qemu.Watch {
         private final Fault fault;
         private final DaemonProcess daemon;
+        final JobCpu cpu;
         private boolean injected;
         private long daemonDeadSince;
         /** Set when the daemon was seen dead while QEMU still ran (daemons exit on their own once QEMU has gone). */
         String daemonDeath;
 
-        Watcher(Fault fault, DaemonProcess daemon) {
+        Watcher(Fault fault, DaemonProcess daemon, JobCpu cpu) {
             this.fault = fault;
             this.daemon = daemon;
+            this.cpu = cpu;
         }
 
         @Override
         public String check(Process qemu, Double sinceFirstJob) {
+            if (sinceFirstJob != null) cpu.poll(daemon.pid(), qemu.pid());
             if (fault != null && !injected && sinceFirstJob != null && sinceFirstJob >= fault.afterSeconds()) {
                 injected = true;
                 switch (fault) {

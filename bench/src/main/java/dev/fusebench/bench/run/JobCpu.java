@@ -1,0 +1,70 @@
+package dev.fusebench.bench.run;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * CPU seconds the daemon and QEMU spent during each fio job, from /proc/PID/stat sampled when the
+ * guest reports a job's start and end (polled ten times a second). Under emulation the daemon
+ * shares the host's cores with QEMU's vCPU threads, so a daemon that burns more CPU slows the
+ * guest: this is the figure that says so.
+ */
+final class JobCpu {
+    private static final double TICK = 100.0; // USER_HZ on Linux
+    private final Path results;
+    private final Map<String, long[]> start = new HashMap<>();
+    private final Map<String, Map<String, Object>> perJob = new LinkedHashMap<>();
+    private int seen;
+    private long nextPoll;
+
+    JobCpu(Path results) { this.results = results; }
+
+    /** Looks for new job markers; cheap enough to call on every poll. */
+    void poll(long daemonPid, long qemuPid) {
+        long now = System.nanoTime();
+        if (now < nextPoll) return;
+        nextPoll = now + 100_000_000L;
+        String text;
+        try {
+            if (!Files.exists(results)) return;
+            text = Files.readString(results, StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            return;
+        }
+        int end = text.lastIndexOf('\n') + 1;
+        if (end <= seen) return;
+        for (String line : text.substring(seen, end).split("\n")) {
+            String[] f = line.strip().split(" ");
+            if (f.length < 3 || !f[0].equals("@@FB")) continue;
+            if (f[1].equals("JOB-START")) start.put(f[2], new long[]{ticks(daemonPid), ticks(qemuPid)});
+            else if (f[1].equals("JOB-END") && start.containsKey(f[2])) {
+                long[] s = start.get(f[2]);
+                long d = ticks(daemonPid), q = ticks(qemuPid);
+                if (s[0] < 0 || s[1] < 0 || d < 0 || q < 0) continue;
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("daemon_s", (d - s[0]) / TICK);
+                m.put("qemu_s", (q - s[1]) / TICK);
+                perJob.put(f[2], m);
+            }
+        }
+        seen = end;
+    }
+
+    Map<String, Object> of(String job) { return perJob.get(job); }
+
+    /** utime + stime of a process, in clock ticks; -1 when it is gone. */
+    static long ticks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of stat(5)
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+}
