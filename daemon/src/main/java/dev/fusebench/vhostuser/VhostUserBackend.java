@@ -33,7 +33,7 @@ public final class VhostUserBackend implements AutoCloseable {
     static final int MAX_MAPPINGS = 256;
     static final long FEATURES = Message.F_VERSION_1 | Message.F_INDIRECT_DESC | Message.F_EVENT_IDX | Message.F_PROTOCOL_FEATURES
             | Message.F_ACCESS_PLATFORM;
-    static final long PROTOCOL_FEATURES = Message.PROTOCOL_MQ | Message.PROTOCOL_REPLY_ACK;
+    static final long PROTOCOL_FEATURES = Message.PROTOCOL_MQ | Message.PROTOCOL_REPLY_ACK | Message.PROTOCOL_BACKEND_REQ;
 
     private final FuseServer server;
     private final int argsBufferSize;
@@ -46,6 +46,7 @@ public final class VhostUserBackend implements AutoCloseable {
     private int nfds;
 
     private int conn = -1;
+    private int backendReqFd = -1;
     private long ackedFeatures;
     private long ackedProtocol;
     private GuestMemory memory = new GuestMemory(List.of());
@@ -251,6 +252,12 @@ public final class VhostUserBackend implements AutoCloseable {
                     v.errFd = fd;
                 }
             }
+            case Message.SET_BACKEND_REQ_FD -> {
+                int fd = takeFd(0);
+                if (fd < 0) throw new IllegalArgumentException("SET_BACKEND_REQ_FD without an fd");
+                closeFd(backendReqFd);
+                backendReqFd = fd; // kept (the frontend expects it open), never written
+            }
             case Message.SET_VRING_ENABLE -> {
                 Vring v = ring(msg.get(JAVA_INT_UNALIGNED, p));
                 v.enabled = msg.get(JAVA_INT_UNALIGNED, p + 4) != 0;
@@ -354,6 +361,8 @@ public final class VhostUserBackend implements AutoCloseable {
         for (long[] m : mappings) Libc.munmap(m[0], m[1]);
         mappings.clear();
         if (conn >= 0) { Libc.close(conn); conn = -1; }
+        closeFd(backendReqFd);
+        backendReqFd = -1;
         arena.close();
     }
 }

@@ -100,7 +100,8 @@ public final class VhostMessageTarget implements AutoCloseable {
         if (request == Message.SET_MEM_TABLE) {
             fd = Libc.memfdCreate(arena.allocateFrom("fuzz"), Flags.MFD_CLOEXEC);
             Libc.ftruncate(fd, MEMFD_SIZE);
-        } else if (request == Message.SET_VRING_KICK || request == Message.SET_VRING_CALL || request == Message.SET_VRING_ERR) {
+        } else if (request == Message.SET_VRING_KICK || request == Message.SET_VRING_CALL || request == Message.SET_VRING_ERR
+                || request == Message.SET_BACKEND_REQ_FD) {
             fd = Libc.eventfd(0, Flags.EFD_CLOEXEC);
         }
         if (fd >= 0) {
