@@ -57,8 +57,19 @@ final class JobCpu {
 
     Map<String, Object> of(String job) { return perJob.get(job); }
 
-    /** utime + stime of a process, in clock ticks; -1 when it is gone. */
+    /**
+     * utime + stime of a process and its descendants (both peers fork a sandboxed child that does
+     * the work), in clock ticks; -1 when the process is gone.
+     */
     static long ticks(long pid) {
+        long own = ownTicks(pid);
+        if (own < 0) return -1;
+        var ph = ProcessHandle.of(pid);
+        if (ph.isPresent()) for (var child : ph.get().descendants().toList()) own += Math.max(0, ownTicks(child.pid()));
+        return own;
+    }
+
+    private static long ownTicks(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
