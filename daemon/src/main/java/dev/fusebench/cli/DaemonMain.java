@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -99,6 +100,22 @@ public final class DaemonMain implements Callable<Integer> {
         FuseServer server = new FuseServer(fs, settings, stats);
         Session session = mount != null ? new DevFuseSession(server, mount, threads, captureDir)
                 : new VhostUserSession(server, socketPath);
+        // SIGTERM and SIGINT end the session like an unmount does, so the daemon exits 0 with its
+        // stats. Installed before the socket or mount appears: a stop that arrives while starting
+        // is kept and carried out as soon as the session runs.
+        AtomicInteger state = new AtomicInteger(); // 0 starting, 1 running, 2 stop asked while starting
+        Runnable close = () -> {
+            try {
+                session.close();
+            } catch (IOException e) {
+                Logger.getGlobal().warning("unmount: " + e.getMessage());
+            }
+        };
+        sun.misc.SignalHandler stop = sig -> {
+            if (!state.compareAndSet(0, 2)) close.run();
+        };
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), stop);
+        sun.misc.Signal.handle(new sun.misc.Signal("INT"), stop);
         try {
             session.start();
         } catch (IOException e) {
@@ -108,25 +125,12 @@ public final class DaemonMain implements Callable<Integer> {
         AtomicBoolean finished = new AtomicBoolean();
         Runnable finish = () -> {
             if (!finished.compareAndSet(false, true)) return;
-            try {
-                session.close();
-            } catch (IOException e) {
-                Logger.getGlobal().warning("unmount: " + e.getMessage());
-            }
+            close.run();
             writeStats(stats);
         };
         Thread hook = new Thread(finish, "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        // SIGTERM and SIGINT end the session like an unmount does, so the daemon exits 0 with its stats.
-        sun.misc.SignalHandler stop = sig -> {
-            try {
-                session.close();
-            } catch (IOException e) {
-                Logger.getGlobal().warning("unmount: " + e.getMessage());
-            }
-        };
-        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), stop);
-        sun.misc.Signal.handle(new sun.misc.Signal("INT"), stop);
+        if (!state.compareAndSet(0, 1)) close.run();
         System.err.println("fusebench daemon: serving " + sharedDir + " at " + session.where() + " (" + settings.name()
                 + (mount != null ? ", " + threads + " threads); Ctrl-C or umount to stop" : ", one thread per virtqueue); Ctrl-C or frontend exit to stop"));
         session.awaitTermination();

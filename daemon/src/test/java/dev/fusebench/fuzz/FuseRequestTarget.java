@@ -25,9 +25,11 @@ import java.util.Set;
  */
 public final class FuseRequestTarget implements AutoCloseable {
     static final Set<Integer> NO_REPLY = Set.of(Opcode.FORGET, Opcode.BATCH_FORGET, Opcode.INTERRUPT);
+    /** Requests between fresh servers: opened handles and looked-up inodes pile up otherwise, until fds run out. */
+    static final int RESET_EVERY = 20_000;
     private final Path dir, shared, outside;
-    private final PassthroughFs fs;
-    private final ServerHarness h;
+    private PassthroughFs fs;
+    private ServerHarness h;
     public long requests, replied;
 
     public FuseRequestTarget(Path dir) throws IOException, InterruptedException {
@@ -40,13 +42,21 @@ public final class FuseRequestTarget implements AutoCloseable {
         Files.writeString(shared.resolve("a.txt"), "hello");
         Files.createSymbolicLink(shared.resolve("l"), Path.of("a.txt"));
         Files.createSymbolicLink(shared.resolve("out"), Path.of("../outside/sentinel"));
+        serve();
+    }
+
+    private void serve() {
         fs = new PassthroughFs(shared, CachePolicy.AUTO);
         h = new ServerHarness(fs, NegotiationSettings.MAX_PAGES);
         if (h.init(Requests.KERNEL_FLAGS).error() != 0) throw new IllegalStateException("INIT failed");
     }
 
     public void accept(byte[] req) {
-        requests++;
+        if (++requests % RESET_EVERY == 0) {
+            h.close();
+            fs.close();
+            serve();
+        }
         long droppedBefore = h.stats.dropped();
         ServerHarness.Reply reply = h.call(req);
         if (reply != null) {
