@@ -46,7 +46,11 @@ public final class FuseRequestTarget implements AutoCloseable {
     }
 
     private void serve() {
-        fs = new PassthroughFs(shared, CachePolicy.AUTO);
+        try {
+            fs = new PassthroughFs(shared, CachePolicy.AUTO);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         h = new ServerHarness(fs, NegotiationSettings.MAX_PAGES);
         if (h.init(Requests.KERNEL_FLAGS).error() != 0) throw new IllegalStateException("INIT failed");
     }
