@@ -137,7 +137,7 @@ public final class GuestRun {
             t.put("job_s", job == null ? null : job.seconds());
             if (watcher.cpu.of(w) != null) r.put("cpu_s", watcher.cpu.of(w));
             r.put("timings", t);
-            String failure = failure(out, g, job, spec, cause);
+            String failure = failure(out, g, job, cause);
             if (failure == null) failure = integrityFailure;
             if (failure == null) {
                 try {
@@ -186,7 +186,7 @@ public final class GuestRun {
     }
 
     /** Why one job failed, or null when it ran to the end (even if the boot broke down after it). */
-    private static String failure(Qemu.Outcome out, GuestOutput g, GuestOutput.Job job, Spec spec, String cause) {
+    private static String failure(Qemu.Outcome out, GuestOutput g, GuestOutput.Job job, String cause) {
         if (!g.fatal().isEmpty()) return cause;
         if (job != null && job.exitCode() != null && job.exitCode() != 0)
             return "fio exited " + job.exitCode() + (job.log() == null ? "" : ": " + job.log());
