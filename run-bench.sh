@@ -150,10 +150,16 @@ case "$cmd" in
       mkdir -p "$corpus" "$out/findings"
       echo "run-bench.sh: fuzzing $t for $secs s (corpus $corpus, findings $out/findings)" >&2
       rc=0
-      ( cd "$out/findings" && exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+EnableDynamicAgentLoading -cp "$cp" \
+      tmp="$out/tmp"
+      mkdir -p "$tmp"
+      ( cd "$out/findings" && exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+EnableDynamicAgentLoading \
+          -Djava.io.tmpdir="$tmp" -cp "$cp" \
           com.code_intelligence.jazzer.Jazzer --target_class="dev.fusebench.fuzz.Fuzzers\$$cls" \
           --instrumentation_includes='dev.fusebench.**' \
           -max_total_time="$secs" -timeout=20 -print_final_stats=1 -rss_limit_mb=4096 "$corpus" "$seeds" ) >"$out/fuzz.log" 2>&1 || rc=$?
+      # what a run that ended abruptly left: the FUSE target's tmpfs, its directories
+      awk -v t="$tmp/" 'index($2, t) == 1 {print $2}' /proc/mounts | sort -r | while read -r m; do umount -l "$m"; done
+      rm -rf "$tmp"
       grep -E 'stat::number_of_executed_units|Done [0-9]+ runs|== Java Exception|Test unit written' "$out/fuzz.log" >&2 || true
       if [ "$rc" -ne 0 ]; then
         status=1

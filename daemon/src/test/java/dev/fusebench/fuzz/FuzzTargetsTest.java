@@ -2,9 +2,8 @@ package dev.fusebench.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -17,12 +16,9 @@ class FuzzTargetsTest {
     private static FuseRequestTarget fuse;
     private static VhostMessageTarget vhost;
     private static VirtqueueTarget rings;
-    private static Path dir;
+    @TempDir static Path dir;
 
-    private static synchronized Path dir() throws IOException {
-        if (dir == null) dir = Files.createTempDirectory("fusebench-fuzz-");
-        return dir;
-    }
+    private static Path dir() { return dir; }
 
     @FuzzTest(maxDuration = "10s")
     void fuseRequest(byte[] data) throws Exception {
