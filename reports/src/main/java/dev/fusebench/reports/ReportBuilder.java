@@ -131,12 +131,12 @@ public final class ReportBuilder {
     }
 
     static String csv(ResultSet rs) {
-        StringBuilder sb = new StringBuilder("unit,iteration,warmup,workload,daemon,arm,guest,status,metric,value,bandwidth_mib_s,iops,clat_p50_us,clat_p99_us,failure\n");
+        StringBuilder sb = new StringBuilder("unit,iteration,warmup,workload,daemon,arm,guest,status,metric,value,bandwidth_mib_s,iops,clat_p50_us,clat_p99_us,daemon_cpu_s,qemu_cpu_s,failure\n");
         for (ResultSet.Run r : rs.runs) {
             sb.append(String.join(",", csvField(r.unit()), Integer.toString(r.iteration()), Boolean.toString(r.warmup()),
                     csvField(r.workload()), csvField(r.daemon()), csvField(r.arm()), csvField(r.guest()), r.ok() ? "ok" : "failed",
                     ResultSet.metricName(r.workload()), d(r.value()), d(r.bandwidthMiB()), d(r.iops()), d(r.clatP50Us()),
-                    d(r.clatP99Us()), csvField(r.failure() == null ? "" : r.failure()))).append('\n');
+                    d(r.clatP99Us()), d(r.daemonCpuS()), d(r.qemuCpuS()), csvField(r.failure() == null ? "" : r.failure()))).append('\n');
         }
         return sb.toString();
     }

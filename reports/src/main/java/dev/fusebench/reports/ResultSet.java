@@ -22,7 +22,7 @@ public final class ResultSet {
     /** One run as the report needs it. */
     public record Run(String unit, int iteration, boolean warmup, String workload, String daemon, String arm, String guest,
                       boolean ok, String failure, double value, double bandwidthMiB, double iops,
-                      double clatP50Us, double clatP99Us, JsonNode daemonStats) {}
+                      double clatP50Us, double clatP99Us, double daemonCpuS, double qemuCpuS, JsonNode daemonStats) {}
 
     /** A cell: one workload on one daemon and guest configuration. */
     public record CellKey(String workload, String daemon, String guest) {
@@ -78,6 +78,7 @@ public final class ResultSet {
                 ok, ok ? null : n.path("failure").asText("failed"),
                 ok ? (usesIops(workload) ? iops : bw) : Double.NaN, bw, iops,
                 pct.path("50").asDouble(Double.NaN), pct.path("99").asDouble(Double.NaN),
+                n.path("cpu_s").path("daemon_s").asDouble(Double.NaN), n.path("cpu_s").path("qemu_s").asDouble(Double.NaN),
                 n.has("daemon_stats") ? n.get("daemon_stats") : null);
     }
 

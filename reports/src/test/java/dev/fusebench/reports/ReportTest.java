@@ -70,6 +70,18 @@ class ReportTest {
     }
 
     @Test
+    void cpuSecondsOfEachJobReachTheCsv() throws Exception {
+        Files.writeString(dir.resolve("results.jsonl"), """
+                {"type":"run","unit":"i4/java/6.1/q1024/max-pages","iteration":4,"warmup":false,"arm":"max-pages","guest_key":"6.1/q1024","workload":"seq-read","daemon":{"name":"java"},"status":"failed","failure":"the daemon was killed by signal 9 (SIGKILL) while running seq-read","cpu_s":{"daemon_s":1.5,"qemu_s":12.25},"variant":"max-pages"}
+                """, StandardOpenOption.APPEND);
+        ReportBuilder.build(dir);
+        List<String> csv = Files.readAllLines(dir.resolve("results.csv"));
+        assertTrue(csv.getFirst().contains(",daemon_cpu_s,qemu_cpu_s,"), csv.getFirst());
+        assertTrue(csv.getLast().contains(",1.500,12.250,"), csv.getLast());
+        assertTrue(csv.get(csv.size() - 2).contains(",,,guest killed"), "no cpu_s, empty columns: " + csv.get(csv.size() - 2));
+    }
+
+    @Test
     void compareTwoResultSets() throws Exception {
         Path b = Files.createDirectories(dir.resolve("b"));
         Files.copy(dir.resolve("results.jsonl"), b.resolve("results.jsonl"));
