@@ -18,17 +18,15 @@ class FuzzTargetsTest {
     private static VirtqueueTarget rings;
     @TempDir static Path dir;
 
-    private static Path dir() { return dir; }
-
     @FuzzTest(maxDuration = "10s")
     void fuseRequest(byte[] data) throws Exception {
-        if (fuse == null) fuse = new FuseRequestTarget(dir().resolve("fuse"));
+        if (fuse == null) fuse = new FuseRequestTarget(dir.resolve("fuse"));
         fuse.accept(data);
     }
 
     @FuzzTest(maxDuration = "10s")
     void vhostMessages(byte[] data) throws Exception {
-        if (vhost == null) vhost = new VhostMessageTarget(dir().resolve("vhost"));
+        if (vhost == null) vhost = new VhostMessageTarget(dir.resolve("vhost"));
         vhost.accept(data);
     }
 

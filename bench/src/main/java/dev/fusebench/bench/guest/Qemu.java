@@ -26,8 +26,6 @@ public final class Qemu {
 
     /** Looks at a running guest every poll; a reason (not null) makes the controller stop it. */
     public interface Watch {
-        Watch NONE = (qemu, sinceFirstJob) -> null;
-
         /** {@code sinceFirstJob}: seconds since the guest reported its first fio job, or null before that. */
         String check(Process qemu, Double sinceFirstJob);
     }
@@ -56,11 +54,6 @@ public final class Qemu {
     }
 
     /** Runs QEMU to its end or its deadline; polls the result port to time boot-to-mounted from the host. */
-    public static Outcome run(List<String> command, Path console, Path results, Path log, long deadlineSeconds)
-            throws IOException {
-        return run(command, console, results, log, deadlineSeconds, Watch.NONE);
-    }
-
     public static Outcome run(List<String> command, Path console, Path results, Path log, long deadlineSeconds, Watch watch)
             throws IOException {
         Files.deleteIfExists(console);
