@@ -70,21 +70,31 @@ public final class VhostUserBackend implements AutoCloseable {
         for (int i = 0; i < MAX_QUEUES; i++) rings[i] = new Vring();
     }
 
-    /** Creates the listening socket at {@code path} (replacing a stale one); returns its fd. */
+    /**
+     * Creates the listening socket at {@code path} (replacing a stale one); returns its fd. The
+     * socket is bound and listening under a temporary name first and then renamed into place, so
+     * a frontend that connects as soon as the path appears is never refused.
+     */
     public static int listen(Path path) throws IOException {
-        if (path.toString().getBytes().length >= 108) throw new IOException("socket path too long: " + path);
-        Files.deleteIfExists(path);
+        Path tmp = path.resolveSibling(path.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        if (tmp.toString().getBytes().length >= 108) throw new IOException("socket path too long: " + path);
+        Files.deleteIfExists(tmp);
         int fd = Libc.socket(Flags.AF_UNIX, Flags.SOCK_STREAM | Flags.SOCK_CLOEXEC, 0);
         if (fd < 0) throw new IOException("socket: " + Libc.strerror(fd));
         try (Arena a = Arena.ofConfined()) {
             MemorySegment addr = a.allocate(110);
             addr.set(JAVA_SHORT_UNALIGNED, 0, (short) Flags.AF_UNIX);
-            byte[] p = path.toString().getBytes();
+            byte[] p = tmp.toString().getBytes();
             MemorySegment.copy(MemorySegment.ofArray(p), 0, addr, 2, p.length);
             int r = Libc.bind(fd, addr, 2 + p.length + 1);
-            if (r < 0) { Libc.close(fd); throw new IOException("bind " + path + ": " + Libc.strerror(r)); }
+            if (r < 0) throw new IOException("bind " + tmp + ": " + Libc.strerror(r));
             r = Libc.listen(fd, 1);
-            if (r < 0) { Libc.close(fd); throw new IOException("listen: " + Libc.strerror(r)); }
+            if (r < 0) throw new IOException("listen: " + Libc.strerror(r));
+            Files.move(tmp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            Libc.close(fd);
+            Files.deleteIfExists(tmp);
+            throw e;
         }
         return fd;
     }
