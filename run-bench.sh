@@ -17,6 +17,8 @@ commands:
   daemon [OPTIONS]     run the Java FUSE daemon in the foreground (./run-bench.sh daemon --help)
   run [OPTIONS]        boot a guest on a virtio-fs daemon and run fio workloads (./run-bench.sh run --help)
   matrix [OPTIONS]     the comparison matrix, then its report (./run-bench.sh matrix --help)
+  load [OPTIONS]       the daemons without a guest: the same READ/WRITE stream through vhost-user,
+                       throughput and daemon CPU per request (./run-bench.sh load --help)
   report DIR           rebuild the report of a results directory
   compare DIR_A DIR_B  compare two result sets
   jmh [REGEX] [OPTS]   JMH microbenchmarks of the daemon's hot paths (JSON + text in results/jmh-*)
@@ -111,9 +113,9 @@ case "$cmd" in
     build
     run_java dev.fusebench.cli.DaemonMain "$@"
     ;;
-  run|matrix)
+  run|matrix|load)
     ensure_packages
-    [ "$(id -u)" -eq 0 ] || die "guests need root (vhost-user sockets, /dev/kvm, the image cache)"
+    [ "$(id -u)" -eq 0 ] || die "guests and daemons need root (vhost-user sockets, /dev/kvm, the image cache)"
     build
     run_java dev.fusebench.reports.Main "$cmd" "$@"
     ;;

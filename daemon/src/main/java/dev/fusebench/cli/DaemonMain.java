@@ -2,6 +2,7 @@ package dev.fusebench.cli;
 
 import dev.fusebench.devfuse.DevFuseSession;
 import dev.fusebench.fuse.Session;
+import dev.fusebench.loadgen.WarmUp;
 import dev.fusebench.vhostuser.VhostUserSession;
 import dev.fusebench.fuse.FuseServer;
 import dev.fusebench.fuse.NegotiationSettings;
@@ -16,7 +17,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -58,6 +61,11 @@ public final class DaemonMain implements Callable<Integer> {
             description = "Guest caching: timeouts and open flags (default: ${DEFAULT-VALUE}).")
     String cache;
 
+    @Option(names = "--warm-up", paramLabel = "N", defaultValue = "40000",
+            description = "vhost-user only: before listening, serve N READs and WRITEs to a private copy of the daemon, "
+                    + "so the JIT has compiled the hot path before the guest's first job (default: ${DEFAULT-VALUE}; 0: off).")
+    long warmUp;
+
     @Option(names = "--stats", paramLabel = "FILE", description = "Write statistics as JSON here at exit.")
     Path statsFile;
 
@@ -85,6 +93,7 @@ public final class DaemonMain implements Callable<Integer> {
             return usage(e.getMessage());
         }
         if (threads < 1 || threads > 64) return usage("--threads must be in 1..64");
+        if (warmUp < 0 || warmUp > 100_000_000) return usage("--warm-up must be in 0..100000000");
         if ((mount == null) == (socketPath == null)) return usage("give exactly one of --mount MNT (/dev/fuse) and --socket-path SOCK (vhost-user)");
         if (!Files.isDirectory(sharedDir)) return usage("shared directory " + sharedDir + " does not exist or is not a directory");
         if (mount != null && !Files.isDirectory(mount)) return usage("mount point " + mount + " does not exist or is not a directory");
@@ -117,6 +126,16 @@ public final class DaemonMain implements Callable<Integer> {
         sun.misc.Signal.handle(new sun.misc.Signal("TERM"), stop);
         sun.misc.Signal.handle(new sun.misc.Signal("INT"), stop);
         try {
+            if (socketPath != null && warmUp > 0) {
+                WarmUp.Result w = WarmUp.run(settings, cachePolicy, warmUp);
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("requests", w.requests());
+                m.put("seconds", w.seconds());
+                m.put("jit_compile_s", w.compileSeconds());
+                stats.put("warm_up", m);
+                System.err.printf(java.util.Locale.ROOT, "fusebench daemon: warmed up with %d requests in %.1f s (%.1f s of JIT compilation)%n",
+                        w.requests(), w.seconds(), w.compileSeconds());
+            }
             session.start();
         } catch (IOException e) {
             fs.close();
@@ -126,6 +145,8 @@ public final class DaemonMain implements Callable<Integer> {
         Runnable finish = () -> {
             if (!finished.compareAndSet(false, true)) return;
             close.run();
+            var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+            if (jit.isCompilationTimeMonitoringSupported()) stats.put("jit_compile_s", jit.getTotalCompilationTime() / 1e3);
             writeStats(stats);
         };
         Thread hook = new Thread(finish, "shutdown");

@@ -9,6 +9,7 @@ import dev.fusebench.fuse.Wire;
 import dev.fusebench.sys.Errno;
 import dev.fusebench.sys.Flags;
 import dev.fusebench.sys.Libc;
+import dev.fusebench.sys.LibcThread;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -76,7 +77,7 @@ public final class DevFuseSession implements Session {
         server.stats().put("mount_point", mountPoint.toString());
         server.stats().put("threads", threads);
         for (int i = 0; i < threads; i++) {
-            Thread t = new Thread(this::serve, "fuse-worker-" + i);
+            Thread t = new LibcThread(this::serve, "fuse-worker-" + i);
             t.setDaemon(true);
             workers.add(t);
             t.start();

@@ -8,7 +8,7 @@ public final class Errno {
             ENODEV = 19, ENOTDIR = 20, EISDIR = 21, EINVAL = 22, ENFILE = 23, EMFILE = 24, EFBIG = 27,
             ENOSPC = 28, ESPIPE = 29, EROFS = 30, EMLINK = 31, ERANGE = 34, ENAMETOOLONG = 36, ENOSYS = 38,
             ENOTEMPTY = 39, ELOOP = 40, ENODATA = 61, EPROTO = 71, EOVERFLOW = 75, EOPNOTSUPP = 95,
-            ESTALE = 116;
+            ECONNREFUSED = 111, ESTALE = 116;
 
     /** The symbolic name, e.g. "ENOSPC", or "errno N" for one not listed here. */
     public static String name(int e) {
@@ -22,7 +22,7 @@ public final class Errno {
             case EMLINK -> "EMLINK"; case ERANGE -> "ERANGE"; case ENAMETOOLONG -> "ENAMETOOLONG";
             case ENOSYS -> "ENOSYS"; case ENOTEMPTY -> "ENOTEMPTY"; case ELOOP -> "ELOOP"; case ENODATA -> "ENODATA";
             case EPROTO -> "EPROTO"; case EOVERFLOW -> "EOVERFLOW"; case EOPNOTSUPP -> "EOPNOTSUPP";
-            case ESTALE -> "ESTALE"; case 122 -> "EDQUOT"; case 110 -> "ETIMEDOUT"; case 107 -> "ENOTCONN";
+            case ESTALE -> "ESTALE"; case ECONNREFUSED -> "ECONNREFUSED"; case 122 -> "EDQUOT"; case 110 -> "ETIMEDOUT"; case 107 -> "ENOTCONN";
             default -> "errno " + e;
         };
     }

@@ -84,6 +84,7 @@ public final class Libc {
     private static final MethodHandle SOCKETPAIR = errnoCall("socketpair", i(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle BIND = errnoCall("bind", i(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle LISTEN = errnoCall("listen", i(JAVA_INT, JAVA_INT));
+    private static final MethodHandle CONNECT = errnoCall("connect", i(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle ACCEPT4 = errnoCall("accept4", i(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
     private static final MethodHandle RECVMSG = errnoCall("recvmsg", l(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle SENDMSG = errnoCall("sendmsg", l(JAVA_INT, ADDRESS, JAVA_INT));
@@ -98,7 +99,9 @@ public final class Libc {
     private static final MethodHandle GETPID = plainCall("getpid", i());
     private static final MethodHandle STRERROR = plainCall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
-    private static MemorySegment cs() { return CAPTURE.get(); }
+    private static MemorySegment cs() {
+        return Thread.currentThread() instanceof LibcThread t ? t.errnoState : CAPTURE.get();
+    }
 
     private static int errno(MemorySegment capture) { return capture.get(JAVA_INT, ERRNO_OFFSET); }
 
@@ -306,6 +309,11 @@ public final class Libc {
     public static int listen(int fd, int backlog) {
         MemorySegment c = cs();
         try { return ret((int) LISTEN.invokeExact(c, fd, backlog), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static int connect(int fd, MemorySegment addr, int len) {
+        MemorySegment c = cs();
+        try { return ret((int) CONNECT.invokeExact(c, fd, addr, len), c); } catch (Throwable t) { throw fatal(t); }
     }
 
     public static int accept4(int fd, int flags) {

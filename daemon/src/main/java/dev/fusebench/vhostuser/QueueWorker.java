@@ -7,6 +7,7 @@ import dev.fusebench.fuse.Wire;
 import dev.fusebench.sys.Flags;
 import dev.fusebench.sys.IoVecs;
 import dev.fusebench.sys.Libc;
+import dev.fusebench.sys.LibcThread;
 import dev.fusebench.virtqueue.DescriptorChain;
 import dev.fusebench.virtqueue.Scatter;
 import dev.fusebench.virtqueue.SplitQueue;
@@ -49,7 +50,7 @@ final class QueueWorker implements Runnable {
         this.enabled = enabled;
         this.argsBufferSize = argsBufferSize;
         this.stopFd = Libc.eventfd(0, Flags.EFD_CLOEXEC);
-        this.thread = new Thread(this, "virtq-" + index);
+        this.thread = new LibcThread(this, "virtq-" + index);
         thread.setDaemon(true);
     }
 
@@ -83,45 +84,64 @@ final class QueueWorker implements Runnable {
         }
     }
 
+    // the serving thread's buffers, set up when it starts
+    private DescriptorChain chain;
+    private FuseServer.Worker fuse;
+    private VirtioReply reply;
+    private MemorySegment in, pollFds, counter, one;
+    private final StringBuilder why = new StringBuilder();
+
+    /**
+     * The loop itself only sleeps and calls {@link #drain}: the per-request work lives in methods
+     * that are called again and again, so the JIT compiles them once (in the daemon's warm-up) and
+     * every later thread runs that code; a long loop here would be compiled anew in each thread.
+     */
     @Override
     public void run() {
         try (Arena arena = Arena.ofConfined()) {
-            DescriptorChain chain = new DescriptorChain(arena, Math.max(queue.size(), 1024) + 8);
-            FuseServer.Worker w = server.newWorker(arena);
-            VirtioReply reply = new VirtioReply(arena.allocate(argsBufferSize + Wire.OUT_HEADER, 4096), chain.writable);
-            MemorySegment in = arena.allocate(argsBufferSize, 4096);
-            MemorySegment pollFds = arena.allocate(16, 8);
-            MemorySegment counter = arena.allocate(8, 8);
-            MemorySegment one = arena.allocate(8, 8);
+            chain = new DescriptorChain(arena, Math.max(queue.size(), 1024) + 8);
+            fuse = server.newWorker(arena);
+            reply = new VirtioReply(arena.allocate(argsBufferSize + Wire.OUT_HEADER, 4096), chain.writable);
+            in = arena.allocate(argsBufferSize, 4096);
+            pollFds = arena.allocate(16, 8);
+            counter = arena.allocate(8, 8);
+            one = arena.allocate(8, 8);
             one.set(JAVA_LONG, 0, 1);
-            StringBuilder why = new StringBuilder();
             while (!stopping) {
-                if (enabled) {
-                    while (!stopping && queue.pop(chain, why)) {
-                        int written = why.isEmpty() ? serve(chain, w, in, reply) : refuse(why);
-                        queue.push(chain.head, written);
-                        // complete each request at once: the guest refills its queue depth sooner
-                        if (queue.publish()) signal(one);
-                    }
-                    if (queue.broken() && why.length() > 0) refuse(why);
-                    if (queue.armAndRecheck()) continue;
-                }
-                // sleep until kicked or stopped
-                pollFds.set(JAVA_INT, 0, kickFd);
-                pollFds.set(JAVA_SHORT, 4, Flags.POLLIN);
-                pollFds.set(JAVA_SHORT, 6, (short) 0);
-                pollFds.set(JAVA_INT, 8, stopFd);
-                pollFds.set(JAVA_SHORT, 12, Flags.POLLIN);
-                pollFds.set(JAVA_SHORT, 14, (short) 0);
-                int r = Libc.poll(pollFds, 2, -1);
-                if (r < 0) continue;
-                if ((pollFds.get(JAVA_SHORT, 6) & Flags.POLLIN) != 0) Libc.read(kickFd, counter, 8);
-                if ((pollFds.get(JAVA_SHORT, 6) & (Flags.POLLHUP | Flags.POLLERR | Flags.POLLNVAL)) != 0) return;
+                if (enabled && drain()) continue;
+                if (!sleep()) return;
             }
         } catch (RuntimeException | Error e) {
             LOG.severe("queue " + index + " worker died: " + e);
             throw e;
         }
+    }
+
+    /** Serves every available chain; returns true when more arrived while arming the next kick. */
+    private boolean drain() {
+        while (!stopping && queue.pop(chain, why)) {
+            int written = why.isEmpty() ? serve(chain, fuse, in, reply) : refuse(why);
+            queue.push(chain.head, written);
+            // complete each request at once: the guest refills its queue depth sooner
+            if (queue.publish()) signal(one);
+        }
+        if (queue.broken() && why.length() > 0) refuse(why);
+        return queue.armAndRecheck();
+    }
+
+    /** Sleeps until kicked or stopped; false when the kick fd is gone. */
+    private boolean sleep() {
+        pollFds.set(JAVA_INT, 0, kickFd);
+        pollFds.set(JAVA_SHORT, 4, Flags.POLLIN);
+        pollFds.set(JAVA_SHORT, 6, (short) 0);
+        pollFds.set(JAVA_INT, 8, stopFd);
+        pollFds.set(JAVA_SHORT, 12, Flags.POLLIN);
+        pollFds.set(JAVA_SHORT, 14, (short) 0);
+        int r = Libc.poll(pollFds, 2, -1);
+        if (r < 0) return true;
+        short revents = pollFds.get(JAVA_SHORT, 6);
+        if ((revents & Flags.POLLIN) != 0) Libc.read(kickFd, counter, 8);
+        return (revents & (Flags.POLLHUP | Flags.POLLERR | Flags.POLLNVAL)) == 0;
     }
 
     private int refuse(StringBuilder why) {

@@ -4,6 +4,7 @@ import dev.fusebench.fuse.FuseServer;
 import dev.fusebench.fuse.Session;
 import dev.fusebench.sys.Flags;
 import dev.fusebench.sys.Libc;
+import dev.fusebench.sys.LibcThread;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ public final class VhostUserSession implements Session {
     public void start() throws IOException {
         listenFd = VhostUserBackend.listen(socketPath);
         server.stats().put("socket_path", socketPath.toString());
-        thread = new Thread(this::run, "vhost-user");
+        thread = new LibcThread(this::run, "vhost-user");
         thread.start();
     }
 

@@ -56,6 +56,7 @@ class DaemonCliTest {
         assertUsageError(run(tmp, "--shared-dir", dir.toString(), "--mount", mnt.toString(), "--max-pages", "lots"), "max-pages");
         assertUsageError(run(tmp, "--shared-dir", dir.toString(), "--mount", mnt.toString(), "--threads", "0"), "threads");
         assertUsageError(run(tmp, "--shared-dir", dir.toString(), "--mount", mnt.toString(), "--threads", "x"), "threads");
+        assertUsageError(run(tmp, "--shared-dir", dir.toString(), "--mount", mnt.toString(), "--warm-up", "-1"), "--warm-up");
         assertUsageError(run(tmp, "--mount", mnt.toString()), "--shared-dir");
         assertUsageError(run(tmp, "--shared-dir", dir.toString()), "exactly one of");
         assertUsageError(run(tmp, "--shared-dir", dir.toString(), "--mount", mnt.toString(), "--socket-path", tmp.resolve("s").toString()), "exactly one of");
@@ -118,8 +119,11 @@ class DaemonCliTest {
         Process p = start(tmp, "--shared-dir", dir.toString(), "--socket-path", sock.toString(), "--variant", "baseline",
                 "--stats", stats.toString());
         try {
-            for (int i = 0; i < 200 && !Files.exists(sock); i++) Thread.sleep(50);
+            for (int i = 0; i < 600 && !Files.exists(sock); i++) Thread.sleep(50);
             assertTrue(Files.exists(sock), "listening");
+            try (var l = Files.list(tmp)) {
+                assertTrue(l.noneMatch(f -> f.getFileName().toString().startsWith("vfs.sock.tmp")), "bound under a temporary name, then renamed");
+            }
             p.destroy();
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
             assertEquals(0, p.exitValue());
@@ -130,6 +134,9 @@ class DaemonCliTest {
         JsonNode json = new ObjectMapper().readTree(stats.toFile());
         assertEquals("baseline", json.get("daemon").get("settings").asText());
         assertTrue(json.get("negotiation").isNull(), "no frontend came, nothing was negotiated");
+        JsonNode warm = json.get("daemon").get("warm_up");
+        assertTrue(warm.get("requests").asLong() >= 40_000, "warmed up before listening: " + warm);
+        assertTrue(json.get("daemon").get("jit_compile_s").asDouble() > 0);
     }
 
     @Test

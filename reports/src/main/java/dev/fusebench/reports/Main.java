@@ -1,5 +1,6 @@
 package dev.fusebench.reports;
 
+import dev.fusebench.bench.load.LoadCommand;
 import dev.fusebench.bench.matrix.MatrixCommand;
 import dev.fusebench.bench.run.RunCommand;
 import dev.fusebench.cli.Cli;
@@ -11,7 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** The controller's command line: run, matrix, report, compare. */
+/** The controller's command line: run, matrix, load, report, compare. */
 @Command(name = "run-bench.sh", mixinStandardHelpOptions = true, description = "fusebench controller")
 public final class Main implements Runnable {
     static final String PREFIX = "fusebench";
@@ -51,6 +52,7 @@ public final class Main implements Runnable {
         CommandLine cl = Cli.create(new Main(), PREFIX);
         cl.addSubcommand("run", new RunCommand());
         cl.addSubcommand("matrix", new MatrixCommand(ReportBuilder::build).withArgs(args));
+        cl.addSubcommand("load", new LoadCommand().withArgs(args));
         cl.addSubcommand("report", new ReportCommand());
         cl.addSubcommand("compare", new CompareCommand());
         return cl.execute(args);

@@ -15,7 +15,7 @@ import java.util.Map;
  * guest: this is the figure that says so.
  */
 final class JobCpu {
-    private static final double TICK = 100.0; // USER_HZ on Linux
+    private static final double TICK = ProcessCpu.TICKS_PER_SECOND;
     private final Path results;
     private final Map<String, long[]> start = new HashMap<>();
     private final Map<String, Map<String, Object>> perJob = new LinkedHashMap<>();
@@ -57,25 +57,5 @@ final class JobCpu {
 
     Map<String, Object> of(String job) { return perJob.get(job); }
 
-    /**
-     * utime + stime of a process and its descendants (both peers fork a sandboxed child that does
-     * the work), in clock ticks; -1 when the process is gone.
-     */
-    static long ticks(long pid) {
-        long own = ownTicks(pid);
-        if (own < 0) return -1;
-        var ph = ProcessHandle.of(pid);
-        if (ph.isPresent()) for (var child : ph.get().descendants().toList()) own += Math.max(0, ownTicks(child.pid()));
-        return own;
-    }
-
-    private static long ownTicks(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of stat(5)
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-    }
+    private static long ticks(long pid) { return ProcessCpu.ticks(pid); }
 }

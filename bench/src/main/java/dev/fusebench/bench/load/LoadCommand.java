@@ -1,0 +1,258 @@
+package dev.fusebench.bench.load;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fusebench.bench.BenchMain;
+import dev.fusebench.bench.daemons.DaemonProcess;
+import dev.fusebench.bench.daemons.VirtioFsDaemon;
+import dev.fusebench.bench.guest.GuestImage;
+import dev.fusebench.bench.run.ProcessCpu;
+import dev.fusebench.fuse.NegotiationSettings;
+import dev.fusebench.loadgen.LoadGenerator;
+import dev.fusebench.loadgen.VhostUserFrontend;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code run-bench.sh load}: the daemons without a guest. Each round starts every daemon in turn
+ * (rotating the order), drives it through vhost-user with the same READ/WRITE stream and measures
+ * throughput, latency and the daemon's own CPU per request. With no guest kernel and no emulated
+ * CPU in the way, this is the daemon's cost alone, and the run-to-run noise is far smaller.
+ */
+@Command(name = "load", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Drives virtio-fs daemons directly through vhost-user (no guest) and compares their throughput and CPU per request.")
+public final class LoadCommand implements Callable<Integer> {
+    @Option(names = "--daemons", split = ",", defaultValue = "java,virtiofsd-rust", paramLabel = "D",
+            description = "Daemons to compare, the first is the reference (default: ${DEFAULT-VALUE}).") List<String> daemons;
+    @Option(names = "--variant", defaultValue = "max-pages", paramLabel = "V",
+            description = "Negotiation variant for daemons that take one (default: ${DEFAULT-VALUE}).") String variant;
+    @Option(names = "--ops", split = ",", defaultValue = "write,read", paramLabel = "OP",
+            description = "read, write, randread, randwrite (default: ${DEFAULT-VALUE}).") List<String> ops;
+    @Option(names = "--size", defaultValue = "128k", paramLabel = "BYTES", description = "Request size, e.g. 4k, 128k, 1m (default: ${DEFAULT-VALUE}).") String size;
+    @Option(names = "--depth", defaultValue = "1", paramLabel = "N", description = "Requests in flight (default: ${DEFAULT-VALUE}).") int depth;
+    @Option(names = "--rate", defaultValue = "0", paramLabel = "N", description = "Requests per second at most, a guest's pace; 0: as fast as the daemon goes (default).") double rate;
+    @Option(names = "--seconds", defaultValue = "5", paramLabel = "S", description = "Measured seconds per op and round (default: ${DEFAULT-VALUE}).") double seconds;
+    @Option(names = "--warmup", defaultValue = "2", paramLabel = "S", description = "Unmeasured seconds of the first op after each start (default: ${DEFAULT-VALUE}).") double warmup;
+    @Option(names = "--rounds", defaultValue = "5", paramLabel = "N", description = "Daemon starts per daemon, interleaved (default: ${DEFAULT-VALUE}).") int rounds;
+    @Option(names = "--file-mib", defaultValue = "256", paramLabel = "MIB", description = "Size of the file read and written (default: ${DEFAULT-VALUE}).") int fileMib;
+    @Option(names = "--segment", defaultValue = "4k", paramLabel = "BYTES", description = "Bytes per data descriptor; a guest uses one page (default: ${DEFAULT-VALUE}).") String segment;
+    @Option(names = "--queue-size", defaultValue = "1024", paramLabel = "N") int queueSize;
+    @Option(names = "--out", paramLabel = "DIR") Path out;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static int bytes(String s, String what) {
+        String v = s.strip().toLowerCase(Locale.ROOT);
+        long mult = 1;
+        if (v.endsWith("k")) { mult = 1024; v = v.substring(0, v.length() - 1); }
+        else if (v.endsWith("m")) { mult = 1024 * 1024; v = v.substring(0, v.length() - 1); }
+        try {
+            long n = Long.parseLong(v) * mult;
+            if (n < 1 || n > (16 << 20)) throw new NumberFormatException();
+            return (int) n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + " wants a size such as 4k, 128k or 1m, got '" + s + "'");
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        int sz, seg;
+        List<LoadGenerator.Op> opList = new ArrayList<>();
+        Map<String, VirtioFsDaemon> ds = new LinkedHashMap<>();
+        try {
+            sz = bytes(size, "--size");
+            seg = bytes(segment, "--segment");
+            if (sz % 4096 != 0) throw new IllegalArgumentException("--size must be a multiple of 4k");
+            for (String o : ops) {
+                try {
+                    opList.add(LoadGenerator.Op.valueOf(o.strip().toUpperCase(Locale.ROOT)));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("unknown op '" + o + "' (read, write, randread, randwrite)");
+                }
+            }
+            NegotiationSettings.parseVariant(variant);
+            for (String d : daemons) ds.put(d, VirtioFsDaemon.named(d.strip(), GuestImage.defaultCache(), Path.of(".")));
+            if (depth < 1 || depth > queueSize) throw new IllegalArgumentException("--depth must be 1.." + queueSize);
+            if (Integer.bitCount(queueSize) != 1 || queueSize > 1024) throw new IllegalArgumentException("--queue-size must be a power of two up to 1024");
+            if (rate < 0) throw new IllegalArgumentException("--rate must be >= 0");
+            if (rounds < 1 || seconds <= 0 || warmup < 0) throw new IllegalArgumentException("--rounds >= 1, --seconds > 0 and --warmup >= 0, please");
+            if ((long) fileMib << 20 < sz) throw new IllegalArgumentException("--file-mib is smaller than one request");
+        } catch (IllegalArgumentException e) {
+            return BenchMain.usage(e.getMessage());
+        }
+        Path dir = out != null ? out : Path.of("results", "load-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Files.createDirectories(dir);
+        Path work = Files.createTempDirectory("fusebench-load-");
+        Path share = Files.createDirectories(work.resolve("share"));
+        Path results = dir.resolve("load.jsonl");
+        logs = dir.resolve("logs");
+        List<Map<String, Object>> records = new ArrayList<>();
+        try (OutputStream log = Files.newOutputStream(results, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+            Map<String, Object> env = new LinkedHashMap<>();
+            env.put("type", "environment");
+            env.put("started", Instant.now().toString());
+            env.put("command_line", "run-bench.sh load " + String.join(" ", argv));
+            env.put("host_cpus", Runtime.getRuntime().availableProcessors());
+            Map<String, Object> versions = new LinkedHashMap<>();
+            for (var e : ds.entrySet()) versions.put(e.getKey(), e.getValue().version());
+            env.put("daemons", versions);
+            writeLine(log, env);
+            LoadGenerator.prepareFile(share.resolve(LoadGenerator.FILE_NAME), (long) fileMib << 20);
+            List<String> names = new ArrayList<>(ds.keySet());
+            for (int round = 1; round <= rounds; round++) {
+                for (int k = 0; k < names.size(); k++) {
+                    String name = names.get((k + round - 1) % names.size());
+                    System.err.printf("fusebench load: round %d/%d, %s%n", round, rounds, name);
+                    for (Map<String, Object> r : oneStart(ds.get(name), share, work, round, sz, seg, opList)) {
+                        writeLine(log, r);
+                        records.add(r);
+                    }
+                }
+            }
+        } finally {
+            deleteTree(work);
+        }
+        String md = LoadSummary.markdown(records, names(ds), opList, sz, depth);
+        Files.writeString(dir.resolve("summary.md"), md);
+        System.out.print(md);
+        System.out.println(dir.resolve("summary.md").toAbsolutePath());
+        return records.stream().anyMatch(r -> !"ok".equals(r.get("status"))) ? 1 : 0;
+    }
+
+    private final List<String> argv = new ArrayList<>();
+    private Path logs;
+
+    public LoadCommand withArgs(String[] args) {
+        for (int i = 1; i < args.length; i++) argv.add(args[i]);
+        return this;
+    }
+
+    private static List<String> names(Map<String, VirtioFsDaemon> ds) { return new ArrayList<>(ds.keySet()); }
+
+    /** Starts one daemon, runs every op on it, stops it: one record per op (failed ones say why). */
+    private List<Map<String, Object>> oneStart(VirtioFsDaemon d, Path share, Path work, int round, int sz, int seg,
+                                               List<LoadGenerator.Op> opList) throws IOException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        Path sock = work.resolve("vfs.sock");
+        Path log = Files.createDirectories(logs).resolve(d.name() + "-" + round + ".log");
+        Path statsFile = work.resolve(d.name() + "-" + round + "-stats.json");
+        String failure = null;
+        try (DaemonProcess dp = DaemonProcess.start(d, share, sock, variant, statsFile, log);
+             VhostUserFrontend fe = VhostUserFrontend.connect(sock, queueSize, LoadGenerator.memoryFor(sz, depth, seg))) {
+            LoadGenerator gen = new LoadGenerator(fe, sz, depth, seg, (long) fileMib << 20);
+            gen.open(dp::alive);
+            if (warmup > 0) {
+                LoadGenerator.Outcome w = gen.run(opList.getFirst(), sz, warmup, round * 7919L, dp::alive);
+                if (w.error() != null) failure = "warm-up: " + w.error();
+            }
+            for (LoadGenerator.Op op : opList) {
+                Map<String, Object> r = record(d, round, op, sz, seg, gen);
+                if (failure != null) {
+                    r.put("status", "failed");
+                    r.put("error", failure);
+                    out.add(r);
+                    continue;
+                }
+                long cpu0 = ProcessCpu.ticks(dp.pid());
+                long kicks0 = fe.kicks, waits0 = fe.waits;
+                LoadGenerator.Outcome o = gen.run(op, sz, seconds, rate, Long.MAX_VALUE, round * 31L + op.ordinal(), dp::alive);
+                long cpu1 = ProcessCpu.ticks(dp.pid());
+                double cpuS = cpu0 < 0 || cpu1 < 0 ? Double.NaN : (cpu1 - cpu0) / ProcessCpu.TICKS_PER_SECOND;
+                r.put("status", o.error() == null ? "ok" : "failed");
+                if (o.error() != null) { r.put("error", o.error()); failure = o.error(); }
+                r.put("requests", o.ops());
+                r.put("seconds", o.seconds());
+                r.put("mib_s", o.seconds() > 0 ? o.bytes() / o.seconds() / (1 << 20) : 0);
+                r.put("requests_s", o.seconds() > 0 ? o.ops() / o.seconds() : 0);
+                r.put("daemon_cpu_s", cpuS);
+                r.put("daemon_cpu_us_per_request", o.ops() > 0 ? cpuS * 1e6 / o.ops() : Double.NaN);
+                Map<String, Object> lat = new LinkedHashMap<>();
+                lat.put("p50", o.latencyNs().getValueAtPercentile(50) / 1e3);
+                lat.put("p99", o.latencyNs().getValueAtPercentile(99) / 1e3);
+                lat.put("max", o.latencyNs().getMaxValue() / 1e3);
+                r.put("latency_us", lat);
+                r.put("kicks", fe.kicks - kicks0);
+                r.put("interrupt_waits", fe.waits - waits0);
+                out.add(r);
+            }
+            try {
+                gen.release(dp::alive);
+            } catch (IOException e) {
+                // the measurements stand; a daemon that fails RELEASE shows in its log
+            }
+        } catch (IOException | RuntimeException e) {
+            failure = e.getMessage();
+            for (LoadGenerator.Op op : opList) {
+                if (out.stream().anyMatch(r -> op.label().equals(r.get("op")))) continue;
+                Map<String, Object> r = record(d, round, op, sz, seg, null);
+                r.put("status", "failed");
+                r.put("error", failure);
+                out.add(r);
+            }
+            System.err.println("fusebench load: " + d.name() + " failed: " + failure);
+        }
+        addDaemonStats(statsFile, out);
+        return out;
+    }
+
+    /** Our daemon's own figures (its warm-up, its JIT time) go into each record of its start. */
+    private static void addDaemonStats(Path statsFile, List<Map<String, Object>> records) {
+        if (!Files.exists(statsFile)) return;
+        try {
+            var tree = JSON.readTree(statsFile.toFile()).path("daemon");
+            for (Map<String, Object> r : records) {
+                if (tree.has("jit_compile_s")) r.put("daemon_jit_compile_s", tree.get("jit_compile_s").asDouble());
+                if (tree.has("warm_up")) r.put("daemon_warm_up", JSON.convertValue(tree.get("warm_up"), Map.class));
+            }
+        } catch (IOException e) {
+            // the measurements stand without them
+        }
+    }
+
+    private Map<String, Object> record(VirtioFsDaemon d, int round, LoadGenerator.Op op, int sz, int seg, LoadGenerator gen) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("type", "load");
+        r.put("daemon", d.name());
+        r.put("variant", d.takesVariants() ? variant : "own");
+        r.put("round", round);
+        r.put("op", op.label());
+        r.put("size", sz);
+        r.put("depth", depth);
+        r.put("rate", rate);
+        r.put("segment", seg);
+        if (gen != null) {
+            r.put("max_write", gen.maxWrite);
+            r.put("max_pages", gen.maxPages);
+        }
+        return r;
+    }
+
+    private static void writeLine(OutputStream out, Map<String, Object> record) throws IOException {
+        out.write((JSON.writeValueAsString(record) + "\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    private static void deleteTree(Path p) {
+        try (var walk = Files.walk(p)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // best effort: a temp directory
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.fusebench.bench.load;
+
+import dev.fusebench.bench.stats.Comparison;
+import dev.fusebench.bench.stats.Summary;
+import dev.fusebench.loadgen.LoadGenerator;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The load command's table: per op and daemon, medians [min-max] over the rounds of throughput,
+ * daemon CPU per request and latency; each daemon after the first compared with the first
+ * (delta of median throughput, Mann-Whitney p, the matrix's verdict).
+ */
+final class LoadSummary {
+    private LoadSummary() {}
+
+    static final double THRESHOLD_PCT = 3.0;
+
+    static String markdown(List<Map<String, Object>> records, List<String> daemons, List<LoadGenerator.Op> ops, int size, int depth) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "## Daemons without a guest: %s requests, depth %d%n%n", human(size), depth));
+        sb.append("| op | daemon | n | MiB/s | requests/s | daemon CPU µs/request | p50 µs | p99 µs | vs ")
+                .append(daemons.getFirst()).append(" | p | verdict |\n");
+        sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        for (LoadGenerator.Op op : ops) {
+            double[] ref = values(records, daemons.getFirst(), op, "mib_s");
+            for (String d : daemons) {
+                double[] mib = values(records, d, op, "mib_s");
+                sb.append("| ").append(op.label()).append(" | ").append(d).append(" | ").append(mib.length).append(" | ")
+                        .append(cell(mib, "%.0f")).append(" | ")
+                        .append(cell(values(records, d, op, "requests_s"), "%.0f")).append(" | ")
+                        .append(cell(values(records, d, op, "daemon_cpu_us_per_request"), "%.1f")).append(" | ")
+                        .append(cell(latency(records, d, op, "p50"), "%.0f")).append(" | ")
+                        .append(cell(latency(records, d, op, "p99"), "%.0f")).append(" | ");
+                if (d.equals(daemons.getFirst())) {
+                    sb.append("| | |\n");
+                    continue;
+                }
+                Comparison c = Comparison.of(ref, mib, THRESHOLD_PCT, 1);
+                sb.append(String.format(Locale.ROOT, "%+.1f%% | %s | %s |%n", c.deltaPct(),
+                        Double.isNaN(c.p()) ? "-" : String.format(Locale.ROOT, "%.3f", c.p()), c.verdict().label));
+            }
+        }
+        long failed = records.stream().filter(r -> !"ok".equals(r.get("status"))).count();
+        if (failed > 0) {
+            sb.append("\nFailed runs: ").append(failed).append('\n');
+            records.stream().filter(r -> !"ok".equals(r.get("status"))).limit(5).forEach(r ->
+                    sb.append("- ").append(r.get("daemon")).append(' ').append(r.get("op")).append(" round ")
+                            .append(r.get("round")).append(": ").append(r.get("error")).append('\n'));
+        }
+        return sb.toString();
+    }
+
+    private static String human(int size) {
+        return size % (1 << 20) == 0 ? size / (1 << 20) + " MiB" : size % 1024 == 0 ? size / 1024 + " KiB" : size + "-byte";
+    }
+
+    static double[] values(List<Map<String, Object>> records, String daemon, LoadGenerator.Op op, String field) {
+        return ok(records, daemon, op).mapToDouble(r -> ((Number) r.get(field)).doubleValue()).filter(v -> !Double.isNaN(v)).toArray();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static double[] latency(List<Map<String, Object>> records, String daemon, LoadGenerator.Op op, String pct) {
+        return ok(records, daemon, op).mapToDouble(r -> ((Number) ((Map<String, Object>) r.get("latency_us")).get(pct)).doubleValue()).toArray();
+    }
+
+    private static java.util.stream.Stream<Map<String, Object>> ok(List<Map<String, Object>> records, String daemon, LoadGenerator.Op op) {
+        return records.stream().filter(r -> daemon.equals(r.get("daemon")) && op.label().equals(r.get("op")) && "ok".equals(r.get("status")));
+    }
+
+    private static String cell(double[] v, String fmt) {
+        if (v.length == 0) return "-";
+        Summary s = Summary.of(v);
+        if (v.length == 1) return String.format(Locale.ROOT, fmt, s.median());
+        return String.format(Locale.ROOT, fmt + " [" + fmt + "-" + fmt + "]", s.median(), s.min(), s.max());
+    }
+}
