@@ -223,7 +223,7 @@ public final class VhostUserFrontend implements AutoCloseable {
         }
     }
 
-    /** Used ring entry {@code k} places after the last one taken: its id, or -1 when not yet used. */
+    /** Takes the next used ring entry: its id (its length in {@link #lastUsedLength}), or -1 when there is none yet. */
     int nextUsed() {
         long used = usedOff(REQUEST_QUEUE);
         int idx = Short.toUnsignedInt(mem.get(JAVA_SHORT_UNALIGNED, used + 2));
