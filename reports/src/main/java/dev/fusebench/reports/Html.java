@@ -56,7 +56,11 @@ final class Html {
         for (ReportBuilder.Figure f : figures) if (f.section().equals("deltas")) img(h, f);
         h.append("</section>\n");
 
-        h.append("<section id=\"latency\"><h2>Completion latency (fio clat, median of runs, µs)</h2>\n<table><tr><th class=\"l\">workload</th><th class=\"l\">daemon · guest</th><th class=\"l\">arm</th><th>p50</th><th>p99</th></tr>\n");
+        h.append("<section id=\"latency\"><h2>Completion latency and CPU (medians of runs)</h2>\n"
+                + "<p>fio's completion latency in µs; the CPU seconds the daemon (with its children) and QEMU used during each job. "
+                + "Under emulation the daemon's CPU is taken from the guest's.</p>\n"
+                + "<table><tr><th class=\"l\">workload</th><th class=\"l\">daemon · guest</th><th class=\"l\">arm</th><th>p50 µs</th><th>p99 µs</th>"
+                + "<th>daemon CPU s/job</th><th>QEMU CPU s/job</th></tr>\n");
         for (ResultSet.CellKey c : rs.cells()) {
             for (String arm : rs.armsOf(c)) {
                 var m = rs.measured(c, arm);
@@ -65,7 +69,9 @@ final class Html {
                 h.append("<tr><td class=\"l\">").append(esc(c.workload())).append("</td><td class=\"l\">").append(esc(c.daemon() + " · " + c.guest()))
                         .append("</td><td class=\"l\">").append(esc(arm)).append("</td><td>")
                         .append(p50.length == 0 ? "–" : ReportBuilder.num(dev.fusebench.bench.stats.Summary.of(p50).median())).append("</td><td>")
-                        .append(p99.length == 0 ? "–" : ReportBuilder.num(dev.fusebench.bench.stats.Summary.of(p99).median())).append("</td></tr>\n");
+                        .append(p99.length == 0 ? "–" : ReportBuilder.num(dev.fusebench.bench.stats.Summary.of(p99).median())).append("</td><td>")
+                        .append(medianOf(m, ResultSet.Run::daemonCpuS)).append("</td><td>")
+                        .append(medianOf(m, ResultSet.Run::qemuCpuS)).append("</td></tr>\n");
             }
         }
         h.append("</table></section>\n");
@@ -114,5 +120,11 @@ final class Html {
 
     private static void img(StringBuilder h, ReportBuilder.Figure f) throws IOException {
         h.append("<figure><img alt=\"").append(esc(f.caption())).append("\" src=\"").append(f.dataUri()).append("\"></figure>\n");
+    }
+
+    /** Median of a figure over the successful runs that have it, or a dash. */
+    private static String medianOf(java.util.List<ResultSet.Run> runs, java.util.function.ToDoubleFunction<ResultSet.Run> f) {
+        double[] v = runs.stream().filter(ResultSet.Run::ok).mapToDouble(f).filter(d -> !Double.isNaN(d)).toArray();
+        return v.length == 0 ? "–" : ReportBuilder.num(dev.fusebench.bench.stats.Summary.of(v).median());
     }
 }

@@ -70,7 +70,13 @@ class ReportTest {
     }
 
     @Test
-    void cpuSecondsOfEachJobReachTheCsv() throws Exception {
+    void cpuSecondsOfEachJobReachTheCsvAndTheHtml() throws Exception {
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        String okLine = Files.readAllLines(dir.resolve("results.jsonl")).stream()
+                .filter(l -> l.contains("\"type\":\"run\"") && l.contains("\"status\":\"ok\"") && l.contains("\"warmup\":false")).findFirst().orElseThrow();
+        var ok = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(okLine);
+        ok.putObject("cpu_s").put("daemon_s", 2.5).put("qemu_s", 11.5);
+        Files.writeString(dir.resolve("results.jsonl"), mapper.writeValueAsString(ok) + "\n", StandardOpenOption.APPEND);
         Files.writeString(dir.resolve("results.jsonl"), """
                 {"type":"run","unit":"i4/java/6.1/q1024/max-pages","iteration":4,"warmup":false,"arm":"max-pages","guest_key":"6.1/q1024","workload":"seq-read","daemon":{"name":"java"},"status":"failed","failure":"the daemon was killed by signal 9 (SIGKILL) while running seq-read","cpu_s":{"daemon_s":1.5,"qemu_s":12.25},"variant":"max-pages"}
                 """, StandardOpenOption.APPEND);
@@ -78,7 +84,14 @@ class ReportTest {
         List<String> csv = Files.readAllLines(dir.resolve("results.csv"));
         assertTrue(csv.getFirst().contains(",daemon_cpu_s,qemu_cpu_s,"), csv.getFirst());
         assertTrue(csv.getLast().contains(",1.500,12.250,"), csv.getLast());
-        assertTrue(csv.get(csv.size() - 2).contains(",,,guest killed"), "no cpu_s, empty columns: " + csv.get(csv.size() - 2));
+        assertTrue(csv.stream().anyMatch(l -> l.contains(",,,guest killed")), "no cpu_s, empty columns");
+        assertTrue(csv.stream().anyMatch(l -> l.contains(",2.500,11.500,")), "the ok run's CPU seconds");
+        var doc = org.jsoup.Jsoup.parse(Files.readString(dir.resolve("report.html")));
+        assertTrue(doc.select("#latency th").text().contains("daemon CPU s/job"));
+        String arm = ok.path("arm").asText(), workload = ok.path("workload").asText();
+        // the only run of its cell and arm that carries CPU seconds: its values are the medians
+        assertTrue(doc.select("#latency tr").stream().anyMatch(tr -> tr.text().startsWith(workload + " ") && tr.text().contains(" " + arm + " ")
+                && tr.select("td").get(5).text().equals("2.5") && tr.select("td").get(6).text().equals("11.5")), doc.select("#latency").text());
     }
 
     @Test
