@@ -55,7 +55,14 @@ class GuestBootTest {
     @SuppressWarnings("unchecked")
     private long javaReadMax(String variant) throws Exception {
         List<Map<String, Object>> rs = run("java", variant, List.of("direct-write-1m", "verify-seq", "verify-rand", "direct-read-1m"), 400, true);
-        for (Map<String, Object> r : rs) assertGoodRun(r);
+        for (Map<String, Object> r : rs) {
+            assertGoodRun(r);
+            // every job, the last one included, has the CPU the daemon and QEMU spent on it
+            var cpu = (Map<String, Object>) r.get("cpu_s");
+            assertNotNull(cpu, "cpu_s of " + r.get("workload"));
+            assertTrue(((Number) cpu.get("qemu_s")).doubleValue() > 0, cpu.toString());
+            assertTrue(((Number) cpu.get("daemon_s")).doubleValue() >= 0, cpu.toString());
+        }
         var integrity = (Map<String, Object>) rs.getFirst().get("integrity");
         assertEquals(true, integrity.get("match"), integrity.toString());
         var stats = (com.fasterxml.jackson.databind.JsonNode) rs.getFirst().get("daemon_stats");
