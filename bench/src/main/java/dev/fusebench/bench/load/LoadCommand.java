@@ -99,6 +99,9 @@ public final class LoadCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("results", "load-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(dir);
         Path work = Files.createTempDirectory("fusebench-load-");
+        // Ctrl-C skips the finally below: the scratch file (--file-mib) must not stay behind
+        Thread cleanup = new Thread(() -> deleteTree(work), "load-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
         Path share = Files.createDirectories(work.resolve("share"));
         Path results = dir.resolve("load.jsonl");
         logs = dir.resolve("logs");
@@ -127,6 +130,11 @@ public final class LoadCommand implements Callable<Integer> {
             }
         } finally {
             deleteTree(work);
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook does it
+            }
         }
         String md = LoadSummary.markdown(records, names(ds), opList, sz, depth);
         Files.writeString(dir.resolve("summary.md"), md);
