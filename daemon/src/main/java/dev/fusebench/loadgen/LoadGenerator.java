@@ -61,18 +61,21 @@ public final class LoadGenerator {
         this.depth = depth;
         this.segment = segment;
         this.fileBytes = fileBytes;
-        this.descriptorsPerSlot = 4 + (maxSize + segment - 1) / segment;
-        this.slotStride = PAGE + align(16L * descriptorsPerSlot) + align(maxSize);
+        this.descriptorsPerSlot = descriptorsFor(maxSize, segment);
+        this.slotStride = strideFor(maxSize, segment);
     }
 
     /** The largest request a guest kernel would send with what the daemon negotiated. */
     public int limit() { return Math.min(maxWrite, maxPages * PAGE); }
 
-    /** Guest memory the generator needs beyond the rings. */
-    public static long memoryFor(int size, int depth, int segment) {
-        int descs = 4 + (size + segment - 1) / segment;
-        return (long) (depth + 1) * (PAGE + align(16L * descs) + align(size));
-    }
+    /** Guest memory the generator needs beyond the rings: {@code depth} slots and a spare one for control requests. */
+    public static long memoryFor(int size, int depth, int segment) { return (depth + 1) * strideFor(size, segment); }
+
+    /** Header and arguments, a descriptor per segment of data, the reply header and WRITE's reply. */
+    private static int descriptorsFor(int size, int segment) { return 4 + (size + segment - 1) / segment; }
+
+    /** A slot: a page of headers, its indirect table, its data. */
+    private static long strideFor(int size, int segment) { return PAGE + align(16L * descriptorsFor(size, segment)) + align(size); }
 
     private static long align(long n) { return (n + PAGE - 1) & ~(PAGE - 1L); }
 
@@ -344,6 +347,17 @@ public final class LoadGenerator {
             if (!fe.awaitUsed(500)) {
                 if (!alive.getAsBoolean()) error = "the daemon exited with " + inflight + " requests in flight";
                 else if (System.nanoTime() - lastWake > 10_000_000_000L) error = "no reply for 10 s with " + inflight + " requests in flight";
+            }
+        }
+        // a run that ended on a wrong reply still takes back what is in flight: the next run starts clean
+        long drainUntil = System.nanoTime() + 5_000_000_000L;
+        while (inflight > 0 && System.nanoTime() < drainUntil && alive.getAsBoolean()) {
+            int id = fe.nextUsed();
+            if (id < 0) {
+                fe.awaitUsed(100);
+            } else if (id < depth && inFlight[id]) {
+                inFlight[id] = false;
+                inflight--;
             }
         }
         return new Outcome(ops, ops * size, (last - start) / 1e9, lat, error);
