@@ -257,8 +257,8 @@ public final class LoadCommand implements Callable<Integer> {
     }
 
     private static void deleteTree(Path p) {
-        try (var walk = Files.walk(p)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        try {
+            GuestImage.deleteTree(p);
         } catch (IOException e) {
             // best effort: a temp directory
         }
