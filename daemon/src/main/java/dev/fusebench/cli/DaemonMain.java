@@ -127,7 +127,12 @@ public final class DaemonMain implements Callable<Integer> {
         sun.misc.Signal.handle(new sun.misc.Signal("INT"), stop);
         try {
             if (socketPath != null && warmUp > 0) {
-                WarmUp.Result w = WarmUp.run(settings, cachePolicy, warmUp);
+                WarmUp.Result w;
+                try {
+                    w = WarmUp.run(settings, cachePolicy, warmUp);
+                } catch (IOException e) {
+                    throw new IOException("warm-up failed: " + (e instanceof java.nio.file.FileSystemException ? e.getClass().getSimpleName() + " " : "") + e.getMessage() + " (--warm-up 0 skips it)", e);
+                }
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("requests", w.requests());
                 m.put("seconds", w.seconds());

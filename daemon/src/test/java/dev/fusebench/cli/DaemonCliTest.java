@@ -64,6 +64,22 @@ class DaemonCliTest {
         assertTrue(MountTable.at(mnt).isEmpty());
     }
 
+    @Test
+    void aWarmUpThatCannotRunIsOneLineNamingTheWayOut() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("dir"));
+        Path sock = tmp.resolve("w.sock");
+        List<String> cmd = List.of(ProcessHandle.current().info().command().orElse("java"), "--enable-native-access=ALL-UNNAMED",
+                "-Djava.io.tmpdir=" + tmp.resolve("no-such-tmp"), "-cp", System.getProperty("java.class.path"),
+                DaemonMain.class.getName(), "--shared-dir", dir.toString(), "--socket-path", sock.toString());
+        Process p = new ProcessBuilder(cmd).directory(tmp.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        String err = new String(p.getErrorStream().readAllBytes());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(2, p.exitValue(), err);
+        String line = err.lines().filter(l -> l.startsWith("fusebench daemon:")).findFirst().orElse(err);
+        assertTrue(line.contains("warm-up failed: NoSuchFileException") && line.endsWith("(--warm-up 0 skips it)"), err);
+        assertFalse(Files.exists(sock), "no socket without a warm-up");
+    }
+
     private static void awaitMount(Path mnt, Process p) throws Exception {
         for (int i = 0; i < 200 && MountTable.at(mnt).isEmpty(); i++) {
             assertTrue(p.isAlive(), "daemon died before mounting");
