@@ -1,6 +1,7 @@
 package dev.fusebench.loadgen;
 
 import dev.fusebench.sys.Errno;
+import dev.fusebench.sys.FdSender;
 import dev.fusebench.sys.Flags;
 import dev.fusebench.sys.Libc;
 import dev.fusebench.vhostuser.Message;
@@ -41,9 +42,7 @@ public final class VhostUserFrontend implements AutoCloseable {
     private final MemorySegment msg = arena.allocate(4096, 8);
     private final MemorySegment eight = arena.allocate(8, 8);
     private final MemorySegment pollFd = arena.allocate(8, 8);
-    private final MemorySegment iov = arena.allocate(16, 8);
-    private final MemorySegment hdr = arena.allocate(56, 8);
-    private final MemorySegment ctl = arena.allocate(24, 8);
+    private final FdSender sender = new FdSender(arena);
     // request queue state (the driver's shadow copies)
     private int availIdx, kickedAt, usedSeen;
     /** Kicks sent and waits for an interrupt, as a guest would count them. */
@@ -103,20 +102,8 @@ public final class VhostUserFrontend implements AutoCloseable {
         msg.set(JAVA_INT_UNALIGNED, 4, Message.VERSION | (needReply ? Message.FLAG_NEED_REPLY : 0));
         msg.set(JAVA_INT_UNALIGNED, 8, (int) length);
         if (length > 0) MemorySegment.copy(payload, 0, msg, 12, length);
-        iov.set(JAVA_LONG_UNALIGNED, 0, msg.address());
-        iov.set(JAVA_LONG_UNALIGNED, 8, 12 + length);
-        hdr.fill((byte) 0);
-        hdr.set(JAVA_LONG_UNALIGNED, 16, iov.address());
-        hdr.set(JAVA_LONG_UNALIGNED, 24, 1);
-        if (fd >= 0) {
-            ctl.set(JAVA_LONG_UNALIGNED, 0, 20);
-            ctl.set(JAVA_INT_UNALIGNED, 8, Flags.SOL_SOCKET);
-            ctl.set(JAVA_INT_UNALIGNED, 12, Flags.SCM_RIGHTS);
-            ctl.set(JAVA_INT_UNALIGNED, 16, fd);
-            hdr.set(JAVA_LONG_UNALIGNED, 32, ctl.address());
-            hdr.set(JAVA_LONG_UNALIGNED, 40, 24);
-        }
-        long n = Libc.sendmsg(sock, hdr, Flags.MSG_NOSIGNAL);
+        long n = fd >= 0 ? sender.send(sock, msg, 12 + length, Flags.MSG_NOSIGNAL, fd)
+                : sender.send(sock, msg, 12 + length, Flags.MSG_NOSIGNAL);
         if (n != 12 + length) throw new IOException("vhost-user message " + request + ": the daemon closed the connection");
         if (needReply) {
             long status = replyU64(request);

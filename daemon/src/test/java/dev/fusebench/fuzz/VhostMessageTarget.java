@@ -5,6 +5,7 @@ import dev.fusebench.fuse.NegotiationSettings;
 import dev.fusebench.passthrough.CachePolicy;
 import dev.fusebench.passthrough.PassthroughFs;
 import dev.fusebench.stats.DaemonStats;
+import dev.fusebench.sys.FdSender;
 import dev.fusebench.sys.Flags;
 import dev.fusebench.sys.Libc;
 import dev.fusebench.vhostuser.Message;
@@ -18,7 +19,6 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
-import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 /**
  * The vhost-user message handler over a stream of hostile messages: the input is cut into
@@ -33,9 +33,7 @@ public final class VhostMessageTarget implements AutoCloseable {
     private final FuseServer server;
     private final PassthroughFs fs;
     private final MemorySegment buf = arena.allocate(Message.HEADER + 4096 + 64, 8);
-    private final MemorySegment iov = arena.allocate(16, 8);
-    private final MemorySegment hdr = arena.allocate(56, 8);
-    private final MemorySegment ctl = arena.allocate(24, 8);
+    private final FdSender sender = new FdSender(arena);
     private final MemorySegment pair = arena.allocate(8, 4);
     public long messages, inputs;
 
@@ -91,11 +89,6 @@ public final class VhostMessageTarget implements AutoCloseable {
         buf.set(JAVA_INT_UNALIGNED, 4, Message.VERSION | flags);
         buf.set(JAVA_INT_UNALIGNED, 8, claimed);
         MemorySegment.copy(MemorySegment.ofArray(data), from, buf, Message.HEADER, actual);
-        iov.set(JAVA_LONG_UNALIGNED, 0, buf.address());
-        iov.set(JAVA_LONG_UNALIGNED, 8, Message.HEADER + actual);
-        hdr.fill((byte) 0);
-        hdr.set(JAVA_LONG_UNALIGNED, 16, iov.address());
-        hdr.set(JAVA_LONG_UNALIGNED, 24, 1);
         int fd = -1;
         if (request == Message.SET_MEM_TABLE) {
             fd = Libc.memfdCreate(arena.allocateFrom("fuzz"), Flags.MFD_CLOEXEC);
@@ -104,15 +97,8 @@ public final class VhostMessageTarget implements AutoCloseable {
                 || request == Message.SET_BACKEND_REQ_FD) {
             fd = Libc.eventfd(0, Flags.EFD_CLOEXEC);
         }
-        if (fd >= 0) {
-            ctl.set(JAVA_LONG_UNALIGNED, 0, 20);
-            ctl.set(JAVA_INT_UNALIGNED, 8, Flags.SOL_SOCKET);
-            ctl.set(JAVA_INT_UNALIGNED, 12, Flags.SCM_RIGHTS);
-            ctl.set(JAVA_INT_UNALIGNED, 16, fd);
-            hdr.set(JAVA_LONG_UNALIGNED, 32, ctl.address());
-            hdr.set(JAVA_LONG_UNALIGNED, 40, 24);
-        }
-        long n = Libc.sendmsg(sock, hdr, Flags.MSG_NOSIGNAL | Flags.MSG_DONTWAIT);
+        int how = Flags.MSG_NOSIGNAL | Flags.MSG_DONTWAIT;
+        long n = fd >= 0 ? sender.send(sock, buf, Message.HEADER + actual, how, fd) : sender.send(sock, buf, Message.HEADER + actual, how);
         if (fd >= 0) Libc.close(fd); // the backend holds its own copy now
         return n >= 0;
     }

@@ -1,6 +1,7 @@
 package dev.fusebench.testing;
 
 import dev.fusebench.fuse.FuseServer;
+import dev.fusebench.sys.FdSender;
 import dev.fusebench.sys.Flags;
 import dev.fusebench.sys.Libc;
 import dev.fusebench.vhostuser.Message;
@@ -62,6 +63,7 @@ public final class VhostFrontend implements AutoCloseable {
     // ---- messages --------------------------------------------------------------------------
 
     private final MemorySegment buf = arena.allocate(4096, 8);
+    private final FdSender sender = new FdSender(arena);
 
     /** Sends a message with optional fds; with needReply, waits for the u64 ack and returns it. */
     public long send(int request, byte[] payload, boolean needReply, int... fds) {
@@ -69,22 +71,7 @@ public final class VhostFrontend implements AutoCloseable {
         buf.set(JAVA_INT_UNALIGNED, 4, Message.VERSION | (needReply ? Message.FLAG_NEED_REPLY : 0));
         buf.set(JAVA_INT_UNALIGNED, 8, payload.length);
         MemorySegment.copy(MemorySegment.ofArray(payload), 0, buf, 12, payload.length);
-        MemorySegment iov = arena.allocate(16, 8);
-        iov.set(JAVA_LONG_UNALIGNED, 0, buf.address());
-        iov.set(JAVA_LONG_UNALIGNED, 8, 12 + payload.length);
-        MemorySegment hdr = arena.allocate(56, 8);
-        hdr.set(JAVA_LONG_UNALIGNED, 16, iov.address());
-        hdr.set(JAVA_LONG_UNALIGNED, 24, 1);
-        if (fds.length > 0) {
-            MemorySegment ctl = arena.allocate(16 + 8L * ((fds.length * 4 + 7) / 8), 8);
-            ctl.set(JAVA_LONG_UNALIGNED, 0, 16 + 4L * fds.length);
-            ctl.set(JAVA_INT_UNALIGNED, 8, Flags.SOL_SOCKET);
-            ctl.set(JAVA_INT_UNALIGNED, 12, Flags.SCM_RIGHTS);
-            for (int i = 0; i < fds.length; i++) ctl.set(JAVA_INT_UNALIGNED, 16 + 4L * i, fds[i]);
-            hdr.set(JAVA_LONG_UNALIGNED, 32, ctl.address());
-            hdr.set(JAVA_LONG_UNALIGNED, 40, ctl.byteSize());
-        }
-        long n = Libc.sendmsg(sock, hdr, Flags.MSG_NOSIGNAL);
+        long n = sender.send(sock, buf, 12 + payload.length, Flags.MSG_NOSIGNAL, fds);
         if (n != 12 + payload.length) throw new IllegalStateException("sendmsg " + n);
         return needReply ? readReplyU64(request) : 0;
     }
