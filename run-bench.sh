@@ -21,6 +21,8 @@ commands:
                        throughput and daemon CPU per request (./run-bench.sh load --help)
   report DIR           rebuild the report of a results directory
   compare DIR_A DIR_B  compare two result sets
+  merge DIR... --out DIR
+                       combine the shards of one plan (matrix --shard K/N on several hosts)
   jmh [REGEX] [OPTS]   JMH microbenchmarks of the daemon's hot paths (JSON + text in results/jmh-*)
   fuzz [TARGET] [SECONDS]
                        coverage-guided fuzzing (Jazzer) of fuseRequest, vhostMessages or
@@ -170,7 +172,7 @@ case "$cmd" in
     done
     exit "$status"
     ;;
-  report|compare)
+  report|compare|merge)
     build
     run_java dev.fusebench.reports.Main "$cmd" "$@"
     ;;

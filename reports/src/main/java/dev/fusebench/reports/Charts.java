@@ -12,7 +12,10 @@ import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.chart.renderer.xy.XYErrorRenderer;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.category.DefaultCategoryDataset;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
 import org.jfree.data.xy.YIntervalSeries;
 import org.jfree.data.xy.YIntervalSeriesCollection;
 
@@ -73,6 +76,32 @@ final class Charts {
     }
 
     private static double nan(double v, double fallback) { return Double.isNaN(v) ? fallback : v; }
+
+    /** Every run of one cell in run order: x is the block (plus its position inside it), y the figure, one series per arm. */
+    static void runOrder(Path png, String title, String xLabel, String yLabel, Map<String, List<double[]>> series) throws IOException {
+        XYSeriesCollection data = new XYSeriesCollection();
+        for (var e : series.entrySet()) {
+            XYSeries xs = new XYSeries(e.getKey(), true, true);
+            for (double[] p : e.getValue()) xs.add(p[0], p[1]);
+            data.addSeries(xs);
+        }
+        NumberAxis x = new NumberAxis(xLabel);
+        x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        x.setAutoRangeIncludesZero(false);
+        NumberAxis y = new NumberAxis(yLabel);
+        y.setAutoRangeIncludesZero(false);
+        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
+        for (int i = 0; i < series.size(); i++) {
+            r.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
+            r.setSeriesStroke(i, new BasicStroke(0.8f));
+        }
+        XYPlot plot = new XYPlot(data, x, y, r);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+        chart.setBackgroundPaint(Color.WHITE);
+        ChartUtils.saveChartAsPNG(png.toFile(), chart, WIDTH, HEIGHT);
+    }
 
     /** Bars: one group per category, one bar per series (e.g. share of requests per size and arm). */
     static void bars(Path png, String title, String xLabel, String yLabel, Map<String, Map<String, Double>> series) throws IOException {

@@ -2,6 +2,7 @@ package dev.fusebench.reports;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fusebench.bench.matrix.RunLines;
 
 import java.io.IOException;
 import java.util.List;
@@ -22,7 +23,7 @@ final class Html {
                 .append("body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}")
                 .append("table{border-collapse:collapse;margin:1em 0;font-size:14px}th,td{border:1px solid #ccc;padding:4px 8px;text-align:right}")
                 .append("th{background:#f3f3f3}td.l,th.l{text-align:left}.faster{color:#1a7f37;font-weight:bold}.slower{color:#c62828;font-weight:bold}")
-                .append(".nodiff{color:#555}.inconclusive{color:#8a6d00}.warn{background:#fff4e5;padding:8px;border-left:4px solid #f0a020}")
+                .append("tr.stealwarn{background:#fff4e5}.nodiff{color:#555}.inconclusive{color:#8a6d00}.warn{background:#fff4e5;padding:8px;border-left:4px solid #f0a020}")
                 .append("img{max-width:100%;border:1px solid #eee;margin:0.5em 0}pre{background:#f7f7f7;padding:8px;overflow:auto;font-size:12px}")
                 .append("</style></head><body>\n");
         h.append("<h1>fusebench: ").append(esc(String.join(" vs ", rs.arms))).append("</h1>\n");
@@ -30,25 +31,51 @@ final class Html {
             h.append("<p class=\"warn\">These guests ran under emulation (").append(esc(env.path("accel").asText()))
                     .append("): compare arms with each other, not with hardware figures.</p>\n");
         }
-        h.append("<section id=\"summary\"><h2>Summary</h2>\n<table><tr><th class=\"l\">workload</th><th class=\"l\">daemon · guest</th><th>metric</th><th>")
-                .append(esc(rs.reference)).append("</th><th class=\"l\">arm</th><th>arm median</th><th>Δ</th><th>95% CI</th><th>p</th><th class=\"l\">verdict</th><th>n</th></tr>\n");
+        h.append("<section id=\"summary\"><h2>Summary</h2>\n<table><tr>");
+        for (String col : ReportBuilder.COLUMNS) h.append("<th>").append(esc(col.equals("REF") ? rs.reference : col)).append("</th>");
+        h.append("</tr>\n");
         for (ReportBuilder.Row r : rows) {
-            String verdict = r.cmp() == null ? (r.ref() == null ? "peer" : "one arm") : r.cmp().verdict().label;
+            List<String> f = ReportBuilder.cells(rs, r);
+            String verdict = f.get(13);
             String cls = switch (verdict) { case "faster" -> "faster"; case "slower" -> "slower"; case "no difference" -> "nodiff"; default -> "inconclusive"; };
-            h.append("<tr><td class=\"l\">").append(esc(r.cell().workload())).append("</td><td class=\"l\">").append(esc(r.cell().daemon() + " · " + r.cell().guest()))
-                    .append("</td><td>").append(ResultSet.metricName(r.cell().workload())).append("</td><td>")
-                    .append(r.ref() == null ? "–" : ReportBuilder.num(r.ref().median())).append("</td><td class=\"l\">").append(esc(r.arm()))
-                    .append("</td><td>").append(r.other() == null ? "–" : ReportBuilder.num(r.other().median())).append("</td><td>")
-                    .append(r.cmp() == null ? "–" : ReportBuilder.pct(r.cmp().deltaPct())).append("</td><td>")
-                    .append(r.cmp() == null || Double.isNaN(r.cmp().ciLowPct()) ? "–" : "[" + ReportBuilder.pct(r.cmp().ciLowPct()) + ", " + ReportBuilder.pct(r.cmp().ciHighPct()) + "]")
-                    .append("</td><td>").append(r.cmp() == null ? "–" : ReportBuilder.pval(r.cmp().p())).append("</td><td class=\"l ").append(cls).append("\">")
-                    .append(esc(verdict)).append("</td><td>").append(r.ref() == null ? "" : r.ref().n() + (r.refFailed() > 0 ? "+" + r.refFailed() + "✗" : "") + " / ")
-                    .append(r.other() == null ? "" : r.other().n() + (r.otherFailed() > 0 ? "+" + r.otherFailed() + "✗" : "")).append("</td></tr>\n");
+            h.append("<tr>");
+            for (int i = 0; i < f.size(); i++) {
+                boolean left = i == 0 || i == 1 || i == 4 || i == 13;
+                h.append("<td class=\"").append(left ? "l" : "").append(i == 13 ? " " + cls : "").append("\">").append(esc(f.get(i))).append("</td>");
+            }
+            h.append("</tr>\n");
         }
-        h.append("</table>\n<p>Medians of the measured iterations (warm-ups discarded); Δ of medians against ").append(esc(rs.reference))
-                .append(", 95% CI by seeded bootstrap, p by Mann-Whitney U (exact for small samples without ties). Verdict: faster/slower when p &lt; 0.05 and the CI excludes 0; ")
-                .append("no difference when the CI lies within ±").append(ReportBuilder.num(rs.threshold())).append("%; otherwise inconclusive. ✗ = failed runs, counted, never averaged.</p>\n");
+        h.append("</table>\n<p id=\"method\">").append(esc(ReportBuilder.method(rs))).append("</p>\n");
+        h.append("<p id=\"family\">Family: ").append(rs.analysis().familySize()).append(" comparison(s), Benjamini-Hochberg at q &lt; 0.05.</p>\n");
+        h.append("<p id=\"stop\">Blocks: ").append(rs.blocks()).append(". Why the run stopped: ").append(esc(rs.stopReason())).append("</p>\n");
+        if (rs.blocks() < dev.fusebench.bench.stats.Comparison.MIN_PAIRS)
+            h.append("<p class=\"warn\">A smoke run: with ").append(rs.blocks()).append(" blocks no verdict can be reached (")
+                    .append(dev.fusebench.bench.stats.Comparison.MIN_PAIRS).append(" needed).</p>\n");
+        for (ReportBuilder.Row r : rows) {
+            if (r.cmp() != null && r.otherFailed() > r.refFailed())
+                h.append("<p class=\"warn\">").append(esc(r.cell().label() + ": " + r.arm() + " failed " + r.otherFailed() + " run(s), "
+                        + rs.reference + " " + r.refFailed() + ": an arm that fails more may look faster on the runs that survived.")).append("</p>\n");
+        }
         h.append("<details><summary>Markdown for a pull request</summary><pre>").append(esc(markdown)).append("</pre></details></section>\n");
+
+        h.append("<section id=\"arms\"><h2>Each arm's runs</h2>\n<table><tr><th class=\"l\">cell</th><th class=\"l\">arm</th><th>n</th><th>failed</th>"
+                + "<th>median</th><th>mean</th><th>CV</th><th>min</th><th>max</th></tr>\n");
+        for (RunLines.Cell c : rs.cells()) {
+            for (String arm : rs.armsOf(c)) {
+                var m = rs.measured(c, arm);
+                var s = dev.fusebench.bench.stats.Summary.of(ResultSet.values(m));
+                h.append("<tr><td class=\"l\">").append(esc(c.label())).append("</td><td class=\"l\">").append(esc(arm)).append("</td><td>")
+                        .append(s.n()).append("</td><td>").append(ResultSet.failures(m)).append("</td><td>").append(ReportBuilder.num(s.median()))
+                        .append("</td><td>").append(ReportBuilder.num(s.mean())).append("</td><td>").append(ReportBuilder.share(s.cv()))
+                        .append("</td><td>").append(ReportBuilder.num(s.min())).append("</td><td>").append(ReportBuilder.num(s.max())).append("</td></tr>\n");
+            }
+        }
+        h.append("</table></section>\n");
+        h.append("<section id=\"order\"><h2>Every run in run order</h2>\n<p>Each measured run of a cell, arms in their colours, blocks on the x axis "
+                + "(a point's offset inside a block is its position in the block's order): drift between blocks and outliers show here.</p>\n");
+        for (ReportBuilder.Figure f : figures) if (f.section().equals("order")) img(h, f);
+        h.append("</section>\n");
+        noise(h, rs);
 
         h.append("<section id=\"charts\"><h2>Throughput and IOPS by variant</h2>\n");
         for (ReportBuilder.Figure f : figures) if (f.section().equals("workloads")) img(h, f);
@@ -61,7 +88,7 @@ final class Html {
                 + "Under emulation the daemon's CPU is taken from the guest's.</p>\n"
                 + "<table><tr><th class=\"l\">workload</th><th class=\"l\">daemon · guest</th><th class=\"l\">arm</th><th>p50 µs</th><th>p99 µs</th>"
                 + "<th>daemon CPU s/job</th><th>QEMU CPU s/job</th></tr>\n");
-        for (ResultSet.CellKey c : rs.cells()) {
+        for (RunLines.Cell c : rs.cells()) {
             for (String arm : rs.armsOf(c)) {
                 var m = rs.measured(c, arm);
                 double[] p50 = m.stream().filter(ResultSet.Run::ok).mapToDouble(ResultSet.Run::clatP50Us).filter(d -> !Double.isNaN(d)).toArray();
@@ -106,6 +133,26 @@ final class Html {
                 .append(esc(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(env))).append("</pre></section>\n");
         h.append("</body></html>\n");
         return h.toString();
+    }
+
+    /** The host's steal and iowait shares and load average during each job. */
+    private static void noise(StringBuilder h, ResultSet rs) {
+        h.append("<section id=\"noise\"><h2>Host noise per job</h2>\n<p>Sampled by the controller from /proc/stat and /proc/loadavg while each job ran: "
+                + "steal (time the hypervisor gave this host's vCPUs to others), iowait, and the mean 1-minute load average. Jobs with steal above ")
+                .append(ReportBuilder.share(ResultSet.STEAL_WARNING)).append(" are marked.</p>\n");
+        List<ResultSet.Run> high = rs.runs.stream().filter(r -> r.noise().steal() > ResultSet.STEAL_WARNING).toList();
+        if (!high.isEmpty()) h.append("<p class=\"warn\">").append(high.size()).append(" job(s) ran with host steal above ")
+                .append(ReportBuilder.share(ResultSet.STEAL_WARNING)).append(": their figures are suspect.</p>\n");
+        h.append("<table><tr><th class=\"l\">unit</th><th>pos</th><th class=\"l\">workload</th><th class=\"l\">host</th><th>steal</th><th>iowait</th><th>load</th><th>value</th></tr>\n");
+        for (ResultSet.Run r : rs.runs) {
+            boolean warn = r.noise().steal() > ResultSet.STEAL_WARNING;
+            h.append("<tr").append(warn ? " class=\"stealwarn\"" : "").append("><td class=\"l\">").append(esc(r.unit())).append(r.warmup() ? " (warm-up)" : "")
+                    .append("</td><td>").append(r.position()).append("</td><td class=\"l\">").append(esc(r.workload())).append("</td><td class=\"l\">")
+                    .append(esc(r.host())).append("</td><td>").append(ReportBuilder.share(r.noise().steal())).append(warn ? " ⚠" : "").append("</td><td>")
+                    .append(ReportBuilder.share(r.noise().iowait())).append("</td><td>").append(Double.isNaN(r.noise().load()) ? "–" : String.format(java.util.Locale.ROOT, "%.2f", r.noise().load()))
+                    .append("</td><td>").append(r.ok() ? ReportBuilder.num(r.value()) : "failed").append("</td></tr>\n");
+        }
+        h.append("</table></section>\n");
     }
 
     private static List<String> textList(JsonNode n) {

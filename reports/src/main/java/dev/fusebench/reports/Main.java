@@ -48,6 +48,25 @@ public final class Main implements Runnable {
         }
     }
 
+    @Command(name = "merge", mixinStandardHelpOptions = true,
+            description = "Combines the shards of one plan (matrix --shard K/N on several hosts) into one results set and report.")
+    static final class MergeCommand implements Callable<Integer> {
+        @Parameters(paramLabel = "DIR", arity = "2..*") java.util.List<Path> dirs;
+        @picocli.CommandLine.Option(names = "--out", required = true, paramLabel = "DIR") Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            for (Path p : dirs) if (!Files.isDirectory(p)) return Cli.usage(PREFIX, p + " is not a directory");
+            try {
+                dev.fusebench.bench.matrix.Merge.merge(dirs, out);
+            } catch (IllegalArgumentException e) {
+                return Cli.usage(PREFIX, e.getMessage());
+            }
+            System.out.println(ReportBuilder.build(out).toAbsolutePath());
+            return 0;
+        }
+    }
+
     public static int execute(String... args) {
         CommandLine cl = Cli.create(new Main(), PREFIX);
         cl.addSubcommand("run", new RunCommand());
@@ -55,6 +74,7 @@ public final class Main implements Runnable {
         cl.addSubcommand("load", new LoadCommand().withArgs(args));
         cl.addSubcommand("report", new ReportCommand());
         cl.addSubcommand("compare", new CompareCommand());
+        cl.addSubcommand("merge", new MergeCommand());
         return cl.execute(args);
     }
 

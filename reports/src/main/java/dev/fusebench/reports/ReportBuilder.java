@@ -1,6 +1,7 @@
 package dev.fusebench.reports;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.fusebench.bench.matrix.RunLines;
 import dev.fusebench.bench.stats.Comparison;
 import dev.fusebench.bench.stats.Summary;
 
@@ -8,13 +9,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * Builds a report from a results directory alone: summary.md (the table to paste into a pull
@@ -37,12 +36,12 @@ public final class ReportBuilder {
     }
 
     /** One line of the summary: an arm against the reference in one cell. */
-    record Row(ResultSet.CellKey cell, String arm, Summary ref, Summary other, Comparison cmp,
+    record Row(RunLines.Cell cell, String arm, Summary ref, Summary other, Comparison cmp,
                long refFailed, long otherFailed, double refP50, double refP99, double otherP50, double otherP99) {}
 
     static List<Row> rows(ResultSet rs) {
         List<Row> out = new ArrayList<>();
-        for (ResultSet.CellKey c : rs.cells()) {
+        for (RunLines.Cell c : rs.cells()) {
             List<String> arms = rs.armsOf(c);
             var ref = rs.measured(c, rs.reference);
             double[] refV = ResultSet.values(ref);
@@ -84,31 +83,53 @@ public final class ReportBuilder {
 
     static String pct(double v) { return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%+.1f%%", v); }
 
+    static String share(double v) { return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.1f%%", v * 100); }
+
     static String pval(double p) {
         if (Double.isNaN(p)) return "–";
         return p < 0.001 ? "<0.001" : String.format(Locale.ROOT, "%.3f", p);
     }
 
+    /** The figures of one summary row, as text, in the order of {@link #COLUMNS}. */
+    static List<String> cells(ResultSet rs, Row r) {
+        Comparison c = r.cmp();
+        String verdict = c == null ? (r.ref() == null ? "peer (no comparison)" : "one arm") : c.verdict().label;
+        String ci = c == null || Double.isNaN(c.ciLowPct()) ? "–" : "[" + pct(c.ciLowPct()) + ", " + pct(c.ciHighPct()) + "]";
+        String cv = (r.ref() == null ? "–" : share(r.ref().cv())) + " / " + (r.other() == null ? "–" : share(r.other().cv()));
+        String n = c == null ? (r.other() != null ? r.other().n() + failed(r.otherFailed()) : r.ref().n() + failed(r.refFailed()))
+                : c.pairs() + (c.dropped() > 0 ? " (" + c.dropped() + " dropped)" : "");
+        return List.of(r.cell().workload(), r.cell().daemon() + " · " + r.cell().guest(), ResultSet.metricName(r.cell().workload()),
+                r.ref() == null ? "–" : num(r.ref().median()), r.arm(), r.other() == null ? "–" : num(r.other().median()),
+                c == null ? "–" : pct(c.effectPct()), ci, c == null ? "–" : pval(c.p()), c == null ? "–" : pval(c.q()),
+                c == null ? "–" : pval(c.mannWhitneyP()), c == null || Double.isNaN(c.mdePct()) ? "–" : "±" + num(c.mdePct()) + "%", cv, verdict, n);
+    }
+
+    static final List<String> COLUMNS = List.of("workload", "daemon · guest", "metric", "REF", "arm", "arm median", "Δ", "95% CI",
+            "p", "q", "MW p", "MDE", "CV ref / arm", "verdict", "pairs");
+
+    private static String failed(long n) { return n > 0 ? " +" + n + " failed" : ""; }
+
     static String markdownTable(ResultSet rs, List<Row> rows) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("| workload | daemon · guest | metric | ").append(rs.reference).append(" | arm | arm median | Δ | 95% CI | p | verdict | n |\n");
-        sb.append("|---|---|---|---:|---|---:|---:|---|---:|---|---|\n");
+        StringBuilder sb = new StringBuilder("|");
+        for (String col : COLUMNS) sb.append(' ').append(col.equals("REF") ? rs.reference : col).append(" |");
+        sb.append("\n|---|---|---|---:|---|---:|---:|---|---:|---:|---:|---:|---|---|---|\n");
         for (Row r : rows) {
-            String metric = ResultSet.metricName(r.cell().workload());
-            String ref = r.ref() == null ? "–" : num(r.ref().median());
-            String other = r.other() == null ? "–" : num(r.other().median());
-            String delta = r.cmp() == null ? "–" : pct(r.cmp().deltaPct());
-            String ci = r.cmp() == null || Double.isNaN(r.cmp().ciLowPct()) ? "–" : "[" + pct(r.cmp().ciLowPct()) + ", " + pct(r.cmp().ciHighPct()) + "]";
-            String p = r.cmp() == null ? "–" : pval(r.cmp().p());
-            String verdict = r.cmp() == null ? (r.ref() == null ? "peer (no comparison)" : "one arm") : "**" + r.cmp().verdict().label + "**";
-            String n = (r.ref() == null ? "" : r.ref().n() + (r.refFailed() > 0 ? "+" + r.refFailed() + " failed" : ""))
-                    + (r.other() == null ? "" : (r.ref() == null ? "" : " / ") + r.other().n() + (r.otherFailed() > 0 ? "+" + r.otherFailed() + " failed" : ""));
-            sb.append("| ").append(r.cell().workload()).append(" | ").append(r.cell().daemon()).append(" · ").append(r.cell().guest())
-                    .append(" | ").append(metric).append(" | ").append(ref).append(" | ").append(r.arm()).append(" | ").append(other)
-                    .append(" | ").append(delta).append(" | ").append(ci).append(" | ").append(p).append(" | ").append(verdict)
-                    .append(" | ").append(n).append(" |\n");
+            List<String> f = cells(rs, r);
+            sb.append('|');
+            for (int i = 0; i < f.size(); i++) sb.append(' ').append(i == 13 && r.cmp() != null ? "**" + f.get(i) + "**" : f.get(i)).append(" |");
+            sb.append('\n');
         }
         return sb.toString();
+    }
+
+    /** The method in two sentences, for the page and the pull request. */
+    static String method(ResultSet rs) {
+        return "Each block ran every arm once, in a counterbalanced order; Δ is the geometric mean of the per-block ratios arm/"
+                + rs.reference + ", with the 95% t-interval of the mean log-ratio and the paired t-test's p (a block in which an arm failed drops out); "
+                + "q = Benjamini-Hochberg over the " + rs.analysis().familySize() + " comparison(s) of this report. Verdict: faster/slower when q < 0.05 and the CI excludes 0; "
+                + "no difference when the CI lies within ±" + num(rs.threshold()) + "%; no verdict below " + Comparison.MIN_PAIRS
+                + " pairs; otherwise inconclusive. MDE: the change this design would detect with 80% power at the observed noise. "
+                + "MW p: the unpaired Mann-Whitney test, for reference. Blocks: " + rs.blocks() + " (" + rs.stopReason() + ").";
     }
 
     static String markdown(ResultSet rs, List<Row> rows) {
@@ -116,11 +137,11 @@ public final class ReportBuilder {
         StringBuilder sb = new StringBuilder("## fusebench: ");
         sb.append(String.join(" vs ", rs.arms)).append("\n\n");
         sb.append(markdownTable(rs, rows)).append('\n');
-        sb.append("Medians of ").append(env.path("iterations").asInt()).append(" interleaved iterations per arm (")
-                .append(env.path("warmup").asInt()).append(" warm-up discarded, seed ").append(env.path("seed").asLong())
-                .append("); Δ = change of the median against ").append(rs.reference)
-                .append("; 95% CI by bootstrap; p by Mann-Whitney U; verdict: faster/slower when p < 0.05 and the CI excludes 0, ")
-                .append("no difference when the CI lies within ±").append(num(rs.threshold())).append("%, else inconclusive.\n\n");
+        sb.append(method(rs)).append(" Warm-up blocks discarded: ").append(env.path("warmup").asInt()).append("; seed ").append(env.path("seed").asLong()).append(".\n\n");
+        if (rs.blocks() < Comparison.MIN_PAIRS)
+            sb.append("**A smoke run: with ").append(rs.blocks()).append(" blocks no verdict can be reached (").append(Comparison.MIN_PAIRS).append(" needed).**\n\n");
+        long steal = rs.runs.stream().filter(r -> r.noise().steal() > ResultSet.STEAL_WARNING).count();
+        if (steal > 0) sb.append("**").append(steal).append(" job(s) ran with host steal above ").append(share(ResultSet.STEAL_WARNING)).append("**: see report.html.\n\n");
         sb.append("Accelerator: ").append(env.path("accel").asText()).append(env.path("emulated").asBoolean() ? " (emulated: absolute figures are not hardware figures)" : "")
                 .append("; guests: ").append(env.path("guests").toString()).append("; host ").append(env.path("host").path("kernel").asText())
                 .append(", ").append(env.path("host").path("cpu").asText()).append("; ").append(env.path("qemu").asText())
@@ -131,12 +152,13 @@ public final class ReportBuilder {
     }
 
     static String csv(ResultSet rs) {
-        StringBuilder sb = new StringBuilder("unit,iteration,warmup,workload,daemon,arm,guest,status,metric,value,bandwidth_mib_s,iops,clat_p50_us,clat_p99_us,daemon_cpu_s,qemu_cpu_s,failure\n");
+        StringBuilder sb = new StringBuilder("unit,iteration,position,warmup,workload,daemon,arm,guest,host,status,metric,value,bandwidth_mib_s,iops,clat_p50_us,clat_p99_us,daemon_cpu_s,qemu_cpu_s,host_steal,host_iowait,host_load_avg,failure\n");
         for (ResultSet.Run r : rs.runs) {
-            sb.append(String.join(",", csvField(r.unit()), Integer.toString(r.iteration()), Boolean.toString(r.warmup()),
-                    csvField(r.workload()), csvField(r.daemon()), csvField(r.arm()), csvField(r.guest()), r.ok() ? "ok" : "failed",
+            sb.append(String.join(",", csvField(r.unit()), Integer.toString(r.iteration()), Integer.toString(r.position()), Boolean.toString(r.warmup()),
+                    csvField(r.workload()), csvField(r.daemon()), csvField(r.arm()), csvField(r.guest()), csvField(r.host()), r.ok() ? "ok" : "failed",
                     ResultSet.metricName(r.workload()), d(r.value()), d(r.bandwidthMiB()), d(r.iops()), d(r.clatP50Us()),
-                    d(r.clatP99Us()), d(r.daemonCpuS()), d(r.qemuCpuS()), csvField(r.failure() == null ? "" : r.failure()))).append('\n');
+                    d(r.clatP99Us()), d(r.daemonCpuS()), d(r.qemuCpuS()), d(r.noise().steal()), d(r.noise().iowait()), d(r.noise().load()),
+                    csvField(r.failure() == null ? "" : r.failure()))).append('\n');
         }
         return sb.toString();
     }
@@ -152,38 +174,29 @@ public final class ReportBuilder {
         String dataUri() throws IOException { return "data:image/png;base64," + Base64.getEncoder().encodeToString(Files.readAllBytes(png)); }
     }
 
-    /** Bootstrap 95% CI of a median (seeded), for the per-arm whiskers. */
-    static Charts.Point medianWithCi(double[] v, long seed) {
+    /** An arm's median with its range (min to max) for the per-arm charts: every run is in the run-order charts. */
+    static Charts.Point medianWithRange(double[] v) {
         if (v.length == 0) return null;
-        double med = Summary.of(v).median();
-        if (v.length < 2) return new Charts.Point(med, med, med);
-        SplittableRandom r = new SplittableRandom(seed);
-        double[] ms = new double[2000];
-        double[] s = new double[v.length];
-        for (int i = 0; i < ms.length; i++) {
-            for (int k = 0; k < v.length; k++) s[k] = v[r.nextInt(v.length)];
-            ms[i] = Summary.of(s).median();
-        }
-        Arrays.sort(ms);
-        return new Charts.Point(med, ms[(int) (0.025 * (ms.length - 1))], ms[(int) Math.ceil(0.975 * (ms.length - 1))]);
+        Summary s = Summary.of(v);
+        return new Charts.Point(s.median(), s.min(), s.max());
     }
 
     static List<Figure> charts(ResultSet rs, List<Row> rows, Path dir) throws IOException {
         List<Figure> figs = new ArrayList<>();
         // per workload: each arm's median with its CI, per daemon/guest
-        Map<String, List<ResultSet.CellKey>> byWorkload = new LinkedHashMap<>();
-        for (ResultSet.CellKey c : rs.cells()) byWorkload.computeIfAbsent(c.workload(), k -> new ArrayList<>()).add(c);
+        Map<String, List<RunLines.Cell>> byWorkload = new LinkedHashMap<>();
+        for (RunLines.Cell c : rs.cells()) byWorkload.computeIfAbsent(c.workload(), k -> new ArrayList<>()).add(c);
         int i = 0;
         for (var e : byWorkload.entrySet()) {
             List<String> cats = e.getValue().stream().map(c -> c.daemon() + " · " + c.guest()).toList();
             Map<String, List<Charts.Point>> series = new LinkedHashMap<>();
             for (String arm : rs.arms) {
                 List<Charts.Point> pts = new ArrayList<>();
-                for (ResultSet.CellKey c : e.getValue()) pts.add(medianWithCi(ResultSet.values(rs.measured(c, arm)), rs.seed() + c.hashCode()));
+                for (RunLines.Cell c : e.getValue()) pts.add(medianWithRange(ResultSet.values(rs.measured(c, arm))));
                 if (pts.stream().anyMatch(p -> p != null)) series.put(arm, pts);
             }
             Path png = dir.resolve(String.format(Locale.ROOT, "%02d-%s.png", ++i, e.getKey()));
-            Charts.intervals(png, e.getKey() + ": " + ResultSet.metricName(e.getKey()) + " by variant (median, 95% CI)",
+            Charts.intervals(png, e.getKey() + ": " + ResultSet.metricName(e.getKey()) + " by variant (median, min to max)",
                     ResultSet.metricName(e.getKey()), cats, series, false);
             figs.add(new Figure("workloads", e.getKey(), png));
         }
@@ -204,12 +217,31 @@ public final class ReportBuilder {
                 List<Charts.Point> pts = series.get(arm + " vs " + rs.reference);
                 for (String label : cellLabels) {
                     Row r = compared.stream().filter(x -> x.arm().equals(arm) && x.cell().label().equals(label)).findFirst().orElse(null);
-                    pts.add(r == null ? null : new Charts.Point(r.cmp().deltaPct(), r.cmp().ciLowPct(), r.cmp().ciHighPct()));
+                    pts.add(r == null ? null : new Charts.Point(r.cmp().effectPct(), r.cmp().ciLowPct(), r.cmp().ciHighPct()));
                 }
             }
             Path png = dir.resolve("deltas.png");
-            Charts.intervals(png, "Change against " + rs.reference + " (Δ of medians, 95% CI)", "Δ %", cats, series, true);
+            Charts.intervals(png, "Change against " + rs.reference + " (geometric mean of the block ratios, 95% CI)", "Δ %", cats, series, true);
             figs.add(new Figure("deltas", "deltas", png));
+        }
+        // every measured run in run order: drift and outliers in plain sight
+        int k = 0;
+        for (RunLines.Cell c : rs.cells()) {
+            Map<String, List<double[]>> series = new LinkedHashMap<>();
+            int armsInBlock = Math.max(1, rs.runs.stream().filter(r -> !r.warmup()).mapToInt(ResultSet.Run::position).max().orElse(1));
+            for (String arm : rs.armsOf(c)) {
+                List<double[]> pts = new ArrayList<>();
+                for (ResultSet.Run r : rs.measured(c, arm)) {
+                    if (!r.ok()) continue;
+                    double x = r.iteration() + (Math.max(r.position(), 1) - 1) / (double) armsInBlock;
+                    pts.add(new double[]{x, r.value()});
+                }
+                series.put(arm, pts);
+            }
+            Path png = dir.resolve(String.format(Locale.ROOT, "order-%02d.png", ++k));
+            Charts.runOrder(png, c.label() + ": every run in run order", "block (a point's offset inside a block is its position)",
+                    ResultSet.metricName(c.workload()), series);
+            figs.add(new Figure("order", c.label(), png));
         }
         // request sizes: the evidence that the negotiation took effect
         for (String op : List.of("READ", "WRITE")) {

@@ -2,12 +2,13 @@ package dev.fusebench.reports;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fusebench.bench.matrix.ResultsStore;
+import dev.fusebench.bench.matrix.RunLines;
+import dev.fusebench.bench.stats.Analysis;
 import dev.fusebench.bench.stats.Comparison;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,27 +20,37 @@ import java.util.Set;
  * kept for the record and left out of every statistic; failed runs are counted, never averaged.
  */
 public final class ResultSet {
-    /** One run as the report needs it. */
+    /** One run as the report needs it; {@code position} is its place in its block, {@code host} the machine it ran on. */
     public record Run(String unit, int iteration, boolean warmup, String workload, String daemon, String arm, String guest,
                       boolean ok, String failure, double value, double bandwidthMiB, double iops,
-                      double clatP50Us, double clatP99Us, double daemonCpuS, double qemuCpuS, JsonNode daemonStats) {}
-
-    /** A cell: one workload on one daemon and guest configuration. */
-    public record CellKey(String workload, String daemon, String guest) {
-        public String label() { return workload + " · " + daemon + " · " + guest; }
+                      double clatP50Us, double clatP99Us, double daemonCpuS, double qemuCpuS, JsonNode daemonStats,
+                      int position, String host, HostNoise noise) {
+        public RunLines.Cell cell() { return new RunLines.Cell(workload, daemon, guest); }
     }
+
+    /** The host's steal and iowait shares (0..1) and mean load average during a job, as the controller sampled them. */
+    public record HostNoise(double steal, double iowait, double load) {
+        static final HostNoise NONE = new HostNoise(Double.NaN, Double.NaN, Double.NaN);
+    }
+
+    /** Jobs whose host steal exceeded this share get a warning. */
+    public static final double STEAL_WARNING = 0.10;
 
     public final Path dir;
     public final JsonNode environment;
     public final List<Run> runs = new ArrayList<>();
     public final String reference;
     public final List<String> arms = new ArrayList<>();
+    /** The precision rule's decisions (iterations auto), in order. */
+    public final List<JsonNode> extensions = new ArrayList<>();
+    private final List<JsonNode> lines;
+    private Analysis<RunLines.Cell> analysis;
 
     public ResultSet(Path dir) throws IOException {
         this.dir = dir;
         ResultsStore store = new ResultsStore(dir);
         if (!store.exists()) throw new IOException("no " + ResultsStore.FILE + " in " + dir);
-        List<JsonNode> lines = store.read(false);
+        this.lines = store.read(false);
         JsonNode env = null;
         Set<String> armSet = new LinkedHashSet<>();
         for (JsonNode n : lines) {
@@ -49,7 +60,7 @@ public final class ResultSet {
                 Run r = toRun(n);
                 runs.add(r);
                 armSet.add(r.arm());
-            }
+            } else if (type.equals("extension")) extensions.add(n);
         }
         if (env == null) throw new IOException(store.file() + " has no environment line");
         this.environment = env;
@@ -59,44 +70,58 @@ public final class ResultSet {
         for (String a : armSet) if (!a.equals(reference)) arms.add(a);
     }
 
-    /** IOPS for random workloads, bandwidth (MiB/s) for the rest: the figure the seed compared. */
-    public static boolean usesIops(String workload) { return workload.contains("rand"); }
-
-    public static String metricName(String workload) { return usesIops(workload) ? "IOPS" : "MiB/s"; }
+    public static String metricName(String workload) { return RunLines.metricName(workload); }
 
     static Run toRun(JsonNode n) {
-        String workload = n.path("workload").asText();
-        boolean ok = "ok".equals(n.path("status").asText());
-        JsonNode fio = n.path("fio");
-        JsonNode dir = fio.path("read").path("ioBytes").asLong() > 0 ? fio.path("read") : fio.path("write");
-        double bw = dir.path("bandwidthBytesPerSec").asDouble(Double.NaN) / 1048576.0;
-        double iops = dir.path("iops").asDouble(Double.NaN);
-        JsonNode pct = dir.path("clatPercentilesUs");
-        return new Run(n.path("unit").asText(), n.path("iteration").asInt(), n.path("warmup").asBoolean(), workload,
-                n.path("daemon").path("name").asText(), n.path("arm").asText(n.path("variant").asText()),
-                n.path("guest_key").asText(n.path("guest").path("kernel_series").asText()),
-                ok, ok ? null : n.path("failure").asText("failed"),
-                ok ? (usesIops(workload) ? iops : bw) : Double.NaN, bw, iops,
+        boolean ok = RunLines.ok(n);
+        JsonNode pct = RunLines.direction(n).path("clatPercentilesUs");
+        JsonNode h = n.path("host_noise");
+        RunLines.Cell c = RunLines.cell(n);
+        return new Run(n.path("unit").asText(), n.path("iteration").asInt(), n.path("warmup").asBoolean(), c.workload(),
+                c.daemon(), RunLines.arm(n), c.guest(), ok, ok ? null : n.path("failure").asText("failed"),
+                RunLines.value(n), RunLines.bandwidthMiB(n), RunLines.iops(n),
                 pct.path("50").asDouble(Double.NaN), pct.path("99").asDouble(Double.NaN),
                 n.path("cpu_s").path("daemon_s").asDouble(Double.NaN), n.path("cpu_s").path("qemu_s").asDouble(Double.NaN),
-                n.has("daemon_stats") ? n.get("daemon_stats") : null);
+                n.has("daemon_stats") ? n.get("daemon_stats") : null, n.path("position").asInt(0), n.path("host_name").asText(""),
+                h.isObject() ? new HostNoise(h.path("steal").asDouble(Double.NaN), h.path("iowait").asDouble(Double.NaN),
+                        h.path("load_avg").asDouble(Double.NaN)) : HostNoise.NONE);
     }
 
     /** Cells in first-seen order. */
-    public List<CellKey> cells() {
-        Set<CellKey> s = new LinkedHashSet<>();
-        for (Run r : runs) s.add(new CellKey(r.workload(), r.daemon(), r.guest()));
+    public List<RunLines.Cell> cells() {
+        Set<RunLines.Cell> s = new LinkedHashSet<>();
+        for (Run r : runs) s.add(r.cell());
         return new ArrayList<>(s);
     }
 
     /** Measured runs (no warm-ups) of a cell and arm. */
-    public List<Run> measured(CellKey c, String arm) {
+    public List<Run> measured(RunLines.Cell c, String arm) {
         List<Run> out = new ArrayList<>();
-        for (Run r : runs) {
-            if (!r.warmup() && r.arm().equals(arm) && r.workload().equals(c.workload()) && r.daemon().equals(c.daemon())
-                    && r.guest().equals(c.guest())) out.add(r);
-        }
+        for (Run r : runs) if (!r.warmup() && r.arm().equals(arm) && r.cell().equals(c)) out.add(r);
         return out;
+    }
+
+    /** The paired statistics of every comparison in this result set, one family. */
+    public synchronized Analysis<RunLines.Cell> analysis() {
+        if (analysis == null) analysis = Analysis.of(RunLines.observations(lines), reference, threshold());
+        return analysis;
+    }
+
+    /** Why the run has as many blocks as it has. */
+    public String stopReason() {
+        if (!extensions.isEmpty()) {
+            JsonNode last = extensions.getLast();
+            return "stop".equals(last.path("decision").asText()) ? last.path("reason").asText()
+                    : "unfinished: the last decision (after " + last.path("blocks").asInt() + " blocks) was to extend; resume it with --resume";
+        }
+        JsonNode it = environment.path("iterations");
+        if (it.isNumber()) return "a fixed number of iterations (--iterations " + it.asInt() + ")";
+        return "unknown";
+    }
+
+    /** Measured blocks that ran (any arm, any cell). */
+    public int blocks() {
+        return (int) runs.stream().filter(r -> !r.warmup()).mapToInt(Run::iteration).distinct().count();
     }
 
     public static double[] values(List<Run> runs) {
@@ -109,15 +134,11 @@ public final class ResultSet {
 
     public long seed() { return environment.path("seed").asLong(1); }
 
-    /** Arm {@code arm} against the reference in cell c; null when either has no runs. */
-    public Comparison compare(CellKey c, String arm) {
-        double[] a = values(measured(c, reference)), b = values(measured(c, arm));
-        if (a.length == 0 || b.length == 0) return null;
-        return Comparison.of(a, b, threshold(), seed() ^ c.hashCode() ^ arm.hashCode());
-    }
+    /** Arm {@code arm} against the reference in cell c, decided in this result set's family; null for none. */
+    public Comparison compare(RunLines.Cell c, String arm) { return analysis().of(c, arm); }
 
     /** Arms that ran in a cell (peers run only their own). */
-    public List<String> armsOf(CellKey c) {
+    public List<String> armsOf(RunLines.Cell c) {
         List<String> out = new ArrayList<>();
         for (String a : arms) if (!measured(c, a).isEmpty()) out.add(a);
         return out;

@@ -37,19 +37,22 @@ class ReportTest {
     void everySectionAndDecodableCharts() throws Exception {
         Path html = ReportBuilder.build(dir);
         Document doc = Jsoup.parse(html.toFile());
-        for (String id : List.of("summary", "charts", "deltas", "latency", "negotiation", "failures", "environment")) {
+        for (String id : List.of("summary", "method", "family", "stop", "arms", "order", "noise", "charts", "deltas", "latency", "negotiation", "failures", "environment")) {
             assertNotNull(doc.getElementById(id), "section " + id);
         }
         var summaryRows = doc.select("#summary table tr");
         assertEquals(1 + 2, summaryRows.size(), "header + seq-read + rand-read");
         String seqRow = summaryRows.get(1).text();
         assertTrue(seqRow.contains("seq-read") && seqRow.contains("max-pages") && seqRow.contains("%"), seqRow);
-        assertTrue(seqRow.contains("2 / 2+1✗"), "the failed run is counted, not averaged: " + seqRow);
+        assertTrue(seqRow.contains("2 (1 dropped)"), "the block whose run failed drops out of the pairs and is counted: " + seqRow);
+        assertTrue(seqRow.contains("no verdict"), "two blocks: no verdict: " + seqRow);
+        assertTrue(doc.select(".warn").text().contains("no verdict can be reached"), "a smoke run says so");
+        assertTrue(doc.select("#stop").text().contains("--iterations 2"), doc.select("#stop").text());
         assertTrue(doc.select("#failures").text().contains("deadline"));
         assertTrue(doc.select("#negotiation table").text().contains("MAX_PAGES"));
         assertTrue(doc.select("#negotiation table").text().contains("128 KiB"), "READ size max per arm");
         var imgs = doc.select("img");
-        assertTrue(imgs.size() >= 5, "charts: 2 workloads, deltas, READ and WRITE sizes");
+        assertTrue(imgs.size() >= 7, "charts: 2 workloads, deltas, 2 run-order charts, READ and WRITE sizes");
         for (Element img : imgs) {
             String src = img.attr("src");
             assertTrue(src.startsWith("data:image/png;base64,"), "embedded, self-contained");
@@ -62,7 +65,7 @@ class ReportTest {
             for (Path png : s.toList()) assertNotNull(ImageIO.read(png.toFile()), png + " decodes");
         }
         String md = Files.readString(dir.resolve("summary.md"));
-        assertTrue(md.contains("| workload | daemon · guest | metric | baseline | arm |"));
+        assertTrue(md.contains("| workload | daemon · guest | metric | baseline | arm |"), md);
         assertTrue(md.contains("emulated"));
         List<String> csv = Files.readAllLines(dir.resolve("results.csv"));
         assertEquals(1 + 13, csv.size(), "header + 12 runs + the failed one");

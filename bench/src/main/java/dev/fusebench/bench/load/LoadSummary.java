@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * The load command's table: per op and daemon, medians [min-max] over the rounds of throughput,
  * daemon CPU per request and latency; each daemon after the first compared with the first
- * (delta of median throughput, Mann-Whitney p, the matrix's verdict).
+ * (paired by round: geometric mean of the throughput ratios, paired t p, the matrix's verdict rules).
  */
 final class LoadSummary {
     private LoadSummary() {}
@@ -24,8 +24,14 @@ final class LoadSummary {
         sb.append("| op | daemon | n | MiB/s | requests/s | daemon CPU µs/request | p50 µs | p99 µs | vs ")
                 .append(daemons.getFirst()).append(" | p | verdict |\n");
         sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        // each round starts every daemon once: a block, so the comparison is paired by round, one family for the table
+        List<Comparison> family = new java.util.ArrayList<>();
         for (LoadGenerator.Op op : ops) {
-            double[] ref = values(records, daemons.getFirst(), op, "mib_s");
+            for (String d : daemons.subList(1, daemons.size()))
+                family.add(Comparison.paired(byRound(records, daemons.getFirst(), op), byRound(records, d, op), rounds(records)));
+        }
+        java.util.Iterator<Comparison> decided = Comparison.decideAll(family, THRESHOLD_PCT).iterator();
+        for (LoadGenerator.Op op : ops) {
             for (String d : daemons) {
                 double[] mib = values(records, d, op, "mib_s");
                 sb.append("| ").append(op.label()).append(" | ").append(d).append(" | ").append(mib.length).append(" | ")
@@ -38,8 +44,8 @@ final class LoadSummary {
                     sb.append("| | |\n");
                     continue;
                 }
-                Comparison c = Comparison.of(ref, mib, THRESHOLD_PCT, 1);
-                sb.append(String.format(Locale.ROOT, "%+.1f%% | %s | %s |%n", c.deltaPct(),
+                Comparison c = decided.next();
+                sb.append(String.format(Locale.ROOT, "%+.1f%% | %s | %s |%n", c.effectPct(),
                         Double.isNaN(c.p()) ? "-" : String.format(Locale.ROOT, "%.3f", c.p()), c.verdict().label));
             }
         }
@@ -51,6 +57,17 @@ final class LoadSummary {
                             .append(r.get("round")).append(": ").append(r.get("error")).append('\n'));
         }
         return sb.toString();
+    }
+
+    /** MiB/s of a daemon's successful runs of one op, by round. */
+    private static Map<Integer, Double> byRound(List<Map<String, Object>> records, String daemon, LoadGenerator.Op op) {
+        Map<Integer, Double> m = new java.util.TreeMap<>();
+        ok(records, daemon, op).forEach(r -> m.put(((Number) r.get("round")).intValue(), ((Number) r.get("mib_s")).doubleValue()));
+        return m;
+    }
+
+    private static int rounds(List<Map<String, Object>> records) {
+        return (int) records.stream().map(r -> r.get("round")).distinct().count();
     }
 
     private static String human(int size) {

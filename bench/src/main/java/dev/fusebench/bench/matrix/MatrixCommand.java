@@ -52,7 +52,13 @@ public final class MatrixCommand implements Callable<Integer> {
     @Option(names = "--queue-sizes", split = ",", defaultValue = "1024", paramLabel = "N") List<Integer> queueSizes;
     @Option(names = "--kernel-args", split = ";", defaultValue = "", paramLabel = "ARGS",
             description = "Guest kernel argument sets, separated by ';' (e.g. ';swiotlb=force').") List<String> kernelArgs;
-    @Option(names = "--iterations", defaultValue = "6", paramLabel = "N") int iterations;
+    @Option(names = "--iterations", defaultValue = "auto", paramLabel = "N|auto",
+            description = "Blocks (every arm once each): a number, or auto: at least " + Precision.MIN_BLOCKS + ", then two more at a time until every cell's 95%% CI is within --target-ci, or a cap (default: ${DEFAULT-VALUE}).")
+    String iterations;
+    @Option(names = "--target-ci", defaultValue = "10", paramLabel = "PCT", description = "auto: stop when every CI half-width is at most PCT %% (default: ${DEFAULT-VALUE}).") double targetCi;
+    @Option(names = "--max-iterations", defaultValue = "12", paramLabel = "N", description = "auto: at most N blocks (default: ${DEFAULT-VALUE}).") int maxIterations;
+    @Option(names = "--max-minutes", defaultValue = "17", paramLabel = "M", description = "auto: add no blocks that would take the matrix past M minutes (default: ${DEFAULT-VALUE}).") double maxMinutes;
+    @Option(names = "--shard", paramLabel = "K/N", description = "Run only the K-th of N disjoint sets of blocks of this plan (same --seed on every host); combine with merge.") String shard;
     @Option(names = "--warmup", defaultValue = "1", paramLabel = "N") int warmup;
     @Option(names = "--seed", defaultValue = "1", paramLabel = "N") long seed;
     @Option(names = "--runtime", paramLabel = "S") Integer runtime;
@@ -69,6 +75,9 @@ public final class MatrixCommand implements Callable<Integer> {
 
     private final List<String> argv = new ArrayList<>();
     private final Map<Integer, Fault> faults = new HashMap<>();
+    private boolean auto;
+    private int fixedBlocks;
+    private Shard shardOf;
 
     public MatrixCommand withArgs(String[] args) { argv.addAll(List.of(args)); return this; }
 
@@ -94,7 +103,18 @@ public final class MatrixCommand implements Callable<Integer> {
             for (String k : kernels) dev.fusebench.bench.guest.GuestKernel.suitesFor(k);
             acc = Accel.choose(accel);
             for (int q : queueSizes) new GuestConfig("6.1", 2, 1024, q, "", acc, "1M", 1, false);
-            if (iterations < 1 || warmup < 0) throw new IllegalArgumentException("--iterations must be >= 1 and --warmup >= 0");
+            auto = iterations.equals("auto");
+            if (!auto && !iterations.matches("[0-9]{1,4}")) throw new IllegalArgumentException("--iterations wants a number or auto, got '" + iterations + "'");
+            fixedBlocks = auto ? 0 : Integer.parseInt(iterations);
+            if ((!auto && fixedBlocks < 1) || warmup < 0) throw new IllegalArgumentException("--iterations must be >= 1 and --warmup >= 0");
+            if (!(targetCi > 0 && targetCi < 100)) throw new IllegalArgumentException("--target-ci wants a half-width in (0, 100) %, got " + targetCi);
+            if (auto && maxIterations < Precision.MIN_BLOCKS)
+                throw new IllegalArgumentException("--max-iterations must be at least the minimum of " + Precision.MIN_BLOCKS + " blocks, got " + maxIterations);
+            if (!(maxMinutes > 0)) throw new IllegalArgumentException("--max-minutes must be positive, got " + maxMinutes);
+            if (shard != null) {
+                shardOf = Shard.parse(shard);
+                if (auto) throw new IllegalArgumentException("--shard needs a fixed --iterations N (shards cannot agree on when to stop)");
+            }
             if (resume != null && out != null) throw new IllegalArgumentException("give --out or --resume, not both");
             for (String f : injectFaults) {
                 String[] p = f.split(":", 2);
@@ -115,8 +135,9 @@ public final class MatrixCommand implements Callable<Integer> {
         if (hostFuse) guests.add(Unit.GuestKey.HOST);
         else for (String k : kernels) for (int q : queueSizes) for (String a : kernelArgs) guests.add(new Unit.GuestKey(k, q, a.strip()));
         List<String> variantNames = new ArrayList<>(variantSettings.keySet());
-        List<Unit> plan = Schedule.plan(daemons, d -> ds.get(d).takesVariants() ? variantNames : List.of("max-pages"),
-                guests, iterations, warmup, seed);
+        java.util.function.IntFunction<List<Unit>> planOf = blocks -> Shard.filter(shardOf,
+                Schedule.plan(daemons, d -> ds.get(d).takesVariants() ? variantNames : List.of("max-pages"), guests, blocks, warmup, seed));
+        List<Unit> plan = planOf.apply(auto ? Precision.MIN_BLOCKS : fixedBlocks);
 
         Map<String, GuestImage> images = new HashMap<>();
         for (String k : hostFuse ? List.<String>of() : kernels) {
@@ -129,7 +150,7 @@ public final class MatrixCommand implements Callable<Integer> {
             done = store.doneUnits();
             WorkDirs.clear(dir); // what a killed controller left: mounts, shares, sockets
         } else {
-            Map<String, Object> env = environment(ds, images, acc, jobs, variantSettings, guests, rt, sz, plan.size());
+            Map<String, Object> env = environment(ds, images, acc, jobs, variantSettings, guests, rt, sz, plan.size(), hostFuse);
             try {
                 store.create(env);
             } catch (IOException e) {
@@ -137,8 +158,11 @@ public final class MatrixCommand implements Callable<Integer> {
             }
             done = Set.of();
         }
-        System.err.println("fusebench matrix: " + plan.size() + " guest boots (" + done.size() + " already done), "
-                + jobs.size() + " workloads each, results in " + store.file());
+        System.err.println("fusebench matrix: " + plan.size() + " guest boots" + (auto ? " at first (iterations auto: " + Precision.MIN_BLOCKS
+                + " blocks, then two more at a time until every 95% CI is within ±" + targetCi + "%, at most " + maxIterations + " blocks or "
+                + maxMinutes + " min)" : "") + " (" + done.size() + " already done), " + jobs.size() + " workloads each, results in " + store.file());
+        if (!auto && fixedBlocks < Precision.MIN_BLOCKS)
+            System.err.println("fusebench matrix: " + fixedBlocks + " iterations: a smoke run; no verdict can be reached with fewer than " + Precision.MIN_BLOCKS + " blocks");
         UnitRunner runner = hostFuse ? u -> {
             Path work = WorkDirs.create(dir);
             try {
@@ -160,7 +184,12 @@ public final class MatrixCommand implements Callable<Integer> {
                 WorkDirs.remove(work);
             }
         };
-        execute(plan, done, store, runner);
+        if (auto) {
+            Precision.run(new Precision.Rule(Precision.MIN_BLOCKS, maxIterations, targetCi, maxMinutes, variantNames.getFirst(), threshold),
+                    planOf, store, runner);
+        } else {
+            execute(plan, done, store, runner);
+        }
         if (report != null) {
             Path r = report.build(dir);
             System.out.println(r.toAbsolutePath());
@@ -179,7 +208,9 @@ public final class MatrixCommand implements Callable<Integer> {
             if (done.contains(u.id())) continue;
             ran++;
             progress(u, ran, todo, start);
+            long t0 = System.nanoTime();
             List<Map<String, Object>> results = runner.run(u);
+            double wall = (System.nanoTime() - t0) / 1e9;
             List<Map<String, Object>> lines = new ArrayList<>();
             for (Map<String, Object> r : results) {
                 Map<String, Object> l = new LinkedHashMap<>();
@@ -187,6 +218,10 @@ public final class MatrixCommand implements Callable<Integer> {
                 l.put("unit", u.id());
                 l.put("iteration", u.iteration());
                 l.put("warmup", u.warmup());
+                l.put("position", u.position());
+                l.put("block_order", u.blockOrder());
+                l.put("unit_wall_s", wall);
+                l.put("host_name", Environment.hostName());
                 l.put("arm", u.variant());
                 l.put("guest_key", u.guest().label());
                 l.putAll(r);
@@ -211,7 +246,7 @@ public final class MatrixCommand implements Callable<Integer> {
 
     private Map<String, Object> environment(Map<String, VirtioFsDaemon> ds, Map<String, GuestImage> images, Accel acc, List<String> jobs,
                                             Map<String, NegotiationSettings> variantSettings, List<Unit.GuestKey> guests,
-                                            int rt, int sz, int boots) {
+                                            int rt, int sz, int boots, boolean hostFuse) {
         Map<String, Object> env = new LinkedHashMap<>();
         env.put("host", Environment.host());
         env.put("qemu", Environment.qemuVersion());
@@ -232,9 +267,17 @@ public final class MatrixCommand implements Callable<Integer> {
         env.put("reference_variant", variantSettings.keySet().iterator().next());
         env.put("workloads", jobs);
         env.put("guests", guests.stream().map(Unit.GuestKey::label).toList());
-        env.put("iterations", iterations);
+        env.put("iterations", auto ? "auto" : fixedBlocks);
+        if (auto) {
+            env.put("min_iterations", Precision.MIN_BLOCKS);
+            env.put("target_ci_pct", targetCi);
+            env.put("max_iterations", maxIterations);
+            env.put("max_minutes", maxMinutes);
+        }
         env.put("warmup", warmup);
         env.put("seed", seed);
+        env.put("schedule", "blocks: every arm of a guest configuration once per iteration, counterbalanced by seeded random Latin squares");
+        if (shardOf != null) env.put("shard", shardOf.toString());
         env.put("runtime_s", rt);
         env.put("size_mib", sz);
         if (shareTmpfs != null) env.put("share_tmpfs_mib", shareTmpfs);
@@ -247,7 +290,8 @@ public final class MatrixCommand implements Callable<Integer> {
         env.put("boots", boots);
         env.put("one_boot_serves", "all workloads of one daemon, variant and guest configuration, in order: " + String.join(", ", jobs));
         env.put("git_commit", gitCommit());
-        env.put("command_line", "run-bench.sh matrix " + String.join(" ", argv));
+        List<String> args = argv.isEmpty() || !argv.getFirst().equals("matrix") ? argv : argv.subList(1, argv.size());
+        env.put("command_line", "run-bench.sh matrix " + String.join(" ", args));
         env.put("started", java.time.Instant.now().toString());
         return env;
     }

@@ -1,11 +1,15 @@
 package dev.fusebench.bench.matrix;
 
+import java.util.List;
+
 /**
  * One guest boot of the matrix: a daemon, a variant (the arm), a guest configuration and an
- * iteration; it runs all the matrix's workloads in a row. Warm-up units are recorded but never
- * enter the statistics.
+ * iteration (its block); it runs all the matrix's workloads in a row. {@code position} is its place
+ * in the block (1-based) and {@code blockOrder} the block's arms in the order they run. Warm-up
+ * units are recorded but never enter the statistics.
  */
-public record Unit(String id, int iteration, boolean warmup, String daemon, String variant, GuestKey guest) {
+public record Unit(String id, int iteration, boolean warmup, String daemon, String variant, GuestKey guest,
+                   int position, List<String> blockOrder) {
     /** The guest axes: kernel series, virtqueue size, extra kernel arguments. */
     public record GuestKey(String kernel, int queueSize, String kernelArgs) {
         /** No guest: the host-fuse transport mounts the daemon on this host. */
@@ -17,8 +21,13 @@ public record Unit(String id, int iteration, boolean warmup, String daemon, Stri
         }
     }
 
-    static Unit of(int iteration, boolean warmup, String daemon, String variant, GuestKey g) {
-        String id = (warmup ? "w" : "i") + iteration + "/" + daemon + "/" + g.label() + "/" + variant;
-        return new Unit(id, iteration, warmup, daemon, variant, g);
+    /** An arm of a block: a daemon with one of its variants. */
+    public record Arm(String daemon, String variant) {
+        public String label() { return daemon + "/" + variant; }
+    }
+
+    static Unit of(int iteration, boolean warmup, Arm arm, GuestKey g, int position, List<String> blockOrder) {
+        String id = (warmup ? "w" : "i") + iteration + "/" + arm.daemon() + "/" + g.label() + "/" + arm.variant();
+        return new Unit(id, iteration, warmup, arm.daemon(), arm.variant(), g, position, blockOrder);
     }
 }

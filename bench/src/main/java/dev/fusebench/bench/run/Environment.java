@@ -25,6 +25,15 @@ public final class Environment {
         return h;
     }
 
+    /** This machine's name (recorded with every run: shards of one matrix run on several hosts). */
+    public static String hostName() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
     private static String qemuVersion;
 
     public static synchronized String qemuVersion() {

@@ -136,6 +136,7 @@ public final class GuestRun {
             GuestOutput.Job job = g.jobs().get(w);
             t.put("job_s", job == null ? null : job.seconds());
             if (watcher.cpu.of(w) != null) r.put("cpu_s", watcher.cpu.of(w));
+            if (watcher.cpu.noiseOf(w) != null) r.put("host_noise", watcher.cpu.noiseOf(w));
             r.put("timings", t);
             String failure = failure(out, g, job, cause);
             if (failure == null) failure = integrityFailure;

@@ -73,12 +73,14 @@ public final class HostFuseRun {
                     fio.environment().put("FB_SIZE", spec.sizeMiB() + "M");
                     fio.environment().put("FB_RUNTIME", Integer.toString(spec.runtimeSeconds()));
                     long t0 = System.nanoTime();
+                    HostNoise noise = HostNoise.start();
                     Process p = fio.start();
                     if (!p.waitFor(spec.runtimeSeconds() + 300L, TimeUnit.SECONDS)) {
                         p.destroyForcibly();
                         failure = "fio did not finish within its deadline";
                     } else {
                         r.put("timings", Map.of("job_s", (System.nanoTime() - t0) / 1e9));
+                        r.put("host_noise", noise.end());
                         try {
                             FioResult f = FioResult.parse(Files.readString(json));
                             r.put("fio", f);

@@ -18,6 +18,8 @@ final class JobCpu {
     private static final double TICK = ProcessCpu.TICKS_PER_SECOND;
     private final Path results;
     private final Map<String, long[]> start = new HashMap<>();
+    private final Map<String, HostNoise> noise = new HashMap<>();
+    private final Map<String, Map<String, Object>> noisePerJob = new LinkedHashMap<>();
     private final Map<String, Map<String, Object>> perJob = new LinkedHashMap<>();
     private int seen;
     private long nextPoll;
@@ -29,6 +31,7 @@ final class JobCpu {
         long now = System.nanoTime();
         if (now < nextPoll) return;
         nextPoll = now + 100_000_000L;
+        noise.values().forEach(HostNoise::sample);
         String text;
         try {
             if (!Files.exists(results)) return;
@@ -41,8 +44,12 @@ final class JobCpu {
         for (String line : text.substring(seen, end).split("\n")) {
             String[] f = line.strip().split(" ");
             if (f.length < 3 || !f[0].equals("@@FB")) continue;
-            if (f[1].equals("JOB-START")) start.put(f[2], new long[]{ticks(daemonPid), ticks(qemuPid)});
-            else if (f[1].equals("JOB-END") && start.containsKey(f[2])) {
+            if (f[1].equals("JOB-START")) {
+                start.put(f[2], new long[]{ticks(daemonPid), ticks(qemuPid)});
+                noise.put(f[2], HostNoise.start());
+            } else if (f[1].equals("JOB-END") && start.containsKey(f[2])) {
+                HostNoise n = noise.remove(f[2]);
+                if (n != null) noisePerJob.put(f[2], n.end());
                 long[] s = start.get(f[2]);
                 long d = ticks(daemonPid), q = ticks(qemuPid);
                 if (s[0] < 0 || s[1] < 0 || d < 0 || q < 0) continue;
@@ -56,6 +63,9 @@ final class JobCpu {
     }
 
     Map<String, Object> of(String job) { return perJob.get(job); }
+
+    /** The host's steal, iowait and load during the job (see {@link HostNoise}), or null. */
+    Map<String, Object> noiseOf(String job) { return noisePerJob.get(job); }
 
     private static long ticks(long pid) { return ProcessCpu.ticks(pid); }
 }

@@ -1,50 +1,92 @@
 package dev.fusebench.bench.stats;
 
-import java.util.Arrays;
-import java.util.SplittableRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * One cell's comparison of arm B (e.g. max-pages) against arm A (baseline), for a metric where
- * higher is better: the delta of medians in percent, a seeded bootstrap 95% CI of that delta, the
- * Mann-Whitney p-value, and the verdict of DESIGN.md section 7.
+ * One arm against the reference in one cell, for a metric where higher is better.
+ *
+ * <p>Paired (the matrix's own design): every block ran both arms, so each block gives a ratio
+ * arm/reference; the effect is the geometric mean of those ratios with the 95% t-interval of the
+ * mean log-ratio, tested by the paired t-test on the log-ratios (see {@link PairedT}). Drift between
+ * blocks cancels in the ratio. A block in which either arm failed drops out and is counted.
+ * Unpaired (two separate result sets): the ratio of geometric means with Welch's interval, and
+ * drift between the runs stays inside the difference. Mann-Whitney's p is kept as a secondary,
+ * assumption-free figure. The verdict needs the family's q-value: see {@link #decide}.
  */
-public record Comparison(Summary a, Summary b, double deltaPct, double ciLowPct, double ciHighPct, double p,
-                         boolean exactP, Verdict verdict) {
+public record Comparison(Summary ref, Summary arm, boolean paired, int pairs, int dropped, double effectPct,
+                         double ciLowPct, double ciHighPct, double p, double q, double mdePct,
+                         double mannWhitneyP, boolean mannWhitneyExact, Verdict verdict) {
 
     public enum Verdict {
         FASTER("faster"), SLOWER("slower"), NO_DIFFERENCE("no difference"), INCONCLUSIVE("inconclusive"),
-        TOO_FEW("too few runs");
+        TOO_FEW("no verdict (< " + Comparison.MIN_PAIRS + " pairs)");
         public final String label;
         Verdict(String label) { this.label = label; }
+        public boolean claimsDifference() { return this == FASTER || this == SLOWER; }
     }
 
-    public static final int BOOTSTRAP = 4000;
-    public static final double ALPHA = 0.05;
+    /** Fewer pairs than this give no verdict at all (at n = 2 or 3 an interval covers the truth too rarely). */
+    public static final int MIN_PAIRS = 6;
+    public static final double Q_LEVEL = 0.05;
 
-    public static Comparison of(double[] a, double[] b, double thresholdPct, long seed) {
-        Summary sa = Summary.of(a), sb = Summary.of(b);
-        if (a.length < 2 || b.length < 2) {
-            return new Comparison(sa, sb, delta(sa.median(), sb.median()), Double.NaN, Double.NaN, Double.NaN, false, Verdict.TOO_FEW);
+    /** Paired by block: block number -> value of the runs that succeeded; {@code blocks} every block either arm ran in. */
+    public static Comparison paired(Map<Integer, Double> ref, Map<Integer, Double> arm, int blocks) {
+        List<Double> logs = new ArrayList<>();
+        for (var e : new TreeMap<>(ref).entrySet()) {
+            Double b = arm.get(e.getKey());
+            if (b != null && e.getValue() > 0 && b > 0) logs.add(Math.log(b / e.getValue()));
         }
-        double d = delta(sa.median(), sb.median());
-        SplittableRandom rnd = new SplittableRandom(seed);
-        double[] ds = new double[BOOTSTRAP];
-        double[] ra = new double[a.length], rb = new double[b.length];
-        for (int i = 0; i < BOOTSTRAP; i++) {
-            for (int k = 0; k < a.length; k++) ra[k] = a[rnd.nextInt(a.length)];
-            for (int k = 0; k < b.length; k++) rb[k] = b[rnd.nextInt(b.length)];
-            ds[i] = delta(Summary.medianOf(ra), Summary.medianOf(rb));
-        }
-        Arrays.sort(ds);
-        double lo = ds[(int) Math.floor(0.025 * (BOOTSTRAP - 1))], hi = ds[(int) Math.ceil(0.975 * (BOOTSTRAP - 1))];
+        PairedT t = PairedT.of(logs.stream().mapToDouble(Double::doubleValue).toArray());
+        double[] a = values(ref), b = values(arm);
         MannWhitney.Result mw = MannWhitney.test(a, b);
-        Verdict v;
-        if (mw.p() < ALPHA && lo > 0) v = Verdict.FASTER;
-        else if (mw.p() < ALPHA && hi < 0) v = Verdict.SLOWER;
-        else if (lo >= -thresholdPct && hi <= thresholdPct) v = Verdict.NO_DIFFERENCE;
-        else v = Verdict.INCONCLUSIVE;
-        return new Comparison(sa, sb, d, lo, hi, mw.p(), mw.exact(), v);
+        return new Comparison(Summary.of(a), Summary.of(b), true, logs.size(), blocks - logs.size(), pct(t.mean()),
+                pct(t.ciLow()), pct(t.ciHigh()), t.p(), Double.NaN, pct(t.mde()), mw.p(), mw.exact(), null);
     }
 
-    static double delta(double a, double b) { return a == 0 ? Double.NaN : (b - a) / a * 100; }
+    /** Two independent samples (no shared blocks): ratio of geometric means, Welch's t on the logs. */
+    public static Comparison unpaired(double[] a, double[] b) {
+        WelchT w = WelchT.of(logs(a), logs(b));
+        MannWhitney.Result mw = MannWhitney.test(a, b);
+        return new Comparison(Summary.of(a), Summary.of(b), false, Math.min(a.length, b.length), 0, pct(w.diff()),
+                pct(w.ciLow()), pct(w.ciHigh()), w.p(), Double.NaN, Double.NaN, mw.p(), mw.exact(), null);
+    }
+
+    /** The verdict, given this comparison's q-value in its family and the "no difference" band (±%). */
+    public Comparison decide(double q, double thresholdPct) {
+        Verdict v;
+        if (pairs < MIN_PAIRS || Double.isNaN(p)) v = Verdict.TOO_FEW;
+        else if (q < Q_LEVEL && ciLowPct > 0) v = Verdict.FASTER;
+        else if (q < Q_LEVEL && ciHighPct < 0) v = Verdict.SLOWER;
+        else if (ciLowPct >= -thresholdPct && ciHighPct <= thresholdPct) v = Verdict.NO_DIFFERENCE;
+        else v = Verdict.INCONCLUSIVE;
+        return new Comparison(ref, arm, paired, pairs, dropped, effectPct, ciLowPct, ciHighPct, p, q, mdePct,
+                mannWhitneyP, mannWhitneyExact, v);
+    }
+
+    /** Half the width of the 95% interval, in percentage points (infinite while it cannot be computed). */
+    public double halfWidthPct() {
+        return Double.isNaN(ciLowPct) || Double.isNaN(ciHighPct) ? Double.POSITIVE_INFINITY : (ciHighPct - ciLowPct) / 2;
+    }
+
+    /** Decides a whole family: Benjamini-Hochberg q-values over all of them, then each verdict. */
+    public static List<Comparison> decideAll(List<Comparison> family, double thresholdPct) {
+        double[] q = FalseDiscovery.qValues(family.stream().mapToDouble(Comparison::p).toArray());
+        List<Comparison> out = new ArrayList<>();
+        for (int i = 0; i < q.length; i++) out.add(family.get(i).decide(q[i], thresholdPct));
+        return out;
+    }
+
+    /** Family size: the comparisons that could be tested. */
+    public static long familySize(List<Comparison> family) { return family.stream().filter(c -> !Double.isNaN(c.p())).count(); }
+
+    private static double pct(double log) { return Double.isNaN(log) ? Double.NaN : Math.expm1(log) * 100; }
+
+    private static double[] values(Map<Integer, Double> m) { return m.values().stream().mapToDouble(Double::doubleValue).toArray(); }
+
+    private static double[] logs(double[] v) {
+        return java.util.Arrays.stream(v).filter(x -> x > 0).map(Math::log).toArray();
+    }
 }

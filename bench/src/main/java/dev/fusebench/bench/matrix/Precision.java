@@ -1,0 +1,138 @@
+package dev.fusebench.bench.matrix;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fusebench.bench.stats.Analysis;
+import dev.fusebench.bench.stats.Comparison;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.IntFunction;
+
+/**
+ * Precision-driven iterations ({@code --iterations auto}): run the minimum number of blocks, then
+ * add two blocks at a time until every cell's 95% interval is at most {@code targetPct} wide on
+ * each side, or a cap is reached. The rule looks at the width of the intervals only, never at
+ * whether they exclude zero: stopping on significance would make an A/A run claim differences far
+ * more often than 5%. Each decision is a line in results.jsonl ({@code "type":"extension"}), so a
+ * resumed run continues where the killed one decided.
+ */
+public final class Precision {
+    public static final int STEP = 2;
+
+    /** The stopping rule's settings. */
+    public record Rule(int minBlocks, int maxBlocks, double targetPct, double maxMinutes, String reference, double thresholdPct) {}
+
+    /** One decision: keep going to {@code blocksPlanned}, or stop, and why. */
+    public record Decision(int blocks, boolean extend, int blocksPlanned, String reason, double widestPct, String widestCell, double elapsedS) {
+        Map<String, Object> line() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", "extension");
+            m.put("blocks", blocks);
+            m.put("decision", extend ? "extend" : "stop");
+            m.put("blocks_planned", blocksPlanned);
+            m.put("reason", reason);
+            m.put("widest_half_width_pct", Double.isInfinite(widestPct) ? null : widestPct);
+            m.put("widest_cell", widestCell);
+            m.put("elapsed_s", elapsedS);
+            m.put("time", Instant.now().toString());
+            return m;
+        }
+    }
+
+    private Precision() {}
+
+    /** The decision after {@code blocks} measured blocks, from the result lines so far. */
+    static Decision decide(Rule rule, int blocks, List<JsonNode> lines) {
+        Analysis<RunLines.Cell> a = Analysis.of(RunLines.observations(lines), rule.reference(), rule.thresholdPct());
+        Analysis.Result<RunLines.Cell> widest = a.widest();
+        double w = widest == null ? 0 : widest.comparison().halfWidthPct();
+        String cell = widest == null ? null : widest.cell().label() + " / " + widest.arm();
+        double[] t = wallTimes(lines);
+        double elapsed = t[0], perBlock = t[1];
+        String wf = Double.isInfinite(w) ? "not yet computable" : String.format(Locale.ROOT, "±%.1f%%", w);
+        if (widest == null) return new Decision(blocks, false, blocks, "nothing to compare: no arm against the reference", 0, null, elapsed);
+        if (w <= rule.targetPct())
+            return new Decision(blocks, false, blocks, String.format(Locale.ROOT, "precision reached: the widest 95%% CI is %s (%s), target ±%s%%",
+                    wf, cell, fmt(rule.targetPct())), w, cell, elapsed);
+        if (blocks + STEP > rule.maxBlocks())
+            return new Decision(blocks, false, blocks, String.format(Locale.ROOT, "cap reached: --max-iterations %d; the widest 95%% CI is %s (%s), target ±%s%%",
+                    rule.maxBlocks(), wf, cell, fmt(rule.targetPct())), w, cell, elapsed);
+        double next = elapsed + STEP * perBlock;
+        if (next > rule.maxMinutes() * 60)
+            return new Decision(blocks, false, blocks, String.format(Locale.ROOT,
+                    "cap reached: --max-minutes %s (%.1f min run, %d more blocks would take ~%.1f min); the widest 95%% CI is %s (%s), target ±%s%%",
+                    fmt(rule.maxMinutes()), elapsed / 60, STEP, STEP * perBlock / 60, wf, cell, fmt(rule.targetPct())), w, cell, elapsed);
+        return new Decision(blocks, true, blocks + STEP, String.format(Locale.ROOT, "the widest 95%% CI is %s (%s), target ±%s%%: %d more blocks",
+                wf, cell, fmt(rule.targetPct()), STEP), w, cell, elapsed);
+    }
+
+    /** [wall seconds of all boots so far, mean wall seconds of one measured block]. */
+    static double[] wallTimes(List<JsonNode> lines) {
+        Map<String, Double> unitWall = new LinkedHashMap<>();
+        Map<Integer, Double> blockWall = new LinkedHashMap<>();
+        for (JsonNode n : lines) {
+            if (!"run".equals(n.path("type").asText()) || !n.has("unit_wall_s")) continue;
+            if (unitWall.putIfAbsent(n.path("unit").asText(), n.path("unit_wall_s").asDouble()) == null && !n.path("warmup").asBoolean())
+                blockWall.merge(n.path("iteration").asInt(), n.path("unit_wall_s").asDouble(), Double::sum);
+        }
+        double total = unitWall.values().stream().mapToDouble(Double::doubleValue).sum();
+        double perBlock = blockWall.values().stream().mapToDouble(Double::doubleValue).average().orElse(0);
+        return new double[]{total, perBlock};
+    }
+
+    /** Blocks planned so far: the minimum, or what the last decision in the file planned. */
+    static int plannedBlocks(Rule rule, List<JsonNode> lines) {
+        int planned = rule.minBlocks();
+        for (JsonNode n : lines) if ("extension".equals(n.path("type").asText())) planned = Math.max(planned, n.path("blocks_planned").asInt());
+        return planned;
+    }
+
+    /** Whether the file already holds a final decision (a resumed run that had finished). */
+    static boolean stopped(List<JsonNode> lines) {
+        JsonNode last = null;
+        for (JsonNode n : lines) if ("extension".equals(n.path("type").asText())) last = n;
+        return last != null && "stop".equals(last.path("decision").asText());
+    }
+
+    /**
+     * Runs blocks until the rule stops: the planned blocks first (skipping units already recorded),
+     * then one decision after another. {@code planOf} gives the whole plan for a number of blocks.
+     */
+    public static Decision run(Rule rule, IntFunction<List<Unit>> planOf, ResultsStore store, MatrixCommand.UnitRunner runner) throws IOException {
+        while (true) {
+            List<JsonNode> lines = store.read(true);
+            int blocks = plannedBlocks(rule, lines);
+            if (stopped(lines) && measuredBlocks(planOf.apply(blocks), store.doneUnits()) == blocks) {
+                return lastDecision(lines);
+            }
+            Set<String> done = store.doneUnits();
+            MatrixCommand.execute(planOf.apply(blocks), done, store, runner);
+            Decision d = decide(rule, blocks, store.read(false));
+            store.append(List.of(d.line()));
+            System.err.println("fusebench matrix: after " + blocks + " blocks: " + (d.extend() ? "extend" : "stop") + ": " + d.reason());
+            if (!d.extend()) return d;
+        }
+    }
+
+    private static int measuredBlocks(List<Unit> plan, Set<String> done) {
+        return (int) plan.stream().filter(u -> !u.warmup() && done.contains(u.id())).mapToInt(Unit::iteration).distinct().count();
+    }
+
+    private static Decision lastDecision(List<JsonNode> lines) {
+        JsonNode last = null;
+        for (JsonNode n : lines) if ("extension".equals(n.path("type").asText())) last = n;
+        return new Decision(last.path("blocks").asInt(), false, last.path("blocks_planned").asInt(), last.path("reason").asText(),
+                last.path("widest_half_width_pct").asDouble(Double.POSITIVE_INFINITY), last.path("widest_cell").asText(null),
+                last.path("elapsed_s").asDouble());
+    }
+
+    private static String fmt(double v) { return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v); }
+
+    /** Keeps the compiler honest about the minimum: no verdict comes from fewer pairs. */
+    static final int MIN_BLOCKS = Comparison.MIN_PAIRS;
+}

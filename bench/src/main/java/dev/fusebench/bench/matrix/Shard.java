@@ -1,0 +1,29 @@
+package dev.fusebench.bench.matrix;
+
+import java.util.List;
+
+/**
+ * {@code --shard K/N}: the K-th of N disjoint sets of measured blocks of one plan (block b belongs
+ * to shard ((b - 1) mod N) + 1), so several hosts can run one matrix; a block never spans hosts.
+ * Every shard runs the plan's warm-up blocks itself: a warm-up warms the host it runs on.
+ */
+public record Shard(int k, int n) {
+    public static Shard parse(String s) {
+        String[] p = s.strip().split("/", -1);
+        if (p.length != 2 || !p[0].matches("[0-9]{1,4}") || !p[1].matches("[0-9]{1,4}"))
+            throw new IllegalArgumentException("--shard wants K/N, e.g. 1/2, got '" + s + "'");
+        int k = Integer.parseInt(p[0]), n = Integer.parseInt(p[1]);
+        if (n < 1 || k < 1 || k > n) throw new IllegalArgumentException("--shard " + s + ": wants 1 <= K <= N");
+        return new Shard(k, n);
+    }
+
+    public boolean owns(Unit u) { return u.warmup() || (u.iteration() - 1) % n == k - 1; }
+
+    /** The plan's units this shard runs (all of them when there is no shard). */
+    static List<Unit> filter(Shard shard, List<Unit> plan) {
+        return shard == null ? plan : plan.stream().filter(shard::owns).toList();
+    }
+
+    @Override
+    public String toString() { return k + "/" + n; }
+}

@@ -1,0 +1,83 @@
+package dev.fusebench.bench.matrix;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Counterbalanced blocks: each arm takes each position equally often, whatever the seed. */
+class ScheduleTest {
+    static final Unit.GuestKey G = new Unit.GuestKey("6.1", 1024, "");
+
+    static List<Unit> plan(int arms, int blocks, int warmup, long seed) {
+        List<String> variants = new java.util.ArrayList<>();
+        for (int a = 0; a < arms; a++) variants.add("v" + a);
+        return Schedule.plan(List.of("java"), d -> variants, List.of(G), blocks, warmup, seed);
+    }
+
+    /** For each arm, how often it took each position, over the units given. */
+    static Map<String, int[]> positions(List<Unit> units, int arms) {
+        Map<String, int[]> m = new HashMap<>();
+        for (Unit u : units) m.computeIfAbsent(u.variant(), k -> new int[arms])[u.position() - 1]++;
+        return m;
+    }
+
+    static void assertBalanced(List<Unit> units, int arms, String what) {
+        Map<String, int[]> pos = positions(units, arms);
+        assertEquals(arms, pos.size(), what);
+        for (var e : pos.entrySet()) {
+            int min = Integer.MAX_VALUE, max = 0;
+            for (int c : e.getValue()) { min = Math.min(min, c); max = Math.max(max, c); }
+            assertTrue(max - min <= 1, what + ": " + e.getKey() + " positions " + java.util.Arrays.toString(e.getValue()));
+        }
+    }
+
+    @Test
+    void eachArmTakesEachPositionEquallyOften() {
+        for (int arms = 2; arms <= 4; arms++) {
+            for (int blocks = 6; blocks <= 12; blocks++) {
+                for (long seed : new long[]{1, 2, 99}) {
+                    List<Unit> p = plan(arms, blocks, 2, seed);
+                    String what = arms + " arms, " + blocks + " blocks, seed " + seed;
+                    assertEquals(arms * (blocks + 2), p.size(), what);
+                    assertBalanced(p.stream().filter(u -> !u.warmup()).toList(), arms, what + " (measured)");
+                    assertBalanced(p.stream().filter(Unit::warmup).toList(), arms, what + " (warm-ups)");
+                    for (int b = 1; b <= blocks; b++) {
+                        int it = b;
+                        List<Unit> block = p.stream().filter(u -> !u.warmup() && u.iteration() == it).toList();
+                        assertEquals(arms, block.stream().map(Unit::variant).distinct().count(), "every arm once in block " + b);
+                        assertEquals(block.stream().map(u -> "java/" + u.variant()).toList(), block.getFirst().blockOrder(), "the order recorded");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void theDefaultSeedGivesNoFixedOrder() {
+        List<Unit> p = plan(2, 6, 1, 1);
+        long firstIsV0 = p.stream().filter(u -> !u.warmup() && u.position() == 1 && u.variant().equals("v0")).count();
+        assertEquals(3, firstIsV0, "AB in half the blocks, BA in the other half");
+    }
+
+    @Test
+    void twoSeedsGiveDifferentOrdersAndAPlanKeepsItsPrefix() {
+        assertNotEquals(plan(3, 12, 1, 1).stream().map(Unit::id).toList(), plan(3, 12, 1, 2).stream().map(Unit::id).toList());
+        assertEquals(plan(3, 12, 1, 1), plan(3, 12, 1, 1), "same seed, same schedule");
+        List<Unit> eight = plan(2, 8, 1, 5), ten = plan(2, 10, 1, 5);
+        assertEquals(eight, ten.subList(0, eight.size()), "adding blocks keeps the blocks already planned");
+    }
+
+    @Test
+    void blocksSpanEveryDaemonOfAGuestConfiguration() {
+        List<Unit> p = Schedule.plan(List.of("java", "virtiofsd-rust"), d -> d.equals("java") ? List.of("baseline", "max-pages") : List.of("max-pages"),
+                List.of(G), 6, 0, 3);
+        Map<String, int[]> pos = new HashMap<>();
+        for (Unit u : p) pos.computeIfAbsent(u.daemon() + "/" + u.variant(), k -> new int[3])[u.position() - 1]++;
+        assertEquals(3, pos.size());
+        for (int[] c : pos.values()) assertArrayEquals(new int[]{2, 2, 2}, c, "3 arms over 6 blocks: each position twice");
+    }
+}
