@@ -129,7 +129,8 @@ public final class ReportBuilder {
                 + "q = Benjamini-Hochberg over the " + rs.analysis().familySize() + " comparison(s) of this report. Verdict: faster/slower when q < 0.05 and the CI excludes 0; "
                 + "no difference when the CI lies within ±" + num(rs.threshold()) + "%; no verdict below " + Comparison.MIN_PAIRS
                 + " pairs; otherwise inconclusive. MDE: the change this design would detect with 80% power at the observed noise. "
-                + "MW p: the unpaired Mann-Whitney test, for reference. Blocks: " + rs.blocks() + " (" + rs.stopReason() + ").";
+                + "MW p: the unpaired Mann-Whitney test, for reference. Blocks: " + rs.blocks() + " (" + rs.stopReason() + ")."
+                + (rs.timeUse() == null ? "" : " Time: " + rs.timeUse() + ".");
     }
 
     static String markdown(ResultSet rs, List<Row> rows) {

@@ -119,6 +119,23 @@ public final class ResultSet {
         return "unknown";
     }
 
+    /** Wall seconds of all guest boots (warm-ups included), from each unit's recorded wall time. */
+    public double wallSeconds() {
+        Map<String, Double> byUnit = new java.util.HashMap<>();
+        for (JsonNode n : lines) if ("run".equals(n.path("type").asText()) && n.has("unit_wall_s")) byUnit.put(n.path("unit").asText(), n.path("unit_wall_s").asDouble());
+        return byUnit.values().stream().mapToDouble(Double::doubleValue).sum();
+    }
+
+    /** Seconds of fio the runs measured (each job's time-based runtime). */
+    public double fioSeconds() { return runs.size() * environment.path("runtime_s").asDouble(0); }
+
+    /** "W min of wall time for F min of fio (R x)", or null when the runs carry no wall times. */
+    public String timeUse() {
+        double w = wallSeconds(), f = fioSeconds();
+        if (w <= 0 || f <= 0) return null;
+        return String.format(java.util.Locale.ROOT, "%.1f min of guest boots for %.1f min of fio jobs (%.2fx)", w / 60, f / 60, w / f);
+    }
+
     /** Measured blocks that ran (any arm, any cell). */
     public int blocks() {
         return (int) runs.stream().filter(r -> !r.warmup()).mapToInt(Run::iteration).distinct().count();

@@ -31,7 +31,7 @@ public record GuestConfig(String kernelSeries, int vcpus, int memoryMiB, int que
     public String cmdline(List<String> jobs, String tag) {
         String base = "console=ttyS0 quiet loglevel=3 panic=-1 oops=panic cryptomgr.notests rdinit=/init fb.tag=" + tag
                 + " fb.jobs=" + String.join(",", jobs) + " fb.size=" + sizeMiB + " fb.runtime=" + runtimeSeconds
-                + " fb.checksum=" + (checksum ? 1 : 0);
+                + " fb.checksum=" + (checksum ? 1 : 0) + " fb.layout=host";
         return kernelArgs == null || kernelArgs.isBlank() ? base : base + " " + kernelArgs;
     }
 }

@@ -7,8 +7,28 @@ import java.util.Map;
 
 /** What the guest's /init reported on its result port (ttyS1): markers, and each job's fio JSON. */
 public record GuestOutput(String kernelRelease, Double bootedUptime, Double mountedUptime, Double layoutSeconds,
-                          Map<String, Job> jobs, List<String> fatal, List<String> warnings, boolean done,
-                          String sha256) {
+                          Double layoutEnd, Map<String, Job> jobs, List<String> fatal, List<String> warnings, boolean done,
+                          Double doneUptime, String sha256) {
+
+    /**
+     * Seconds between the end of what came before a job (the layout, or the previous job) and the
+     * job's start: the drop of caches and fio's start-up, which measure nothing.
+     */
+    public Double beforeJob(String job) {
+        Double prev = layoutEnd;
+        for (Job j : jobs.values()) {
+            if (j.name().equals(job)) return prev == null || j.startUptime() == null ? null : j.startUptime() - prev;
+            prev = j.endUptime();
+        }
+        return null;
+    }
+
+    /** Seconds from the last job's end to DONE (checksum, sync): null when the guest did not get there. */
+    public Double afterLastJob() {
+        if (doneUptime == null || jobs.isEmpty()) return null;
+        Double last = jobs.values().stream().reduce((a, b) -> b).map(Job::endUptime).orElse(null);
+        return last == null ? null : doneUptime - last;
+    }
 
     public record Job(String name, Double startUptime, Double endUptime, Integer exitCode, String json, String log) {
         public Double seconds() { return startUptime == null || endUptime == null ? null : endUptime - startUptime; }
@@ -16,7 +36,7 @@ public record GuestOutput(String kernelRelease, Double bootedUptime, Double moun
 
     public static GuestOutput parse(String text) {
         String kernel = null;
-        Double booted = null, mounted = null, layout = null;
+        Double booted = null, mounted = null, layout = null, layoutEnd = null, doneAt = null;
         Map<String, Job> jobs = new LinkedHashMap<>();
         List<String> fatal = new ArrayList<>(), warnings = new ArrayList<>();
         boolean done = false;
@@ -40,7 +60,7 @@ public record GuestOutput(String kernelRelease, Double bootedUptime, Double moun
             switch (f[0]) {
                 case "BOOTED" -> { booted = num(f, 1); kernel = f.length > 2 ? f[2] : null; }
                 case "MOUNTED" -> mounted = num(f, 1);
-                case "LAYOUT" -> { Double a = num(f, 1), b = num(f, 2); layout = a == null || b == null ? null : b - a; }
+                case "LAYOUT" -> { Double a = num(f, 1), b = num(f, 2); layout = a == null || b == null ? null : b - a; layoutEnd = b; }
                 case "JOB-START" -> { if (f.length > 1) jobs.put(f[1], new Job(f[1], num(f, 2), null, null, null, null)); }
                 case "JSON-BEGIN" -> { if (f.length > 1 && jobs.containsKey(f[1])) { jsonJob = f[1]; json.setLength(0); } }
                 case "JOB-LOG" -> {
@@ -58,12 +78,12 @@ public record GuestOutput(String kernelRelease, Double bootedUptime, Double moun
                 }
                 case "FATAL" -> fatal.add(rest(f, 1));
                 case "WARN" -> warnings.add(rest(f, 1));
-                case "DONE" -> done = true;
+                case "DONE" -> { done = true; doneAt = num(f, 1); }
                 case "SHA256" -> sha256 = f.length > 1 ? f[1] : null;
                 default -> { }
             }
         }
-        return new GuestOutput(kernel, booted, mounted, layout, jobs, fatal, warnings, done, sha256);
+        return new GuestOutput(kernel, booted, mounted, layout, layoutEnd, jobs, fatal, warnings, done, doneAt, sha256);
     }
 
     private static String rest(String[] f, int from) {

@@ -1,0 +1,123 @@
+package dev.fusebench.reports;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fusebench.bench.matrix.MatrixCommand;
+import dev.fusebench.bench.matrix.ResultsStore;
+import org.jsoup.Jsoup;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** matrix --shard K/N on "two hosts", merged, equals the same plan run whole; bad shards and merges are one-line errors. */
+@Timeout(600)
+class ShardMergeTest {
+    @TempDir Path tmp;
+
+    /** A quick host-fuse plan; {@code extra} options (pairs) are added or replace the defaults. */
+    static int matrix(Path out, String... extra) {
+        java.util.Map<String, String> opts = new java.util.LinkedHashMap<>();
+        String[] defaults = {"--transport", "host-fuse", "--workloads", "direct-read-1m", "--iterations", "2", "--warmup", "0", "--runtime", "1",
+                "--size", "16", "--seed", "3", "--out", out.toString(), "--workloads-dir", Path.of("..", "guest-workloads").toString()};
+        for (int i = 0; i < defaults.length; i += 2) opts.put(defaults[i], defaults[i + 1]);
+        for (int i = 0; i < extra.length; i += 2) opts.put(extra[i], extra[i + 1]);
+        List<String> args = new ArrayList<>();
+        opts.forEach((k, v) -> { args.add(k); args.add(v); });
+        return new CommandLine(new MatrixCommand(null)).execute(args.toArray(String[]::new));
+    }
+
+    /** unit, block, position and block order of every run: what a plan decides. */
+    static Set<String> planOf(Path dir) throws Exception {
+        Set<String> s = new TreeSet<>();
+        for (JsonNode n : new ResultsStore(dir).read(false)) {
+            if (!"run".equals(n.path("type").asText())) continue;
+            s.add(n.get("unit").asText() + "|" + n.get("arm").asText() + "|b" + n.get("iteration").asInt() + "|p" + n.get("position").asInt()
+                    + "|" + n.get("block_order"));
+        }
+        return s;
+    }
+
+    @Test
+    void twoShardsMergedEqualThePlanRunWhole() throws Exception {
+        Path whole = tmp.resolve("whole"), s1 = tmp.resolve("s1"), s2 = tmp.resolve("s2"), merged = tmp.resolve("merged");
+        assertEquals(0, matrix(whole));
+        assertEquals(0, matrix(s1, "--shard", "1/2"));
+        assertEquals(0, matrix(s2, "--shard", "2/2"));
+        assertEquals(Set.of("b1"), blocksOf(s1));
+        assertEquals(Set.of("b2"), blocksOf(s2));
+        assertEquals(0, Main.execute("merge", s1.toString(), s2.toString(), "--out", merged.toString()));
+        assertEquals(planOf(whole), planOf(merged), "same blocks, same arms, same order");
+        JsonNode env = new ResultsStore(merged).environment();
+        assertEquals(2, env.get("shards").size());
+        assertTrue(new ResultsStore(merged).read(false).stream().filter(n -> n.path("type").asText().equals("run"))
+                .allMatch(n -> n.hasNonNull("shard") && n.hasNonNull("host_name")), "each run says which shard and host");
+        assertTrue(Files.exists(merged.resolve("report.html")));
+
+        // a shard whose runs all failed still merges, its failures shown
+        Path failed = tmp.resolve("failed"), merged2 = tmp.resolve("merged2");
+        Files.createDirectories(failed);
+        ObjectMapper json = new ObjectMapper();
+        StringBuilder sb = new StringBuilder();
+        for (JsonNode n : new ResultsStore(s2).read(false)) {
+            ObjectNode o = (ObjectNode) n.deepCopy();
+            if (o.path("type").asText().equals("run")) {
+                o.put("status", "failed");
+                o.put("failure", "the daemon was killed by signal 9 (SIGKILL) while running direct-read-1m");
+                o.remove("fio");
+            }
+            sb.append(json.writeValueAsString(o)).append('\n');
+        }
+        Files.writeString(failed.resolve("results.jsonl"), sb.toString());
+        assertEquals(0, Main.execute("merge", s1.toString(), failed.toString(), "--out", merged2.toString()));
+        var doc = Jsoup.parse(merged2.resolve("report.html").toFile());
+        assertTrue(doc.select("#failures").text().contains("SIGKILL"), doc.select("#failures").text());
+
+        // bad merges: one line, exit 2, nothing written
+        Path bad = tmp.resolve("bad");
+        assertEquals(2, Main.execute("merge", s1.toString(), s1.toString(), "--out", bad.toString()), "the same shard twice");
+        assertEquals(2, Main.execute("merge", s1.toString(), whole.toString(), "--out", bad.toString()), "not a shard");
+        Path other = tmp.resolve("other");
+        assertEquals(0, matrix(other, "--shard", "2/2", "--seed", "4"));
+        assertEquals(2, Main.execute("merge", s1.toString(), other.toString(), "--out", bad.toString()), "another seed: another plan");
+        assertFalse(Files.exists(bad), "nothing written");
+        assertTrue(ProcessHandle.current().descendants().noneMatch(ProcessHandle::isAlive), "nothing left running");
+    }
+
+    static Set<String> blocksOf(Path dir) throws Exception {
+        Set<String> s = new TreeSet<>();
+        for (String p : planOf(dir)) s.add(p.split("\\|")[2]);
+        return s;
+    }
+
+    @Test
+    void badPrecisionAndShardOptionsAreOneLineErrors() {
+        for (String[] bad : List.of(new String[]{"--target-ci", "0"}, new String[]{"--target-ci", "100"}, new String[]{"--target-ci", "-3"},
+                new String[]{"--max-iterations", "4"}, new String[]{"--shard", "3/2"}, new String[]{"--shard", "0/2"}, new String[]{"--shard", "1of2"},
+                new String[]{"--shard", "1/2", "--iterations", "auto"}, new String[]{"--iterations", "many"}, new String[]{"--max-minutes", "0"})) {
+            Path out = tmp.resolve("never");
+            List<String> args = new ArrayList<>(List.of("--transport", "host-fuse", "--out", out.toString(),
+                    "--workloads-dir", Path.of("..", "guest-workloads").toString()));
+            if (!List.of(bad).contains("--iterations")) args.addAll(List.of("--iterations", "auto"));
+            args.addAll(List.of(bad));
+            assertEquals(2, Main.execute(prepend("matrix", args)), String.join(" ", bad));
+            assertFalse(Files.exists(out), "nothing written for " + String.join(" ", bad));
+        }
+    }
+
+    static String[] prepend(String first, List<String> rest) {
+        List<String> l = new ArrayList<>(rest);
+        l.addFirst(first);
+        return l.toArray(String[]::new);
+    }
+}
