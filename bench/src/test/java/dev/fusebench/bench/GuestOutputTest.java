@@ -40,6 +40,23 @@ class GuestOutputTest {
     }
 
     @Test
+    void compressedJsonAndThePhasesBetweenJobs() throws Exception {
+        String json = "{\"jobs\": [{\"jobname\": \"rand-read\", \"elapsed\": 11}]}";
+        var bytes = new java.io.ByteArrayOutputStream();
+        try (var gz = new java.util.zip.GZIPOutputStream(bytes)) { gz.write(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)); }
+        String b64 = java.util.Base64.getMimeEncoder().encodeToString(bytes.toByteArray()).replace("\r\n", "\n");
+        String text = "@@FB BOOTED 0.9 6.1\n@@FB MOUNTED 1.5\n@@FB LAYOUT 1.5 1.6\n@@FB JOB-START rand-read 1.75\n@@FB JSON-GZ-BEGIN rand-read\n"
+                + b64 + "\n@@FB JSON-END rand-read\n@@FB JOB-END rand-read 0 12.0\n@@FB JOB-START b 12.5\n@@FB JSON-GZ-BEGIN b\nnot base64 !!\n"
+                + "@@FB JSON-END b\n@@FB JOB-END b 0 20.0\n@@FB DONE 20.25\n";
+        GuestOutput g = GuestOutput.parse(text);
+        assertEquals(json, g.jobs().get("rand-read").json());
+        assertEquals("", g.jobs().get("b").json(), "garbled: unreadable, not a silent success");
+        assertEquals(0.15, g.beforeJob("rand-read"), 1e-9, "from the layout's end to the first job");
+        assertEquals(0.5, g.beforeJob("b"), 1e-9, "from the previous job's end");
+        assertEquals(0.25, g.afterLastJob(), 1e-9);
+    }
+
+    @Test
     void fatalAndTruncated() {
         GuestOutput g = GuestOutput.parse("@@FB BOOTED 1.0 6.12.1\n@@FB FATAL mount mount: mounting fbshare on /mnt/share failed: No such device\n");
         assertEquals(1, g.fatal().size());

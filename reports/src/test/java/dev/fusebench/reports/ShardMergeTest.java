@@ -3,13 +3,11 @@ package dev.fusebench.reports;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fusebench.bench.matrix.MatrixCommand;
 import dev.fusebench.bench.matrix.ResultsStore;
 import org.jsoup.Jsoup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +32,7 @@ class ShardMergeTest {
         for (int i = 0; i < extra.length; i += 2) opts.put(extra[i], extra[i + 1]);
         List<String> args = new ArrayList<>();
         opts.forEach((k, v) -> { args.add(k); args.add(v); });
-        return new CommandLine(new MatrixCommand(null)).execute(args.toArray(String[]::new));
+        return Main.execute(prepend("matrix", args)); // as run-bench.sh calls it (builds the report too)
     }
 
     /** unit, block, position and block order of every run: what a plan decides. */
@@ -52,6 +50,8 @@ class ShardMergeTest {
     void twoShardsMergedEqualThePlanRunWhole() throws Exception {
         Path whole = tmp.resolve("whole"), s1 = tmp.resolve("s1"), s2 = tmp.resolve("s2"), merged = tmp.resolve("merged");
         assertEquals(0, matrix(whole));
+        assertTrue(new ResultsStore(whole).environment().get("command_line").asText().startsWith("run-bench.sh matrix --transport host-fuse"),
+                "the command line as the user typed it");
         assertEquals(0, matrix(s1, "--shard", "1/2"));
         assertEquals(0, matrix(s2, "--shard", "2/2"));
         assertEquals(Set.of("b1"), blocksOf(s1));

@@ -42,13 +42,14 @@ public record GuestOutput(String kernelRelease, Double bootedUptime, Double moun
         boolean done = false;
         String sha256 = null;
         String jsonJob = null;
+        boolean jsonGz = false;
         StringBuilder json = new StringBuilder();
         for (String raw : text.split("\n")) {
             String line = raw.replace("\r", "");
             if (jsonJob != null) {
                 if (line.startsWith("@@FB JSON-END ")) {
                     Job j = jobs.get(jsonJob);
-                    jobs.put(jsonJob, new Job(jsonJob, j.startUptime(), null, null, json.toString(), null));
+                    jobs.put(jsonJob, new Job(jsonJob, j.startUptime(), null, null, jsonGz ? gunzip(json.toString()) : json.toString(), null));
                     jsonJob = null;
                 } else {
                     json.append(line).append('\n');
@@ -62,7 +63,9 @@ public record GuestOutput(String kernelRelease, Double bootedUptime, Double moun
                 case "MOUNTED" -> mounted = num(f, 1);
                 case "LAYOUT" -> { Double a = num(f, 1), b = num(f, 2); layout = a == null || b == null ? null : b - a; layoutEnd = b; }
                 case "JOB-START" -> { if (f.length > 1) jobs.put(f[1], new Job(f[1], num(f, 2), null, null, null, null)); }
-                case "JSON-BEGIN" -> { if (f.length > 1 && jobs.containsKey(f[1])) { jsonJob = f[1]; json.setLength(0); } }
+                case "JSON-BEGIN", "JSON-GZ-BEGIN" -> {
+                    if (f.length > 1 && jobs.containsKey(f[1])) { jsonJob = f[1]; jsonGz = f[0].equals("JSON-GZ-BEGIN"); json.setLength(0); }
+                }
                 case "JOB-LOG" -> {
                     if (f.length > 1 && jobs.containsKey(f[1])) {
                         Job j = jobs.get(f[1]);
@@ -84,6 +87,15 @@ public record GuestOutput(String kernelRelease, Double bootedUptime, Double moun
             }
         }
         return new GuestOutput(kernel, booted, mounted, layout, layoutEnd, jobs, fatal, warnings, done, doneAt, sha256);
+    }
+
+    /** fio's JSON as the guest sends it (gzip, then base64); empty (unreadable fio output) when it arrived garbled. */
+    static String gunzip(String base64) {
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(java.util.Base64.getMimeDecoder().decode(base64)))) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            return "";
+        }
     }
 
     private static String rest(String[] f, int from) {

@@ -57,7 +57,7 @@ public final class MatrixCommand implements Callable<Integer> {
     String iterations;
     @Option(names = "--target-ci", defaultValue = "10", paramLabel = "PCT", description = "auto: stop when every CI half-width is at most PCT %% (default: ${DEFAULT-VALUE}).") double targetCi;
     @Option(names = "--max-iterations", defaultValue = "12", paramLabel = "N", description = "auto: at most N blocks (default: ${DEFAULT-VALUE}).") int maxIterations;
-    @Option(names = "--max-minutes", defaultValue = "17", paramLabel = "M", description = "auto: add no blocks that would take the matrix past M minutes (default: ${DEFAULT-VALUE}).") double maxMinutes;
+    @Option(names = "--max-minutes", paramLabel = "M", description = "auto: add no blocks that would take the guest boots past M minutes (default: 18, with --quick 8).") Double maxMinutesOption;
     @Option(names = "--shard", paramLabel = "K/N", description = "Run only the K-th of N disjoint sets of blocks of this plan (same --seed on every host); combine with merge.") String shard;
     @Option(names = "--warmup", defaultValue = "1", paramLabel = "N") int warmup;
     @Option(names = "--seed", defaultValue = "1", paramLabel = "N") long seed;
@@ -76,6 +76,7 @@ public final class MatrixCommand implements Callable<Integer> {
     private final List<String> argv = new ArrayList<>();
     private final Map<Integer, Fault> faults = new HashMap<>();
     private boolean auto;
+    private double maxMinutes;
     private int fixedBlocks;
     private Shard shardOf;
 
@@ -110,6 +111,7 @@ public final class MatrixCommand implements Callable<Integer> {
             if (!(targetCi > 0 && targetCi < 100)) throw new IllegalArgumentException("--target-ci wants a half-width in (0, 100) %, got " + targetCi);
             if (auto && maxIterations < Precision.MIN_BLOCKS)
                 throw new IllegalArgumentException("--max-iterations must be at least the minimum of " + Precision.MIN_BLOCKS + " blocks, got " + maxIterations);
+            maxMinutes = maxMinutesOption != null ? maxMinutesOption : quick ? 8 : 18;
             if (!(maxMinutes > 0)) throw new IllegalArgumentException("--max-minutes must be positive, got " + maxMinutes);
             if (shard != null) {
                 shardOf = Shard.parse(shard);
