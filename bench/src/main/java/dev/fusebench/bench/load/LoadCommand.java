@@ -48,7 +48,7 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "0", paramLabel = "N", description = "Requests per second at most, a guest's pace; 0: as fast as the daemon goes (default).") double rate;
     @Option(names = "--seconds", defaultValue = "5", paramLabel = "S", description = "Measured seconds per op and round (default: ${DEFAULT-VALUE}).") double seconds;
     @Option(names = "--warmup", defaultValue = "2", paramLabel = "S", description = "Unmeasured seconds of the first op after each start (default: ${DEFAULT-VALUE}).") double warmup;
-    @Option(names = "--rounds", defaultValue = "5", paramLabel = "N", description = "Daemon starts per daemon, interleaved (default: ${DEFAULT-VALUE}).") int rounds;
+    @Option(names = "--rounds", defaultValue = "6", paramLabel = "N", description = "Daemon starts per daemon, interleaved; a verdict needs at least 6 (default: ${DEFAULT-VALUE}).") int rounds;
     @Option(names = "--file-mib", defaultValue = "256", paramLabel = "MIB", description = "Size of the file read and written (default: ${DEFAULT-VALUE}).") int fileMib;
     @Option(names = "--segment", defaultValue = "4k", paramLabel = "BYTES", description = "Bytes per data descriptor; a guest uses one page (default: ${DEFAULT-VALUE}).") String segment;
     @Option(names = "--queue-size", defaultValue = "1024", paramLabel = "N") int queueSize;

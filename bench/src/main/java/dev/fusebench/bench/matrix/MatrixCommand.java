@@ -152,7 +152,7 @@ public final class MatrixCommand implements Callable<Integer> {
             done = store.doneUnits();
             WorkDirs.clear(dir); // what a killed controller left: mounts, shares, sockets
         } else {
-            Map<String, Object> env = environment(ds, images, acc, jobs, variantSettings, guests, rt, sz, plan.size(), hostFuse);
+            Map<String, Object> env = environment(ds, images, acc, jobs, variantSettings, guests, rt, sz, plan.size());
             try {
                 store.create(env);
             } catch (IOException e) {
@@ -248,7 +248,7 @@ public final class MatrixCommand implements Callable<Integer> {
 
     private Map<String, Object> environment(Map<String, VirtioFsDaemon> ds, Map<String, GuestImage> images, Accel acc, List<String> jobs,
                                             Map<String, NegotiationSettings> variantSettings, List<Unit.GuestKey> guests,
-                                            int rt, int sz, int boots, boolean hostFuse) {
+                                            int rt, int sz, int boots) {
         Map<String, Object> env = new LinkedHashMap<>();
         env.put("host", Environment.host());
         env.put("qemu", Environment.qemuVersion());
