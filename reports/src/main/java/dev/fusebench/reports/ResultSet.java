@@ -149,7 +149,6 @@ public final class ResultSet {
 
     public double threshold() { return environment.path("threshold_pct").asDouble(3); }
 
-    public long seed() { return environment.path("seed").asLong(1); }
 
     /** Arm {@code arm} against the reference in cell c, decided in this result set's family; null for none. */
     public Comparison compare(RunLines.Cell c, String arm) { return analysis().of(c, arm); }

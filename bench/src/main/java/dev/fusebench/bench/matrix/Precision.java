@@ -133,6 +133,6 @@ public final class Precision {
 
     private static String fmt(double v) { return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v); }
 
-    /** Keeps the compiler honest about the minimum: no verdict comes from fewer pairs. */
+    /** The blocks a run starts with: no verdict comes from fewer pairs. */
     static final int MIN_BLOCKS = Comparison.MIN_PAIRS;
 }

@@ -21,10 +21,4 @@ public record Summary(int n, double median, double mean, double stddev, double c
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
-
-    static double medianOf(double[] values) {
-        double[] v = values.clone();
-        Arrays.sort(v);
-        return median(v);
-    }
 }
