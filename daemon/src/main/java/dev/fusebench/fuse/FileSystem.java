@@ -45,7 +45,8 @@ public interface FileSystem {
     int link(Request caller, long nodeid, long newParent, MemorySegment newName, MemorySegment out, long off);
 
     /** Writes a fuse_open_out. */
-    int open(Request caller, long nodeid, int flags, MemorySegment out, long off);
+    /** @param openFlags fuse_open_in.open_flags (OPEN_KILL_SUIDGID) */
+    int open(Request caller, long nodeid, int flags, int openFlags, MemorySegment out, long off);
 
     /** Reads into the buffers of {@code dst}; returns bytes read. */
     long read(Request caller, long nodeid, long fh, long offset, IoVecs dst);
@@ -83,7 +84,8 @@ public interface FileSystem {
     int access(Request caller, long nodeid, int mask);
 
     /** Writes a fuse_entry_out followed by a fuse_open_out. */
-    int create(Request caller, long parent, MemorySegment name, int flags, int mode, int umask, MemorySegment out, long off);
+    /** @param openFlags fuse_create_in.open_flags (OPEN_KILL_SUIDGID: an existing file opened with O_TRUNC) */
+    int create(Request caller, long parent, MemorySegment name, int flags, int mode, int umask, int openFlags, MemorySegment out, long off);
 
     int fallocate(Request caller, long nodeid, long fh, int mode, long offset, long length);
 

@@ -249,7 +249,7 @@ public final class FuseServer {
             }
             case Opcode.OPEN:
                 need(r, end, OPEN_IN);
-                return fs.open(r, r.nodeid, u32(in, a), o, OUT_HEADER);
+                return fs.open(r, r.nodeid, u32(in, a), u32(in, a + 4), o, OUT_HEADER);
             case Opcode.READ: {
                 ReadWriteIn rw = w.readWrite;
                 if (!rw.parse(in, end)) return -Errno.EINVAL;
@@ -344,7 +344,7 @@ public final class FuseServer {
             case Opcode.CREATE: {
                 need(r, end, CREATE_IN);
                 MemorySegment name = singleName(r, a + CREATE_IN, end, false);
-                return fs.create(r, r.nodeid, name, u32(in, a), u32(in, a + 4), u32(in, a + 8), o, OUT_HEADER);
+                return fs.create(r, r.nodeid, name, u32(in, a), u32(in, a + 4), u32(in, a + 8), u32(in, a + 12), o, OUT_HEADER);
             }
             case Opcode.FALLOCATE:
                 need(r, end, FALLOCATE_IN);

@@ -24,7 +24,9 @@ public record NegotiationSettings(String name, long flags, int maxPages, int max
     public static final long SUPPORTED_FLAGS = BASE_FLAGS | InitFlag.MAX_PAGES | InitFlag.WRITEBACK_CACHE
             | InitFlag.CACHE_SYMLINKS | InitFlag.EXPLICIT_INVAL_DATA | InitFlag.NO_OPEN_SUPPORT
             | InitFlag.NO_OPENDIR_SUPPORT | InitFlag.DONT_MASK | InitFlag.SPLICE_READ | InitFlag.SPLICE_WRITE
-            | InitFlag.SPLICE_MOVE | InitFlag.ABORT_ERROR | InitFlag.INIT_EXT | InitFlag.DIRECT_IO_ALLOW_MMAP;
+            | InitFlag.SPLICE_MOVE | InitFlag.ABORT_ERROR | InitFlag.INIT_EXT | InitFlag.DIRECT_IO_ALLOW_MMAP
+            // the passthrough file system clears setuid/setgid on every write, truncate and truncating open flagged KILL_SUIDGID
+            | InitFlag.HANDLE_KILLPRIV_V2;
 
     public static final int PAGE = 4096;
     /** The kernel's cap on max_pages (fs.fuse.max_pages_limit, 256 by default). */

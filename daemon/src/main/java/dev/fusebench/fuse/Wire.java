@@ -27,6 +27,9 @@ public final class Wire {
     public static final int FATTR_MODE = 1, FATTR_UID = 2, FATTR_GID = 4, FATTR_SIZE = 8, FATTR_ATIME = 16,
             FATTR_MTIME = 32, FATTR_FH = 64, FATTR_ATIME_NOW = 128, FATTR_MTIME_NOW = 256, FATTR_LOCKOWNER = 512,
             FATTR_CTIME = 1024, FATTR_KILL_SUIDGID = 2048;
+    // fuse_write_in write_flags, fuse_open_in / fuse_create_in open_flags: the caller lacked
+    // CAP_FSETID, so the server must clear setuid/setgid as a local file system would
+    public static final int WRITE_KILL_SUIDGID = 4, OPEN_KILL_SUIDGID = 1;
     // fuse_open_out open_flags
     public static final int FOPEN_DIRECT_IO = 1, FOPEN_KEEP_CACHE = 2, FOPEN_NONSEEKABLE = 4, FOPEN_CACHE_DIR = 8;
     // fuse_getattr_in

@@ -220,6 +220,12 @@ public final class PassthroughFs implements FileSystem {
             }
             if (r < 0) return r;
         }
+        // a truncate or chown by a caller without CAP_FSETID (HANDLE_KILLPRIV_V2): clear setuid/setgid
+        // as the host would for that caller; a mode set in the same request already says what it wants
+        if ((valid & Wire.FATTR_KILL_SUIDGID) != 0 && (valid & Wire.FATTR_MODE) == 0 && isReg(inode.type)) {
+            r = killSuidGid(fd >= 0 ? fd : inode.fd);
+            if (r < 0) return r;
+        }
         if ((valid & (Wire.FATTR_ATIME | Wire.FATTR_MTIME)) != 0) {
             MemorySegment t = s.times;
             setTime(t, 0, valid, Wire.FATTR_ATIME, Wire.FATTR_ATIME_NOW, u64(in, a + 32), u32(in, a + 56));
@@ -354,19 +360,24 @@ public final class PassthroughFs implements FileSystem {
     }
 
     @Override
-    public int open(Request caller, long nodeid, int flags, MemorySegment out, long off) {
+    public int open(Request caller, long nodeid, int flags, int openFlags, MemorySegment out, long off) {
         Inode inode = inodes.get(nodeid);
         if (inode == null) return -Errno.ESTALE;
         if (isDir(inode.type)) return -Errno.EISDIR;
         if (!isReg(inode.type)) return -Errno.EPERM;
         int fd = reopen(inode, hostOpenFlags(flags));
         if (fd < 0) return fd;
+        int k = killOnTruncatingOpen(caller, fd, flags, openFlags);
+        if (k < 0) {
+            Libc.close(fd);
+            return k;
+        }
         handles.add(fd, HandleTable.FILE);
         return writeOpenOut(fd, out, off);
     }
 
     @Override
-    public int create(Request caller, long parent, MemorySegment name, int flags, int mode, int umask, MemorySegment out, long off) {
+    public int create(Request caller, long parent, MemorySegment name, int flags, int mode, int umask, int openFlags, MemorySegment out, long off) {
         int[] err = new int[1];
         Inode p = dir(parent, err);
         if (p == null) return err[0];
@@ -387,6 +398,10 @@ public final class PassthroughFs implements FileSystem {
         }
         if (fd < 0) return fd;
         if (created) giveToCaller(caller, p.fd, name); // an existing file keeps its owner
+        else {
+            int k = killOnTruncatingOpen(caller, fd, flags, openFlags);
+            if (k < 0) { Libc.close(fd); return k; }
+        }
         int r = entryFor(p, name, out, off);
         if (r < 0) { Libc.close(fd); return r; }
         handles.add(fd, HandleTable.FILE);
@@ -407,7 +422,39 @@ public final class PassthroughFs implements FileSystem {
         int fd = handles.fd(fh, HandleTable.FILE);
         if (fd < 0) return -Errno.EBADF;
         if (src.count() == 0) return 0;
-        return Libc.pwritev(fd, src.array(), src.count(), offset);
+        long n = Libc.pwritev(fd, src.array(), src.count(), offset);
+        // the writer lacked CAP_FSETID: as on a local file system the write clears setuid/setgid
+        // (the daemon writes as root, so the host kernel would keep them); writes without the flag pay nothing
+        if (n > 0 && (writeFlags & Wire.WRITE_KILL_SUIDGID) != 0) {
+            int k = killSuidGid(fd);
+            if (k < 0) return k;
+        }
+        return n;
+    }
+
+    /**
+     * Clears S_ISUID, and S_ISGID when the group-execute bit is set (without it S_ISGID marks
+     * mandatory locking and stays: the kernel's should_remove_suid), of the file open as {@code fd}.
+     */
+    private int killSuidGid(int fd) {
+        Scratch s = SCRATCH.get();
+        int r = statFd(fd, s.stat);
+        if (r < 0) return r;
+        int mode = s.stat.mode();
+        int kill = (mode & S_ISUID) | ((mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP) ? S_ISGID : 0);
+        if (kill == 0) return 0;
+        return Libc.fchmodat(procSelfFd, fdName(s, fd), mode & 07777 & ~kill, 0);
+    }
+
+    /**
+     * An open with O_TRUNC by a caller without CAP_FSETID. With HANDLE_KILLPRIV_V2 the kernel says
+     * so (OPEN_KILL_SUIDGID); without it, and with ATOMIC_O_TRUNC, it sends nothing else (its own
+     * mode fix-up is skipped for a truncation the OPEN already did: fs/fuse/dir.c fuse_setattr), so
+     * the caller's uid decides, as a local file system decides for any caller but root.
+     */
+    private int killOnTruncatingOpen(Request caller, int fd, int flags, int openFlags) {
+        if ((flags & O_TRUNC) == 0) return 0;
+        return (openFlags & Wire.OPEN_KILL_SUIDGID) != 0 || (caller != null && caller.uid != 0) ? killSuidGid(fd) : 0;
     }
 
     @Override

@@ -55,7 +55,7 @@ public final class RecordingFs implements FileSystem {
         calls.add("rename " + parent + " " + s(name) + " " + np + " " + s(nn) + " flags=" + flags); return 0; }
     @Override public int link(Request c, long nodeid, long np, MemorySegment nn, MemorySegment out, long off) {
         calls.add("link " + nodeid + " " + np + " " + s(nn)); return entry(out, off); }
-    @Override public int open(Request c, long nodeid, int flags, MemorySegment out, long off) {
+    @Override public int open(Request c, long nodeid, int flags, int openFlags, MemorySegment out, long off) {
         calls.add("open " + nodeid + " flags=" + Integer.toOctalString(flags)); Wire.u64(out, off, 7); Wire.u64(out, off + 8, 0); return Wire.OPEN_OUT; }
     @Override public long read(Request c, long nodeid, long fh, long offset, IoVecs dst) {
         calls.add("read " + nodeid + " fh=" + fh + " off=" + offset + " size=" + dst.totalBytes()); return 0; }
@@ -82,7 +82,7 @@ public final class RecordingFs implements FileSystem {
     @Override public int releasedir(Request c, long nodeid, long fh) { calls.add("releasedir " + nodeid + " fh=" + fh); return 0; }
     @Override public int fsyncdir(Request c, long nodeid, long fh, boolean dataOnly) { calls.add("fsyncdir " + nodeid); return 0; }
     @Override public int access(Request c, long nodeid, int mask) { calls.add("access " + nodeid + " " + mask); return 0; }
-    @Override public int create(Request c, long parent, MemorySegment name, int flags, int mode, int umask, MemorySegment out, long off) {
+    @Override public int create(Request c, long parent, MemorySegment name, int flags, int mode, int umask, int openFlags, MemorySegment out, long off) {
         calls.add("create " + parent + " " + s(name) + " flags=" + Integer.toOctalString(flags) + " mode=" + Integer.toOctalString(mode));
         entry(out, off); Wire.u64(out, off + Wire.ENTRY_OUT, 7); Wire.u64(out, off + Wire.ENTRY_OUT + 8, 0);
         return Wire.ENTRY_OUT + Wire.OPEN_OUT; }

@@ -23,6 +23,12 @@ public final class Requests {
         return b.array();
     }
 
+    /** The same request as sent on behalf of uid/gid (fuse_in_header.uid and gid). */
+    public static byte[] asUser(byte[] request, int uid, int gid) {
+        ByteBuffer.wrap(request).order(ByteOrder.nativeOrder()).putInt(24, uid).putInt(28, gid);
+        return request;
+    }
+
     public static byte[] cstr(String s) {
         byte[] u = s.getBytes(StandardCharsets.UTF_8);
         byte[] out = new byte[u.length + 1];
@@ -65,6 +71,19 @@ public final class Requests {
 
     public static byte[] write(long nodeid, long fh, long offset, byte[] data) {
         return request(Opcode.WRITE, nodeid, longs(fh, offset), ints(data.length, 0), longs(0), ints(0, 0), data);
+    }
+
+    /** A WRITE carrying fuse_write_in.write_flags (FUSE_WRITE_KILL_SUIDGID = 4 from a caller without CAP_FSETID). */
+    public static byte[] write(long nodeid, long fh, long offset, byte[] data, int writeFlags) {
+        return request(Opcode.WRITE, nodeid, longs(fh, offset), ints(data.length, writeFlags), longs(0), ints(0, 0), data);
+    }
+
+    /** OPEN with fuse_open_in.open_flags (FUSE_OPEN_KILL_SUIDGID = 1). */
+    public static byte[] open(long nodeid, int flags, int openFlags) { return request(Opcode.OPEN, nodeid, ints(flags, openFlags)); }
+
+    /** SETATTR (fuse_setattr_in, 88 bytes): valid, fh, size and mode; times, uid and gid zero. */
+    public static byte[] setattr(long nodeid, int valid, long fh, long size, int mode) {
+        return request(Opcode.SETATTR, nodeid, ints(valid, 0), longs(fh, size, 0, 0, 0, 0), ints(0, 0, 0, mode, 0, 0, 0, 0));
     }
 
     public static byte[] create(long parent, String name, int flags, int mode) {

@@ -12,7 +12,9 @@ import java.util.List;
  * The Rust virtiofsd 1.13 from Debian trixie, with trixie's glibc beside it (it needs 2.39), run
  * through that glibc's loader. Fetched once into the cache with the private apt.
  */
-public record VirtiofsdRust(Path cache) implements VirtioFsDaemon {
+public record VirtiofsdRust(Path cache, List<String> extraArgs) implements VirtioFsDaemon {
+    public VirtiofsdRust(Path cache) { this(cache, List.of()); }
+
     static final List<String> PACKAGES = List.of("virtiofsd", "libc6", "libseccomp2", "libcap-ng0", "libgcc-s1");
 
     @Override public String name() { return "virtiofsd-rust"; }
@@ -52,6 +54,7 @@ public record VirtiofsdRust(Path cache) implements VirtioFsDaemon {
         ensure();
         List<String> c = new java.util.ArrayList<>(base());
         c.addAll(List.of("--socket-path=" + socket, "--shared-dir=" + shared, "--cache=never"));
+        c.addAll(extraArgs); // e.g. --killpriv-v2
         return c;
     }
 
