@@ -120,11 +120,7 @@ public final class ResultSet {
     }
 
     /** Wall seconds of all guest boots (warm-ups included), from each unit's recorded wall time. */
-    public double wallSeconds() {
-        Map<String, Double> byUnit = new java.util.HashMap<>();
-        for (JsonNode n : lines) if ("run".equals(n.path("type").asText()) && n.has("unit_wall_s")) byUnit.put(n.path("unit").asText(), n.path("unit_wall_s").asDouble());
-        return byUnit.values().stream().mapToDouble(Double::doubleValue).sum();
-    }
+    public double wallSeconds() { return dev.fusebench.bench.matrix.Precision.wallTimes(lines)[0]; }
 
     /** Seconds of fio the runs measured (each job's time-based runtime). */
     public double fioSeconds() { return runs.size() * environment.path("runtime_s").asDouble(0); }

@@ -205,6 +205,7 @@ public final class MatrixCommand implements Callable<Integer> {
     /** Runs every unit of the plan not yet done, appending each boot's results before the next starts. */
     public static void execute(List<Unit> plan, Set<String> done, ResultsStore store, UnitRunner runner) throws IOException {
         long start = System.nanoTime();
+        String host = Environment.hostName();
         int ran = 0, todo = (int) plan.stream().filter(u -> !done.contains(u.id())).count();
         for (Unit u : plan) {
             if (done.contains(u.id())) continue;
@@ -223,7 +224,7 @@ public final class MatrixCommand implements Callable<Integer> {
                 l.put("position", u.position());
                 l.put("block_order", u.blockOrder());
                 l.put("unit_wall_s", wall);
-                l.put("host_name", Environment.hostName());
+                l.put("host_name", host);
                 l.put("arm", u.variant());
                 l.put("guest_key", u.guest().label());
                 l.putAll(r);

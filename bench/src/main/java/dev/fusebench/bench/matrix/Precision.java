@@ -72,7 +72,7 @@ public final class Precision {
     }
 
     /** [wall seconds of all boots so far, mean wall seconds of one measured block]. */
-    static double[] wallTimes(List<JsonNode> lines) {
+    public static double[] wallTimes(List<JsonNode> lines) {
         Map<String, Double> unitWall = new LinkedHashMap<>();
         Map<Integer, Double> blockWall = new LinkedHashMap<>();
         for (JsonNode n : lines) {
@@ -92,11 +92,11 @@ public final class Precision {
         return planned;
     }
 
-    /** Whether the file already holds a final decision (a resumed run that had finished). */
-    static boolean stopped(List<JsonNode> lines) {
+    /** The last decision in the file, or null before the first. */
+    private static JsonNode lastExtension(List<JsonNode> lines) {
         JsonNode last = null;
         for (JsonNode n : lines) if ("extension".equals(n.path("type").asText())) last = n;
-        return last != null && "stop".equals(last.path("decision").asText());
+        return last;
     }
 
     /**
@@ -107,10 +107,12 @@ public final class Precision {
         while (true) {
             List<JsonNode> lines = store.read(true);
             int blocks = plannedBlocks(rule, lines);
-            if (stopped(lines) && measuredBlocks(planOf.apply(blocks), store.doneUnits()) == blocks) {
-                return lastDecision(lines);
+            Set<String> done = ResultsStore.units(lines);
+            JsonNode last = lastExtension(lines);
+            // a resumed run that had already finished
+            if (last != null && "stop".equals(last.path("decision").asText()) && measuredBlocks(planOf.apply(blocks), done) == blocks) {
+                return decisionOf(last);
             }
-            Set<String> done = store.doneUnits();
             MatrixCommand.execute(planOf.apply(blocks), done, store, runner);
             Decision d = decide(rule, blocks, store.read(false));
             store.append(List.of(d.line()));
@@ -123,9 +125,7 @@ public final class Precision {
         return (int) plan.stream().filter(u -> !u.warmup() && done.contains(u.id())).mapToInt(Unit::iteration).distinct().count();
     }
 
-    private static Decision lastDecision(List<JsonNode> lines) {
-        JsonNode last = null;
-        for (JsonNode n : lines) if ("extension".equals(n.path("type").asText())) last = n;
+    private static Decision decisionOf(JsonNode last) {
         return new Decision(last.path("blocks").asInt(), false, last.path("blocks_planned").asInt(), last.path("reason").asText(),
                 last.path("widest_half_width_pct").asDouble(Double.POSITIVE_INFINITY), last.path("widest_cell").asText(null),
                 last.path("elapsed_s").asDouble());

@@ -73,9 +73,12 @@ public final class ResultsStore {
     }
 
     /** Units (guest boots) already recorded. */
-    public Set<String> doneUnits() throws IOException {
+    public Set<String> doneUnits() throws IOException { return units(read(true)); }
+
+    /** The units (guest boots) these lines record. */
+    static Set<String> units(List<JsonNode> lines) {
         Set<String> done = new LinkedHashSet<>();
-        for (JsonNode n : read(true)) if ("run".equals(n.path("type").asText())) done.add(n.path("unit").asText());
+        for (JsonNode n : lines) if ("run".equals(n.path("type").asText())) done.add(n.path("unit").asText());
         return done;
     }
 
