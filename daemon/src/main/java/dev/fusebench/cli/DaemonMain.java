@@ -8,6 +8,9 @@ import dev.fusebench.fuse.FuseServer;
 import dev.fusebench.fuse.NegotiationSettings;
 import dev.fusebench.passthrough.CachePolicy;
 import dev.fusebench.passthrough.PassthroughFs;
+import dev.fusebench.passthrough.XattrPolicy;
+import dev.fusebench.sandbox.Sandbox;
+import dev.fusebench.sandbox.SandboxStatus;
 import dev.fusebench.stats.DaemonStats;
 import dev.fusebench.sys.Libc;
 import picocli.CommandLine.Command;
@@ -66,6 +69,31 @@ public final class DaemonMain implements Callable<Integer> {
                     + "so the JIT has compiled the hot path before the guest's first job (default: ${DEFAULT-VALUE}; 0: off).")
     long warmUp;
 
+    @Option(names = "--socket-group", paramLabel = "GROUP",
+            description = "vhost-user: let this group connect too (socket 0660); without it only root may (0600).")
+    String socketGroup;
+
+    @Option(names = "--xattr", description = "Serve extended attributes (off by default: ENOSYS, as virtiofsd without --xattr). "
+            + "security.* and trusted.* stay refused (EPERM) and hidden.")
+    boolean xattr;
+
+    @Option(names = "--xattr-unrestricted", description = "Serve all extended attributes, security.* and trusted.* too.")
+    boolean xattrUnrestricted;
+
+    @Option(names = "--sandbox", paramLabel = "namespace|none", defaultValue = "namespace",
+            description = "vhost-user: run in a mount and pid namespace that sees only the share, the socket's directory "
+                    + "and the JVM, with no_new_privs and only the capabilities a passthrough server needs "
+                    + "(default: ${DEFAULT-VALUE}). The /dev/fuse transport always runs without one (its mount is the host's).")
+    String sandbox;
+
+    @Option(names = "--rlimit-nofile", paramLabel = "N", defaultValue = "1048576",
+            description = "The open-file limit inside the sandbox (default: ${DEFAULT-VALUE}, as virtiofsd).")
+    long rlimitNofile;
+
+    /** Set by the sandbox's launcher on the daemon it starts inside: build no second one. */
+    @Option(names = "--sandboxed", hidden = true)
+    boolean sandboxed;
+
     @Option(names = "--stats", paramLabel = "FILE", description = "Write statistics as JSON here at exit.")
     Path statsFile;
 
@@ -100,15 +128,25 @@ public final class DaemonMain implements Callable<Integer> {
         if (socketPath != null && (socketPath.toAbsolutePath().getParent() == null || !Files.isDirectory(socketPath.toAbsolutePath().getParent())))
             return usage("the directory of socket " + socketPath + " does not exist");
         if (Libc.geteuid() != 0) return usage("the daemon must run as root (it serves files with their owners' rights)");
+        Sandbox box;
+        try {
+            box = mount != null ? Sandbox.NONE : Sandbox.parse(sandbox, rlimitNofile);
+        } catch (IllegalArgumentException e) {
+            return usage(e.getMessage());
+        }
+        if (box.on() && !sandboxed) return SandboxLauncher.runInside(box, this);
 
         DaemonStats stats = new DaemonStats();
         stats.put("settings", settings.name());
         stats.put("shared_dir", sharedDir.toAbsolutePath().toString());
         stats.put("cache", cachePolicy.name().toLowerCase(java.util.Locale.ROOT));
-        PassthroughFs fs = new PassthroughFs(sharedDir, cachePolicy);
+        XattrPolicy xattrs = XattrPolicy.of(xattr, xattrUnrestricted);
+        stats.put("xattr", xattrs.name().toLowerCase(java.util.Locale.ROOT));
+        stats.put("sandbox", sandboxed ? SandboxStatus.ofThisProcess(box) : box.describe());
+        PassthroughFs fs = new PassthroughFs(sharedDir, cachePolicy, xattrs);
         FuseServer server = new FuseServer(fs, settings, stats);
         Session session = mount != null ? new DevFuseSession(server, mount, threads, captureDir)
-                : new VhostUserSession(server, socketPath);
+                : new VhostUserSession(server, socketPath, socketGroup);
         // SIGTERM and SIGINT end the session like an unmount does, so the daemon exits 0 with its
         // stats. Installed before the socket or mount appears: a stop that arrives while starting
         // is kept and carried out as soon as the session runs.
@@ -184,8 +222,13 @@ public final class DaemonMain implements Callable<Integer> {
         System.exit(run(args));
     }
 
+    /** The command line as given: the sandbox's launcher starts the daemon inside with it. */
+    List<String> args = List.of();
+
     public static int run(String... args) {
         Logging.configure();
-        return Cli.create(new DaemonMain(), PREFIX).execute(args);
+        DaemonMain d = new DaemonMain();
+        d.args = List.of(args);
+        return Cli.create(d, PREFIX).execute(args);
     }
 }

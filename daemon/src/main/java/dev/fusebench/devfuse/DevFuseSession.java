@@ -126,8 +126,7 @@ public final class DevFuseSession implements Session {
         if (seq >= 3) return;
         byte[] bytes = in.asSlice(0, n).toArray(JAVA_BYTE);
         try {
-            Files.createDirectories(captureDir);
-            Files.write(captureDir.resolve(Opcode.name(slot) + "-" + seq + ".bin"), bytes);
+            dev.fusebench.files.PrivateFiles.write(captureDir.resolve(Opcode.name(slot) + "-" + seq + ".bin"), bytes);
         } catch (IOException e) {
             LOG.warning("capture failed: " + e.getMessage());
         }

@@ -14,6 +14,7 @@ public interface FileSystem {
 
     void init(Negotiation negotiation);
 
+    /** The session ended (DESTROY, or INIT again): forget every node id and handle but the root. */
     void destroy();
 
     /** Writes a fuse_entry_out. */
@@ -44,8 +45,7 @@ public interface FileSystem {
 
     int link(Request caller, long nodeid, long newParent, MemorySegment newName, MemorySegment out, long off);
 
-    /** Writes a fuse_open_out. */
-    /** @param openFlags fuse_open_in.open_flags (OPEN_KILL_SUIDGID) */
+    /** Writes a fuse_open_out; @param openFlags fuse_open_in.open_flags (OPEN_KILL_SUIDGID) */
     int open(Request caller, long nodeid, int flags, int openFlags, MemorySegment out, long off);
 
     /** Reads into the buffers of {@code dst}; returns bytes read. */
@@ -62,6 +62,9 @@ public interface FileSystem {
     int flush(Request caller, long nodeid, long fh);
 
     int fsync(Request caller, long nodeid, long fh, boolean dataOnly);
+
+    /** SYNCFS: everything the share holds to stable storage. */
+    default int syncfs(Request caller, long nodeid) { return -dev.fusebench.sys.Errno.ENOSYS; }
 
     int setxattr(Request caller, long nodeid, MemorySegment name, MemorySegment value, int flags);
 
@@ -83,8 +86,7 @@ public interface FileSystem {
 
     int access(Request caller, long nodeid, int mask);
 
-    /** Writes a fuse_entry_out followed by a fuse_open_out. */
-    /** @param openFlags fuse_create_in.open_flags (OPEN_KILL_SUIDGID: an existing file opened with O_TRUNC) */
+    /** Writes a fuse_entry_out followed by a fuse_open_out; @param openFlags fuse_create_in.open_flags (OPEN_KILL_SUIDGID: an existing file opened with O_TRUNC) */
     int create(Request caller, long parent, MemorySegment name, int flags, int mode, int umask, int openFlags, MemorySegment out, long off);
 
     int fallocate(Request caller, long nodeid, long fh, int mode, long offset, long length);

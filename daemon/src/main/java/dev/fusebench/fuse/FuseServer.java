@@ -30,6 +30,7 @@ public final class FuseServer {
     private final AtomicBoolean destroyed = new AtomicBoolean();
     private final AtomicBoolean loggedFailure = new AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicLong internalFailures = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger sessions = new java.util.concurrent.atomic.AtomicInteger();
 
     public FuseServer(FileSystem fs, NegotiationSettings settings, DaemonStats stats) {
         this.fs = fs;
@@ -62,6 +63,9 @@ public final class FuseServer {
     public boolean destroyed() { return destroyed.get(); }
 
     public DaemonStats stats() { return stats; }
+
+    /** INITs after the first: the guest mounted the share again. */
+    public int reinits() { return sessions.get(); }
 
     /** Requests that failed with an unexpected exception (answered EIO). */
     public long internalFailures() { return internalFailures.get(); }
@@ -179,6 +183,8 @@ public final class FuseServer {
             case Opcode.DESTROY:
                 if (destroyed.compareAndSet(false, true)) fs.destroy();
                 return 0;
+            case Opcode.SYNCFS:
+                return fs.syncfs(r, r.nodeid);
             case Opcode.LOOKUP: {
                 MemorySegment name = singleName(r, a, end, true);
                 return fs.lookup(r, r.nodeid, name, o, OUT_HEADER);
@@ -382,8 +388,12 @@ public final class FuseServer {
         return n;
     }
 
+    /**
+     * INIT starts a session. A second one (the guest unmounted and mounts again, or its kernel was
+     * reset without a DESTROY) starts a new session: node ids and handles of the old one are
+     * forgotten, as the kernel has forgotten them, and the negotiation is made afresh.
+     */
     private long init(Request r, long end, MemorySegment o) {
-        if (negotiation != null) return -Errno.EPROTO;
         InitInArgs args = new InitInArgs();
         if (!args.parse(r.in, IN_HEADER, end - IN_HEADER)) return -Errno.EINVAL;
         if (args.major > 7) {
@@ -393,6 +403,11 @@ public final class FuseServer {
             return 8;
         }
         Negotiation n = Negotiation.negotiate(args.toRecord(), settings);
+        if (negotiation != null) {
+            if (destroyed.compareAndSet(false, true)) fs.destroy();
+            sessions.incrementAndGet();
+        }
+        destroyed.set(false);
         n.reply().encode(o, OUT_HEADER);
         negotiation = n;
         stats.negotiated(n);

@@ -32,17 +32,24 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
  */
 public final class PassthroughFs implements FileSystem {
     private static final MemorySegment EMPTY = Arena.global().allocateFrom("");
+    private static final MemorySegment DOT = Arena.global().allocateFrom(".");
     private static final MemorySegment DOTDOT = Arena.global().allocateFrom("..");
+    private static final int XATTR_LIST_MAX = 65536;
 
     private final Path sharedDir;
     private final CachePolicy cache;
+    private final XattrPolicy xattrs;
     private final InodeTable inodes = new InodeTable();
     private final HandleTable handles = new HandleTable();
     private final int procSelfFd;
-    private final int rootFd;
     private volatile boolean writebackCache;
+    private volatile boolean dontMask;
 
-    /** Per-thread native scratch, allocated once per worker thread. */
+    /**
+     * Per-thread native scratch, allocated once per serving thread. Creating it gives the thread a
+     * private umask of 0 (unshare(CLONE_FS), as virtiofsd does): a file gets exactly the mode the
+     * request asks for, and the rest of the process keeps its own umask.
+     */
     private static final class Scratch {
         final Arena arena = Arena.ofAuto();
         final StatBuf stat = new StatBuf(arena);
@@ -51,47 +58,76 @@ public final class PassthroughFs implements FileSystem {
         final MemorySegment times = arena.allocate(32, 8);
         final MemorySegment statfs = arena.allocate(120, 8);
         final MemorySegment offsets = arena.allocate(16, 8);
+        private MemorySegment xattrNames;
+
+        Scratch() {
+            int r = Libc.unshare(CLONE_FS);
+            if (r < 0) throw new IllegalStateException("unshare(CLONE_FS): " + Libc.strerror(r));
+            Libc.umask(0);
+        }
+
+        MemorySegment xattrNames() {
+            if (xattrNames == null) xattrNames = arena.allocate(XATTR_LIST_MAX);
+            return xattrNames;
+        }
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     public PassthroughFs(Path sharedDir, CachePolicy cache) throws IOException {
+        this(sharedDir, cache, XattrPolicy.OFF);
+    }
+
+    public PassthroughFs(Path sharedDir, CachePolicy cache, XattrPolicy xattrs) throws IOException {
         this.sharedDir = sharedDir.toAbsolutePath().normalize();
         this.cache = cache;
+        this.xattrs = xattrs;
+        int rootFd;
         try (Arena a = Arena.ofConfined()) {
             procSelfFd = Libc.openat(AT_FDCWD, a.allocateFrom("/proc/self/fd"), O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
             if (procSelfFd < 0) throw new IOException("cannot open /proc/self/fd: " + Libc.strerror(procSelfFd));
             rootFd = Libc.openat(AT_FDCWD, a.allocateFrom(this.sharedDir.toString()), O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
-            if (rootFd < 0) throw new IOException("cannot open shared directory " + this.sharedDir + ": " + Libc.strerror(rootFd));
+            if (rootFd < 0) {
+                Libc.close(procSelfFd);
+                throw new IOException("cannot open shared directory " + this.sharedDir + ": " + Libc.strerror(rootFd));
+            }
+            // not the scratch of this thread: the constructing thread keeps the process's umask
+            StatBuf st = new StatBuf(a);
+            int r = Libc.fstatat(rootFd, EMPTY, st.seg, AT_EMPTY_PATH);
+            if (r < 0) {
+                Libc.close(rootFd);
+                Libc.close(procSelfFd);
+                throw new IOException("cannot stat " + this.sharedDir + ": " + Libc.strerror(r));
+            }
+            long root = inodes.lookedUp(rootFd, st.dev(), st.ino(), st.mode() & S_IFMT);
+            if (root != ROOT) throw new IllegalStateException("root inode got node id " + root);
         }
-        Scratch s = SCRATCH.get();
-        int r = Libc.fstatat(rootFd, EMPTY, s.stat.seg, AT_EMPTY_PATH);
-        if (r < 0) throw new IOException("cannot stat " + this.sharedDir + ": " + Libc.strerror(r));
-        Inode root = inodes.lookedUp(rootFd, s.stat.dev(), s.stat.ino(), s.stat.mode() & S_IFMT);
-        if (root.nodeid != ROOT) throw new IllegalStateException("root inode got node id " + root.nodeid);
-        // Modes arrive with the caller's umask applied by the kernel: ours must not apply a second one.
-        Libc.umask(0);
     }
 
     public Path sharedDir() { return sharedDir; }
 
     public int liveInodes() { return inodes.size(); }
 
+    public int openHandles() { return handles.size(); }
+
+    public XattrPolicy xattrs() { return xattrs; }
+
     @Override
     public void init(Negotiation n) {
         writebackCache = (n.reply().flags() & InitFlag.WRITEBACK_CACHE) != 0;
+        dontMask = (n.reply().flags() & InitFlag.DONT_MASK) != 0;
     }
 
+    /** The session ended (DESTROY, or a new INIT): every handle and every inode but the root goes. */
     @Override
     public void destroy() {
-        for (int fd : handles.all()) {
-            if (handles.remove(fd, HandleTable.FILE) || handles.remove(fd, HandleTable.DIR)) Libc.close(fd);
-        }
+        handles.removeAll();
+        inodes.forgetAllButRoot();
     }
 
-    /** Closes every descriptor; the file system is unusable after. */
+    /** Closes every descriptor (each as its last user finishes); the file system is unusable after. */
     public void close() {
-        destroy();
+        handles.removeAll();
         inodes.closeAll();
         Libc.close(procSelfFd);
     }
@@ -120,37 +156,49 @@ public final class PassthroughFs implements FileSystem {
         return name.byteSize() == 3 && name.get(JAVA_BYTE, 0) == '.' && name.get(JAVA_BYTE, 1) == '.';
     }
 
-    /** Looks {@code name} up in {@code parent}: one more kernel reference on success. */
-    private Inode lookupInode(Inode parent, MemorySegment name, StatBuf st, int[] err) {
+    /**
+     * Looks {@code name} up in {@code parent} (held by the caller): one more kernel reference on
+     * success. Returns the node id, with the file's attributes in {@code st}, or a negative errno.
+     */
+    private long lookupInode(Inode parent, MemorySegment name, StatBuf st) {
         int fd;
         if (isDot(name) || (isDotDot(name) && parent.nodeid == ROOT)) {
-            fd = Libc.openat(parent.fd, EMPTY_DOT, O_PATH | O_NOFOLLOW | O_CLOEXEC, 0);
+            fd = Libc.openat(parent.fd, DOT, O_PATH | O_NOFOLLOW | O_CLOEXEC, 0);
         } else {
             fd = Libc.openat(parent.fd, isDotDot(name) ? DOTDOT : name, O_PATH | O_NOFOLLOW | O_CLOEXEC, 0);
         }
-        if (fd < 0) { err[0] = fd; return null; }
+        if (fd < 0) return fd;
         int r = statFd(fd, st);
-        if (r < 0) { Libc.close(fd); err[0] = r; return null; }
+        if (r < 0) { Libc.close(fd); return r; }
         return inodes.lookedUp(fd, st.dev(), st.ino(), st.mode() & S_IFMT);
     }
 
-    private static final MemorySegment EMPTY_DOT = Arena.global().allocateFrom(".");
-
     private int entryFor(Inode parent, MemorySegment name, MemorySegment out, long off) {
         Scratch s = SCRATCH.get();
-        int[] err = new int[1];
-        Inode inode = lookupInode(parent, name, s.stat, err);
-        if (inode == null) return err[0];
-        writeEntry(inode.nodeid, s.stat, out, off);
+        long nodeid = lookupInode(parent, name, s.stat);
+        if (nodeid < 0) return (int) nodeid;
+        writeEntry(nodeid, s.stat, out, off);
         return Wire.ENTRY_OUT;
+    }
+
+    /** A directory inode, held for the caller; null with the errno in {@code err[0]}. */
+    private Inode dir(long nodeid, int[] err) {
+        Inode p = inodes.acquire(nodeid);
+        if (p == null) { err[0] = -Errno.ESTALE; return null; }
+        if (!isDir(p.type)) { p.release(); err[0] = -Errno.ENOTDIR; return null; }
+        return p;
     }
 
     @Override
     public int lookup(Request caller, long parent, MemorySegment name, MemorySegment out, long off) {
-        Inode p = inodes.get(parent);
-        if (p == null) return -Errno.ESTALE;
-        if (!isDir(p.type)) return -Errno.ENOTDIR;
-        return entryFor(p, name, out, off);
+        int[] err = new int[1];
+        Inode p = dir(parent, err);
+        if (p == null) return err[0];
+        try {
+            return entryFor(p, name, out, off);
+        } finally {
+            p.release();
+        }
     }
 
     @Override
@@ -160,12 +208,17 @@ public final class PassthroughFs implements FileSystem {
 
     @Override
     public int getattr(Request caller, long nodeid, long fh, MemorySegment out, long off) {
-        Inode inode = inodes.get(nodeid);
+        Inode inode = inodes.acquire(nodeid);
         if (inode == null) return -Errno.ESTALE;
-        StatBuf st = SCRATCH.get().stat;
-        int fd = fh >= 0 ? handles.fd(fh, HandleTable.FILE) : -1;
-        int r = statFd(fd >= 0 ? fd : inode.fd, st);
-        return r < 0 ? r : writeAttrOut(st, out, off);
+        Handle h = fh >= 0 ? handles.acquire(fh, HandleTable.FILE) : null;
+        try {
+            StatBuf st = SCRATCH.get().stat;
+            int r = statFd(h != null ? h.fd : inode.fd, st);
+            return r < 0 ? r : writeAttrOut(st, out, off);
+        } finally {
+            if (h != null) h.release();
+            inode.release();
+        }
     }
 
     /** "/proc/self/fd/N" relative to our /proc/self/fd descriptor: the name "N". */
@@ -179,7 +232,7 @@ public final class PassthroughFs implements FileSystem {
         return b;
     }
 
-    /** Opens the file behind an inode for I/O (never for symlinks or special files). */
+    /** Opens the file behind an inode (held by the caller) for I/O; never symlinks or special files. */
     private int reopen(Inode inode, int flags) {
         if (!isReg(inode.type) && !isDir(inode.type)) return -Errno.EPERM;
         return Libc.openat(procSelfFd, fdName(SCRATCH.get(), inode.fd), flags | O_CLOEXEC, 0);
@@ -187,13 +240,24 @@ public final class PassthroughFs implements FileSystem {
 
     @Override
     public int setattr(Request caller, long nodeid, MemorySegment in, long a, MemorySegment out, long off) {
-        Inode inode = inodes.get(nodeid);
+        Inode inode = inodes.acquire(nodeid);
         if (inode == null) return -Errno.ESTALE;
-        Scratch s = SCRATCH.get();
         int valid = u32(in, a);
-        long fh = u64(in, a + 8);
-        int fd = (valid & Wire.FATTR_FH) != 0 ? handles.fd(fh, HandleTable.FILE) : -1;
-        if ((valid & Wire.FATTR_FH) != 0 && fd < 0) return -Errno.EBADF;
+        Handle h = null;
+        if ((valid & Wire.FATTR_FH) != 0) {
+            h = handles.acquire(u64(in, a + 8), HandleTable.FILE);
+            if (h == null) { inode.release(); return -Errno.EBADF; }
+        }
+        try {
+            return setattr(inode, h != null ? h.fd : -1, valid, in, a, out, off);
+        } finally {
+            if (h != null) h.release();
+            inode.release();
+        }
+    }
+
+    private int setattr(Inode inode, int fd, int valid, MemorySegment in, long a, MemorySegment out, long off) {
+        Scratch s = SCRATCH.get();
         int r;
         if ((valid & Wire.FATTR_MODE) != 0) {
             if (isLnk(inode.type)) return -Errno.EOPNOTSUPP;
@@ -245,71 +309,123 @@ public final class PassthroughFs implements FileSystem {
 
     @Override
     public int readlink(Request caller, long nodeid, MemorySegment out, long off, int capacity) {
-        Inode inode = inodes.get(nodeid);
+        Inode inode = inodes.acquire(nodeid);
         if (inode == null) return -Errno.ESTALE;
-        if (!isLnk(inode.type)) return -Errno.EINVAL;
-        long n = Libc.readlinkat(inode.fd, EMPTY, out.asSlice(off, capacity), capacity);
-        return (int) n;
+        try {
+            if (!isLnk(inode.type)) return -Errno.EINVAL;
+            return (int) Libc.readlinkat(inode.fd, EMPTY, out.asSlice(off, capacity), capacity);
+        } finally {
+            inode.release();
+        }
     }
 
     // ---- creating and removing names --------------------------------------------------------
 
-    private Inode dir(long nodeid, int[] err) {
-        Inode p = inodes.get(nodeid);
-        if (p == null) { err[0] = -Errno.ESTALE; return null; }
-        if (!isDir(p.type)) { err[0] = -Errno.ENOTDIR; return null; }
-        return p;
+    /**
+     * Serves a creation as the caller: this thread's file-system uid and gid become the caller's
+     * for the call, so the new file is the caller's from the start, a setgid directory gives it its
+     * group, and the host kernel strips S_ISGID from a mode the caller may not set, as on a local
+     * file system. Root's requests run as root. Returns whether the credentials changed.
+     */
+    private static boolean becomeCaller(Request caller) {
+        if (caller == null || (caller.uid == 0 && caller.gid == 0)) return false;
+        Libc.setfsgid(caller.gid);
+        Libc.setfsuid(caller.uid);
+        return true;
     }
 
-    /** New files belong to the caller, as they would on a local file system. */
-    private static void giveToCaller(Request caller, int dirfd, MemorySegment name) {
-        if (caller.uid != 0 || caller.gid != 0) {
-            Libc.fchownat(dirfd, name, caller.uid, caller.gid, AT_SYMLINK_NOFOLLOW);
+    private static void becomeRoot(boolean changed) {
+        if (!changed) return;
+        Libc.setfsuid(0);
+        Libc.setfsgid(0);
+    }
+
+    /** The mode a creation asks for: with DONT_MASK the kernel left the caller's umask to us. */
+    private int requested(int mode, int umask) {
+        return dontMask ? mode & ~(umask & 0777) : mode;
+    }
+
+    private interface Creation { int create(int parentFd); }
+
+    /**
+     * Runs a creation as the caller. The guest kernel has checked the caller's rights already; where
+     * the host says no only because it knows just the caller's primary group (the request carries no
+     * supplementary groups), the creation is made as root and given to the caller.
+     */
+    private int createAs(Request caller, Inode parent, MemorySegment name, Creation c) {
+        boolean changed = becomeCaller(caller);
+        int r;
+        try {
+            r = c.create(parent.fd);
+        } finally {
+            becomeRoot(changed);
         }
+        if (r == -Errno.EACCES && changed) {
+            r = c.create(parent.fd);
+            if (r >= 0) giveToCaller(caller, parent, name);
+        }
+        return r;
     }
 
-    private int created(Request caller, Inode parent, MemorySegment name, int r, MemorySegment out, long off) {
-        if (r < 0) return r;
-        giveToCaller(caller, parent.fd, name);
-        return entryFor(parent, name, out, off);
+    /** New files belong to the caller; a setgid directory's group wins, as on the host. */
+    private static void giveToCaller(Request caller, Inode parent, MemorySegment name) {
+        StatBuf st = SCRATCH.get().stat;
+        int gid = caller.gid;
+        if (statFd(parent.fd, st) >= 0 && (st.mode() & S_ISGID) != 0) gid = st.gid();
+        Libc.fchownat(parent.fd, name, caller.uid, gid, AT_SYMLINK_NOFOLLOW);
+    }
+
+    private int created(Request caller, long parent, MemorySegment name, MemorySegment out, long off, Creation c) {
+        int[] err = new int[1];
+        Inode p = dir(parent, err);
+        if (p == null) return err[0];
+        try {
+            int r = createAs(caller, p, name, c);
+            return r < 0 ? r : entryFor(p, name, out, off);
+        } finally {
+            p.release();
+        }
     }
 
     @Override
     public int symlink(Request caller, long parent, MemorySegment name, MemorySegment target, MemorySegment out, long off) {
-        int[] err = new int[1];
-        Inode p = dir(parent, err);
-        if (p == null) return err[0];
-        return created(caller, p, name, Libc.symlinkat(target, p.fd, name), out, off);
+        return created(caller, parent, name, out, off, dirfd -> Libc.symlinkat(target, dirfd, name));
     }
 
     @Override
     public int mknod(Request caller, long parent, MemorySegment name, int mode, int rdev, int umask, MemorySegment out, long off) {
-        int[] err = new int[1];
-        Inode p = dir(parent, err);
-        if (p == null) return err[0];
-        return created(caller, p, name, Libc.mknodat(p.fd, name, mode, StatBuf.decodeDev32(rdev)), out, off);
+        int m = requested(mode, umask);
+        return created(caller, parent, name, out, off, dirfd -> Libc.mknodat(dirfd, name, m, StatBuf.decodeDev32(rdev)));
     }
 
     @Override
     public int mkdir(Request caller, long parent, MemorySegment name, int mode, int umask, MemorySegment out, long off) {
-        int[] err = new int[1];
-        Inode p = dir(parent, err);
-        if (p == null) return err[0];
-        return created(caller, p, name, Libc.mkdirat(p.fd, name, mode & 07777), out, off);
+        int m = requested(mode, umask) & 07777;
+        return created(caller, parent, name, out, off, dirfd -> Libc.mkdirat(dirfd, name, m));
     }
 
     @Override
     public int unlink(Request caller, long parent, MemorySegment name) {
         int[] err = new int[1];
         Inode p = dir(parent, err);
-        return p == null ? err[0] : Libc.unlinkat(p.fd, name, 0);
+        if (p == null) return err[0];
+        try {
+            return Libc.unlinkat(p.fd, name, 0);
+        } finally {
+            p.release();
+        }
     }
 
     @Override
     public int rmdir(Request caller, long parent, MemorySegment name) {
         int[] err = new int[1];
         Inode p = dir(parent, err);
-        return p == null ? err[0] : Libc.unlinkat(p.fd, name, AT_REMOVEDIR);
+        if (p == null) return err[0];
+        try {
+            return Libc.unlinkat(p.fd, name, AT_REMOVEDIR);
+        } finally {
+            p.release();
+        }
     }
 
     @Override
@@ -318,22 +434,37 @@ public final class PassthroughFs implements FileSystem {
         int[] err = new int[1];
         Inode p = dir(parent, err);
         if (p == null) return err[0];
-        Inode np = dir(newParent, err);
-        if (np == null) return err[0];
-        return Libc.renameat2(p.fd, name, np.fd, newName, flags);
+        try {
+            Inode np = dir(newParent, err);
+            if (np == null) return err[0];
+            try {
+                return Libc.renameat2(p.fd, name, np.fd, newName, flags);
+            } finally {
+                np.release();
+            }
+        } finally {
+            p.release();
+        }
     }
 
     @Override
     public int link(Request caller, long nodeid, long newParent, MemorySegment newName, MemorySegment out, long off) {
-        Inode inode = inodes.get(nodeid);
+        Inode inode = inodes.acquire(nodeid);
         if (inode == null) return -Errno.ESTALE;
-        if (isDir(inode.type)) return -Errno.EPERM;
-        int[] err = new int[1];
-        Inode np = dir(newParent, err);
-        if (np == null) return err[0];
-        int r = Libc.linkat(inode.fd, EMPTY, np.fd, newName, AT_EMPTY_PATH);
-        if (r < 0) return r;
-        return entryFor(np, newName, out, off);
+        try {
+            if (isDir(inode.type)) return -Errno.EPERM;
+            int[] err = new int[1];
+            Inode np = dir(newParent, err);
+            if (np == null) return err[0];
+            try {
+                int r = Libc.linkat(inode.fd, EMPTY, np.fd, newName, AT_EMPTY_PATH);
+                return r < 0 ? r : entryFor(np, newName, out, off);
+            } finally {
+                np.release();
+            }
+        } finally {
+            inode.release();
+        }
     }
 
     // ---- files -----------------------------------------------------------------------------
@@ -352,8 +483,8 @@ public final class PassthroughFs implements FileSystem {
         return f;
     }
 
-    private int writeOpenOut(int fd, MemorySegment out, long off) {
-        u64(out, off, fd);
+    private int writeOpenOut(long fh, MemorySegment out, long off) {
+        u64(out, off, fh);
         u32(out, off + 8, cache.openFlags);
         u32(out, off + 12, 0);
         return Wire.OPEN_OUT;
@@ -361,19 +492,23 @@ public final class PassthroughFs implements FileSystem {
 
     @Override
     public int open(Request caller, long nodeid, int flags, int openFlags, MemorySegment out, long off) {
-        Inode inode = inodes.get(nodeid);
+        Inode inode = inodes.acquire(nodeid);
         if (inode == null) return -Errno.ESTALE;
-        if (isDir(inode.type)) return -Errno.EISDIR;
-        if (!isReg(inode.type)) return -Errno.EPERM;
-        int fd = reopen(inode, hostOpenFlags(flags));
+        int fd;
+        try {
+            if (isDir(inode.type)) return -Errno.EISDIR;
+            if (!isReg(inode.type)) return -Errno.EPERM;
+            fd = reopen(inode, hostOpenFlags(flags));
+        } finally {
+            inode.release();
+        }
         if (fd < 0) return fd;
         int k = killOnTruncatingOpen(caller, fd, flags, openFlags);
         if (k < 0) {
             Libc.close(fd);
             return k;
         }
-        handles.add(fd, HandleTable.FILE);
-        return writeOpenOut(fd, out, off);
+        return writeOpenOut(handles.add(fd, HandleTable.FILE), out, off);
     }
 
     @Override
@@ -381,9 +516,16 @@ public final class PassthroughFs implements FileSystem {
         int[] err = new int[1];
         Inode p = dir(parent, err);
         if (p == null) return err[0];
+        try {
+            return create(caller, p, name, flags, requested(mode, umask) & 07777, openFlags, out, off);
+        } finally {
+            p.release();
+        }
+    }
+
+    private int create(Request caller, Inode p, MemorySegment name, int flags, int mode, int openFlags, MemorySegment out, long off) {
         int open = hostOpenFlags(flags) | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY;
-        int fd = Libc.openat(p.fd, name, open | O_CREAT | O_EXCL, mode & 07777);
-        boolean created = fd >= 0;
+        int fd = createAs(caller, p, name, dirfd -> Libc.openat(dirfd, name, open | O_CREAT | O_EXCL, mode));
         if (fd == -Errno.EEXIST && (flags & O_EXCL) == 0) {
             // The name exists: open it only if it is a regular file. Opening whatever is there
             // would block the queue on a FIFO (found by fuzzing) or open a device node on the host.
@@ -395,41 +537,45 @@ public final class PassthroughFs implements FileSystem {
             fd = st < 0 ? st : type == S_IFLNK ? -Errno.ELOOP : type != S_IFREG ? -Errno.EPERM
                     : Libc.openat(procSelfFd, fdName(s, path), open & ~O_NOFOLLOW, 0);
             Libc.close(path);
-        }
-        if (fd < 0) return fd;
-        if (created) giveToCaller(caller, p.fd, name); // an existing file keeps its owner
-        else {
-            int k = killOnTruncatingOpen(caller, fd, flags, openFlags);
+            if (fd < 0) return fd;
+            int k = killOnTruncatingOpen(caller, fd, flags, openFlags); // an existing file keeps its owner
             if (k < 0) { Libc.close(fd); return k; }
         }
+        if (fd < 0) return fd;
         int r = entryFor(p, name, out, off);
         if (r < 0) { Libc.close(fd); return r; }
-        handles.add(fd, HandleTable.FILE);
-        writeOpenOut(fd, out, off + Wire.ENTRY_OUT);
+        writeOpenOut(handles.add(fd, HandleTable.FILE), out, off + Wire.ENTRY_OUT);
         return Wire.ENTRY_OUT + Wire.OPEN_OUT;
     }
 
     @Override
     public long read(Request caller, long nodeid, long fh, long offset, IoVecs dst) {
-        int fd = handles.fd(fh, HandleTable.FILE);
-        if (fd < 0) return -Errno.EBADF;
-        if (dst.count() == 0) return 0;
-        return Libc.preadv(fd, dst.array(), dst.count(), offset);
+        Handle h = handles.acquire(fh, HandleTable.FILE);
+        if (h == null) return -Errno.EBADF;
+        try {
+            return dst.count() == 0 ? 0 : Libc.preadv(h.fd, dst.array(), dst.count(), offset);
+        } finally {
+            h.release();
+        }
     }
 
     @Override
     public long write(Request caller, long nodeid, long fh, long offset, IoVecs src, int writeFlags) {
-        int fd = handles.fd(fh, HandleTable.FILE);
-        if (fd < 0) return -Errno.EBADF;
-        if (src.count() == 0) return 0;
-        long n = Libc.pwritev(fd, src.array(), src.count(), offset);
-        // the writer lacked CAP_FSETID: as on a local file system the write clears setuid/setgid
-        // (the daemon writes as root, so the host kernel would keep them); writes without the flag pay nothing
-        if (n > 0 && (writeFlags & Wire.WRITE_KILL_SUIDGID) != 0) {
-            int k = killSuidGid(fd);
-            if (k < 0) return k;
+        Handle h = handles.acquire(fh, HandleTable.FILE);
+        if (h == null) return -Errno.EBADF;
+        try {
+            if (src.count() == 0) return 0;
+            long n = Libc.pwritev(h.fd, src.array(), src.count(), offset);
+            // the writer lacked CAP_FSETID: as on a local file system the write clears setuid/setgid
+            // (the daemon writes as root, so the host kernel would keep them); writes without the flag pay nothing
+            if (n > 0 && (writeFlags & Wire.WRITE_KILL_SUIDGID) != 0) {
+                int k = killSuidGid(h.fd);
+                if (k < 0) return k;
+            }
+            return n;
+        } finally {
+            h.release();
         }
-        return n;
     }
 
     /**
@@ -459,54 +605,112 @@ public final class PassthroughFs implements FileSystem {
 
     @Override
     public int release(Request caller, long nodeid, long fh, int flags) {
-        return handles.remove(fh, HandleTable.FILE) ? Libc.close((int) fh) : -Errno.EBADF;
+        return handles.remove(fh, HandleTable.FILE) ? 0 : -Errno.EBADF;
     }
 
+    /**
+     * FLUSH (each close(2) in the guest): closing a duplicate of the descriptor, as virtiofsd
+     * does, so errors the host file system reports at close (NFS, FUSE below us) reach the guest.
+     */
     @Override
     public int flush(Request caller, long nodeid, long fh) {
-        return handles.fd(fh, HandleTable.FILE) >= 0 ? 0 : -Errno.EBADF;
+        Handle h = handles.acquire(fh, HandleTable.FILE);
+        if (h == null) return -Errno.EBADF;
+        try {
+            int dup = Libc.dup(h.fd);
+            return dup < 0 ? dup : Libc.close(dup);
+        } finally {
+            h.release();
+        }
     }
 
     @Override
     public int fsync(Request caller, long nodeid, long fh, boolean dataOnly) {
-        int fd = handles.fd(fh, HandleTable.FILE);
-        if (fd < 0) return -Errno.EBADF;
-        return dataOnly ? Libc.fdatasync(fd) : Libc.fsync(fd);
+        return sync(fh, HandleTable.FILE, dataOnly);
+    }
+
+    private int sync(long fh, int kind, boolean dataOnly) {
+        Handle h = handles.acquire(fh, kind);
+        if (h == null) return -Errno.EBADF;
+        try {
+            return dataOnly ? Libc.fdatasync(h.fd) : Libc.fsync(h.fd);
+        } finally {
+            h.release();
+        }
+    }
+
+    /** SYNCFS (a guest sync(2) or syncfs(2)): syncfs(2) on the host file system of the share. */
+    @Override
+    public int syncfs(Request caller, long nodeid) {
+        Inode root = inodes.acquire(ROOT);
+        if (root == null) return -Errno.ESTALE;
+        try {
+            int fd = reopen(root, O_RDONLY | O_DIRECTORY); // syncfs(2) takes no O_PATH descriptor
+            if (fd < 0) return fd;
+            int r = Libc.syncfs(fd);
+            Libc.close(fd);
+            return r;
+        } finally {
+            root.release();
+        }
     }
 
     @Override
     public int fallocate(Request caller, long nodeid, long fh, int mode, long offset, long length) {
-        int fd = handles.fd(fh, HandleTable.FILE);
-        if (fd < 0) return -Errno.EBADF;
-        return Libc.fallocate(fd, mode, offset, length);
+        Handle h = handles.acquire(fh, HandleTable.FILE);
+        if (h == null) return -Errno.EBADF;
+        try {
+            return Libc.fallocate(h.fd, mode, offset, length);
+        } finally {
+            h.release();
+        }
     }
 
     @Override
     public long lseek(Request caller, long nodeid, long fh, long offset, int whence) {
-        int fd = handles.fd(fh, HandleTable.FILE);
-        if (fd < 0) fd = handles.fd(fh, HandleTable.DIR);
-        if (fd < 0) return -Errno.EBADF;
-        if (whence < SEEK_SET || whence > SEEK_HOLE) return -Errno.EINVAL;
-        return Libc.lseek(fd, offset, whence);
+        Handle h = handles.acquire(fh, HandleTable.FILE);
+        if (h == null) h = handles.acquire(fh, HandleTable.DIR);
+        if (h == null) return -Errno.EBADF;
+        try {
+            if (whence < SEEK_SET || whence > SEEK_HOLE) return -Errno.EINVAL;
+            return Libc.lseek(h.fd, offset, whence);
+        } finally {
+            h.release();
+        }
     }
 
     @Override
     public long copyFileRange(Request caller, long nodeIn, long fhIn, long offIn, long nodeOut, long fhOut, long offOut, long len, int flags) {
-        int in = handles.fd(fhIn, HandleTable.FILE);
-        int out = handles.fd(fhOut, HandleTable.FILE);
-        if (in < 0 || out < 0) return -Errno.EBADF;
-        MemorySegment offs = SCRATCH.get().offsets;
-        offs.set(JAVA_LONG, 0, offIn);
-        offs.set(JAVA_LONG, 8, offOut);
-        return Libc.copyFileRange(in, offs, out, offs.asSlice(8), Math.min(len, Integer.MAX_VALUE & ~4095L), flags);
+        Handle in = handles.acquire(fhIn, HandleTable.FILE);
+        if (in == null) return -Errno.EBADF;
+        try {
+            Handle out = handles.acquire(fhOut, HandleTable.FILE);
+            if (out == null) return -Errno.EBADF;
+            try {
+                MemorySegment offs = SCRATCH.get().offsets;
+                offs.set(JAVA_LONG, 0, offIn);
+                offs.set(JAVA_LONG, 8, offOut);
+                return Libc.copyFileRange(in.fd, offs, out.fd, offs.asSlice(8), Math.min(len, Integer.MAX_VALUE & ~4095L), flags);
+            } finally {
+                out.release();
+            }
+        } finally {
+            in.release();
+        }
     }
 
     @Override
     public int statfs(Request caller, long nodeid, MemorySegment out, long off) {
-        Inode inode = inodes.get(nodeid);
-        if (inode == null) inode = inodes.get(ROOT);
+        Inode inode = inodes.acquire(nodeid);
+        if (inode == null) inode = inodes.acquire(ROOT);
+        if (inode == null) return -Errno.ESTALE;
         MemorySegment b = SCRATCH.get().statfs;
-        int r = Libc.fstatfs(inode.fd, b);
+        int r;
+        try {
+            r = Libc.fstatfs(inode.fd, b);
+        } finally {
+            inode.release();
+        }
         if (r < 0) return r;
         u64(out, off, b.get(JAVA_LONG, 16));       // blocks
         u64(out, off + 8, b.get(JAVA_LONG, 24));   // bfree
@@ -522,60 +726,88 @@ public final class PassthroughFs implements FileSystem {
 
     // ---- extended attributes ---------------------------------------------------------------
 
-    private int xattrFd(long nodeid) {
-        Inode inode = inodes.get(nodeid);
+    private interface XattrCall { long call(int fd); }
+
+    /** Runs an xattr call on a fresh descriptor of the file; ENOSYS when xattrs are off. */
+    private long onXattrFd(long nodeid, long notSupported, XattrCall call) {
+        if (xattrs == XattrPolicy.OFF) return -Errno.ENOSYS;
+        Inode inode = inodes.acquire(nodeid);
         if (inode == null) return -Errno.ESTALE;
-        if (!isReg(inode.type) && !isDir(inode.type)) return -Errno.EOPNOTSUPP;
-        return reopen(inode, O_RDONLY | O_NONBLOCK);
+        int fd;
+        try {
+            if (!isReg(inode.type) && !isDir(inode.type)) return notSupported;
+            fd = reopen(inode, O_RDONLY | O_NONBLOCK);
+        } finally {
+            inode.release();
+        }
+        if (fd < 0) return fd;
+        try {
+            return call.call(fd);
+        } finally {
+            Libc.close(fd);
+        }
     }
 
     @Override
     public int setxattr(Request caller, long nodeid, MemorySegment name, MemorySegment value, int flags) {
-        int fd = xattrFd(nodeid);
-        if (fd < 0) return fd;
-        int r = Libc.fsetxattr(fd, name, value, value.byteSize(), flags);
-        Libc.close(fd);
-        return r;
+        if (xattrs == XattrPolicy.RESTRICTED && !xattrs.allows(name)) return -Errno.EPERM;
+        return (int) onXattrFd(nodeid, -Errno.EOPNOTSUPP, fd -> Libc.fsetxattr(fd, name, value, value.byteSize(), flags));
     }
 
     @Override
     public long getxattr(Request caller, long nodeid, MemorySegment name, MemorySegment out, long off, int capacity) {
-        int fd = xattrFd(nodeid);
-        if (fd < 0) return fd == -Errno.EOPNOTSUPP ? -Errno.ENODATA : fd;
-        long r = Libc.fgetxattr(fd, name, capacity == 0 ? MemorySegment.NULL : out.asSlice(off, capacity), capacity);
-        Libc.close(fd);
-        return r;
+        if (xattrs == XattrPolicy.RESTRICTED && !xattrs.allows(name)) return -Errno.ENODATA;
+        return onXattrFd(nodeid, -Errno.ENODATA,
+                fd -> Libc.fgetxattr(fd, name, capacity == 0 ? MemorySegment.NULL : out.asSlice(off, capacity), capacity));
     }
 
     @Override
     public long listxattr(Request caller, long nodeid, MemorySegment out, long off, int capacity) {
-        int fd = xattrFd(nodeid);
-        if (fd < 0) return fd == -Errno.EOPNOTSUPP ? 0 : fd;
-        long r = Libc.flistxattr(fd, capacity == 0 ? MemorySegment.NULL : out.asSlice(off, capacity), capacity);
-        Libc.close(fd);
-        return r;
+        if (xattrs != XattrPolicy.RESTRICTED) {
+            return onXattrFd(nodeid, 0, fd -> Libc.flistxattr(fd, capacity == 0 ? MemorySegment.NULL : out.asSlice(off, capacity), capacity));
+        }
+        // the full list into scratch, then only the names the guest may see
+        MemorySegment names = SCRATCH.get().xattrNames();
+        long n = onXattrFd(nodeid, 0, fd -> Libc.flistxattr(fd, names, names.byteSize()));
+        if (n <= 0) return n;
+        long kept = 0;
+        for (long p = 0; p < n; ) {
+            long e = p;
+            while (e < n && names.get(JAVA_BYTE, e) != 0) e++;
+            long len = e - p + 1;
+            if (!XattrPolicy.privileged(names, p, e)) {
+                if (capacity > 0) {
+                    if (kept + len > capacity) return -Errno.ERANGE;
+                    MemorySegment.copy(names, p, out, off + kept, len);
+                }
+                kept += len;
+            }
+            p = e + 1;
+        }
+        return kept;
     }
 
     @Override
     public int removexattr(Request caller, long nodeid, MemorySegment name) {
-        int fd = xattrFd(nodeid);
-        if (fd < 0) return fd;
-        int r = Libc.fremovexattr(fd, name);
-        Libc.close(fd);
-        return r;
+        if (xattrs == XattrPolicy.RESTRICTED && !xattrs.allows(name)) return -Errno.EPERM;
+        return (int) onXattrFd(nodeid, -Errno.EOPNOTSUPP, fd -> Libc.fremovexattr(fd, name));
     }
 
     // ---- directories -----------------------------------------------------------------------
 
     @Override
     public int opendir(Request caller, long nodeid, int flags, MemorySegment out, long off) {
-        Inode inode = inodes.get(nodeid);
-        if (inode == null) return -Errno.ESTALE;
-        if (!isDir(inode.type)) return -Errno.ENOTDIR;
-        int fd = reopen(inode, O_RDONLY | O_DIRECTORY);
+        int[] err = new int[1];
+        Inode inode = dir(nodeid, err);
+        if (inode == null) return err[0];
+        int fd;
+        try {
+            fd = reopen(inode, O_RDONLY | O_DIRECTORY);
+        } finally {
+            inode.release();
+        }
         if (fd < 0) return fd;
-        handles.add(fd, HandleTable.DIR);
-        u64(out, off, fd);
+        u64(out, off, handles.add(fd, HandleTable.DIR));
         u32(out, off + 8, 0);
         u32(out, off + 12, 0);
         return Wire.OPEN_OUT;
@@ -583,16 +815,27 @@ public final class PassthroughFs implements FileSystem {
 
     @Override
     public int readdir(Request caller, long nodeid, long fh, long offset, boolean plus, MemorySegment out, long off, int capacity) {
-        int fd = handles.fd(fh, HandleTable.DIR);
-        if (fd < 0) return -Errno.EBADF;
-        Inode dirInode = plus ? inodes.get(nodeid) : null;
-        if (plus && dirInode == null) return -Errno.ESTALE;
+        Handle h = handles.acquire(fh, HandleTable.DIR);
+        if (h == null) return -Errno.EBADF;
+        Inode dirInode = null;
+        try {
+            if (plus) {
+                dirInode = inodes.acquire(nodeid);
+                if (dirInode == null) return -Errno.ESTALE;
+            }
+            return readdir(h.fd, dirInode, offset, plus, out, off, capacity);
+        } finally {
+            if (dirInode != null) dirInode.release();
+            h.release();
+        }
+    }
+
+    private int readdir(int fd, Inode dirInode, long offset, boolean plus, MemorySegment out, long off, int capacity) {
         Scratch s = SCRATCH.get();
         long pos = Libc.lseek(fd, offset, SEEK_SET);
         if (pos < 0) return (int) pos;
         int written = 0;
         MemorySegment buf = s.dirents;
-        int[] err = new int[1];
         while (true) {
             long n = Libc.getdents64(fd, buf, buf.byteSize());
             if (n < 0) return written > 0 ? written : (int) n;
@@ -617,9 +860,9 @@ public final class PassthroughFs implements FileSystem {
                     if (dots) {
                         out.asSlice(at, Wire.ENTRY_OUT).fill((byte) 0);
                     } else {
-                        Inode child = lookupInode(dirInode, name, s.stat, err);
-                        if (child == null) { p += reclen; continue; } // vanished meanwhile: leave it out
-                        writeEntry(child.nodeid, s.stat, out, at);
+                        long child = lookupInode(dirInode, name, s.stat);
+                        if (child < 0) { p += reclen; continue; } // vanished meanwhile: leave it out
+                        writeEntry(child, s.stat, out, at);
                         dIno = s.stat.ino();
                     }
                     d = at + Wire.ENTRY_OUT;
@@ -639,22 +882,25 @@ public final class PassthroughFs implements FileSystem {
 
     @Override
     public int releasedir(Request caller, long nodeid, long fh) {
-        return handles.remove(fh, HandleTable.DIR) ? Libc.close((int) fh) : -Errno.EBADF;
+        return handles.remove(fh, HandleTable.DIR) ? 0 : -Errno.EBADF;
     }
 
     @Override
     public int fsyncdir(Request caller, long nodeid, long fh, boolean dataOnly) {
-        int fd = handles.fd(fh, HandleTable.DIR);
-        if (fd < 0) return -Errno.EBADF;
-        return dataOnly ? Libc.fdatasync(fd) : Libc.fsync(fd);
+        return sync(fh, HandleTable.DIR, dataOnly);
     }
 
     @Override
     public int access(Request caller, long nodeid, int mask) {
-        Inode inode = inodes.get(nodeid);
+        Inode inode = inodes.acquire(nodeid);
         if (inode == null) return -Errno.ESTALE;
         StatBuf st = SCRATCH.get().stat;
-        int r = statFd(inode.fd, st);
+        int r;
+        try {
+            r = statFd(inode.fd, st);
+        } finally {
+            inode.release();
+        }
         if (r < 0) return r;
         if (mask == F_OK) return 0;
         int mode = st.mode();

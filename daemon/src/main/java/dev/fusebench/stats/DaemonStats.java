@@ -136,10 +136,6 @@ public final class DaemonStats {
     /** Writes the JSON atomically (temp file + rename), so a reader never sees half a file. */
     public void writeJson(Path file) throws IOException {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) Files.createDirectories(parent);
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        mapper.writeValue(tmp.toFile(), toJsonTree());
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        dev.fusebench.files.PrivateFiles.write(file, mapper.writeValueAsBytes(toJsonTree()));
     }
 }

@@ -12,6 +12,7 @@ public final class Flags {
     public static final int SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2, SEEK_DATA = 3, SEEK_HOLE = 4;
     public static final int S_IFMT = 0170000, S_IFSOCK = 0140000, S_IFLNK = 0120000, S_IFREG = 0100000,
             S_IFBLK = 060000, S_IFDIR = 040000, S_IFCHR = 020000, S_IFIFO = 010000;
+    public static final int CLONE_FS = 0x200;
     public static final int S_ISUID = 04000, S_ISGID = 02000, S_IXGRP = 010;
     public static final int RENAME_NOREPLACE = 1, RENAME_EXCHANGE = 2, RENAME_WHITEOUT = 4;
     public static final long MS_NOSUID = 2, MS_NODEV = 4, MS_NOEXEC = 8;

@@ -14,6 +14,7 @@ import dev.fusebench.virtqueue.SplitQueue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -29,12 +30,17 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 final class QueueWorker implements Runnable {
     private static final Logger LOG = Logger.getLogger(QueueWorker.class.getName());
 
+    private static final int NONE = Integer.MIN_VALUE;
+
     final int index;
     private final SplitQueue queue;
     private final FuseServer server;
-    private final int kickFd;
-    private final int stopFd;
-    private volatile int callFd;
+    /** The kick and call eventfds: the serving thread's own, swapped and closed only by it. */
+    private int kickFd, callFd;
+    /** New kick/call fds from the frontend, waiting for the serving thread to take them (NONE: none). */
+    private final AtomicInteger nextKick = new AtomicInteger(NONE), nextCall = new AtomicInteger(NONE);
+    /** Wakes the serving thread for a stop, an fd swap or an enable. */
+    private final int controlFd;
     private volatile boolean enabled;
     private volatile boolean stopping;
     private final Thread thread;
@@ -49,32 +55,74 @@ final class QueueWorker implements Runnable {
         this.callFd = callFd;
         this.enabled = enabled;
         this.argsBufferSize = argsBufferSize;
-        this.stopFd = Libc.eventfd(0, Flags.EFD_CLOEXEC);
+        this.controlFd = Libc.eventfd(0, Flags.EFD_CLOEXEC);
+        if (controlFd < 0) throw new IllegalStateException("eventfd: " + Libc.strerror(controlFd));
         this.thread = new LibcThread(this, "virtq-" + index);
         thread.setDaemon(true);
     }
 
     void start() { thread.start(); }
 
-    void setCallFd(int fd) { callFd = fd; }
+    /**
+     * SET_VRING_CALL on a running ring: the serving thread switches to {@code fd} between requests
+     * and closes the old one itself, so no notification is ever written to a closed (or reused) number.
+     */
+    void swapCallFd(int fd) { hand(nextCall, fd); }
+
+    /** SET_VRING_KICK on a running ring: as {@link #swapCallFd}, for the fd the thread polls. */
+    void swapKickFd(int fd) { hand(nextKick, fd); }
+
+    private void hand(AtomicInteger slot, int fd) {
+        int superseded = slot.getAndSet(fd);
+        if (superseded >= 0) Libc.close(superseded); // never taken by the thread
+        wake(controlFd);
+    }
+
+    /** The serving thread (or, once it has ended, {@link #stop}) takes any fds handed to it. */
+    private void takeHandedFds() {
+        if (nextCall.get() != NONE) {
+            int fd = nextCall.getAndSet(NONE);
+            if (fd != NONE) { closeIfOpen(callFd); callFd = fd; }
+        }
+        if (nextKick.get() != NONE) {
+            int fd = nextKick.getAndSet(NONE);
+            if (fd != NONE) { closeIfOpen(kickFd); kickFd = fd; }
+        }
+    }
+
+    private static void closeIfOpen(int fd) { if (fd >= 0) Libc.close(fd); }
 
     void setEnabled(boolean on) {
         enabled = on;
-        if (on) wake(kickFd);
+        wake(controlFd);
     }
 
-    /** Stops the thread and returns the next avail index it would have served. */
+    /**
+     * Stops the thread, waiting for it however long its request takes, and returns the next avail
+     * index it would have served. The ring's kick and call fds are the caller's again after.
+     */
     int stop() {
         stopping = true;
-        wake(stopFd);
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        wake(controlFd);
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
         }
-        Libc.close(stopFd);
+        if (interrupted) Thread.currentThread().interrupt();
+        takeHandedFds();
+        Libc.close(controlFd);
         return queue.lastAvail();
     }
+
+    /** After {@link #stop}: the kick fd the ring had last. */
+    int kickFd() { return kickFd; }
+
+    /** After {@link #stop}: the call fd the ring had last. */
+    int callFd() { return callFd; }
 
     private static void wake(int eventFd) {
         try (Arena a = Arena.ofConfined()) {
@@ -108,6 +156,7 @@ final class QueueWorker implements Runnable {
             one = arena.allocate(8, 8);
             one.set(JAVA_LONG, 0, 1);
             while (!stopping) {
+                takeHandedFds();
                 if (enabled && drain()) continue;
                 if (!sleep()) return;
             }
@@ -129,19 +178,27 @@ final class QueueWorker implements Runnable {
         return queue.armAndRecheck();
     }
 
-    /** Sleeps until kicked or stopped; false when the kick fd is gone. */
+    /**
+     * Sleeps until kicked or woken (stop, fd swap, enable); false when the kick fd is broken. A
+     * ring without a kick fd (-1: the frontend polls) sleeps until woken.
+     */
     private boolean sleep() {
         pollFds.set(JAVA_INT, 0, kickFd);
         pollFds.set(JAVA_SHORT, 4, Flags.POLLIN);
         pollFds.set(JAVA_SHORT, 6, (short) 0);
-        pollFds.set(JAVA_INT, 8, stopFd);
+        pollFds.set(JAVA_INT, 8, controlFd);
         pollFds.set(JAVA_SHORT, 12, Flags.POLLIN);
         pollFds.set(JAVA_SHORT, 14, (short) 0);
         int r = Libc.poll(pollFds, 2, -1);
         if (r < 0) return true;
         short revents = pollFds.get(JAVA_SHORT, 6);
         if ((revents & Flags.POLLIN) != 0) Libc.read(kickFd, counter, 8);
-        return (revents & (Flags.POLLHUP | Flags.POLLERR | Flags.POLLNVAL)) == 0;
+        if ((pollFds.get(JAVA_SHORT, 14) & Flags.POLLIN) != 0) Libc.read(controlFd, counter, 8);
+        if ((revents & (Flags.POLLHUP | Flags.POLLERR | Flags.POLLNVAL)) != 0) {
+            LOG.warning("queue " + index + ": kick fd " + kickFd + " failed (revents " + revents + "); the queue stops");
+            return false;
+        }
+        return true;
     }
 
     private int refuse(StringBuilder why) {
@@ -152,8 +209,7 @@ final class QueueWorker implements Runnable {
     }
 
     private void signal(MemorySegment one) {
-        int fd = callFd;
-        if (fd >= 0) Libc.write(fd, one, 8);
+        if (callFd >= 0) Libc.write(callFd, one, 8);
     }
 
     /** Presents the chain's readable part as a FUSE request and writes the reply into its writable part. */

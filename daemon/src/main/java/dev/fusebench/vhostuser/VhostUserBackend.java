@@ -73,9 +73,11 @@ public final class VhostUserBackend implements AutoCloseable {
     /**
      * Creates the listening socket at {@code path} (replacing a stale one); returns its fd. The
      * socket is bound and listening under a temporary name first and then renamed into place, so
-     * a frontend that connects as soon as the path appears is never refused.
+     * a frontend that connects as soon as the path appears is never refused. Whoever can connect
+     * gets a root file server over the share: the socket is 0600, or 0660 owned by {@code group}
+     * when one is given, set before it listens (connecting needs write permission on it).
      */
-    public static int listen(Path path) throws IOException {
+    public static int listen(Path path, String group) throws IOException {
         Path tmp = path.resolveSibling(path.getFileName() + ".tmp-" + ProcessHandle.current().pid());
         if (tmp.toString().getBytes().length >= 108) throw new IOException("socket path too long: " + path);
         Files.deleteIfExists(tmp);
@@ -88,6 +90,7 @@ public final class VhostUserBackend implements AutoCloseable {
             MemorySegment.copy(MemorySegment.ofArray(p), 0, addr, 2, p.length);
             int r = Libc.bind(fd, addr, 2 + p.length + 1);
             if (r < 0) throw new IOException("bind " + tmp + ": " + Libc.strerror(r));
+            restrict(tmp, group);
             r = Libc.listen(fd, 1);
             if (r < 0) throw new IOException("listen: " + Libc.strerror(r));
             Files.move(tmp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
@@ -97,6 +100,29 @@ public final class VhostUserBackend implements AutoCloseable {
             throw e;
         }
         return fd;
+    }
+
+    /** chmod/chown by path: opening a socket file (as Java's attribute views do) fails with ENXIO. */
+    private static void restrict(Path socket, String group) throws IOException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment name = a.allocateFrom(socket.toString());
+            if (group != null) {
+                int r = Libc.fchownat(Flags.AT_FDCWD, name, -1, groupId(group), 0);
+                if (r < 0) throw new IOException("chown of " + socket + ": " + Libc.strerror(r));
+            }
+            int r = Libc.fchmodat(Flags.AT_FDCWD, name, group != null ? 0660 : 0600, 0);
+            if (r < 0) throw new IOException("chmod of " + socket + ": " + Libc.strerror(r));
+        }
+    }
+
+    /** A group's id, by name (from /etc/group) or as a number. */
+    static int groupId(String group) throws IOException {
+        if (group.matches("[0-9]+")) return Integer.parseInt(group);
+        for (String line : Files.readAllLines(Path.of("/etc/group"))) {
+            String[] f = line.split(":", -1);
+            if (f.length >= 3 && f[0].equals(group)) return Integer.parseInt(f[2]);
+        }
+        throw new IOException("no group named '" + group + "' (--socket-group)");
     }
 
     /** Serves one already-connected frontend until it disconnects or {@link #close} is called. */
@@ -232,10 +258,7 @@ public final class VhostUserBackend implements AutoCloseable {
                 int index = msg.get(JAVA_INT_UNALIGNED, p);
                 Vring v = ring(index);
                 int base = v.base;
-                if (v.worker != null) {
-                    base = v.worker.stop();
-                    v.worker = null;
-                }
+                if (v.worker != null) base = stopWorker(v);
                 v.base = base;
                 v.enabled = false;
                 closeFd(v.kickFd);
@@ -249,14 +272,16 @@ public final class VhostUserBackend implements AutoCloseable {
                 long u = msg.get(JAVA_LONG_UNALIGNED, p);
                 Vring v = ring((int) (u & 0xff));
                 int fd = (u & 0x100) != 0 ? -1 : takeFd(0);
+                // a running ring's worker owns its fds: it swaps and closes them itself
                 if (request == Message.SET_VRING_KICK) {
-                    closeFd(v.kickFd);
+                    if (v.worker != null) v.worker.swapKickFd(fd);
+                    else closeFd(v.kickFd);
                     v.kickFd = fd;
                     startIfReady((int) (u & 0xff));
                 } else if (request == Message.SET_VRING_CALL) {
-                    closeFd(v.callFd);
+                    if (v.worker != null) v.worker.swapCallFd(fd);
+                    else closeFd(v.callFd);
                     v.callFd = fd;
-                    if (v.worker != null) v.worker.setCallFd(fd);
                 } else {
                     closeFd(v.errFd);
                     v.errFd = fd;
@@ -347,9 +372,18 @@ public final class VhostUserBackend implements AutoCloseable {
 
     private static void closeFd(int fd) { if (fd >= 0) Libc.close(fd); }
 
+    /** Stops a ring's worker; its kick and call fds are the ring's again. Returns the next avail index. */
+    private static int stopWorker(Vring v) {
+        int base = v.worker.stop();
+        v.kickFd = v.worker.kickFd();
+        v.callFd = v.worker.callFd();
+        v.worker = null;
+        return base;
+    }
+
     private void stopAll() {
         for (Vring v : rings) {
-            if (v.worker != null) { v.worker.stop(); v.worker = null; }
+            if (v.worker != null) stopWorker(v);
             closeFd(v.kickFd);
             closeFd(v.callFd);
             closeFd(v.errFd);

@@ -17,19 +17,22 @@ public final class VhostUserSession implements Session {
     private static final Logger LOG = Logger.getLogger(VhostUserSession.class.getName());
     private final FuseServer server;
     private final Path socketPath;
+    private final String socketGroup;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile VhostUserBackend backend;
     private volatile int listenFd = -1;
     private Thread thread;
 
-    public VhostUserSession(FuseServer server, Path socketPath) {
+    /** @param socketGroup the group that may connect too (socket 0660), or null for root only (0600) */
+    public VhostUserSession(FuseServer server, Path socketPath, String socketGroup) {
         this.server = server;
         this.socketPath = socketPath.toAbsolutePath();
+        this.socketGroup = socketGroup;
     }
 
     @Override
     public void start() throws IOException {
-        listenFd = VhostUserBackend.listen(socketPath);
+        listenFd = VhostUserBackend.listen(socketPath, socketGroup);
         server.stats().put("socket_path", socketPath.toString());
         thread = new LibcThread(this::run, "vhost-user");
         thread.start();

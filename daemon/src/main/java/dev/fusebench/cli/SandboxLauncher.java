@@ -1,0 +1,46 @@
+package dev.fusebench.cli;
+
+import dev.fusebench.sandbox.Sandbox;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code run-bench.sh daemon} with a sandbox: starts the same daemon, with the same JVM and
+ * options, inside the sandbox and waits for it. A stop (Ctrl-C, SIGTERM) is passed on to the
+ * daemon inside, which ends its session and writes its statistics as it would outside.
+ */
+final class SandboxLauncher {
+    private SandboxLauncher() {}
+
+    static int runInside(Sandbox box, DaemonMain d) throws IOException, InterruptedException {
+        List<String> inner = new ArrayList<>();
+        inner.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        inner.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        inner.addAll(List.of("-cp", System.getProperty("java.class.path"), DaemonMain.class.getName()));
+        inner.addAll(d.args);
+        inner.add("--sandboxed");
+        List<Path> writable = new ArrayList<>(List.of(d.sharedDir, d.socketPath.toAbsolutePath().getParent()));
+        if (d.statsFile != null) writable.add(statsDirectory(d.statsFile));
+        // a group named for the socket is looked up inside
+        List<Path> readable = d.socketGroup != null ? List.of(Path.of("/etc/group")) : List.of();
+        List<String> command = box.wrap(inner, Path.of(System.getProperty("java.home")), System.getProperty("java.class.path"),
+                writable, readable);
+        Process p = new ProcessBuilder(command).inheritIO().start();
+        // unshare waits for its child without passing signals on: give them to the daemon itself
+        sun.misc.SignalHandler pass = sig -> p.descendants().forEach(ProcessHandle::destroy);
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), pass);
+        sun.misc.Signal.handle(new sun.misc.Signal("INT"), pass);
+        return p.waitFor();
+    }
+
+    /** The statistics file's directory, made now so that it can be bound into the sandbox. */
+    static Path statsDirectory(Path statsFile) throws IOException {
+        Path dir = statsFile.toAbsolutePath().getParent();
+        java.nio.file.Files.createDirectories(dir);
+        return dir;
+    }
+}
