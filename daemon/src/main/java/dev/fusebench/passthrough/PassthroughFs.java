@@ -353,6 +353,7 @@ public final class PassthroughFs implements FileSystem {
      * supplementary groups), the creation is made as root and given to the caller.
      */
     private int createAs(Request caller, Inode parent, MemorySegment name, Creation c) {
+        SCRATCH.get(); // this thread's umask is 0 from here on
         boolean changed = becomeCaller(caller);
         int r;
         try {

@@ -4,6 +4,8 @@ import dev.fusebench.fuse.NegotiationSettings;
 import dev.fusebench.sys.Flags;
 import dev.fusebench.sys.Libc;
 import dev.fusebench.testing.MountedFs;
+import dev.fusebench.passthrough.CachePolicy;
+import dev.fusebench.passthrough.XattrPolicy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,7 +43,7 @@ class MountTest {
 
     @BeforeEach
     void mount() throws IOException {
-        m = new MountedFs(tmp, NegotiationSettings.MAX_PAGES);
+        m = new MountedFs(tmp, NegotiationSettings.MAX_PAGES, CachePolicy.AUTO, XattrPolicy.RESTRICTED);
         mnt = m.mount;
         shared = m.shared;
     }
@@ -168,6 +170,15 @@ class MountTest {
         assertEquals(List.of("color"), v.list());
         v.delete("color");
         assertEquals(List.of(), hv.list());
+        // security.* and trusted.* give privilege on the host: refused even to the guest's root
+        assertEquals(-dev.fusebench.sys.Errno.EPERM, MountedFs.setxattr(f, "trusted.x", new byte[]{1}));
+        assertEquals(-dev.fusebench.sys.Errno.EPERM, MountedFs.setxattr(f, "security.capability", vfsCapV2()));
+        assertEquals(0, MountedFs.setxattr(f, "user.ok", new byte[]{1}));
+    }
+
+    /** A well-formed security.capability value (VFS_CAP_REVISION_2, CAP_CHOWN permitted): the kernel checks it. */
+    static byte[] vfsCapV2() {
+        return ByteBuffer.allocate(20).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(0x02000000).putInt(1).putInt(0).putInt(0).putInt(0).array();
     }
 
     @Test

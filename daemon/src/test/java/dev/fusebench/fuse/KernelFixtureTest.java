@@ -5,6 +5,7 @@ import dev.fusebench.testing.Fixtures;
 import dev.fusebench.testing.RecordingFs;
 import dev.fusebench.testing.Requests;
 import dev.fusebench.testing.ServerHarness;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,8 +63,11 @@ class KernelFixtureTest {
     }
 
     @Test
-    void secondInitIsRefused() {
-        assertEquals(-Errno.EPROTO, h.call(Fixtures.load("INIT-0")).error());
+    void secondInitStartsANewSession() {
+        fs.calls.clear();
+        assertEquals(0, h.call(Fixtures.load("INIT-0")).error(), "a remount's INIT is answered");
+        assertEquals(List.of("destroy", "init"), fs.calls, "the old session's node ids and handles are forgotten first");
+        assertEquals(1, h.server.reinits());
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.fusebench.fuse.FuseServer;
 import dev.fusebench.fuse.NegotiationSettings;
 import dev.fusebench.passthrough.CachePolicy;
 import dev.fusebench.passthrough.PassthroughFs;
+import dev.fusebench.passthrough.XattrPolicy;
 import dev.fusebench.stats.DaemonStats;
 
 import java.io.IOException;
@@ -21,9 +22,13 @@ public final class MountedFs implements AutoCloseable {
     private final DevFuseSession session;
 
     public MountedFs(Path base, NegotiationSettings settings, CachePolicy cache) throws IOException {
+        this(base, settings, cache, XattrPolicy.OFF);
+    }
+
+    public MountedFs(Path base, NegotiationSettings settings, CachePolicy cache, XattrPolicy xattrs) throws IOException {
         this.shared = Files.createDirectories(base.resolve("shared"));
         this.mount = Files.createDirectories(base.resolve("mnt"));
-        this.fs = new PassthroughFs(shared, cache);
+        this.fs = new PassthroughFs(shared, cache, xattrs);
         this.server = new FuseServer(fs, settings, stats);
         this.session = new DevFuseSession(server, mount, 2, null);
         session.start();
@@ -50,5 +55,21 @@ public final class MountedFs implements AutoCloseable {
         }
         if (p.exitValue() != 0) throw new AssertionError(String.join(" ", command) + " exited " + p.exitValue() + ": " + out);
         return out;
+    }
+
+    /** setxattr(2) on a path: 0 or a negative errno. */
+    public static int setxattr(Path file, String name, byte[] value) {
+        try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
+            int fd = dev.fusebench.sys.Libc.openat(dev.fusebench.sys.Flags.AT_FDCWD, a.allocateFrom(file.toString()),
+                    dev.fusebench.sys.Flags.O_RDONLY | dev.fusebench.sys.Flags.O_CLOEXEC, 0);
+            if (fd < 0) return fd;
+            try {
+                java.lang.foreign.MemorySegment v = a.allocate(Math.max(1, value.length));
+                java.lang.foreign.MemorySegment.copy(java.lang.foreign.MemorySegment.ofArray(value), 0, v, 0, value.length);
+                return dev.fusebench.sys.Libc.fsetxattr(fd, a.allocateFrom(name), v, value.length, 0);
+            } finally {
+                dev.fusebench.sys.Libc.close(fd);
+            }
+        }
     }
 }

@@ -111,4 +111,42 @@ public final class Requests {
     public static byte[] readdir(int opcode, long nodeid, long fh, long offset, int size) {
         return request(opcode, nodeid, longs(fh, offset), ints(size, 0), longs(0), ints(0, 0));
     }
+
+    public static byte[] forget(long nodeid, long n) { return request(Opcode.FORGET, nodeid, longs(n)); }
+
+    public static byte[] release(long nodeid, long fh) { return request(Opcode.RELEASE, nodeid, longs(fh), ints(0, 0), longs(0)); }
+
+    public static byte[] getattr(long nodeid) { return request(Opcode.GETATTR, nodeid, ints(0, 0), longs(0)); }
+
+    public static byte[] flush(long nodeid, long fh) { return request(Opcode.FLUSH, nodeid, longs(fh), ints(0, 0), longs(0)); }
+
+    public static byte[] syncfs() { return request(Opcode.SYNCFS, 1, longs(0)); }
+
+    public static byte[] destroy() { return request(Opcode.DESTROY, 0); }
+
+    /** CREATE with fuse_create_in.umask (applied by us only when DONT_MASK was negotiated). */
+    public static byte[] create(long parent, String name, int flags, int mode, int umask) {
+        return request(Opcode.CREATE, parent, ints(flags, mode, umask, 0), cstr(name));
+    }
+
+    public static byte[] mkdir(long parent, String name, int mode, int umask) {
+        return request(Opcode.MKDIR, parent, ints(mode, umask), cstr(name));
+    }
+
+    public static byte[] mknod(long parent, String name, int mode, int umask) {
+        return request(Opcode.MKNOD, parent, ints(mode, 0, umask, 0), cstr(name));
+    }
+
+    /** SETXATTR without SETXATTR_EXT (fuse_setxattr_in: size, flags). */
+    public static byte[] setxattr(long nodeid, String name, byte[] value) {
+        return request(Opcode.SETXATTR, nodeid, ints(value.length, 0), cstr(name), value);
+    }
+
+    public static byte[] getxattr(long nodeid, String name, int size) {
+        return request(Opcode.GETXATTR, nodeid, ints(size, 0), cstr(name));
+    }
+
+    public static byte[] listxattr(long nodeid, int size) { return request(Opcode.LISTXATTR, nodeid, ints(size, 0)); }
+
+    public static byte[] removexattr(long nodeid, String name) { return request(Opcode.REMOVEXATTR, nodeid, cstr(name)); }
 }

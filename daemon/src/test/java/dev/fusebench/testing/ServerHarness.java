@@ -17,7 +17,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 /** Drives a FuseServer in-process: requests from byte arrays, replies captured as byte arrays. */
 public final class ServerHarness implements AutoCloseable {
     public final FuseServer server;
-    public final DaemonStats stats = new DaemonStats();
+    public final DaemonStats stats;
     private final Arena arena = Arena.ofShared();
     private final FuseServer.Worker worker;
     private final MemorySegment in;
@@ -31,7 +31,13 @@ public final class ServerHarness implements AutoCloseable {
     }
 
     public ServerHarness(FileSystem fs, NegotiationSettings settings) {
-        this.server = new FuseServer(fs, settings, stats);
+        this(new FuseServer(fs, settings, new DaemonStats()));
+    }
+
+    /** Another worker of a server (as each virtqueue has its own): for requests from several threads. */
+    public ServerHarness(FuseServer server) {
+        this.server = server;
+        this.stats = server.stats();
         this.worker = server.newWorker(arena);
         this.in = arena.allocate(4 << 20, 4096);
         this.sink = new CapturingSink(arena.allocate((4 << 20) + 8192, 4096));

@@ -12,8 +12,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * apt-get with a private sources list and state directory under the project's cache, so packages
- * from other Debian suites can be downloaded without touching the machine's apt configuration.
+ * apt-get with a private sources list, state directory and dpkg status under the project's cache,
+ * so packages from other Debian suites can be downloaded from the machine's own mirrors without
+ * touching its apt configuration, and whatever its apt is doing meanwhile.
  */
 public final class Apt {
     private static final String KEYRING = "/usr/share/keyrings/debian-archive-keyring.gpg";
@@ -27,18 +28,18 @@ public final class Apt {
         Files.createDirectories(root.resolve("lists/partial"));
         Files.createDirectories(root.resolve("cache/archives/partial"));
         Files.createDirectories(root.resolve("etc"));
-        StringBuilder sources = new StringBuilder();
-        for (String s : suites) {
-            String base = s.endsWith("-security") ? "http://deb.debian.org/debian-security" : "http://deb.debian.org/debian";
-            sources.append("deb [signed-by=").append(KEYRING).append("] ").append(base).append(' ').append(s).append(" main\n");
-        }
-        Files.writeString(root.resolve("etc/sources.list"), sources.toString());
+        // the machine's own mirrors, another suite; and an empty dpkg status of our own, so what
+        // the machine has installed (or is installing right now) never decides what we download
+        String keyring = Files.exists(Path.of(KEYRING)) ? KEYRING : null;
+        Files.writeString(root.resolve("etc/sources.list"), AptSources.ofThisMachine().linesFor(suites, keyring));
+        if (!Files.exists(root.resolve("status"))) Files.writeString(root.resolve("status"), "");
     }
 
     private List<String> options() {
         return List.of("-o", "Dir::Etc::sourcelist=" + root.resolve("etc/sources.list"),
                 "-o", "Dir::Etc::sourceparts=-",
                 "-o", "Dir::State::Lists=" + root.resolve("lists"),
+                "-o", "Dir::State::status=" + root.resolve("status"),
                 "-o", "Dir::Cache=" + root.resolve("cache"),
                 "-o", "APT::Default-Release=" + defaultRelease,
                 "-o", "Debug::NoLocking=1");
