@@ -72,10 +72,16 @@ final class QueueWorker implements Runnable {
     /** SET_VRING_KICK on a running ring: as {@link #swapCallFd}, for the fd the thread polls. */
     void swapKickFd(int fd) { hand(nextKick, fd); }
 
+    /**
+     * Hands {@code fd} to the serving thread and waits until it has taken it (between two requests,
+     * or at once when it sleeps), so once the frontend's message is acknowledged the old fd is
+     * no longer used.
+     */
     private void hand(AtomicInteger slot, int fd) {
         int superseded = slot.getAndSet(fd);
         if (superseded >= 0) Libc.close(superseded); // never taken by the thread
         wake(controlFd);
+        while (slot.get() != NONE && thread.isAlive()) java.util.concurrent.locks.LockSupport.parkNanos(20_000);
     }
 
     /** The serving thread (or, once it has ended, {@link #stop}) takes any fds handed to it. */
@@ -169,6 +175,7 @@ final class QueueWorker implements Runnable {
     /** Serves every available chain; returns true when more arrived while arming the next kick. */
     private boolean drain() {
         while (!stopping && queue.pop(chain, why)) {
+            if (nextCall.get() != NONE || nextKick.get() != NONE) takeHandedFds();
             int written = why.isEmpty() ? serve(chain, fuse, in, reply) : refuse(why);
             queue.push(chain.head, written);
             // complete each request at once: the guest refills its queue depth sooner

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -171,5 +172,126 @@ class DaemonCliTest {
         }
         assertTrue(Files.exists(stats));
         assertEquals(256, new ObjectMapper().readTree(stats.toFile()).get("negotiation").get("max_pages").asInt());
+    }
+
+    /** Connects to a unix socket as nobody (uid and gid 65534, no other groups): perl's answer, "ok" or the error. */
+    static String connectAsNobody(Path sock, String gid) throws Exception {
+        Process c = new ProcessBuilder("/usr/bin/setpriv", "--reuid=65534", "--regid=" + gid, "--clear-groups", "perl", "-MSocket", "-e",
+                "socket(S, PF_UNIX, SOCK_STREAM, 0) or die \"socket: $!\\n\"; connect(S, pack_sockaddr_un($ARGV[0])) or die \"$!\\n\"; print \"ok\\n\";",
+                sock.toString()).redirectErrorStream(true).start();
+        String out = new String(c.getInputStream().readAllBytes()).strip();
+        assertTrue(c.waitFor(30, TimeUnit.SECONDS));
+        return out;
+    }
+
+    static void awaitSocket(Path sock, Process p) throws InterruptedException {
+        for (int i = 0; i < 600 && !Files.exists(sock); i++) {
+            assertTrue(p.isAlive(), "daemon died before listening");
+            Thread.sleep(50);
+        }
+        assertTrue(Files.exists(sock), "listening");
+    }
+
+    /** The socket is root's alone (0600), or a named group's too (0660); the stats file is 0644. */
+    @Test
+    void theSocketIsPrivateAndTheStatsReadable() throws Exception {
+        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")); // nobody may reach it
+        Path dir = Files.createDirectories(tmp.resolve("dir"));
+        Path sock = tmp.resolve("p.sock");
+        Path stats = tmp.resolve("p.json");
+        Process p = start(tmp, "--shared-dir", dir.toString(), "--socket-path", sock.toString(), "--warm-up", "0", "--stats", stats.toString());
+        try {
+            awaitSocket(sock, p);
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(sock)));
+            assertEquals("Permission denied", connectAsNobody(sock, "65534"), "another uid may not connect");
+            p.destroy();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        } finally {
+            p.destroyForcibly();
+        }
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(stats)));
+
+        Process g = start(tmp, "--shared-dir", dir.toString(), "--socket-path", sock.toString(), "--warm-up", "0", "--socket-group", "nogroup");
+        try {
+            awaitSocket(sock, g);
+            assertEquals("rw-rw----", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(sock)));
+            assertEquals(65534, (int) Files.getAttribute(sock, "unix:gid"));
+            assertEquals("ok", connectAsNobody(sock, "65534"), "the socket's group may connect");
+            g.destroy();
+            assertTrue(g.waitFor(30, TimeUnit.SECONDS));
+        } finally {
+            g.destroyForcibly();
+        }
+    }
+
+    /** The daemon inside the sandbox: pid 1 of its namespace, as started by the launcher. */
+    static ProcessHandle sandboxed(Process launcher) {
+        return launcher.descendants().filter(h -> h.info().commandLine().orElse("").contains("--sandboxed")).findFirst()
+                .orElseThrow(() -> new AssertionError("no sandboxed daemon under the launcher"));
+    }
+
+    /**
+     * What the sandboxed daemon can see: only the share, the socket's and the stats' directories,
+     * the JVM and its class path, the system's shared libraries, setpriv, its own /proc, /dev
+     * nodes and /tmp; no_new_privs, exactly the capabilities a passthrough server needs, and the
+     * open-file cap. The host's mounts are untouched.
+     */
+    @Test
+    void theSandboxShowsOnlyWhatTheDaemonNeeds() throws Exception {
+        String hostMounts = Files.readString(Path.of("/proc/self/mountinfo"));
+        Path dir = Files.createDirectories(tmp.resolve("share"));
+        Files.writeString(dir.resolve("inside"), "x");
+        Path run = Files.createDirectories(tmp.resolve("run"));
+        Path sock = run.resolve("s.sock");
+        Path stats = tmp.resolve("out/s.json");
+        Process p = start(tmp, "--shared-dir", dir.toString(), "--socket-path", sock.toString(), "--warm-up", "0",
+                "--stats", stats.toString(), "--rlimit-nofile", "4096");
+        try {
+            awaitSocket(sock, p);
+            ProcessHandle d = sandboxed(p);
+            Map<String, String> status = dev.fusebench.sandbox.SandboxStatus.status(Path.of("/proc/" + d.pid() + "/status"));
+            assertEquals("1", status.get("NoNewPrivs"));
+            List<String> caps = dev.fusebench.sandbox.SandboxStatus.capabilityNames(Long.parseUnsignedLong(status.get("CapEff"), 16));
+            assertEquals(dev.fusebench.sandbox.Sandbox.CAPABILITIES, caps);
+            assertEquals(status.get("CapEff"), status.get("CapBnd"), "nothing to regain");
+            assertTrue(Files.readString(Path.of("/proc/" + d.pid() + "/limits")).lines()
+                    .anyMatch(l -> l.startsWith("Max open files") && l.matches(".*\\s4096\\s+4096\\s.*")));
+
+            Path root = Path.of("/proc/" + d.pid() + "/root");
+            assertEquals("x", Files.readString(root.resolve(dir.toString().substring(1)).resolve("inside")), "the share is there");
+            for (String absent : List.of("etc", "root/.bashrc", "home", "var", "usr/bin/bash", "usr/sbin", "sys", "boot")) {
+                assertFalse(Files.exists(root.resolve(absent), java.nio.file.LinkOption.NOFOLLOW_LINKS), absent + " is outside the sandbox");
+            }
+            assertFalse(Files.exists(root.resolve(tmp.resolve("elsewhere").toString().substring(1))));
+            Files.writeString(tmp.resolve("elsewhere"), "host");
+            assertFalse(Files.exists(root.resolve(tmp.resolve("elsewhere").toString().substring(1))), "a file beside the share is not visible");
+
+            String jvm = System.getProperty("java.home");
+            List<String> allowed = new ArrayList<>(List.of("/", "/tmp", "/proc", "/dev/null", "/dev/zero", "/dev/full", "/dev/random",
+                    "/dev/urandom", "/usr/bin/setpriv", dir.toString(), run.toString(), stats.getParent().toString(),
+                    Path.of(jvm).toRealPath().toString()));
+            for (String line : Files.readAllLines(Path.of("/proc/" + d.pid() + "/mountinfo"))) {
+                String point = line.split(" ")[4];
+                boolean ok = allowed.contains(point) || point.endsWith(".jar") || point.contains("/target/")
+                        || point.startsWith("/usr/lib") || point.startsWith("/lib");
+                assertTrue(ok, "unexpected mount in the sandbox: " + point);
+                if (!point.equals("/tmp") && !point.equals("/proc") && !point.startsWith("/dev/") && !List.of(dir.toString(), run.toString(),
+                        stats.getParent().toString()).contains(point)) {
+                    assertTrue(line.split(" ")[5].startsWith("ro"), "read-only: " + line);
+                }
+            }
+            p.destroy();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue());
+        } finally {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        assertEquals(hostMounts, Files.readString(Path.of("/proc/self/mountinfo")), "the host's mounts are as they were");
+        JsonNode box = new ObjectMapper().readTree(stats.toFile()).get("daemon").get("sandbox");
+        assertEquals("namespace", box.get("mode").asText());
+        assertTrue(box.get("no_new_privs").asBoolean());
+        assertEquals(1, box.get("pid_in_namespace").asInt());
+        assertEquals(4096, box.get("rlimit_nofile").asInt());
     }
 }

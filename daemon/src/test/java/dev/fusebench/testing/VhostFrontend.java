@@ -264,6 +264,31 @@ public final class VhostFrontend implements AutoCloseable {
 
     public boolean backendAlive() { return serving.isAlive(); }
 
+    /** The frontend's end of queue q's call eventfd (non-blocking). */
+    public int callFd(int q) { return call[q]; }
+
+    /**
+     * Gives queue q new kick and call eventfds (SET_VRING_CALL, SET_VRING_KICK, each acked) and
+     * kicks through the new one from now on; returns the old {kick, call}, still open on our side.
+     */
+    public int[] replaceKickAndCall(int q) {
+        int[] old = {kick[q], call[q]};
+        int newCall = check(Libc.eventfd(0, Flags.EFD_CLOEXEC | Flags.EFD_NONBLOCK), "eventfd");
+        int newKick = check(Libc.eventfd(0, Flags.EFD_CLOEXEC), "eventfd");
+        ack(send(Message.SET_VRING_CALL, u64(q), true, newCall));
+        call[q] = newCall;
+        kick[q] = newKick;
+        ack(send(Message.SET_VRING_KICK, u64(q), true, newKick));
+        return old;
+    }
+
+    /** Reads an eventfd's counter (0 when nothing was signalled; the fd must be non-blocking). */
+    public long drain(int eventFd) {
+        MemorySegment v = arena.allocate(8, 8);
+        long n = Libc.read(eventFd, v, 8);
+        return n == 8 ? v.get(JAVA_LONG_UNALIGNED, 0) : 0;
+    }
+
     @Override
     public void close() throws InterruptedException {
         Libc.close(sock); // the backend sees the frontend go and stops
