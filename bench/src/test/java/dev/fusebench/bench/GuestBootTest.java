@@ -36,7 +36,7 @@ class GuestBootTest {
     }
 
     private List<Map<String, Object>> run(String daemon, String variant, List<String> workloads, long deadline, boolean checksum) throws Exception {
-        VirtioFsDaemon d = VirtioFsDaemon.named(daemon, GuestImage.defaultCache(), REPO);
+        VirtioFsDaemon d = VirtioFsDaemon.named(daemon, GuestImage.defaultCache());
         var spec = new GuestRun.Spec(d, variant, config(checksum), workloads, WORKLOADS, deadline);
         List<Map<String, Object>> r = GuestRun.run(spec, image, tmp.resolve(daemon + "-" + variant));
         assertEquals(workloads.size(), r.size());
@@ -108,7 +108,7 @@ class GuestBootTest {
         String secretText = Files.readString(secret);
         Files.createSymbolicLink(share.resolve("abs-link"), secret.toAbsolutePath());
         Files.createSymbolicLink(share.resolve("rel-link"), Path.of("../secret.txt"));
-        VirtioFsDaemon d = VirtioFsDaemon.named("java", GuestImage.defaultCache(), REPO);
+        VirtioFsDaemon d = VirtioFsDaemon.named("java", GuestImage.defaultCache());
         var spec = new GuestRun.Spec(d, "max-pages", config(false), List.of("escape"), WORKLOADS, 300);
         Map<String, Object> r = GuestRun.run(spec, image, work).getFirst();
         assertEquals("ok", r.get("status"), () -> r.get("failure") + "\n" + r.get("console_tail"));
@@ -122,6 +122,38 @@ class GuestBootTest {
                     .filter(p -> List.of("planted.txt", "moved-out.txt", "hardlink-out").contains(p.getFileName().toString())).toList();
             assertEquals(List.of(), planted, "nothing appeared outside the share");
         }
+        assertNothingLeft();
+    }
+
+    /**
+     * guest-workloads/remount.sh: a guest sync reaches the host as SYNCFS, and an umount and mount of
+     * the share in the same boot (DESTROY, then a second INIT) leaves a working share with the data
+     * written before. The daemon ran in its sandbox.
+     */
+    @Test
+    void syncAndRemountInTheGuest() throws Exception {
+        Path work = tmp.resolve("remount");
+        VirtioFsDaemon d = VirtioFsDaemon.named("java", GuestImage.defaultCache());
+        var spec = new GuestRun.Spec(d, "max-pages", config(false), List.of("remount"), WORKLOADS, 300);
+        Map<String, Object> r = GuestRun.run(spec, image, work).getFirst();
+        assertEquals("ok", r.get("status"), () -> r.get("failure") + "\n" + r.get("console_tail"));
+        String log = Files.readString(work.resolve("share").resolve("remount.log"));
+        assertTrue(log.contains("REMOUNT-SCRIPT-DONE"), log);
+        for (String line : List.of("sync ok", "umount ok", "mount ok", "read back: written before the remount")) {
+            assertTrue(log.contains(line), "'" + line + "' missing:\n" + log);
+        }
+        assertFalse(log.contains("still mounted"), log);
+        var stats = (com.fasterxml.jackson.databind.JsonNode) r.get("daemon_stats");
+        var ops = stats.get("opcodes");
+        assertTrue(ops.get("SYNCFS").get("count").asInt() >= 1, "the guest's sync reached the daemon: " + ops);
+        assertEquals(0, ops.get("SYNCFS").get("errors").asInt());
+        assertEquals(2, ops.get("INIT").get("count").asInt(), "the remount's INIT was answered");
+        assertEquals(0, ops.get("INIT").get("errors").asInt());
+        assertTrue(ops.get("DESTROY").get("count").asInt() >= 1);
+        var box = stats.get("daemon").get("sandbox");
+        assertEquals("namespace", box.get("mode").asText());
+        assertTrue(box.get("no_new_privs").asBoolean());
+        assertEquals(dev.fusebench.sandbox.Sandbox.CAPABILITIES.size(), box.get("capabilities").size());
         assertNothingLeft();
     }
 

@@ -32,7 +32,7 @@ class GuestFaultsTest {
     }
 
     private List<Map<String, Object>> run(List<String> workloads, Fault fault, Integer tmpfs, long deadline) throws Exception {
-        VirtioFsDaemon d = VirtioFsDaemon.named("java", GuestImage.defaultCache(), REPO);
+        VirtioFsDaemon d = VirtioFsDaemon.named("java", GuestImage.defaultCache());
         var spec = new GuestRun.Spec(d, "max-pages", GuestBootTest.config(false), workloads, GuestBootTest.WORKLOADS, deadline, fault, tmpfs);
         List<Map<String, Object>> r = GuestRun.run(spec, image, tmp.resolve("boot"));
         assertEquals(workloads.size(), r.size());

@@ -54,7 +54,7 @@ class KillPrivGuestTest {
             "t-suid", "777", "o-suid", "777", "root-w", "4777", "root-t", "4777");
 
     void assertLikeALocalFileSystem(String cache, String variant) throws Exception {
-        Map<String, String> m = modes(new JavaDaemon(REPO, cache), variant, tmp.resolve(cache + "-" + variant.replace(':', '_')));
+        Map<String, String> m = modes(new JavaDaemon(cache), variant, tmp.resolve(cache + "-" + variant.replace(':', '_')));
         assertEquals(new java.util.TreeMap<>(LOCAL_FS), new java.util.TreeMap<>(m), "--cache " + cache + ", variant " + variant);
     }
 

@@ -11,10 +11,12 @@ public final class DaemonProcess implements AutoCloseable {
     private final Process process;
     private final Path socket;
     private final Path log;
+    private final boolean stopDescendants;
     public final List<String> command;
 
-    private DaemonProcess(Process process, Path socket, Path log, List<String> command) {
+    private DaemonProcess(Process process, Path socket, Path log, List<String> command, boolean stopDescendants) {
         this.process = process;
+        this.stopDescendants = stopDescendants;
         this.socket = socket;
         this.log = log;
         this.command = command;
@@ -27,7 +29,7 @@ public final class DaemonProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(dev.fusebench.bench.guest.Shell.diesWithUs(cmd)).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(d.environment());
         Process p = pb.start();
-        DaemonProcess dp = new DaemonProcess(p, socket, log, cmd);
+        DaemonProcess dp = new DaemonProcess(p, socket, log, cmd, d.stopsThroughDescendants());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!Files.exists(socket)) {
             if (!p.isAlive()) {
@@ -70,6 +72,7 @@ public final class DaemonProcess implements AutoCloseable {
     @Override
     public void close() {
         if (process.isAlive()) {
+            if (stopDescendants) process.descendants().forEach(ProcessHandle::destroy);
             process.destroy();
             try {
                 if (!process.waitFor(5, TimeUnit.SECONDS)) {

@@ -1,31 +1,51 @@
 package dev.fusebench.bench.daemons;
 
+import dev.fusebench.sandbox.Sandbox;
+
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Our daemon, started as its own JVM from the controller's class path, serving vhost-user. It runs
  * with --cache never, as the peers run with --cache=never / cache=none: every read and write
- * reaches the daemon, so the three are compared on the same path.
+ * reaches the daemon, so the three are compared on the same path. It runs in its sandbox (mount
+ * and pid namespace, no_new_privs, a passthrough server's capabilities), as the peers run in theirs.
  */
-public record JavaDaemon(Path repo, String cache) implements VirtioFsDaemon {
-    /** As the matrix runs it: --cache never, the peers' cache=never / cache=none. */
-    public JavaDaemon(Path repo) { this(repo, "never"); }
+public record JavaDaemon(String cache, Sandbox sandbox) implements VirtioFsDaemon {
+    /** As the matrix runs it: --cache never, the peers' cache=never / cache=none, in the default sandbox. */
+    public JavaDaemon() { this("never"); }
+
+    public JavaDaemon(String cache) { this(cache, new Sandbox(Sandbox.Mode.NAMESPACE, Sandbox.DEFAULT_NOFILE)); }
 
     @Override public String name() { return "java"; }
 
     @Override public String version() { return "fusebench daemon (Java " + Runtime.version().feature() + ")"; }
 
     @Override
-    public List<String> command(Path shared, Path socket, String variant, Path statsFile) {
-        List<String> c = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-cp", System.getProperty("java.class.path"),
-                "dev.fusebench.cli.DaemonMain", "--shared-dir", shared.toString(), "--socket-path", socket.toString(),
-                "--variant", variant, "--cache", cache));
+    public List<String> command(Path shared, Path socket, String variant, Path statsFile) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> c = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC",
+                "-cp", System.getProperty("java.class.path"), "dev.fusebench.cli.DaemonMain",
+                "--shared-dir", shared.toString(), "--socket-path", socket.toString(), "--variant", variant, "--cache", cache));
         if (statsFile != null) c.addAll(List.of("--stats", statsFile.toString()));
-        return c;
+        if (!sandbox.on()) {
+            c.addAll(List.of("--sandbox", "none"));
+            return c;
+        }
+        c.addAll(List.of("--rlimit-nofile", Long.toString(sandbox.rlimitNofile()), "--sandboxed"));
+        List<Path> writable = new ArrayList<>(List.of(shared, socket.toAbsolutePath().getParent()));
+        if (statsFile != null) writable.add(Files.createDirectories(statsFile.toAbsolutePath().getParent()));
+        return sandbox.wrap(c, Path.of(System.getProperty("java.home")), System.getProperty("java.class.path"), writable, List.of());
     }
 
     @Override public boolean takesVariants() { return true; }
+
+    @Override public Map<String, Object> confinement() { return sandbox.describe(); }
+
+    /** The daemon runs under unshare, which passes no signals on: a stop goes to the daemon itself. */
+    @Override public boolean stopsThroughDescendants() { return sandbox.on(); }
 }

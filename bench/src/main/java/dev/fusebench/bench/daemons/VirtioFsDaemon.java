@@ -20,11 +20,17 @@ public sealed interface VirtioFsDaemon permits VirtiofsdC, VirtiofsdRust, JavaDa
     /** Whether this daemon's negotiation follows the variant (the peers always negotiate MAX_PAGES). */
     boolean takesVariants();
 
-    static VirtioFsDaemon named(String name, Path cache, Path repo) {
+    /** How the daemon is confined, for the results. The peers run in their own default sandboxes. */
+    default Map<String, Object> confinement() { return Map.of("mode", "the daemon's own default"); }
+
+    /** Whether a stop must be sent to the daemon's descendants (the started process passes none on). */
+    default boolean stopsThroughDescendants() { return false; }
+
+    static VirtioFsDaemon named(String name, Path cache) {
         return switch (name) {
             case "virtiofsd-c" -> new VirtiofsdC();
             case "virtiofsd-rust" -> new VirtiofsdRust(cache);
-            case "java" -> new JavaDaemon(repo);
+            case "java" -> new JavaDaemon();
             default -> throw new IllegalArgumentException("unknown daemon '" + name + "' (known: java, virtiofsd-rust, virtiofsd-c)");
         };
     }

@@ -87,7 +87,7 @@ public final class LoadCommand implements Callable<Integer> {
                 }
             }
             NegotiationSettings.parseVariant(variant);
-            for (String d : daemons) ds.put(d, VirtioFsDaemon.named(d.strip(), GuestImage.defaultCache(), Path.of(".")));
+            for (String d : daemons) ds.put(d, VirtioFsDaemon.named(d.strip(), GuestImage.defaultCache()));
             if (depth < 1 || depth > queueSize) throw new IllegalArgumentException("--depth must be 1.." + queueSize);
             if (Integer.bitCount(queueSize) != 1 || queueSize > 1024) throw new IllegalArgumentException("--queue-size must be a power of two up to 1024");
             if (rate < 0) throw new IllegalArgumentException("--rate must be >= 0");

@@ -100,7 +100,7 @@ public final class MatrixCommand implements Callable<Integer> {
                 variantSettings.put(s.name(), s);
             }
             jobs = Workloads.resolve(workloadsDir, workloads);
-            for (String d : daemons) ds.put(d, VirtioFsDaemon.named(d, GuestImage.defaultCache(), Path.of(".")));
+            for (String d : daemons) ds.put(d, VirtioFsDaemon.named(d, GuestImage.defaultCache()));
             for (String k : kernels) dev.fusebench.bench.guest.GuestKernel.suitesFor(k);
             acc = Accel.choose(accel);
             for (int q : queueSizes) new GuestConfig("6.1", 2, 1024, q, "", acc, "1M", 1, false);

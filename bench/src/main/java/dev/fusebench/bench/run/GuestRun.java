@@ -299,6 +299,7 @@ public final class GuestRun {
             d.put("version", "unknown: " + e.getMessage());
         }
         d.put("negotiation_follows_variant", spec.daemon().takesVariants());
+        d.put("sandbox", spec.daemon().confinement());
         return d;
     }
 

@@ -29,7 +29,7 @@ public final class HostFuseRun {
         Path shared = Files.createDirectories(work.resolve("share"));
         Path mnt = Files.createDirectories(work.resolve("mnt"));
         Path stats = work.resolve("daemon-stats.json");
-        List<String> cmd = new ArrayList<>(new JavaDaemon(Path.of(".")).command(shared, work.resolve("unused.sock"), spec.variantSpec(), stats));
+        List<String> cmd = new ArrayList<>(new JavaDaemon("never", dev.fusebench.sandbox.Sandbox.NONE).command(shared, work.resolve("unused.sock"), spec.variantSpec(), stats));
         int at = cmd.indexOf("--socket-path");
         cmd.set(at, "--mount");
         cmd.set(at + 1, mnt.toString());
@@ -37,7 +37,7 @@ public final class HostFuseRun {
         common.put("variant", spec.variantName());
         Map<String, Object> daemon = new LinkedHashMap<>();
         daemon.put("name", "java");
-        daemon.put("version", new JavaDaemon(Path.of(".")).version());
+        daemon.put("version", new JavaDaemon().version());
         daemon.put("negotiation_follows_variant", true);
         daemon.put("command", cmd);
         common.put("daemon", daemon);

@@ -87,7 +87,7 @@ public final class RunCommand implements Callable<Integer> {
             cfg = new GuestConfig(kernel, vcpus, memory, queueSize, kernelArgs, Accel.choose(accel), sizeMiB + "M", runtime, checksum);
             dev.fusebench.bench.guest.GuestKernel.suitesFor(kernel); // refuses unknown series in one line
             NegotiationSettings.parseVariant(variant);
-            d = VirtioFsDaemon.named(daemon, GuestImage.defaultCache(), Path.of("."));
+            d = VirtioFsDaemon.named(daemon, GuestImage.defaultCache());
             if (!d.takesVariants() && !variant.equals("max-pages")) {
                 throw new IllegalArgumentException(daemon + " always negotiates FUSE_MAX_PAGES: only the java daemon takes --variant " + variant);
             }
