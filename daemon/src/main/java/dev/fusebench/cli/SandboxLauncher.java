@@ -21,7 +21,7 @@ final class SandboxLauncher {
         inner.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         inner.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
         inner.addAll(List.of("-cp", System.getProperty("java.class.path"), DaemonMain.class.getName()));
-        inner.addAll(d.args);
+        inner.addAll(absolutePaths(d.args));
         inner.add("--sandboxed");
         List<Path> writable = new ArrayList<>(List.of(d.sharedDir, d.socketPath.toAbsolutePath().getParent()));
         if (d.statsFile != null) writable.add(statsDirectory(d.statsFile));
@@ -35,6 +35,26 @@ final class SandboxLauncher {
         sun.misc.Signal.handle(new sun.misc.Signal("TERM"), pass);
         sun.misc.Signal.handle(new sun.misc.Signal("INT"), pass);
         return p.waitFor();
+    }
+
+    private static final List<String> PATH_OPTIONS = List.of("--shared-dir", "--socket-path", "--stats", "--capture", "--mount");
+
+    /** The command line with every path made absolute: inside, the working directory is the new root. */
+    static List<String> absolutePaths(List<String> args) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            int eq = a.indexOf('=');
+            if (eq > 0 && PATH_OPTIONS.contains(a.substring(0, eq))) {
+                out.add(a.substring(0, eq + 1) + Path.of(a.substring(eq + 1)).toAbsolutePath());
+            } else if (PATH_OPTIONS.contains(a) && i + 1 < args.size()) {
+                out.add(a);
+                out.add(Path.of(args.get(++i)).toAbsolutePath().toString());
+            } else {
+                out.add(a);
+            }
+        }
+        return out;
     }
 
     /** The statistics file's directory, made now so that it can be bound into the sandbox. */

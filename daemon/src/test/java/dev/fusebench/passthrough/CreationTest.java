@@ -2,7 +2,6 @@ package dev.fusebench.passthrough;
 
 import dev.fusebench.fuse.NegotiationSettings;
 import dev.fusebench.sys.Flags;
-import dev.fusebench.sys.Libc;
 import dev.fusebench.testing.Requests;
 import dev.fusebench.testing.ServerHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -69,16 +68,21 @@ class CreationTest {
 
     @Test
     void withoutDontMaskTheModeIsTakenAsItComesAndTheProcessUmaskIsUntouched() throws Exception {
-        int processUmask = Libc.umask(022);
-        Libc.umask(processUmask);
+        String processUmask = umask("/proc/self/status"); // the thread group leader's: the process's
+        assertNotEquals("0000", processUmask, "the test needs a non-zero umask to tell");
         start(NegotiationSettings.MAX_PAGES);
         // the kernel has applied the caller's umask already; ours must not apply another
         assertEquals(0, call(Requests.create(1, "f", Flags.O_RDWR, 0100666, 022)).error());
         assertEquals(0, call(Requests.mkdir(1, "d", 040777, 022)).error());
         assertEquals(0666, mode("f"));
         assertEquals(0777, mode("d"));
-        assertEquals(processUmask, Libc.umask(processUmask), "the process's umask stays as it was");
-        assertNotEquals(0, processUmask, "the test needs a non-zero umask to tell");
+        assertEquals("0000", queue.submit(() -> umask("/proc/thread-self/status")).get(), "the serving thread's own umask");
+        assertEquals(processUmask, umask("/proc/self/status"), "the process's umask stays as it was");
+    }
+
+    static String umask(String status) throws IOException {
+        return Files.readAllLines(Path.of(status)).stream().filter(l -> l.startsWith("Umask:")).findFirst().orElseThrow()
+                .substring("Umask:".length()).strip();
     }
 
     @Test
