@@ -107,7 +107,7 @@ public final class DaemonMain implements Callable<Integer> {
         if (maxPages != null) { s = s.withMaxPages(maxPages); custom = true; }
         for (String o : overrides) { s = s.with(o); custom = true; }
         if (custom) s = s.named(s.name() + "+custom");
-        return s.validated();
+        return s.checkedAgainst(overrides).validated();
     }
 
     @Override

@@ -23,12 +23,12 @@ final class SandboxLauncher {
         inner.addAll(List.of("-cp", System.getProperty("java.class.path"), DaemonMain.class.getName()));
         inner.addAll(absolutePaths(d.args));
         inner.add("--sandboxed");
-        List<Path> writable = new ArrayList<>(List.of(d.sharedDir, d.socketPath.toAbsolutePath().getParent()));
+        List<Path> writable = new ArrayList<>(List.of(d.socketPath.toAbsolutePath().getParent()));
         if (d.statsFile != null) writable.add(statsDirectory(d.statsFile));
         // a group named for the socket is looked up inside
         List<Path> readable = d.socketGroup != null ? List.of(Path.of("/etc/group")) : List.of();
         List<String> command = box.wrap(inner, Path.of(System.getProperty("java.home")), System.getProperty("java.class.path"),
-                writable, readable);
+                d.sharedDir, writable, readable);
         Process p = new ProcessBuilder(command).inheritIO().start();
         // unshare waits for its child without passing signals on: give them to the daemon itself
         sun.misc.SignalHandler pass = sig -> p.descendants().forEach(ProcessHandle::destroy);

@@ -56,12 +56,26 @@ public record NegotiationSettings(String name, long flags, int maxPages, int max
         String name = spec.substring(0, colon).strip();
         if (!name.matches("[A-Za-z0-9._-]+")) throw new IllegalArgumentException("bad variant name in '" + spec + "'");
         NegotiationSettings s = MAX_PAGES;
+        List<String> parts = new ArrayList<>();
         for (String part : spec.substring(colon + 1).split(",")) {
             String p = part.strip();
             if (p.isEmpty()) continue;
+            parts.add(p);
             s = p.startsWith("base=") ? preset(p.substring(5)) : s.with(p);
         }
-        return s.named(name).validated();
+        return s.named(name).checkedAgainst(parts).validated();
+    }
+
+    /**
+     * {@code max_pages=N} turns FUSE_MAX_PAGES on (a page count without the flag would negotiate as
+     * baseline without a word); settings that also turn the flag off contradict themselves.
+     */
+    public NegotiationSettings checkedAgainst(List<String> settings) {
+        String pages = settings.stream().filter(p -> p.toLowerCase(Locale.ROOT).replace('-', '_').startsWith("max_pages=")).findFirst().orElse(null);
+        if (pages != null && !offersMaxPages()) {
+            throw new IllegalArgumentException(pages + " turns FUSE_MAX_PAGES on, and these settings also turn it off: give one of the two");
+        }
+        return this;
     }
 
     /** The variant spec that {@link #parseVariant} turns back into these settings. */
@@ -70,7 +84,7 @@ public record NegotiationSettings(String name, long flags, int maxPages, int max
         StringBuilder sb = new StringBuilder(name).append(":base=baseline");
         long changed = flags ^ BASELINE.flags;
         for (String f : InitFlag.names(changed)) sb.append(',').append((flags & InitFlag.byName(f)) != 0 ? '+' : '-').append(f);
-        if (maxPages > 0) sb.append(",max_pages=").append(maxPages);
+        if (offersMaxPages()) sb.append(",max_pages=").append(maxPages);
         sb.append(",max_write=").append(maxWrite).append(",max_readahead=").append(maxReadahead)
                 .append(",max_background=").append(maxBackground).append(",congestion_threshold=").append(congestionThreshold)
                 .append(",time_gran=").append(timeGran);
@@ -90,6 +104,8 @@ public record NegotiationSettings(String name, long flags, int maxPages, int max
     /**
      * Applies one {@code NAME=VALUE} override: a number (max_pages, max_write, max_readahead,
      * max_background, congestion_threshold, time_gran) or a flag name with on/off (or +NAME / -NAME).
+     * {@code max_pages=N} means what {@code --max-pages N} means: FUSE_MAX_PAGES on with N pages,
+     * max_write raised to match.
      */
     public NegotiationSettings with(String assignment) {
         String a = assignment.trim();
@@ -99,7 +115,7 @@ public record NegotiationSettings(String name, long flags, int maxPages, int max
         String key = a.substring(0, eq).trim().toLowerCase(Locale.ROOT).replace('-', '_');
         String value = a.substring(eq + 1).trim();
         return switch (key) {
-            case "max_pages" -> new NegotiationSettings(name, flags, number(key, value, 1, 65535), maxWrite, maxReadahead, maxBackground, congestionThreshold, timeGran);
+            case "max_pages" -> withMaxPages(Integer.toString(number(key, value, 1, 65535)));
             case "max_write" -> new NegotiationSettings(name, flags, maxPages, number(key, value, PAGE, 1 << 24), maxReadahead, maxBackground, congestionThreshold, timeGran);
             case "max_readahead" -> new NegotiationSettings(name, flags, maxPages, maxWrite, number(key, value, -1, Integer.MAX_VALUE), maxBackground, congestionThreshold, timeGran);
             case "max_background" -> new NegotiationSettings(name, flags, maxPages, maxWrite, maxReadahead, number(key, value, 0, 65535), congestionThreshold, timeGran);
@@ -118,6 +134,7 @@ public record NegotiationSettings(String name, long flags, int maxPages, int max
         int pages = maxPages;
         int write = maxWrite;
         if (bit == InitFlag.MAX_PAGES && on && pages == 0) { pages = KERNEL_MAX_PAGES; write = Math.max(write, pages * PAGE); }
+        if (bit == InitFlag.MAX_PAGES && !on) pages = 0; // no page count without the flag
         return new NegotiationSettings(name, f, pages, write, maxReadahead, maxBackground, congestionThreshold, timeGran);
     }
 

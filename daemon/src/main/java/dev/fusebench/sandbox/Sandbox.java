@@ -74,15 +74,18 @@ public record Sandbox(Mode mode, long rlimitNofile) {
 
     /**
      * The command that runs {@code javaCommand} (a JVM started with {@code java.home} and
-     * {@code classPath}) inside the sandbox, with {@code writable} paths read-write and
-     * {@code readable} ones read-only. Without a sandbox, the command itself.
+     * {@code classPath}) inside the sandbox, with {@code share} read-write with the file systems
+     * mounted below it, {@code writable} paths read-write (just the directory: the socket's, the
+     * stats') and {@code readable} ones read-only. Without a sandbox, the command itself.
      */
-    public List<String> wrap(List<String> javaCommand, Path javaHome, String classPath, List<Path> writable, List<Path> readable)
-            throws IOException {
+    public List<String> wrap(List<String> javaCommand, Path javaHome, String classPath, Path share, List<Path> writable,
+                             List<Path> readable) throws IOException {
         if (!on()) return javaCommand;
         String missing = missingTools();
         if (missing != null) throw new IOException("the sandbox needs " + missing + " (util-linux); --sandbox none runs without one");
         Binds binds = new Binds();
+        binds.add(share, true);
+        binds.recursive(share);
         for (Path p : writable) binds.add(p, true);
         for (Path p : readable) binds.add(p, false);
         binds.add(javaHome, false);
@@ -166,6 +169,13 @@ public record Sandbox(Mode mode, long rlimitNofile) {
     static final class Binds {
         private final Map<Path, Boolean> binds = new LinkedHashMap<>(); // path -> writable
         private final Map<Path, Path> links = new LinkedHashMap<>();
+        private final Set<Path> recursive = new LinkedHashSet<>();
+
+        /** Binds {@code path} with whatever is mounted below it. */
+        void recursive(Path path) throws IOException {
+            Path real = resolve(path.toAbsolutePath().normalize(), 0);
+            if (real != null) recursive.add(real);
+        }
 
         void add(Path path, boolean writable) throws IOException {
             Path real = resolve(path.toAbsolutePath().normalize(), 0);
@@ -201,10 +211,8 @@ public record Sandbox(Mode mode, long rlimitNofile) {
             List<Path> ordered = new ArrayList<>(binds.keySet());
             ordered.sort(Comparator.comparingInt(Path::getNameCount).thenComparing(Path::toString));
             for (Path p : ordered) {
-                boolean w = binds.get(p);
-                // a read-only path inside one already bound the same way comes with it
-                if (ordered.stream().anyMatch(q -> q != p && p.startsWith(q) && binds.get(q) == w)) continue;
-                a.add(w ? "rw" : "ro");
+                // each path bound itself, even inside another: a mount on it (a tmpfs share) comes only that way
+                a.add(recursive.contains(p) ? "rwr" : binds.get(p) ? "rw" : "ro");
                 a.add(p.toString());
             }
             for (Map.Entry<Path, Path> l : links.entrySet()) {

@@ -1,9 +1,10 @@
 # Builds the daemon's sandbox and executes the daemon in it. Run by
 #   unshare --mount --pid --fork --kill-child --propagation private sh -c "$this" sandbox \
-#       ROOT NOFILE CAPS SETPRIV {ro PATH | rw PATH | ln PATH TARGET}... -- COMMAND...
+#       ROOT NOFILE CAPS SETPRIV {ro PATH | rw PATH | rwr PATH | ln PATH TARGET}... -- COMMAND...
 # as pid 1 of a new pid namespace, in a new mount namespace whose mounts the host never sees.
 # The new root is an empty tmpfs mounted on ROOT (an existing directory, hidden only in here)
-# that holds just the listed paths, bound at their own names (ro: read-only), the listed
+# that holds just the listed paths, bound at their own names (ro: read-only; rwr: read-write with
+# the file systems mounted below, for the share), the listed
 # symlinks, a fresh /proc of the new pid namespace, /dev/{null,zero,full,random,urandom} and a
 # private /tmp. pivot_root makes it the root and the host's tree is detached, as virtiofsd does;
 # then the open-file limit is capped and SETPRIV executes COMMAND with no_new_privs and CAPS as its
@@ -19,7 +20,7 @@ mount -t tmpfs -o mode=1777,nosuid,nodev,size=512m fusebench-tmp "$root/tmp"
 while [ "$1" != -- ]; do
   kind=$1 path=$2
   case $kind in
-    ro|rw)
+    ro|rw|rwr)
       shift 2
       if [ -d "$path" ]; then
         mkdir -p "$root$path"
@@ -27,7 +28,7 @@ while [ "$1" != -- ]; do
         mkdir -p "$root${path%/*}"
         [ -e "$root$path" ] || : > "$root$path"
       fi
-      mount --bind "$path" "$root$path"
+      if [ "$kind" = rwr ]; then mount --rbind "$path" "$root$path"; else mount --bind "$path" "$root$path"; fi
       if [ "$kind" = ro ]; then
         mount -o remount,bind,ro,nosuid,nodev "$root$path"
       else

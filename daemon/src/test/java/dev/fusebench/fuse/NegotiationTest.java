@@ -64,6 +64,23 @@ class NegotiationTest {
         assertTrue(NegotiationSettings.BASELINE.with("ASYNC_DIO=off").problems().isEmpty());
     }
 
+    /** A page count means FUSE_MAX_PAGES on, however it is given; with the flag turned off too it is refused. */
+    @Test
+    void maxPagesHasOneMeaning() {
+        NegotiationSettings viaSet = NegotiationSettings.BASELINE.with("max_pages=64");
+        assertTrue(viaSet.offersMaxPages(), "--set max_pages=64 on baseline negotiates 64 pages, not baseline");
+        assertEquals(NegotiationSettings.BASELINE.withMaxPages("64"), viaSet);
+        NegotiationSettings variant = NegotiationSettings.parseVariant("x:base=baseline,max_pages=64");
+        assertTrue(variant.offersMaxPages());
+        assertEquals(64, negotiate(variant).effectiveMaxPages());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> NegotiationSettings.parseVariant("y:max_pages=64,-MAX_PAGES"));
+        assertTrue(e.getMessage().contains("max_pages=64 turns FUSE_MAX_PAGES on"), e.getMessage());
+        NegotiationSettings off = NegotiationSettings.parseVariant("z:-MAX_PAGES");
+        assertEquals(0, off.maxPages(), "no page count without the flag");
+        assertEquals(off, NegotiationSettings.parseVariant(off.toSpec()));
+    }
+
     @Test
     void invalidCombinationsAreRefused() {
         NegotiationSettings tooSmall = NegotiationSettings.MAX_PAGES.with("max_write=65536");

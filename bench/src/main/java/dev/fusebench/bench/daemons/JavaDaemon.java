@@ -37,9 +37,9 @@ public record JavaDaemon(String cache, Sandbox sandbox) implements VirtioFsDaemo
             return c;
         }
         c.addAll(List.of("--rlimit-nofile", Long.toString(sandbox.rlimitNofile()), "--sandboxed"));
-        List<Path> writable = new ArrayList<>(List.of(shared, socket.toAbsolutePath().getParent()));
+        List<Path> writable = new ArrayList<>(List.of(socket.toAbsolutePath().getParent()));
         if (statsFile != null) writable.add(Files.createDirectories(statsFile.toAbsolutePath().getParent()));
-        return sandbox.wrap(c, Path.of(System.getProperty("java.home")), System.getProperty("java.class.path"), writable, List.of());
+        return sandbox.wrap(c, Path.of(System.getProperty("java.home")), System.getProperty("java.class.path"), shared, writable, List.of());
     }
 
     @Override public boolean takesVariants() { return true; }
