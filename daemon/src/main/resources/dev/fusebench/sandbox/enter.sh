@@ -3,12 +3,12 @@
 #       ROOT NOFILE CAPS SETPRIV {ro PATH | rw PATH | rwr PATH | ln PATH TARGET}... -- COMMAND...
 # as pid 1 of a new pid namespace, in a new mount namespace whose mounts the host never sees.
 # The new root is an empty tmpfs mounted on ROOT (an existing directory, hidden only in here)
-# that holds just the listed paths, bound at their own names (ro: read-only; rwr: read-write with
-# the file systems mounted below, for the share), the listed
-# symlinks, a fresh /proc of the new pid namespace, /dev/{null,zero,full,random,urandom} and a
-# private /tmp. pivot_root makes it the root and the host's tree is detached, as virtiofsd does;
-# then the open-file limit is capped and SETPRIV executes COMMAND with no_new_privs and CAPS as its
-# only capabilities.
+# that holds just the listed paths, bound at their own names (ro: read-only; rw: read-write;
+# rwr: read-write with the file systems mounted below it, for the share), the listed symlinks, a
+# fresh /proc of the new pid namespace, /dev/{null,zero,full,random,urandom} and a private /tmp.
+# pivot_root makes it the root and the host's tree is detached, as virtiofsd does; then the
+# open-file limit is capped and SETPRIV executes COMMAND with no_new_privs and CAPS as its only
+# capabilities.
 set -eu
 root=$1 nofile=$2 caps=$3 setpriv=$4
 shift 4
