@@ -56,7 +56,6 @@ public final class InitFlag {
         return out;
     }
 
-    public static java.util.Set<String> allNames() { return BY_NAME.keySet(); }
 
     private static long allKnown() {
         long all = 0;

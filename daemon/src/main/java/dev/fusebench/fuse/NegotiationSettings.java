@@ -67,6 +67,34 @@ public record NegotiationSettings(String name, long flags, int maxPages, int max
     }
 
     /**
+     * A list of variants as written on a command line: {@code baseline,mp64:max_pages=64,-ASYNC_READ,max-pages}.
+     * A comma starts the next variant where a preset name or {@code NAME:} follows, and otherwise
+     * adds a setting to the variant before it; {@code ;} always separates variants.
+     */
+    public static List<String> splitVariants(String given) {
+        List<String> out = new ArrayList<>();
+        for (String group : given.split(";")) {
+            StringBuilder current = null;
+            for (String raw : group.split(",")) {
+                String t = raw.strip();
+                if (t.isEmpty()) continue;
+                boolean setting = t.indexOf(':') < 0 && (t.indexOf('=') >= 0 || t.startsWith("+") || t.startsWith("-"));
+                if (!setting) {
+                    if (current != null) out.add(current.toString());
+                    current = new StringBuilder(t);
+                } else if (current == null || current.indexOf(":") < 0) {
+                    throw new IllegalArgumentException("setting '" + t + "' belongs to no variant: write NAME:" + t + ",... (e.g. mine:" + t + ")");
+                } else {
+                    current.append(',').append(t);
+                }
+            }
+            if (current != null) out.add(current.toString());
+        }
+        if (out.isEmpty()) throw new IllegalArgumentException("no variant given");
+        return out;
+    }
+
+    /**
      * {@code max_pages=N} turns FUSE_MAX_PAGES on (a page count without the flag would negotiate as
      * baseline without a word); settings that also turn the flag off contradict themselves.
      */

@@ -36,7 +36,6 @@ public final class PassthroughFs implements FileSystem {
     private static final MemorySegment DOTDOT = Arena.global().allocateFrom("..");
     private static final int XATTR_LIST_MAX = 65536;
 
-    private final Path sharedDir;
     private final CachePolicy cache;
     private final XattrPolicy xattrs;
     private final InodeTable inodes = new InodeTable();
@@ -79,17 +78,17 @@ public final class PassthroughFs implements FileSystem {
     }
 
     public PassthroughFs(Path sharedDir, CachePolicy cache, XattrPolicy xattrs) throws IOException {
-        this.sharedDir = sharedDir.toAbsolutePath().normalize();
+        Path dir = sharedDir.toAbsolutePath().normalize();
         this.cache = cache;
         this.xattrs = xattrs;
         int rootFd;
         try (Arena a = Arena.ofConfined()) {
             procSelfFd = Libc.openat(AT_FDCWD, a.allocateFrom("/proc/self/fd"), O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
             if (procSelfFd < 0) throw new IOException("cannot open /proc/self/fd: " + Libc.strerror(procSelfFd));
-            rootFd = Libc.openat(AT_FDCWD, a.allocateFrom(this.sharedDir.toString()), O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+            rootFd = Libc.openat(AT_FDCWD, a.allocateFrom(dir.toString()), O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
             if (rootFd < 0) {
                 Libc.close(procSelfFd);
-                throw new IOException("cannot open shared directory " + this.sharedDir + ": " + Libc.strerror(rootFd));
+                throw new IOException("cannot open shared directory " + dir + ": " + Libc.strerror(rootFd));
             }
             // not the scratch of this thread: the constructing thread keeps the process's umask
             StatBuf st = new StatBuf(a);
@@ -97,14 +96,12 @@ public final class PassthroughFs implements FileSystem {
             if (r < 0) {
                 Libc.close(rootFd);
                 Libc.close(procSelfFd);
-                throw new IOException("cannot stat " + this.sharedDir + ": " + Libc.strerror(r));
+                throw new IOException("cannot stat " + dir + ": " + Libc.strerror(r));
             }
             long root = inodes.lookedUp(rootFd, st.dev(), st.ino(), st.mode() & S_IFMT);
             if (root != ROOT) throw new IllegalStateException("root inode got node id " + root);
         }
     }
-
-    public Path sharedDir() { return sharedDir; }
 
     public int liveInodes() { return inodes.size(); }
 
@@ -181,19 +178,26 @@ public final class PassthroughFs implements FileSystem {
         return Wire.ENTRY_OUT;
     }
 
-    /** A directory inode, held for the caller; null with the errno in {@code err[0]}. */
-    private Inode dir(long nodeid, int[] err) {
+    /** A directory inode, held for the caller; null when {@link #notADir} says why. */
+    private Inode dir(long nodeid) {
         Inode p = inodes.acquire(nodeid);
-        if (p == null) { err[0] = -Errno.ESTALE; return null; }
-        if (!isDir(p.type)) { p.release(); err[0] = -Errno.ENOTDIR; return null; }
-        return p;
+        if (p == null || isDir(p.type)) return p;
+        p.release();
+        return null;
+    }
+
+    /** Why {@link #dir} gave null (the failure path looks again, so the good path allocates nothing). */
+    private int notADir(long nodeid) {
+        Inode p = inodes.acquire(nodeid);
+        if (p == null) return -Errno.ESTALE;
+        p.release();
+        return -Errno.ENOTDIR;
     }
 
     @Override
     public int lookup(Request caller, long parent, MemorySegment name, MemorySegment out, long off) {
-        int[] err = new int[1];
-        Inode p = dir(parent, err);
-        if (p == null) return err[0];
+        Inode p = dir(parent);
+        if (p == null) return notADir(parent);
         try {
             return entryFor(p, name, out, off);
         } finally {
@@ -377,9 +381,8 @@ public final class PassthroughFs implements FileSystem {
     }
 
     private int created(Request caller, long parent, MemorySegment name, MemorySegment out, long off, Creation c) {
-        int[] err = new int[1];
-        Inode p = dir(parent, err);
-        if (p == null) return err[0];
+        Inode p = dir(parent);
+        if (p == null) return notADir(parent);
         try {
             int r = createAs(caller, p, name, c);
             return r < 0 ? r : entryFor(p, name, out, off);
@@ -407,9 +410,8 @@ public final class PassthroughFs implements FileSystem {
 
     @Override
     public int unlink(Request caller, long parent, MemorySegment name) {
-        int[] err = new int[1];
-        Inode p = dir(parent, err);
-        if (p == null) return err[0];
+        Inode p = dir(parent);
+        if (p == null) return notADir(parent);
         try {
             return Libc.unlinkat(p.fd, name, 0);
         } finally {
@@ -419,9 +421,8 @@ public final class PassthroughFs implements FileSystem {
 
     @Override
     public int rmdir(Request caller, long parent, MemorySegment name) {
-        int[] err = new int[1];
-        Inode p = dir(parent, err);
-        if (p == null) return err[0];
+        Inode p = dir(parent);
+        if (p == null) return notADir(parent);
         try {
             return Libc.unlinkat(p.fd, name, AT_REMOVEDIR);
         } finally {
@@ -432,12 +433,11 @@ public final class PassthroughFs implements FileSystem {
     @Override
     public int rename(Request caller, long parent, MemorySegment name, long newParent, MemorySegment newName, int flags) {
         if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT)) != 0) return -Errno.EINVAL;
-        int[] err = new int[1];
-        Inode p = dir(parent, err);
-        if (p == null) return err[0];
+        Inode p = dir(parent);
+        if (p == null) return notADir(parent);
         try {
-            Inode np = dir(newParent, err);
-            if (np == null) return err[0];
+            Inode np = dir(newParent);
+            if (np == null) return notADir(newParent);
             try {
                 return Libc.renameat2(p.fd, name, np.fd, newName, flags);
             } finally {
@@ -454,9 +454,8 @@ public final class PassthroughFs implements FileSystem {
         if (inode == null) return -Errno.ESTALE;
         try {
             if (isDir(inode.type)) return -Errno.EPERM;
-            int[] err = new int[1];
-            Inode np = dir(newParent, err);
-            if (np == null) return err[0];
+            Inode np = dir(newParent);
+            if (np == null) return notADir(newParent);
             try {
                 int r = Libc.linkat(inode.fd, EMPTY, np.fd, newName, AT_EMPTY_PATH);
                 return r < 0 ? r : entryFor(np, newName, out, off);
@@ -514,9 +513,8 @@ public final class PassthroughFs implements FileSystem {
 
     @Override
     public int create(Request caller, long parent, MemorySegment name, int flags, int mode, int umask, int openFlags, MemorySegment out, long off) {
-        int[] err = new int[1];
-        Inode p = dir(parent, err);
-        if (p == null) return err[0];
+        Inode p = dir(parent);
+        if (p == null) return notADir(parent);
         try {
             return create(caller, p, name, flags, requested(mode, umask) & 07777, openFlags, out, off);
         } finally {
@@ -798,9 +796,8 @@ public final class PassthroughFs implements FileSystem {
 
     @Override
     public int opendir(Request caller, long nodeid, int flags, MemorySegment out, long off) {
-        int[] err = new int[1];
-        Inode inode = dir(nodeid, err);
-        if (inode == null) return err[0];
+        Inode inode = dir(nodeid);
+        if (inode == null) return notADir(nodeid);
         int fd;
         try {
             fd = reopen(inode, O_RDONLY | O_DIRECTORY);

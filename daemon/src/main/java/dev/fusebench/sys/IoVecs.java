@@ -34,22 +34,6 @@ public final class IoVecs {
 
     public boolean add(MemorySegment segment) { return add(segment.address(), segment.byteSize()); }
 
-    /** Cuts the list so that it covers at most {@code limit} bytes. */
-    public void truncate(long limit) {
-        if (totalBytes <= limit) return;
-        long sum = 0;
-        for (int i = 0; i < count; i++) {
-            long len = array.get(JAVA_LONG, 16L * i + 8);
-            if (sum + len >= limit) {
-                array.set(JAVA_LONG, 16L * i + 8, limit - sum);
-                count = limit - sum == 0 ? i : i + 1;
-                totalBytes = limit;
-                return;
-            }
-            sum += len;
-        }
-    }
-
     public int count() { return count; }
     public long totalBytes() { return totalBytes; }
     public MemorySegment array() { return array; }

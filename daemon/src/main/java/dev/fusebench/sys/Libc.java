@@ -49,9 +49,6 @@ public final class Libc {
     private static final MethodHandle CLOSE = errnoCall("close", i(JAVA_INT));
     private static final MethodHandle READ = errnoCall("read", l(JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle WRITE = errnoCall("write", l(JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle WRITEV = errnoCall("writev", l(JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle PREAD = errnoCall("pread64", l(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
-    private static final MethodHandle PWRITE = errnoCall("pwrite64", l(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle PREADV = errnoCall("preadv64", l(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
     private static final MethodHandle PWRITEV = errnoCall("pwritev64", l(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
     private static final MethodHandle FSTATAT = errnoCall("fstatat64", i(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
@@ -79,7 +76,6 @@ public final class Libc {
     private static final MethodHandle COPY_FILE_RANGE = errnoCall("copy_file_range", l(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle MOUNT = errnoCall("mount", i(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
     private static final MethodHandle UMOUNT2 = errnoCall("umount2", i(ADDRESS, JAVA_INT));
-    private static final MethodHandle FACCESSAT = errnoCall("faccessat", i(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle SOCKET = errnoCall("socket", i(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle SOCKETPAIR = errnoCall("socketpair", i(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle BIND = errnoCall("bind", i(JAVA_INT, ADDRESS, JAVA_INT));
@@ -103,7 +99,6 @@ public final class Libc {
     private static final MethodHandle SETFSGID = plainCall("setfsgid", i(JAVA_INT));
     private static final MethodHandle GETEUID = plainCall("geteuid", i());
     private static final MethodHandle UMASK = plainCall("umask", i(JAVA_INT));
-    private static final MethodHandle GETPID = plainCall("getpid", i());
     private static final MethodHandle STRERROR = plainCall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
     private static MemorySegment cs() {
@@ -140,21 +135,6 @@ public final class Libc {
     public static long write(int fd, MemorySegment buf, long count) {
         MemorySegment c = cs();
         try { return ret((long) WRITE.invokeExact(c, fd, buf, count), c); } catch (Throwable t) { throw fatal(t); }
-    }
-
-    public static long writev(int fd, MemorySegment iov, int iovcnt) {
-        MemorySegment c = cs();
-        try { return ret((long) WRITEV.invokeExact(c, fd, iov, iovcnt), c); } catch (Throwable t) { throw fatal(t); }
-    }
-
-    public static long pread(int fd, MemorySegment buf, long count, long offset) {
-        MemorySegment c = cs();
-        try { return ret((long) PREAD.invokeExact(c, fd, buf, count, offset), c); } catch (Throwable t) { throw fatal(t); }
-    }
-
-    public static long pwrite(int fd, MemorySegment buf, long count, long offset) {
-        MemorySegment c = cs();
-        try { return ret((long) PWRITE.invokeExact(c, fd, buf, count, offset), c); } catch (Throwable t) { throw fatal(t); }
     }
 
     public static long preadv(int fd, MemorySegment iov, int iovcnt, long offset) {
@@ -292,11 +272,6 @@ public final class Libc {
         try { return ret((int) UMOUNT2.invokeExact(c, target, flags), c); } catch (Throwable t) { throw fatal(t); }
     }
 
-    public static int faccessat(int dirfd, MemorySegment path, int mode, int flags) {
-        MemorySegment c = cs();
-        try { return ret((int) FACCESSAT.invokeExact(c, dirfd, path, mode, flags), c); } catch (Throwable t) { throw fatal(t); }
-    }
-
     public static int socket(int domain, int type, int protocol) {
         MemorySegment c = cs();
         try { return ret((int) SOCKET.invokeExact(c, domain, type, protocol), c); } catch (Throwable t) { throw fatal(t); }
@@ -414,10 +389,6 @@ public final class Libc {
 
     public static int umask(int mask) {
         try { return (int) UMASK.invokeExact(mask); } catch (Throwable t) { throw fatal(t); }
-    }
-
-    public static int getpid() {
-        try { return (int) GETPID.invokeExact(); } catch (Throwable t) { throw fatal(t); }
     }
 
     /** The C library's message for an errno (positive or negative). */

@@ -37,5 +37,4 @@ public final class GuestMemory {
         return INVALID;
     }
 
-    public List<Region> regions() { return List.of(regions); }
 }

@@ -1,5 +1,6 @@
 package dev.fusebench.fuse;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -62,6 +63,23 @@ class NegotiationTest {
         assertEquals(64 * 4096, n64.maxWrite());
         assertFalse(NegotiationSettings.MAX_PAGES.withMaxPages("off").offersMaxPages());
         assertTrue(NegotiationSettings.BASELINE.with("ASYNC_DIO=off").problems().isEmpty());
+    }
+
+    /** The README's examples as written, each spelling, and malformed lists. */
+    @Test
+    void variantListsSplitWhereAVariantStarts() {
+        assertEquals(List.of("baseline", "mp64:max_pages=64,max_background=64,-ASYNC_READ"),
+                NegotiationSettings.splitVariants("baseline,mp64:max_pages=64,max_background=64,-ASYNC_READ"));
+        assertEquals(List.of("baseline", "max-pages"), NegotiationSettings.splitVariants("baseline,max-pages"));
+        assertEquals(List.of("a:max_pages=64", "max-pages", "wb:base=baseline,+WRITEBACK_CACHE,ASYNC_READ=off"),
+                NegotiationSettings.splitVariants("a:max_pages=64,max-pages;wb:base=baseline,+WRITEBACK_CACHE,ASYNC_READ=off"));
+        assertEquals(List.of("mp2:max_pages=256"), NegotiationSettings.splitVariants("mp2:max_pages=256"));
+        for (String v : NegotiationSettings.splitVariants("baseline,mp64:max_pages=64,max_background=64,-ASYNC_READ")) {
+            NegotiationSettings.parseVariant(v); // each parses
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NegotiationSettings.splitVariants("baseline,max_pages=64"));
+        assertTrue(e.getMessage().contains("belongs to no variant"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> NegotiationSettings.splitVariants(" ; "));
     }
 
     /** A page count means FUSE_MAX_PAGES on, however it is given; with the flag turned off too it is refused. */

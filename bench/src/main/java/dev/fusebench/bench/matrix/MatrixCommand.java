@@ -42,8 +42,9 @@ public final class MatrixCommand implements Callable<Integer> {
 
     public MatrixCommand(ReportHook report) { this.report = report; }
 
-    @Option(names = "--variants", split = ",", defaultValue = "baseline,max-pages", paramLabel = "V",
-            description = "Arms: presets, or NAME:setting,setting (e.g. mp64:max_pages=64,max_background=64,-ASYNC_READ). First is the reference.")
+    @Option(names = "--variants", defaultValue = "baseline,max-pages", paramLabel = "V",
+            description = "Arms: presets, or NAME:setting,setting (e.g. baseline,mp64:max_pages=64,max_background=64,-ASYNC_READ); "
+                    + "a name or NAME: starts the next arm, ';' also separates arms; repeatable. First is the reference.")
     List<String> variants;
     @Option(names = "--workloads", split = ",", defaultValue = "seed", paramLabel = "W") List<String> workloads;
     @Option(names = "--daemons", split = ",", defaultValue = "java", paramLabel = "D") List<String> daemons;
@@ -95,9 +96,11 @@ public final class MatrixCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--transport must be virtio-fs or host-fuse, got '" + transport + "'");
             if (transport.equals("host-fuse") && !daemons.equals(List.of("java")))
                 throw new IllegalArgumentException("host-fuse mounts the Java daemon on this host: --daemons java only");
-            for (String v : variants) {
-                NegotiationSettings s = NegotiationSettings.parseVariant(v);
-                variantSettings.put(s.name(), s);
+            for (String given : variants) {
+                for (String v : NegotiationSettings.splitVariants(given)) {
+                    NegotiationSettings s = NegotiationSettings.parseVariant(v);
+                    if (variantSettings.put(s.name(), s) != null) throw new IllegalArgumentException("variant '" + s.name() + "' is given twice");
+                }
             }
             jobs = Workloads.resolve(workloadsDir, workloads);
             for (String d : daemons) ds.put(d, VirtioFsDaemon.named(d, GuestImage.defaultCache()));
