@@ -25,6 +25,16 @@ public record InitOut(int major, int minor, int maxReadahead, long flags, int ma
         out.set(JAVA_INT_UNALIGNED, offset + 32, (int) (flags >>> 32));
     }
 
+    /**
+     * Pages per request the kernel uses after this reply (fs/fuse/inode.c process_init_reply):
+     * with FUSE_MAX_PAGES, max_pages clamped to [1, max_pages_limit]; without, 32. The one place
+     * this is computed. (virtio-fs also clamps to the virtqueue size less 4.)
+     */
+    public int effectiveMaxPages() {
+        return (flags & InitFlag.MAX_PAGES) != 0
+                ? Math.min(NegotiationSettings.KERNEL_MAX_PAGES, Math.max(maxPages, 1)) : NegotiationSettings.DEFAULT_MAX_PAGES;
+    }
+
     public static InitOut decode(MemorySegment in, long offset) {
         long flags = (in.get(JAVA_INT_UNALIGNED, offset + 12) & 0xffffffffL)
                 | ((in.get(JAVA_INT_UNALIGNED, offset + 32) & 0xffffffffL) << 32);

@@ -29,10 +29,7 @@ public record Negotiation(InitIn offered, InitOut reply, String settingsName) {
     }
 
     /** Pages per request the kernel will use. */
-    public int effectiveMaxPages() {
-        return (reply.flags() & InitFlag.MAX_PAGES) != 0
-                ? NegotiationSettings.effectivePages(reply.maxPages()) : NegotiationSettings.DEFAULT_MAX_PAGES;
-    }
+    public int effectiveMaxPages() { return reply.effectiveMaxPages(); }
 
     /** max_write as the kernel clamps it. */
     public int effectiveMaxWrite() { return Math.max(NegotiationSettings.PAGE, reply.maxWrite()); }

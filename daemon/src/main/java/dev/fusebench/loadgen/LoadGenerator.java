@@ -1,5 +1,6 @@
 package dev.fusebench.loadgen;
 
+import dev.fusebench.fuse.InitOut;
 import dev.fusebench.fuse.Opcode;
 import dev.fusebench.fuse.Wire;
 import org.HdrHistogram.Histogram;
@@ -183,11 +184,9 @@ public final class LoadGenerator {
         in.set(JAVA_INT_UNALIGNED, 8, 128 * 1024);
         in.set(JAVA_INT_UNALIGNED, 12, (int) KERNEL_INIT_FLAGS);
         in.set(JAVA_INT_UNALIGNED, 16, (int) (KERNEL_INIT_FLAGS >>> 32));
-        MemorySegment out = control(Opcode.INIT, 0, init, alive);
-        int flags = out.get(JAVA_INT_UNALIGNED, 12);
-        maxWrite = out.get(JAVA_INT_UNALIGNED, 20);
-        boolean maxPagesOn = (flags & (1 << 22)) != 0; // FUSE_MAX_PAGES
-        maxPages = maxPagesOn ? Math.min(256, Math.max(1, Short.toUnsignedInt(out.get(JAVA_SHORT_UNALIGNED, 28)))) : 32;
+        InitOut reply = InitOut.decode(control(Opcode.INIT, 0, init, alive), 0);
+        maxWrite = reply.maxWrite();
+        maxPages = reply.effectiveMaxPages();
         byte[] name = (FILE_NAME + "\0").getBytes();
         nodeId = control(Opcode.LOOKUP, 1, name, alive).get(JAVA_LONG_UNALIGNED, 0);
         byte[] open = new byte[8];

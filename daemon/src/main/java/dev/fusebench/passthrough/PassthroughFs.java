@@ -107,8 +107,6 @@ public final class PassthroughFs implements FileSystem {
 
     public int openHandles() { return handles.size(); }
 
-    public XattrPolicy xattrs() { return xattrs; }
-
     @Override
     public void init(Negotiation n) {
         writebackCache = (n.reply().flags() & InitFlag.WRITEBACK_CACHE) != 0;

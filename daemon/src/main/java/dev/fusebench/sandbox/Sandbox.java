@@ -59,7 +59,7 @@ public record Sandbox(Mode mode, long rlimitNofile) {
         m.put("mode", mode.name().toLowerCase(java.util.Locale.ROOT));
         if (on()) {
             m.put("namespaces", List.of("mount", "pid"));
-            m.put("rlimit_nofile", rlimitNofile);
+            m.put("rlimit_nofile_cap", rlimitNofile); // the limit in force is what SandboxStatus reads back
             m.put("capabilities", CAPABILITIES);
             m.put("no_new_privs", true);
         }

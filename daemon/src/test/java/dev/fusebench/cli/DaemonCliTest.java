@@ -62,6 +62,9 @@ class DaemonCliTest {
         assertUsageError(run(tmp, "--shared-dir", dir.toString()), "exactly one of");
         assertUsageError(run(tmp, "--shared-dir", dir.toString(), "--mount", mnt.toString(), "--socket-path", tmp.resolve("s").toString()), "exactly one of");
         assertUsageError(run(tmp, "--shared-dir", dir.toString(), "--socket-path", tmp.resolve("no/such/dir/s").toString()), "does not exist");
+        assertUsageError(run(tmp, "--shared-dir", dir.toString(), "--socket-path", tmp.resolve("s").toString(), "--sandbox", "chroot"), "--sandbox");
+        assertUsageError(run(tmp, "--shared-dir", dir.toString(), "--socket-path", tmp.resolve("s").toString(), "--rlimit-nofile", "3"), "--rlimit-nofile");
+        assertUsageError(run(tmp, "--shared-dir", dir.toString(), "--mount", mnt.toString(), "--set", "max_pages=64", "--set", "-MAX_PAGES"), "turns FUSE_MAX_PAGES on");
         assertTrue(MountTable.at(mnt).isEmpty());
     }
 

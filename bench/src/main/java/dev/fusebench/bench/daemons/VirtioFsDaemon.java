@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-/** A vhost-user virtio-fs backend the controller can run: the two peers and, once it speaks vhost-user, ours. */
+/** A vhost-user virtio-fs backend the controller can run: ours and the two peers. */
 public sealed interface VirtioFsDaemon permits VirtiofsdC, VirtiofsdRust, JavaDaemon {
     String name();
 
