@@ -4,6 +4,7 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+CALLER_PWD="$PWD"
 cd "$HERE"
 
 die() { echo "run-bench.sh: $*" >&2; exit 2; }
@@ -113,6 +114,7 @@ case "$cmd" in
   daemon)
     ensure_packages
     build
+    cd "$CALLER_PWD" # the daemon's paths are the caller's
     run_java dev.fusebench.cli.DaemonMain "$@"
     ;;
   run|matrix|load)
