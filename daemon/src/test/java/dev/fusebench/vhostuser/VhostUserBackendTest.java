@@ -119,6 +119,10 @@ class VhostUserBackendTest {
         InitOut out = init();
         assertNotEquals(0, out.flags() & InitFlag.MAX_PAGES);
         assertEquals(256, out.maxPages());
+        @SuppressWarnings("unchecked")
+        var neg = (java.util.Map<String, Object>) stats.toJsonTree().get("negotiation");
+        assertEquals(VhostFrontend.QSIZE - 4, neg.get("virtqueue_max_pages"));
+        assertEquals(VhostFrontend.QSIZE - 4, neg.get("effective_max_pages"), "a 256-entry queue carries at most 252 pages");
         fe.close();
         fs.close();
         fe = null;
