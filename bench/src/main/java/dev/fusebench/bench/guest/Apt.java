@@ -31,7 +31,12 @@ public final class Apt {
         // the machine's own mirrors, another suite; and an empty dpkg status of our own, so what
         // the machine has installed (or is installing right now) never decides what we download
         String keyring = Files.exists(Path.of(KEYRING)) ? KEYRING : null;
-        Files.writeString(root.resolve("etc/sources.list"), AptSources.ofThisMachine().linesFor(suites, keyring));
+        String lines = AptSources.ofThisMachine().linesFor(suites, keyring);
+        Path list = root.resolve("etc/sources.list");
+        if (!Files.exists(list) || !Files.readString(list).equals(lines)) {
+            Files.writeString(list, lines);
+            Files.deleteIfExists(root.resolve("lists/.updated")); // other mirrors: fetch their lists
+        }
         if (!Files.exists(root.resolve("status"))) Files.writeString(root.resolve("status"), "");
     }
 
