@@ -105,6 +105,7 @@ case "$cmd" in
   test)
     ensure_packages
     [ "$(id -u)" -eq 0 ] || die "the tests mount file systems: run them as root"
+    umask 022 # the tests tell the daemon's modes from the process's umask: make it the usual one
     exec mvn -B test "$@"
     ;;
   build)
