@@ -23,12 +23,9 @@ final class SandboxLauncher {
         inner.addAll(List.of("-cp", System.getProperty("java.class.path"), DaemonMain.class.getName()));
         inner.addAll(absolutePaths(d.args));
         inner.add("--sandboxed");
-        List<Path> writable = new ArrayList<>(List.of(d.socketPath.toAbsolutePath().getParent()));
-        if (d.statsFile != null) writable.add(statsDirectory(d.statsFile));
         // a group named for the socket is looked up inside
         List<Path> readable = d.socketGroup != null ? List.of(Path.of("/etc/group")) : List.of();
-        List<String> command = box.wrap(inner, Path.of(System.getProperty("java.home")), System.getProperty("java.class.path"),
-                d.sharedDir, writable, readable);
+        List<String> command = box.wrapDaemon(inner, d.sharedDir, d.socketPath, d.statsFile, readable);
         Process p = new ProcessBuilder(command).inheritIO().start();
         // unshare waits for its child without passing signals on: give them to the daemon itself
         sun.misc.SignalHandler pass = sig -> p.descendants().forEach(ProcessHandle::destroy);
@@ -55,12 +52,5 @@ final class SandboxLauncher {
             }
         }
         return out;
-    }
-
-    /** The statistics file's directory, made now so that it can be bound into the sandbox. */
-    static Path statsDirectory(Path statsFile) throws IOException {
-        Path dir = statsFile.toAbsolutePath().getParent();
-        java.nio.file.Files.createDirectories(dir);
-        return dir;
     }
 }

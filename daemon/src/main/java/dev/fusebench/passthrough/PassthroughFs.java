@@ -747,13 +747,13 @@ public final class PassthroughFs implements FileSystem {
 
     @Override
     public int setxattr(Request caller, long nodeid, MemorySegment name, MemorySegment value, int flags) {
-        if (xattrs == XattrPolicy.RESTRICTED && !xattrs.allows(name)) return -Errno.EPERM;
+        if (xattrs.withholds(name)) return -Errno.EPERM;
         return (int) onXattrFd(nodeid, -Errno.EOPNOTSUPP, fd -> Libc.fsetxattr(fd, name, value, value.byteSize(), flags));
     }
 
     @Override
     public long getxattr(Request caller, long nodeid, MemorySegment name, MemorySegment out, long off, int capacity) {
-        if (xattrs == XattrPolicy.RESTRICTED && !xattrs.allows(name)) return -Errno.ENODATA;
+        if (xattrs.withholds(name)) return -Errno.ENODATA;
         return onXattrFd(nodeid, -Errno.ENODATA,
                 fd -> Libc.fgetxattr(fd, name, capacity == 0 ? MemorySegment.NULL : out.asSlice(off, capacity), capacity));
     }
@@ -786,7 +786,7 @@ public final class PassthroughFs implements FileSystem {
 
     @Override
     public int removexattr(Request caller, long nodeid, MemorySegment name) {
-        if (xattrs == XattrPolicy.RESTRICTED && !xattrs.allows(name)) return -Errno.EPERM;
+        if (xattrs.withholds(name)) return -Errno.EPERM;
         return (int) onXattrFd(nodeid, -Errno.EOPNOTSUPP, fd -> Libc.fremovexattr(fd, name));
     }
 

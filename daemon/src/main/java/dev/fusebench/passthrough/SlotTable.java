@@ -23,14 +23,11 @@ final class SlotTable<T extends Counted> {
 
     /** The entry with this id with a reference taken for the caller, or null. */
     T acquire(long id) {
-        long slot = (id & 0xffffffffL) - 1;
-        AtomicReferenceArray<T> s = slots;
-        if (slot < 0 || slot >= s.length()) return null;
-        T e = s.get((int) slot);
-        return e != null && e.id() == id && e.tryAcquire() ? e : null;
+        T e = peek(id);
+        return e != null && e.tryAcquire() ? e : null;
     }
 
-    /** The entry with this id, no reference taken: only under the owner's lock, to update it. */
+    /** The entry with this id, no reference taken: to use its descriptor, {@link #acquire} it. */
     T peek(long id) {
         long slot = (id & 0xffffffffL) - 1;
         AtomicReferenceArray<T> s = slots;

@@ -16,11 +16,9 @@ public enum XattrPolicy {
 
     private static final byte[][] PRIVILEGED = {"security.".getBytes(), "trusted.".getBytes()};
 
-    /** Whether this NUL-terminated name may be read or changed by the guest. */
-    boolean allows(MemorySegment name) {
-        if (this == UNRESTRICTED) return true;
-        if (this == OFF) return false;
-        return !privileged(name, 0, name.byteSize());
+    /** Whether this policy keeps this NUL-terminated name from the guest (RESTRICTED and a privileged name). */
+    boolean withholds(MemorySegment name) {
+        return this == RESTRICTED && privileged(name, 0, name.byteSize());
     }
 
     static boolean privileged(MemorySegment names, long from, long end) {

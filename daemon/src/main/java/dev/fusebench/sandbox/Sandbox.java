@@ -73,14 +73,21 @@ public record Sandbox(Mode mode, long rlimitNofile) {
     }
 
     /**
-     * The command that runs {@code javaCommand} (a JVM started with {@code java.home} and
-     * {@code classPath}) inside the sandbox, with {@code share} read-write with the file systems
-     * mounted below it, {@code writable} paths read-write (just the directory: the socket's, the
-     * stats') and {@code readable} ones read-only. Without a sandbox, the command itself.
+     * The command that runs the daemon's {@code javaCommand} (a JVM on this JVM's JDK and class
+     * path) inside the sandbox: {@code share} read-write with the file systems mounted below it,
+     * the socket's directory and the stats file's (made now) read-write, {@code readable}
+     * read-only. Without a sandbox, the command itself.
      */
-    public List<String> wrap(List<String> javaCommand, Path javaHome, String classPath, Path share, List<Path> writable,
-                             List<Path> readable) throws IOException {
+    public List<String> wrapDaemon(List<String> javaCommand, Path share, Path socket, Path statsFile, List<Path> readable)
+            throws IOException {
         if (!on()) return javaCommand;
+        List<Path> writable = new ArrayList<>(List.of(socket.toAbsolutePath().getParent()));
+        if (statsFile != null) writable.add(Files.createDirectories(statsFile.toAbsolutePath().getParent()));
+        return wrap(javaCommand, Path.of(System.getProperty("java.home")), System.getProperty("java.class.path"), share, writable, readable);
+    }
+
+    private List<String> wrap(List<String> javaCommand, Path javaHome, String classPath, Path share, List<Path> writable,
+                              List<Path> readable) throws IOException {
         String missing = missingTools();
         if (missing != null) throw new IOException("the sandbox needs " + missing + " (util-linux); --sandbox none runs without one");
         Binds binds = new Binds();

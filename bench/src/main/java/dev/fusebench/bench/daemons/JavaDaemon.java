@@ -3,7 +3,6 @@ package dev.fusebench.bench.daemons;
 import dev.fusebench.sandbox.Sandbox;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,9 +36,7 @@ public record JavaDaemon(String cache, Sandbox sandbox) implements VirtioFsDaemo
             return c;
         }
         c.addAll(List.of("--rlimit-nofile", Long.toString(sandbox.rlimitNofile()), "--sandboxed"));
-        List<Path> writable = new ArrayList<>(List.of(socket.toAbsolutePath().getParent()));
-        if (statsFile != null) writable.add(Files.createDirectories(statsFile.toAbsolutePath().getParent()));
-        return sandbox.wrap(c, Path.of(System.getProperty("java.home")), System.getProperty("java.class.path"), shared, writable, List.of());
+        return sandbox.wrapDaemon(c, shared, socket, statsFile, List.of());
     }
 
     @Override public boolean takesVariants() { return true; }
