@@ -5,7 +5,8 @@ import dev.fusebench.fuse.FuseServer;
 import dev.fusebench.fuse.Opcode;
 import dev.fusebench.fuse.ReplySink;
 import dev.fusebench.fuse.Session;
-import dev.fusebench.fuse.Wire;
+import dev.fusebench.fuse.Worker;
+import dev.fusebench.wire.FuseIn.Header;
 import dev.fusebench.sys.Errno;
 import dev.fusebench.sys.Flags;
 import dev.fusebench.sys.Libc;
@@ -88,7 +89,7 @@ public final class DevFuseSession implements Session {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment in = arena.allocate(bufferSize, 4096);
             MemorySegment outBuf = arena.allocate(bufferSize, 4096);
-            FuseServer.Worker w = server.newWorker(arena);
+            Worker w = server.newWorker(arena);
             ReplySink sink = new DevFuseReply(outBuf);
             while (true) {
                 long n = Libc.read(devFd, in, bufferSize);
@@ -120,8 +121,8 @@ public final class DevFuseSession implements Session {
     }
 
     private void capture(MemorySegment in, long n) {
-        if (n < Wire.IN_HEADER) return;
-        int slot = Opcode.slot(Wire.u32(in, Wire.H_OPCODE));
+        if (n < Header.SIZE) return;
+        int slot = Opcode.slot(Header.opcode(in, 0));
         int seq = captured.getAndIncrement(slot);
         if (seq >= 3) return;
         byte[] bytes = in.asSlice(0, n).toArray(JAVA_BYTE);

@@ -1,6 +1,7 @@
 package dev.fusebench.fuse;
 
 import dev.fusebench.sys.IoVecs;
+import dev.fusebench.wire.FuseOut;
 
 import java.lang.foreign.MemorySegment;
 
@@ -23,9 +24,9 @@ public abstract class ContiguousReply implements ReplySink {
     @Override
     public final IoVecs dataTarget(IoVecs into, long maxBytes) {
         into.clear();
-        into.add(buf.address() + Wire.OUT_HEADER, Math.min(maxBytes, buf.byteSize() - Wire.OUT_HEADER));
+        into.add(buf.address() + FuseOut.Header.SIZE, Math.min(maxBytes, buf.byteSize() - FuseOut.Header.SIZE));
         return into;
     }
 
-    @Override public final void sendData(long dataBytes) { transmit(Wire.OUT_HEADER + dataBytes); }
+    @Override public final void sendData(long dataBytes) { transmit(FuseOut.Header.SIZE + dataBytes); }
 }

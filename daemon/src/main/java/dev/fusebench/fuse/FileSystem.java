@@ -5,9 +5,10 @@ import dev.fusebench.sys.IoVecs;
 import java.lang.foreign.MemorySegment;
 
 /**
- * The file system behind the FUSE server. Methods return a non-negative result (bytes written into
- * {@code out} at {@code off}, or bytes moved) or a negative errno. Names are NUL-terminated segments
- * taken from the request, already checked to hold no '/'. {@code caller} carries uid, gid and pid.
+ * The file system behind the FUSE server, in plain values: no FUSE encoding here. Methods return 0
+ * or a non-negative count (bytes moved, bytes written into {@code dst}) or a negative errno, and
+ * fill the result holder they are given. Names are NUL-terminated segments taken from the request,
+ * already checked to hold no '/'. {@code caller} carries uid, gid and pid.
  */
 public interface FileSystem {
     long ROOT = 1;
@@ -17,25 +18,23 @@ public interface FileSystem {
     /** The session ended (DESTROY, or INIT again): forget every node id and handle but the root. */
     void destroy();
 
-    /** Writes a fuse_entry_out. */
-    int lookup(Request caller, long parent, MemorySegment name, MemorySegment out, long off);
+    int lookup(Request caller, long parent, MemorySegment name, Entry out);
 
     void forget(long nodeid, long nlookup);
 
-    /** Writes a fuse_attr_out; {@code fh} is -1 when none was given. */
-    int getattr(Request caller, long nodeid, long fh, MemorySegment out, long off);
+    /** {@code fh} is -1 when none was given. */
+    int getattr(Request caller, long nodeid, long fh, Attr out);
 
-    /** {@code in}/{@code inOff} is the fuse_setattr_in; writes a fuse_attr_out. */
-    int setattr(Request caller, long nodeid, MemorySegment in, long inOff, MemorySegment out, long off);
+    int setattr(Request caller, long nodeid, SetAttr in, Attr out);
 
-    /** Writes the link target (no NUL) into out; returns its length. */
-    int readlink(Request caller, long nodeid, MemorySegment out, long off, int capacity);
+    /** Writes the link target (no NUL) into {@code dst}; returns its length. */
+    int readlink(Request caller, long nodeid, MemorySegment dst);
 
-    int symlink(Request caller, long parent, MemorySegment name, MemorySegment target, MemorySegment out, long off);
+    int symlink(Request caller, long parent, MemorySegment name, MemorySegment target, Entry out);
 
-    int mknod(Request caller, long parent, MemorySegment name, int mode, int rdev, int umask, MemorySegment out, long off);
+    int mknod(Request caller, long parent, MemorySegment name, int mode, int rdev, int umask, Entry out);
 
-    int mkdir(Request caller, long parent, MemorySegment name, int mode, int umask, MemorySegment out, long off);
+    int mkdir(Request caller, long parent, MemorySegment name, int mode, int umask, Entry out);
 
     int unlink(Request caller, long parent, MemorySegment name);
 
@@ -43,10 +42,10 @@ public interface FileSystem {
 
     int rename(Request caller, long parent, MemorySegment name, long newParent, MemorySegment newName, int flags);
 
-    int link(Request caller, long nodeid, long newParent, MemorySegment newName, MemorySegment out, long off);
+    int link(Request caller, long nodeid, long newParent, MemorySegment newName, Entry out);
 
-    /** Writes a fuse_open_out; @param openFlags fuse_open_in.open_flags (OPEN_KILL_SUIDGID) */
-    int open(Request caller, long nodeid, int flags, int openFlags, MemorySegment out, long off);
+    /** @param openFlags fuse_open_in.open_flags (FUSE_OPEN_KILL_SUIDGID) */
+    int open(Request caller, long nodeid, int flags, int openFlags, Opened out);
 
     /** Reads into the buffers of {@code dst}; returns bytes read. */
     long read(Request caller, long nodeid, long fh, long offset, IoVecs dst);
@@ -54,8 +53,7 @@ public interface FileSystem {
     /** Writes from the buffers of {@code src}; returns bytes written. */
     long write(Request caller, long nodeid, long fh, long offset, IoVecs src, int writeFlags);
 
-    /** Writes a fuse_kstatfs. */
-    int statfs(Request caller, long nodeid, MemorySegment out, long off);
+    int statfs(Request caller, long nodeid, FsStat out);
 
     int release(Request caller, long nodeid, long fh, int flags);
 
@@ -68,17 +66,18 @@ public interface FileSystem {
 
     int setxattr(Request caller, long nodeid, MemorySegment name, MemorySegment value, int flags);
 
-    /** With capacity 0 returns the size needed; otherwise copies the value into out. */
-    long getxattr(Request caller, long nodeid, MemorySegment name, MemorySegment out, long off, int capacity);
+    /** With an empty {@code dst} returns the size needed; otherwise copies the value into it. */
+    long getxattr(Request caller, long nodeid, MemorySegment name, MemorySegment dst);
 
-    long listxattr(Request caller, long nodeid, MemorySegment out, long off, int capacity);
+    /** With an empty {@code dst} returns the size needed; otherwise copies the NUL-separated names into it. */
+    long listxattr(Request caller, long nodeid, MemorySegment dst);
 
     int removexattr(Request caller, long nodeid, MemorySegment name);
 
-    int opendir(Request caller, long nodeid, int flags, MemorySegment out, long off);
+    int opendir(Request caller, long nodeid, int flags, Opened out);
 
-    /** Writes fuse_dirent (or fuse_direntplus when {@code plus}) records; returns bytes written. */
-    int readdir(Request caller, long nodeid, long fh, long offset, boolean plus, MemorySegment out, long off, int capacity);
+    /** Adds entries from {@code offset} on until the sink is full or the directory ends. */
+    int readdir(Request caller, long nodeid, long fh, long offset, boolean plus, DirSink sink);
 
     int releasedir(Request caller, long nodeid, long fh);
 
@@ -86,8 +85,8 @@ public interface FileSystem {
 
     int access(Request caller, long nodeid, int mask);
 
-    /** Writes a fuse_entry_out followed by a fuse_open_out; @param openFlags fuse_create_in.open_flags (OPEN_KILL_SUIDGID: an existing file opened with O_TRUNC) */
-    int create(Request caller, long parent, MemorySegment name, int flags, int mode, int umask, int openFlags, MemorySegment out, long off);
+    /** @param openFlags fuse_create_in.open_flags (FUSE_OPEN_KILL_SUIDGID: an existing file opened with O_TRUNC) */
+    int create(Request caller, long parent, MemorySegment name, int flags, int mode, int umask, int openFlags, Entry entry, Opened opened);
 
     int fallocate(Request caller, long nodeid, long fh, int mode, long offset, long length);
 

@@ -1,7 +1,5 @@
 package dev.fusebench.fuse;
 
-/** What the kernel offers in FUSE_INIT: {@code fuse_init_in}, 16 bytes, or 64 with FUSE_INIT_EXT. */
+/** What the kernel offers in FUSE_INIT, as values; the wire form is {@link dev.fusebench.wire.FuseIn.InitIn}. */
 public record InitIn(int major, int minor, int maxReadahead, long flags) {
-    public static final int LEGACY_SIZE = 16;
-    public static final int EXT_SIZE = 64;
 }

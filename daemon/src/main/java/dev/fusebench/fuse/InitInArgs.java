@@ -1,11 +1,11 @@
 package dev.fusebench.fuse;
 
+import dev.fusebench.wire.FuseIn;
+
 import java.lang.foreign.MemorySegment;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
-
 /**
- * {@code fuse_init_in} parsed into a reused flyweight, so parsing allocates nothing (the record
+ * {@code fuse_init_in} decoded into a reused flyweight, so decoding allocates nothing (the record
  * {@link InitIn} escaped C2's analysis: 32 B per parse). {@link #toRecord} makes the value the
  * negotiation keeps, once per session.
  */
@@ -16,15 +16,15 @@ public final class InitInArgs {
     /** flags, with flags2 in the high half when FUSE_INIT_EXT is offered. */
     public long flags;
 
-    /** Parses the body that follows the header; false when fewer than 16 bytes of it arrived. */
+    /** Decodes the body that follows the header; false when fewer than 16 bytes of it arrived. */
     public boolean parse(MemorySegment body, long offset, long length) {
-        if (length < InitIn.LEGACY_SIZE) return false;
-        major = body.get(JAVA_INT_UNALIGNED, offset);
-        minor = body.get(JAVA_INT_UNALIGNED, offset + 4);
-        maxReadahead = body.get(JAVA_INT_UNALIGNED, offset + 8);
-        long f = body.get(JAVA_INT_UNALIGNED, offset + 12) & 0xffffffffL;
-        if ((f & InitFlag.INIT_EXT) != 0 && length >= InitIn.LEGACY_SIZE + 4) {
-            f |= (body.get(JAVA_INT_UNALIGNED, offset + 16) & 0xffffffffL) << 32;
+        if (length < FuseIn.InitIn.LEGACY_SIZE) return false;
+        major = FuseIn.InitIn.major(body, offset);
+        minor = FuseIn.InitIn.minor(body, offset);
+        maxReadahead = FuseIn.InitIn.maxReadahead(body, offset);
+        long f = Integer.toUnsignedLong(FuseIn.InitIn.flags(body, offset));
+        if ((f & InitFlag.INIT_EXT) != 0 && length >= FuseIn.InitIn.LEGACY_SIZE + 4) {
+            f |= Integer.toUnsignedLong(FuseIn.InitIn.flags2(body, offset)) << 32;
         }
         flags = f;
         return true;

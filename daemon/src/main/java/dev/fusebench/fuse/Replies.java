@@ -1,61 +1,76 @@
 package dev.fusebench.fuse;
 
 import dev.fusebench.sys.StatBuf;
+import dev.fusebench.wire.FuseOut;
 
 import java.lang.foreign.MemorySegment;
 
-import static dev.fusebench.fuse.Wire.u32;
-import static dev.fusebench.fuse.Wire.u64;
-
-/** Encoders of the frequent replies, straight from a host {@code struct stat} into the reply buffer. */
+/**
+ * The encode step: plain values into the reply structs of {@link FuseOut}. Each returns the bytes
+ * it wrote. Attributes go straight from a host {@code struct stat} into fuse_attr.
+ */
 public final class Replies {
     private Replies() {}
 
-    /** {@code fuse_attr} (88 bytes). */
-    public static void attr(MemorySegment out, long off, StatBuf st) {
-        u64(out, off, st.ino());
-        u64(out, off + 8, st.size());
-        u64(out, off + 16, st.blocks());
-        u64(out, off + 24, st.atime());
-        u64(out, off + 32, st.mtime());
-        u64(out, off + 40, st.ctime());
-        u32(out, off + 48, (int) st.atimeNsec());
-        u32(out, off + 52, (int) st.mtimeNsec());
-        u32(out, off + 56, (int) st.ctimeNsec());
-        u32(out, off + 60, st.mode());
-        u32(out, off + 64, (int) Math.min(st.nlink(), 0xffffffffL));
-        u32(out, off + 68, st.uid());
-        u32(out, off + 72, st.gid());
-        u32(out, off + 76, StatBuf.encodeDev32(st.rdev()));
-        u32(out, off + 80, (int) st.blksize());
-        u32(out, off + 84, 0);
+    public static void header(MemorySegment out, int len, int error, long unique) {
+        FuseOut.Header.write(out, 0, len, error, unique);
     }
 
-    /** {@code fuse_entry_out} (128 bytes); generation 0: node ids are never reused with the same value. */
-    public static int entry(MemorySegment out, long off, long nodeid, long timeoutSeconds, StatBuf st) {
-        u64(out, off, nodeid);
-        u64(out, off + 8, 0);
-        u64(out, off + 16, timeoutSeconds);
-        u64(out, off + 24, timeoutSeconds);
-        u32(out, off + 32, 0);
-        u32(out, off + 36, 0);
-        attr(out, off + 40, st);
-        return Wire.ENTRY_OUT;
+    /** fuse_attr. */
+    public static void attr(MemorySegment out, long at, StatBuf st) {
+        FuseOut.Attr.write(out, at, st.ino(), st.size(), st.blocks(), st.atime(), st.mtime(), st.ctime(),
+                (int) st.atimeNsec(), (int) st.mtimeNsec(), (int) st.ctimeNsec(), st.mode(),
+                (int) Math.min(st.nlink(), 0xffffffffL), st.uid(), st.gid(), StatBuf.encodeDev32(st.rdev()), (int) st.blksize());
     }
 
-    /** {@code fuse_attr_out} (104 bytes). */
-    public static int attrOut(MemorySegment out, long off, long timeoutSeconds, StatBuf st) {
-        u64(out, off, timeoutSeconds);
-        u32(out, off + 8, 0);
-        u32(out, off + 12, 0);
-        attr(out, off + 16, st);
-        return Wire.ATTR_OUT;
+    /** fuse_entry_out; generation 0: node ids are never reused with the same value. */
+    public static int entry(MemorySegment out, long at, Entry e) {
+        FuseOut.EntryOut.write(out, at, e.nodeid, 0, e.timeoutSeconds, e.timeoutSeconds);
+        attr(out, at + FuseOut.EntryOut.ATTR, e.stat);
+        return FuseOut.EntryOut.SIZE;
     }
 
-    /** {@code fuse_write_out} (8 bytes). */
-    public static int writeOut(MemorySegment out, long off, long written) {
-        u32(out, off, (int) written);
-        u32(out, off + 4, 0);
-        return Wire.WRITE_OUT;
+    /** fuse_attr_out. */
+    public static int attrOut(MemorySegment out, long at, Attr a) {
+        FuseOut.AttrOut.write(out, at, a.timeoutSeconds);
+        attr(out, at + FuseOut.AttrOut.ATTR, a.stat);
+        return FuseOut.AttrOut.SIZE;
+    }
+
+    /** fuse_open_out. */
+    public static int openOut(MemorySegment out, long at, Opened o) {
+        FuseOut.OpenOut.write(out, at, o.fh, o.openFlags, 0);
+        return FuseOut.OpenOut.SIZE;
+    }
+
+    /** fuse_write_out: WRITE and COPY_FILE_RANGE (a count above 4 GiB - 1 is cut, as the field is 32 bits). */
+    public static int writeOut(MemorySegment out, long at, long written) {
+        FuseOut.WriteOut.write(out, at, (int) Math.min(written, 0xffffffffL));
+        return FuseOut.WriteOut.SIZE;
+    }
+
+    /** fuse_getxattr_out: the size of a value or name list. */
+    public static int getxattrOut(MemorySegment out, long at, long size) {
+        FuseOut.GetxattrOut.write(out, at, (int) size);
+        return FuseOut.GetxattrOut.SIZE;
+    }
+
+    /** fuse_lseek_out. */
+    public static int lseekOut(MemorySegment out, long at, long offset) {
+        FuseOut.LseekOut.write(out, at, offset);
+        return FuseOut.LseekOut.SIZE;
+    }
+
+    /** fuse_statfs_out. */
+    public static int statfs(MemorySegment out, long at, FsStat s) {
+        FuseOut.StatfsOut.write(out, at, s.blocks, s.bfree, s.bavail, s.files, s.ffree, (int) s.bsize, (int) s.namelen, (int) s.frsize);
+        return FuseOut.StatfsOut.SIZE;
+    }
+
+    /** fuse_init_out. */
+    public static int init(MemorySegment out, long at, InitOut i) {
+        FuseOut.InitOut.write(out, at, i.major(), i.minor(), i.maxReadahead(), i.flags(), i.maxBackground(),
+                i.congestionThreshold(), i.maxWrite(), i.timeGran(), i.maxPages());
+        return FuseOut.InitOut.SIZE;
     }
 }

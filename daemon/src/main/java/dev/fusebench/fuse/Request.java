@@ -1,6 +1,7 @@
 package dev.fusebench.fuse;
 
 import dev.fusebench.sys.IoVecs;
+import dev.fusebench.wire.FuseIn.Header;
 
 import java.lang.foreign.MemorySegment;
 
@@ -18,7 +19,7 @@ public final class Request {
     /** WRITE data outside {@code in}; empty when the data is inline. */
     public final IoVecs payload;
 
-    // header fields, filled by the server's parse
+    // header fields, filled by parseHeader
     public int opcode;
     public long unique;
     public long nodeid;
@@ -31,14 +32,14 @@ public final class Request {
 
     /** Reads the header fields; false when fewer than 40 bytes arrived (then no reply is possible). */
     public boolean parseHeader() {
-        if (inLength < Wire.IN_HEADER) return false;
-        headerLength = Integer.toUnsignedLong(Wire.u32(in, Wire.H_LEN));
-        opcode = Wire.u32(in, Wire.H_OPCODE);
-        unique = Wire.u64(in, Wire.H_UNIQUE);
-        nodeid = Wire.u64(in, Wire.H_NODEID);
-        uid = Wire.u32(in, Wire.H_UID);
-        gid = Wire.u32(in, Wire.H_GID);
-        pid = Wire.u32(in, Wire.H_PID);
+        if (inLength < Header.SIZE) return false;
+        headerLength = Integer.toUnsignedLong(Header.len(in, 0));
+        opcode = Header.opcode(in, 0);
+        unique = Header.unique(in, 0);
+        nodeid = Header.nodeid(in, 0);
+        uid = Header.uid(in, 0);
+        gid = Header.gid(in, 0);
+        pid = Header.pid(in, 0);
         return true;
     }
 

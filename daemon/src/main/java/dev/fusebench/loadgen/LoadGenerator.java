@@ -2,7 +2,20 @@ package dev.fusebench.loadgen;
 
 import dev.fusebench.fuse.InitOut;
 import dev.fusebench.fuse.Opcode;
-import dev.fusebench.fuse.Wire;
+import dev.fusebench.sys.Flags;
+import dev.fusebench.wire.FuseIn.FlushIn;
+import dev.fusebench.wire.FuseIn.GetattrIn;
+import dev.fusebench.wire.FuseIn.Header;
+import dev.fusebench.wire.FuseIn.InitIn;
+import dev.fusebench.wire.FuseIn.OpenIn;
+import dev.fusebench.wire.FuseIn.ReadIn;
+import dev.fusebench.wire.FuseIn.ReleaseIn;
+import dev.fusebench.wire.FuseIn.WriteIn;
+import dev.fusebench.wire.FuseOut;
+import dev.fusebench.wire.FuseOut.EntryOut;
+import dev.fusebench.wire.FuseOut.OpenOut;
+import dev.fusebench.wire.FuseOut.WriteOut;
+import dev.fusebench.wire.VirtioRing.Desc;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
@@ -15,9 +28,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 /**
  * Plays a guest kernel's FUSE traffic on the frontend: INIT as a 6.1 kernel sends it, LOOKUP and
@@ -27,6 +38,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
  * file offset stamped at the start of each 4 KiB block of the file.
  */
 public final class LoadGenerator {
+    private static final int OUT = FuseOut.Header.SIZE;
     /** What a 6.1 guest kernel offers in FUSE_INIT (recorded by our daemon from a real guest). */
     static final long KERNEL_INIT_FLAGS = 49325015035L;
     static final int PAGE = 4096;
@@ -100,22 +112,12 @@ public final class LoadGenerator {
     }
 
     private void desc(long tableGpa, int i, long addr, long len, boolean writable, boolean last) {
-        MemorySegment t = fe.at(tableGpa + 16L * i, 16);
-        t.set(JAVA_LONG_UNALIGNED, 0, addr);
-        t.set(JAVA_INT_UNALIGNED, 8, (int) len);
-        t.set(JAVA_SHORT_UNALIGNED, 12, (short) ((last ? 0 : 1) | (writable ? 2 : 0)));
-        t.set(JAVA_SHORT_UNALIGNED, 14, (short) (i + 1));
+        MemorySegment t = fe.at(tableGpa + (long) Desc.SIZE * i, Desc.SIZE);
+        Desc.write(t, 0, addr, (int) len, (last ? 0 : Desc.F_NEXT) | (writable ? Desc.F_WRITE : 0), i + 1);
     }
 
     private void inHeader(MemorySegment h, int len, int opcode, long nodeid) {
-        h.set(JAVA_INT_UNALIGNED, Wire.H_LEN, len);
-        h.set(JAVA_INT_UNALIGNED, Wire.H_OPCODE, opcode);
-        h.set(JAVA_LONG_UNALIGNED, Wire.H_UNIQUE, unique += 2);
-        h.set(JAVA_LONG_UNALIGNED, Wire.H_NODEID, nodeid);
-        h.set(JAVA_INT_UNALIGNED, Wire.H_UID, 0);
-        h.set(JAVA_INT_UNALIGNED, Wire.H_GID, 0);
-        h.set(JAVA_INT_UNALIGNED, Wire.H_PID, 1);
-        h.set(JAVA_INT_UNALIGNED, Wire.H_TOTAL_EXTLEN, 0);
+        Header.write(h, 0, len, opcode, unique += 2, nodeid, 0, 0, 1);
     }
 
     /**
@@ -124,20 +126,20 @@ public final class LoadGenerator {
      */
     private MemorySegment control(int opcode, long nodeid, byte[] args, BooleanSupplier alive) throws IOException {
         MemorySegment out = exchange(opcode, nodeid, args, alive);
-        int error = out.get(JAVA_INT_UNALIGNED, 4);
+        int error = FuseOut.Header.error(out, 0);
         if (error != 0) throw new IOException(Opcode.name(opcode) + " failed with errno " + -error);
-        return out.asSlice(Wire.OUT_HEADER, Math.max(0, fe.lastUsedLength - Wire.OUT_HEADER));
+        return out.asSlice(OUT, Math.max(0, fe.lastUsedLength - OUT));
     }
 
     /** Sends one request through the spare slot and returns its reply buffer (header first). */
     private MemorySegment exchange(int opcode, long nodeid, byte[] args, BooleanSupplier alive) throws IOException {
         int slot = depth; // spare slot, never used by the data path
-        MemorySegment h = fe.at(header(slot), Wire.IN_HEADER + args.length);
-        inHeader(h, Wire.IN_HEADER + args.length, opcode, nodeid);
-        MemorySegment.copy(MemorySegment.ofArray(args), 0, h, Wire.IN_HEADER, args.length);
+        MemorySegment h = fe.at(header(slot), Header.SIZE + args.length);
+        inHeader(h, Header.SIZE + args.length, opcode, nodeid);
+        MemorySegment.copy(MemorySegment.ofArray(args), 0, h, Header.SIZE, args.length);
         long replyGpa = data(slot);
-        fe.at(replyGpa, Wire.OUT_HEADER).fill((byte) 0);
-        desc(table(slot), 0, header(slot), Wire.IN_HEADER + args.length, false, false);
+        fe.at(replyGpa, OUT).fill((byte) 0);
+        desc(table(slot), 0, header(slot), Header.SIZE + args.length, false, false);
         desc(table(slot), 1, replyGpa, PAGE, true, true);
         fe.indirectHead(slot, table(slot), 2);
         fe.make(slot);
@@ -151,7 +153,7 @@ public final class LoadGenerator {
         }
         if (id != slot) throw new IOException("used id " + id + " for " + Opcode.name(opcode) + ", expected " + slot);
         MemorySegment out = fe.at(replyGpa, PAGE);
-        if (out.get(JAVA_LONG_UNALIGNED, 8) != unique) throw new IOException(Opcode.name(opcode) + ": reply carries another unique");
+        if (FuseOut.Header.unique(out, 0) != unique) throw new IOException(Opcode.name(opcode) + ": reply carries another unique");
         return out;
     }
 
@@ -161,45 +163,37 @@ public final class LoadGenerator {
      */
     public void metadataRound(BooleanSupplier alive) throws IOException {
         byte[] name = (FILE_NAME + "\0").getBytes();
-        if (control(Opcode.LOOKUP, 1, name, alive).get(JAVA_LONG_UNALIGNED, 0) != nodeId) throw new IOException("LOOKUP found another inode");
-        int error = exchange(Opcode.LOOKUP, 1, "fusebench-no-such-file\0".getBytes(), alive).get(JAVA_INT_UNALIGNED, 4);
+        if (EntryOut.nodeid(control(Opcode.LOOKUP, 1, name, alive), 0) != nodeId) throw new IOException("LOOKUP found another inode");
+        int error = FuseOut.Header.error(exchange(Opcode.LOOKUP, 1, "fusebench-no-such-file\0".getBytes(), alive), 0);
         if (error != -2) throw new IOException("LOOKUP of a missing name answered errno " + -error + ", not ENOENT");
-        byte[] getattr = new byte[16];
-        MemorySegment.ofArray(getattr).set(JAVA_INT_UNALIGNED, 0, 1); // FUSE_GETATTR_FH
-        MemorySegment.ofArray(getattr).set(JAVA_LONG_UNALIGNED, 8, fh);
-        long fileSize = control(Opcode.GETATTR, nodeId, getattr, alive).get(JAVA_LONG_UNALIGNED, 16 + 8);
+        byte[] getattr = new byte[GetattrIn.SIZE];
+        GetattrIn.write(MemorySegment.ofArray(getattr), 0, GetattrIn.GETATTR_FH, fh);
+        long fileSize = FuseOut.Attr.size(control(Opcode.GETATTR, nodeId, getattr, alive), FuseOut.AttrOut.ATTR);
         if (fileSize < fileBytes) throw new IOException("GETATTR says the file has " + fileSize + " bytes");
         control(Opcode.STATFS, 1, new byte[0], alive);
-        byte[] flush = new byte[24];
-        MemorySegment.ofArray(flush).set(JAVA_LONG_UNALIGNED, 0, fh);
+        byte[] flush = new byte[FlushIn.SIZE];
+        FlushIn.write(MemorySegment.ofArray(flush), 0, fh);
         control(Opcode.FLUSH, nodeId, flush, alive);
     }
 
     /** INIT, LOOKUP and OPEN of the file {@link #prepareFile} made. */
     public void open(BooleanSupplier alive) throws IOException {
-        byte[] init = new byte[64];
-        var in = MemorySegment.ofArray(init);
-        in.set(JAVA_INT_UNALIGNED, 0, 7);
-        in.set(JAVA_INT_UNALIGNED, 4, 38);
-        in.set(JAVA_INT_UNALIGNED, 8, 128 * 1024);
-        in.set(JAVA_INT_UNALIGNED, 12, (int) KERNEL_INIT_FLAGS);
-        in.set(JAVA_INT_UNALIGNED, 16, (int) (KERNEL_INIT_FLAGS >>> 32));
+        byte[] init = new byte[InitIn.SIZE];
+        InitIn.write(MemorySegment.ofArray(init), 0, 7, 38, 128 * 1024, KERNEL_INIT_FLAGS);
         InitOut reply = InitOut.decode(control(Opcode.INIT, 0, init, alive), 0);
         maxWrite = reply.maxWrite();
         maxPages = reply.effectiveMaxPages();
         byte[] name = (FILE_NAME + "\0").getBytes();
-        nodeId = control(Opcode.LOOKUP, 1, name, alive).get(JAVA_LONG_UNALIGNED, 0);
-        byte[] open = new byte[8];
-        MemorySegment.ofArray(open).set(JAVA_INT_UNALIGNED, 0, 2); // O_RDWR
-        fh = control(Opcode.OPEN, nodeId, open, alive).get(JAVA_LONG_UNALIGNED, 0);
+        nodeId = EntryOut.nodeid(control(Opcode.LOOKUP, 1, name, alive), 0);
+        byte[] open = new byte[OpenIn.SIZE];
+        OpenIn.write(MemorySegment.ofArray(open), 0, Flags.O_RDWR, 0);
+        fh = OpenOut.fh(control(Opcode.OPEN, nodeId, open, alive), 0);
         fillWriteBuffers();
     }
 
     public void release(BooleanSupplier alive) throws IOException {
-        byte[] rel = new byte[24];
-        MemorySegment r = MemorySegment.ofArray(rel);
-        r.set(JAVA_LONG_UNALIGNED, 0, fh);
-        r.set(JAVA_INT_UNALIGNED, 8, 2);
+        byte[] rel = new byte[ReleaseIn.SIZE];
+        ReleaseIn.write(MemorySegment.ofArray(rel), 0, fh, Flags.O_RDWR);
         control(Opcode.RELEASE, nodeId, rel, alive);
     }
 
@@ -212,14 +206,14 @@ public final class LoadGenerator {
     private void prepareTable(int slot, boolean write) {
         long t = table(slot);
         int i = 0;
-        desc(t, i++, header(slot), Wire.IN_HEADER, false, false);
-        desc(t, i++, header(slot) + Wire.IN_HEADER, Wire.WRITE_IN, false, false);
+        desc(t, i++, header(slot), Header.SIZE, false, false);
+        desc(t, i++, header(slot) + Header.SIZE, WriteIn.SIZE, false, false);
         if (write) {
             for (int off = 0; off < size; off += segment) desc(t, i++, data(slot) + off, Math.min(segment, size - off), false, false);
-            desc(t, i++, reply(slot), Wire.OUT_HEADER, true, false);
-            desc(t, i++, reply(slot) + Wire.OUT_HEADER, Wire.WRITE_OUT, true, true);
+            desc(t, i++, reply(slot), OUT, true, false);
+            desc(t, i++, reply(slot) + OUT, WriteOut.SIZE, true, true);
         } else {
-            desc(t, i++, reply(slot), Wire.OUT_HEADER, true, false);
+            desc(t, i++, reply(slot), OUT, true, false);
             for (int off = 0; off < size; off += segment) {
                 boolean last = off + segment >= size;
                 desc(t, i++, data(slot) + off, Math.min(segment, size - off), true, last);
@@ -229,18 +223,11 @@ public final class LoadGenerator {
     }
 
     private void post(int slot, Op op, long offset) {
-        MemorySegment h = fe.at(header(slot), Wire.IN_HEADER + Wire.WRITE_IN);
-        int len = Wire.IN_HEADER + Wire.WRITE_IN + (op.write ? size : 0);
+        MemorySegment h = fe.at(header(slot), Header.SIZE + WriteIn.SIZE);
+        int len = Header.SIZE + WriteIn.SIZE + (op.write ? size : 0);
         inHeader(h, len, op.write ? Opcode.WRITE : Opcode.READ, nodeId);
-        long a = Wire.IN_HEADER;
-        h.set(JAVA_LONG_UNALIGNED, a, fh);
-        h.set(JAVA_LONG_UNALIGNED, a + 8, offset);
-        h.set(JAVA_INT_UNALIGNED, a + 16, size);
-        h.set(JAVA_INT_UNALIGNED, a + 20, 0);
-        h.set(JAVA_LONG_UNALIGNED, a + 24, 0);
-        h.set(JAVA_INT_UNALIGNED, a + 32, 2);
-        h.set(JAVA_INT_UNALIGNED, a + 36, 0);
-        MemorySegment r = fe.at(reply(slot), Wire.OUT_HEADER + Wire.WRITE_OUT);
+        ReadIn.write(h, Header.SIZE, fh, offset, size, 0); // fuse_write_in has the same fields
+        MemorySegment r = fe.at(reply(slot), OUT + WriteOut.SIZE);
         r.fill((byte) 0xff);
         if (op.write) {
             MemorySegment d = fe.at(data(slot), size);
@@ -253,16 +240,16 @@ public final class LoadGenerator {
 
     /** Checks slot's reply; returns null when it is right, else what is wrong. */
     private String check(int slot, Op op, long offset, int usedLength) {
-        MemorySegment r = fe.at(reply(slot), Wire.OUT_HEADER + Wire.WRITE_OUT);
-        int error = r.get(JAVA_INT_UNALIGNED, 4);
+        MemorySegment r = fe.at(reply(slot), OUT + WriteOut.SIZE);
+        int error = FuseOut.Header.error(r, 0);
         String what = op.label() + " of " + size + " bytes at " + offset;
         if (error != 0) return what + " failed with errno " + -error;
-        if (r.get(JAVA_LONG_UNALIGNED, 8) != uniqueOf[slot]) return what + ": reply carries unique " + r.get(JAVA_LONG_UNALIGNED, 8);
+        if (FuseOut.Header.unique(r, 0) != uniqueOf[slot]) return what + ": reply carries unique " + FuseOut.Header.unique(r, 0);
         if (op.write) {
-            int written = r.get(JAVA_INT_UNALIGNED, Wire.OUT_HEADER);
+            int written = WriteOut.size(r, OUT);
             return written == size ? null : what + ": daemon wrote " + written + " bytes";
         }
-        if (usedLength != Wire.OUT_HEADER + size) return what + ": used length " + usedLength + ", expected " + (Wire.OUT_HEADER + size);
+        if (usedLength != OUT + size) return what + ": used length " + usedLength + ", expected " + (OUT + size);
         long stamp = fe.at(data(slot), 8).get(JAVA_LONG_UNALIGNED, 0);
         return stamp == offset ? null : what + ": the data read is not the file's (block stamp " + stamp + ")";
     }

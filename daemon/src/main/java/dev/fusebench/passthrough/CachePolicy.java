@@ -1,6 +1,6 @@
 package dev.fusebench.passthrough;
 
-import dev.fusebench.fuse.Wire;
+import dev.fusebench.wire.FuseOut.OpenOut;
 
 /**
  * How much the guest may cache: the entry/attribute timeouts and the open flags we reply.
@@ -8,9 +8,9 @@ import dev.fusebench.fuse.Wire;
  * {@code auto} keeps the kernel's page cache with 1 s timeouts; {@code always} trusts it for a day.
  */
 public enum CachePolicy {
-    NEVER(0, Wire.FOPEN_DIRECT_IO),
+    NEVER(0, OpenOut.FOPEN_DIRECT_IO),
     AUTO(1, 0),
-    ALWAYS(86400, Wire.FOPEN_KEEP_CACHE);
+    ALWAYS(86400, OpenOut.FOPEN_KEEP_CACHE);
 
     final long timeoutSeconds;
     final int openFlags;

@@ -1,34 +1,33 @@
 package dev.fusebench.sys;
 
+import dev.fusebench.wire.LibcStructs.Stat;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
-/** A reusable x86_64 {@code struct stat} (144 bytes) with typed getters; one per worker thread. */
+/** A reusable native {@code struct stat} with typed getters; one per worker thread. */
 public final class StatBuf {
-    public static final long SIZE = 144;
+    public static final long SIZE = Stat.SIZE;
     public final MemorySegment seg;
 
-    public StatBuf(Arena arena) { this.seg = arena.allocate(SIZE, 8); }
+    public StatBuf(Arena arena) { this.seg = arena.allocate(Stat.LAYOUT); }
 
-    public long dev() { return seg.get(JAVA_LONG, 0); }
-    public long ino() { return seg.get(JAVA_LONG, 8); }
-    public long nlink() { return seg.get(JAVA_LONG, 16); }
-    public int mode() { return seg.get(JAVA_INT, 24); }
-    public int uid() { return seg.get(JAVA_INT, 28); }
-    public int gid() { return seg.get(JAVA_INT, 32); }
-    public long rdev() { return seg.get(JAVA_LONG, 40); }
-    public long size() { return seg.get(JAVA_LONG, 48); }
-    public long blksize() { return seg.get(JAVA_LONG, 56); }
-    public long blocks() { return seg.get(JAVA_LONG, 64); }
-    public long atime() { return seg.get(JAVA_LONG, 72); }
-    public long atimeNsec() { return seg.get(JAVA_LONG, 80); }
-    public long mtime() { return seg.get(JAVA_LONG, 88); }
-    public long mtimeNsec() { return seg.get(JAVA_LONG, 96); }
-    public long ctime() { return seg.get(JAVA_LONG, 104); }
-    public long ctimeNsec() { return seg.get(JAVA_LONG, 112); }
+    public long dev() { return Stat.dev(seg); }
+    public long ino() { return Stat.ino(seg); }
+    public long nlink() { return Stat.nlink(seg); }
+    public int mode() { return Stat.mode(seg); }
+    public int uid() { return Stat.uid(seg); }
+    public int gid() { return Stat.gid(seg); }
+    public long rdev() { return Stat.rdev(seg); }
+    public long size() { return Stat.size(seg); }
+    public long blksize() { return Stat.blksize(seg); }
+    public long blocks() { return Stat.blocks(seg); }
+    public long atime() { return Stat.atime(seg); }
+    public long atimeNsec() { return Stat.atimeNsec(seg); }
+    public long mtime() { return Stat.mtime(seg); }
+    public long mtimeNsec() { return Stat.mtimeNsec(seg); }
+    public long ctime() { return Stat.ctime(seg); }
+    public long ctimeNsec() { return Stat.ctimeNsec(seg); }
 
     /** glibc's gnu_dev_major/minor on a 64-bit dev_t. */
     public static int major(long dev) { return (int) (((dev >>> 32) & 0xfffff000L) | ((dev >>> 8) & 0xfffL)); }

@@ -1,9 +1,8 @@
 package dev.fusebench.vhostuser;
 
 import dev.fusebench.fuse.FuseServer;
-import dev.fusebench.fuse.Opcode;
 import dev.fusebench.fuse.ReplySink;
-import dev.fusebench.fuse.Wire;
+import dev.fusebench.fuse.Worker;
 import dev.fusebench.sys.Flags;
 import dev.fusebench.sys.IoVecs;
 import dev.fusebench.sys.Libc;
@@ -11,15 +10,15 @@ import dev.fusebench.sys.LibcThread;
 import dev.fusebench.virtqueue.DescriptorChain;
 import dev.fusebench.virtqueue.Scatter;
 import dev.fusebench.virtqueue.SplitQueue;
+import dev.fusebench.wire.FuseOut;
+import dev.fusebench.wire.LibcStructs.Pollfd;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * One thread per virtqueue (the Rust virtiofsd's default model): waits for a kick, serves every
@@ -143,7 +142,7 @@ final class QueueWorker implements Runnable {
 
     // the serving thread's buffers, set up when it starts
     private DescriptorChain chain;
-    private FuseServer.Worker fuse;
+    private Worker fuse;
     private VirtioReply reply;
     private MemorySegment in, pollFds, counter, one;
     private final StringBuilder why = new StringBuilder();
@@ -158,9 +157,9 @@ final class QueueWorker implements Runnable {
         try (Arena arena = Arena.ofConfined()) {
             chain = new DescriptorChain(arena, Math.max(queue.size(), 1024) + 8);
             fuse = server.newWorker(arena);
-            reply = new VirtioReply(arena.allocate(argsBufferSize + Wire.OUT_HEADER, 4096), chain.writable);
+            reply = new VirtioReply(arena.allocate(argsBufferSize + FuseOut.Header.SIZE, 4096), chain.writable);
             in = arena.allocate(argsBufferSize, 4096);
-            pollFds = arena.allocate(16, 8);
+            pollFds = arena.allocate(Pollfd.LAYOUT, 2);
             counter = arena.allocate(8, 8);
             one = arena.allocate(8, 8);
             one.set(JAVA_LONG, 0, 1);
@@ -193,17 +192,13 @@ final class QueueWorker implements Runnable {
      * ring without a kick fd (-1: the frontend polls) sleeps until woken.
      */
     private boolean sleep() {
-        pollFds.set(JAVA_INT, 0, kickFd);
-        pollFds.set(JAVA_SHORT, 4, Flags.POLLIN);
-        pollFds.set(JAVA_SHORT, 6, (short) 0);
-        pollFds.set(JAVA_INT, 8, controlFd);
-        pollFds.set(JAVA_SHORT, 12, Flags.POLLIN);
-        pollFds.set(JAVA_SHORT, 14, (short) 0);
+        Pollfd.write(pollFds, 0, kickFd, Flags.POLLIN);
+        Pollfd.write(pollFds, 1, controlFd, Flags.POLLIN);
         int r = Libc.poll(pollFds, 2, -1);
         if (r < 0) return true;
-        short revents = pollFds.get(JAVA_SHORT, 6);
+        int revents = Pollfd.revents(pollFds, 0);
         if ((revents & Flags.POLLIN) != 0) Libc.read(kickFd, counter, 8);
-        if ((pollFds.get(JAVA_SHORT, 14) & Flags.POLLIN) != 0) Libc.read(controlFd, counter, 8);
+        if ((Pollfd.revents(pollFds, 1) & Flags.POLLIN) != 0) Libc.read(controlFd, counter, 8);
         if ((revents & (Flags.POLLHUP | Flags.POLLERR | Flags.POLLNVAL)) != 0) {
             LOG.warning("queue " + index + ": kick fd " + kickFd + " failed (revents " + revents + "); the queue stops");
             return false;
@@ -222,26 +217,24 @@ final class QueueWorker implements Runnable {
         if (callFd >= 0) Libc.write(callFd, one, 8);
     }
 
-    /** Presents the chain's readable part as a FUSE request and writes the reply into its writable part. */
-    private int serve(DescriptorChain chain, FuseServer.Worker w, MemorySegment in, VirtioReply reply) {
+    /**
+     * Presents the chain's readable part as a FUSE request and writes the reply into its writable
+     * part. The leading bytes the server asks for are gathered into one buffer; the rest (WRITE
+     * data) stays in guest memory and goes to the file by pwritev.
+     */
+    private int serve(DescriptorChain chain, Worker w, MemorySegment in, VirtioReply reply) {
         var req = w.request;
         long total = chain.readableBytes;
-        long got = Scatter.gather(chain.readable, 0, in, 0, Math.min(total, Wire.IN_HEADER));
-        if (got == Wire.IN_HEADER && Wire.u32(in, Wire.H_OPCODE) == Opcode.WRITE && total >= Wire.IN_HEADER + Wire.WRITE_IN) {
-            long args = Scatter.gather(chain.readable, Wire.IN_HEADER, in, Wire.IN_HEADER, Wire.WRITE_IN);
-            req.in = in;
-            req.inLength = Wire.IN_HEADER + args;
-            req.totalLength = total;
-            Scatter.slice(chain.readable, Wire.IN_HEADER + Wire.WRITE_IN, Long.MAX_VALUE, req.payload);
-        } else {
-            if (got == Wire.IN_HEADER && total > Wire.IN_HEADER) {
-                got += Scatter.gather(chain.readable, Wire.IN_HEADER, in, Wire.IN_HEADER, Math.min(total, in.byteSize()) - Wire.IN_HEADER);
-            }
-            req.in = in;
-            req.inLength = got;
-            req.totalLength = total;
-            req.payload.clear();
+        long got = Scatter.gather(chain.readable, 0, in, 0, Math.min(total, FuseServer.PEEK));
+        if (got == FuseServer.PEEK) {
+            long want = Math.min(FuseServer.contiguousPrefix(in, total), in.byteSize());
+            if (want > got) got += Scatter.gather(chain.readable, got, in, got, want - got);
         }
+        req.in = in;
+        req.inLength = got;
+        req.totalLength = total;
+        if (got < total) Scatter.slice(chain.readable, got, Long.MAX_VALUE, req.payload);
+        else req.payload.clear();
         reply.reset();
         server.handle(w, reply);
         return (int) reply.written;
@@ -269,14 +262,14 @@ final class QueueWorker implements Runnable {
 
         @Override
         public IoVecs dataTarget(IoVecs into, long maxBytes) {
-            Scatter.slice(writable, Wire.OUT_HEADER, maxBytes, into);
+            Scatter.slice(writable, FuseOut.Header.SIZE, maxBytes, into);
             return into;
         }
 
         @Override
         public void sendData(long dataBytes) {
-            long header = Scatter.scatter(buf, Wire.OUT_HEADER, writable);
-            written = header < Wire.OUT_HEADER ? header : header + dataBytes;
+            long header = Scatter.scatter(buf, FuseOut.Header.SIZE, writable);
+            written = header < FuseOut.Header.SIZE ? header : header + dataBytes;
         }
     }
 }

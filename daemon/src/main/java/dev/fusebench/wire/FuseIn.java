@@ -79,6 +79,11 @@ public final class FuseIn {
         private static final VarHandle FLAGS = field(LAYOUT, "getattr_flags"), FH = field(LAYOUT, "fh");
         public static int getattrFlags(MemorySegment s, long at) { return (int) FLAGS.get(s, at); }
         public static long fh(MemorySegment s, long at) { return (long) FH.get(s, at); }
+        public static void write(MemorySegment s, long at, int getattrFlags, long fh) {
+            s.asSlice(at, SIZE).fill((byte) 0);
+            FLAGS.set(s, at, getattrFlags);
+            FH.set(s, at, fh);
+        }
     }
 
     /** fuse_setattr_in (88) and its {@code valid} bits. */
@@ -115,6 +120,10 @@ public final class FuseIn {
         private static final VarHandle FLAGS = field(LAYOUT, "flags"), OPEN_FLAGS = field(LAYOUT, "open_flags");
         public static int flags(MemorySegment s, long at) { return (int) FLAGS.get(s, at); }
         public static int openFlags(MemorySegment s, long at) { return (int) OPEN_FLAGS.get(s, at); }
+        public static void write(MemorySegment s, long at, int flags, int openFlags) {
+            FLAGS.set(s, at, flags);
+            OPEN_FLAGS.set(s, at, openFlags);
+        }
     }
 
     /** fuse_create_in (16); the name follows. */
@@ -211,6 +220,11 @@ public final class FuseIn {
         private static final VarHandle FH = field(LAYOUT, "fh"), FLAGS = field(LAYOUT, "flags");
         public static long fh(MemorySegment s, long at) { return (long) FH.get(s, at); }
         public static int flags(MemorySegment s, long at) { return (int) FLAGS.get(s, at); }
+        public static void write(MemorySegment s, long at, long fh, int flags) {
+            s.asSlice(at, SIZE).fill((byte) 0);
+            FH.set(s, at, fh);
+            FLAGS.set(s, at, flags);
+        }
     }
 
     /** fuse_flush_in (24). */
@@ -219,6 +233,10 @@ public final class FuseIn {
         public static final int SIZE = (int) LAYOUT.byteSize();
         private static final VarHandle FH = field(LAYOUT, "fh");
         public static long fh(MemorySegment s, long at) { return (long) FH.get(s, at); }
+        public static void write(MemorySegment s, long at, long fh) {
+            s.asSlice(at, SIZE).fill((byte) 0);
+            FH.set(s, at, fh);
+        }
     }
 
     /** fuse_fsync_in (16), for FSYNC and FSYNCDIR. */

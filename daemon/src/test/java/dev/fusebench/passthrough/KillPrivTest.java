@@ -1,7 +1,10 @@
 package dev.fusebench.passthrough;
 
 import dev.fusebench.fuse.NegotiationSettings;
-import dev.fusebench.fuse.Wire;
+import dev.fusebench.wire.FuseIn.OpenIn;
+import dev.fusebench.wire.FuseIn.SetattrIn;
+import dev.fusebench.wire.FuseIn.WriteIn;
+import dev.fusebench.wire.FuseOut.EntryOut;
 import dev.fusebench.sys.Flags;
 import dev.fusebench.testing.Requests;
 import dev.fusebench.testing.ServerHarness;
@@ -47,8 +50,8 @@ class KillPrivTest {
     long[] file(String name, int mode) {
         ServerHarness.Reply c = h.call(Requests.create(1, name, Flags.O_RDWR, 0644));
         assertEquals(0, c.error());
-        long node = c.u64(0), fh = c.u64(Wire.ENTRY_OUT);
-        assertEquals(0, h.call(Requests.setattr(node, Wire.FATTR_MODE, 0, 0, mode)).error());
+        long node = c.u64(0), fh = c.u64(EntryOut.SIZE);
+        assertEquals(0, h.call(Requests.setattr(node, SetattrIn.FATTR_MODE, 0, 0, mode)).error());
         assertEquals(mode, mode(name));
         return new long[]{node, fh};
     }
@@ -66,7 +69,7 @@ class KillPrivTest {
     @Test
     void anUnprivilegedWriteClearsSetuidAndSetgid() {
         long[] suid = file("suid", 04777), sgid = file("sgid", 02777), sgidNoExec = file("sgid-noexec", 02767), both = file("both", 06755);
-        for (long[] f : new long[][]{suid, sgid, sgidNoExec, both}) assertEquals(0, writeAs(f, Wire.WRITE_KILL_SUIDGID));
+        for (long[] f : new long[][]{suid, sgid, sgidNoExec, both}) assertEquals(0, writeAs(f, WriteIn.FUSE_WRITE_KILL_SUIDGID));
         assertEquals(0777, mode("suid"));
         assertEquals(0777, mode("sgid"));
         assertEquals(02767, mode("sgid-noexec"), "no group-execute: setgid marks mandatory locking and stays");
@@ -85,28 +88,28 @@ class KillPrivTest {
     @Test
     void anUnprivilegedTruncateClearsThem() {
         long[] f = file("t", 06777);
-        assertEquals(0, h.call(Requests.setattr(f[0], Wire.FATTR_SIZE | Wire.FATTR_KILL_SUIDGID, 0, 0, 0)).error());
+        assertEquals(0, h.call(Requests.setattr(f[0], SetattrIn.FATTR_SIZE | SetattrIn.FATTR_KILL_SUIDGID, 0, 0, 0)).error());
         assertEquals(0777, mode("t"));
         long[] g = file("by-handle", 04755);
-        assertEquals(0, h.call(Requests.setattr(g[0], Wire.FATTR_SIZE | Wire.FATTR_FH | Wire.FATTR_KILL_SUIDGID, g[1], 0, 0)).error());
+        assertEquals(0, h.call(Requests.setattr(g[0], SetattrIn.FATTR_SIZE | SetattrIn.FATTR_FH | SetattrIn.FATTR_KILL_SUIDGID, g[1], 0, 0)).error());
         assertEquals(0755, mode("by-handle"));
         long[] root = file("root", 04755);
-        assertEquals(0, h.call(Requests.setattr(root[0], Wire.FATTR_SIZE, 0, 0, 0)).error());
+        assertEquals(0, h.call(Requests.setattr(root[0], SetattrIn.FATTR_SIZE, 0, 0, 0)).error());
         assertEquals(04755, mode("root"), "root's truncate keeps them");
         // a mode in the same request is what the kernel computed: it wins
         long[] m = file("mode", 04755);
-        assertEquals(0, h.call(Requests.setattr(m[0], Wire.FATTR_SIZE | Wire.FATTR_MODE | Wire.FATTR_KILL_SUIDGID, 0, 0, 04711)).error());
+        assertEquals(0, h.call(Requests.setattr(m[0], SetattrIn.FATTR_SIZE | SetattrIn.FATTR_MODE | SetattrIn.FATTR_KILL_SUIDGID, 0, 0, 04711)).error());
         assertEquals(04711, mode("mode"));
     }
 
     @Test
     void anUnprivilegedTruncatingOpenClearsThem() {
         long[] f = file("o", 04777), g = file("keep", 04777), n = file("notrunc", 04777);
-        assertEquals(0, h.call(Requests.open(f[0], Flags.O_WRONLY | Flags.O_TRUNC, Wire.OPEN_KILL_SUIDGID)).error());
+        assertEquals(0, h.call(Requests.open(f[0], Flags.O_WRONLY | Flags.O_TRUNC, OpenIn.FUSE_OPEN_KILL_SUIDGID)).error());
         assertEquals(0777, mode("o"));
         assertEquals(0, h.call(Requests.open(g[0], Flags.O_WRONLY | Flags.O_TRUNC, 0)).error());
         assertEquals(04777, mode("keep"));
-        assertEquals(0, h.call(Requests.open(n[0], Flags.O_WRONLY, Wire.OPEN_KILL_SUIDGID)).error());
+        assertEquals(0, h.call(Requests.open(n[0], Flags.O_WRONLY, OpenIn.FUSE_OPEN_KILL_SUIDGID)).error());
         assertEquals(04777, mode("notrunc"), "the flag means something only with O_TRUNC");
         // without HANDLE_KILLPRIV_V2 the kernel sends no flag (and with ATOMIC_O_TRUNC no SETATTR): the caller's uid decides
         long[] u = file("by-uid", 06775);
@@ -114,7 +117,7 @@ class KillPrivTest {
         assertEquals(0775, mode("by-uid"));
         // CREATE of an existing file with O_TRUNC carries the same flag (fuse_create_in.open_flags)
         long[] c = file("c", 02775);
-        ServerHarness.Reply r = h.call(Requests.request(dev.fusebench.fuse.Opcode.CREATE, 1, Requests.ints(Flags.O_WRONLY | Flags.O_TRUNC, 0644, 0, Wire.OPEN_KILL_SUIDGID), Requests.cstr("c")));
+        ServerHarness.Reply r = h.call(Requests.request(dev.fusebench.fuse.Opcode.CREATE, 1, Requests.ints(Flags.O_WRONLY | Flags.O_TRUNC, 0644, 0, OpenIn.FUSE_OPEN_KILL_SUIDGID), Requests.cstr("c")));
         assertEquals(0, r.error());
         assertEquals(0775, mode("c"));
     }

@@ -2,7 +2,6 @@ package dev.fusebench.passthrough;
 
 import dev.fusebench.fuse.FuseServer;
 import dev.fusebench.fuse.NegotiationSettings;
-import dev.fusebench.fuse.Wire;
 import dev.fusebench.stats.DaemonStats;
 import dev.fusebench.sys.Errno;
 import dev.fusebench.sys.Flags;

@@ -4,7 +4,8 @@ import dev.fusebench.fuse.FileSystem;
 import dev.fusebench.fuse.FuseServer;
 import dev.fusebench.fuse.NegotiationSettings;
 import dev.fusebench.fuse.ContiguousReply;
-import dev.fusebench.fuse.Wire;
+import dev.fusebench.fuse.Worker;
+import dev.fusebench.wire.FuseOut;
 import dev.fusebench.stats.DaemonStats;
 
 import java.lang.foreign.Arena;
@@ -19,7 +20,7 @@ public final class ServerHarness implements AutoCloseable {
     public final FuseServer server;
     public final DaemonStats stats;
     private final Arena arena = Arena.ofShared();
-    private final FuseServer.Worker worker;
+    private final Worker worker;
     private final MemorySegment in;
     private final CapturingSink sink;
 
@@ -80,10 +81,10 @@ public final class ServerHarness implements AutoCloseable {
         protected void transmit(long length) {
             MemorySegment buf = buffer();
             replies++;
-            int len = Wire.u32(buf, 0);
+            int len = FuseOut.Header.len(buf, 0);
             if (len != length) throw new AssertionError("header says " + len + " bytes, transport asked to send " + length);
-            byte[] body = buf.asSlice(Wire.OUT_HEADER, length - Wire.OUT_HEADER).toArray(JAVA_BYTE);
-            last = new Reply(Wire.u32(buf, 4), body, Wire.u64(buf, 8));
+            byte[] body = buf.asSlice(FuseOut.Header.SIZE, length - FuseOut.Header.SIZE).toArray(JAVA_BYTE);
+            last = new Reply(FuseOut.Header.error(buf, 0), body, FuseOut.Header.unique(buf, 0));
         }
     }
 }

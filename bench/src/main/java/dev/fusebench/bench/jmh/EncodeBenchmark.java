@@ -5,10 +5,11 @@ import dev.fusebench.fuse.InitOut;
 import dev.fusebench.fuse.Negotiation;
 import dev.fusebench.fuse.NegotiationSettings;
 import dev.fusebench.fuse.Replies;
-import dev.fusebench.fuse.Wire;
+import dev.fusebench.fuse.Attr;
+import dev.fusebench.fuse.Entry;
+import dev.fusebench.wire.FuseOut;
 import dev.fusebench.sys.Flags;
 import dev.fusebench.sys.Libc;
-import dev.fusebench.sys.StatBuf;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -37,7 +38,9 @@ import java.util.concurrent.TimeUnit;
 public class EncodeBenchmark {
     Arena arena;
     MemorySegment out;
-    StatBuf st;
+    Entry entry;
+    Attr attr;
+    static final int OUT = FuseOut.Header.SIZE;
     InitOut initOut;
     long unique = 7;
 
@@ -45,10 +48,16 @@ public class EncodeBenchmark {
     public void setUp() {
         arena = Arena.ofShared();
         out = arena.allocate(4096, 4096);
-        st = new StatBuf(arena);
-        if (Libc.fstatat(Flags.AT_FDCWD, arena.allocateFrom("/etc/hostname"), st.seg, 0) < 0) {
-            Libc.fstatat(Flags.AT_FDCWD, arena.allocateFrom("/"), st.seg, 0);
+        entry = new Entry(arena);
+        attr = new Attr(arena);
+        for (var st : new dev.fusebench.sys.StatBuf[]{entry.stat, attr.stat}) {
+            if (Libc.fstatat(Flags.AT_FDCWD, arena.allocateFrom("/etc/hostname"), st.seg, 0) < 0) {
+                Libc.fstatat(Flags.AT_FDCWD, arena.allocateFrom("/"), st.seg, 0);
+            }
         }
+        entry.nodeid = 42;
+        entry.timeoutSeconds = 1;
+        attr.timeoutSeconds = 1;
         initOut = Negotiation.negotiate(new InitIn(7, 38, 131072, 0x73ffffffL), NegotiationSettings.MAX_PAGES).reply();
     }
 
@@ -57,35 +66,35 @@ public class EncodeBenchmark {
 
     @Benchmark
     public void entry(Blackhole bh) {
-        int n = Replies.entry(out, Wire.OUT_HEADER, 42, 1, st);
-        Wire.outHeader(out, Wire.OUT_HEADER + n, 0, unique);
-        bh.consume(out.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, Wire.OUT_HEADER + 40));
+        int n = Replies.entry(out, OUT, entry);
+        Replies.header(out, OUT + n, 0, unique);
+        bh.consume(FuseOut.Attr.ino(out, OUT + FuseOut.EntryOut.ATTR));
     }
 
     @Benchmark
     public void attr(Blackhole bh) {
-        int n = Replies.attrOut(out, Wire.OUT_HEADER, 1, st);
-        Wire.outHeader(out, Wire.OUT_HEADER + n, 0, unique);
-        bh.consume(out.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, Wire.OUT_HEADER + 16));
+        int n = Replies.attrOut(out, OUT, attr);
+        Replies.header(out, OUT + n, 0, unique);
+        bh.consume(FuseOut.Attr.ino(out, OUT + FuseOut.AttrOut.ATTR));
     }
 
     @Benchmark
     public void writeOut(Blackhole bh) {
-        int n = Replies.writeOut(out, Wire.OUT_HEADER, 1 << 20);
-        Wire.outHeader(out, Wire.OUT_HEADER + n, 0, unique);
-        bh.consume(out.get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, Wire.OUT_HEADER));
+        int n = Replies.writeOut(out, OUT, 1 << 20);
+        Replies.header(out, OUT + n, 0, unique);
+        bh.consume(FuseOut.WriteOut.size(out, OUT));
     }
 
     @Benchmark
     public void errorHeader(Blackhole bh) {
-        Wire.outHeader(out, Wire.OUT_HEADER, -2, unique);
-        bh.consume(out.get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, 4));
+        Replies.header(out, OUT, -2, unique);
+        bh.consume(FuseOut.Header.error(out, 0));
     }
 
     @Benchmark
     public void init(Blackhole bh) {
-        initOut.encode(out, Wire.OUT_HEADER);
-        Wire.outHeader(out, Wire.OUT_HEADER + InitOut.SIZE, 0, unique);
-        bh.consume(out.get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, Wire.OUT_HEADER + 12));
+        int n = Replies.init(out, OUT, initOut);
+        Replies.header(out, OUT + n, 0, unique);
+        bh.consume(FuseOut.InitOut.maxPages(out, OUT));
     }
 }

@@ -1,7 +1,8 @@
 package dev.fusebench.bench.jmh;
 
 import dev.fusebench.fuse.Opcode;
-import dev.fusebench.fuse.Wire;
+import dev.fusebench.wire.FuseIn.ForgetIn;
+import dev.fusebench.wire.FuseIn.Header;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,16 +28,11 @@ final class KernelRequests {
 
     /** BATCH_FORGET of {@code n} entries, laid out as the kernel sends it (none was captured). */
     static MemorySegment batchForget(Arena arena, int n) {
-        int len = Wire.IN_HEADER + Wire.BATCH_FORGET_IN + n * Wire.FORGET_ONE;
+        int len = Header.SIZE + ForgetIn.BATCH_SIZE + n * ForgetIn.ONE_SIZE;
         MemorySegment s = arena.allocate(len, 4096);
-        Wire.u32(s, Wire.H_LEN, len);
-        Wire.u32(s, Wire.H_OPCODE, Opcode.BATCH_FORGET);
-        Wire.u64(s, Wire.H_UNIQUE, 42);
-        Wire.u32(s, Wire.IN_HEADER, n);
-        for (int i = 0; i < n; i++) {
-            Wire.u64(s, Wire.IN_HEADER + 8 + 16L * i, 100 + i);
-            Wire.u64(s, Wire.IN_HEADER + 16 + 16L * i, 1);
-        }
+        Header.write(s, 0, len, Opcode.BATCH_FORGET, 42, 0, 0, 0, 0);
+        ForgetIn.writeBatch(s, Header.SIZE, n);
+        for (int i = 0; i < n; i++) ForgetIn.writeOne(s, Header.SIZE + ForgetIn.BATCH_SIZE + (long) ForgetIn.ONE_SIZE * i, 100 + i, 1);
         return s;
     }
 }

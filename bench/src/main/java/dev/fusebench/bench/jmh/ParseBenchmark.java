@@ -1,10 +1,14 @@
 package dev.fusebench.bench.jmh;
 
-import dev.fusebench.fuse.FuseServer;
 import dev.fusebench.fuse.InitInArgs;
-import dev.fusebench.fuse.ReadWriteIn;
+import dev.fusebench.fuse.Names;
 import dev.fusebench.fuse.Request;
-import dev.fusebench.fuse.Wire;
+import dev.fusebench.wire.FuseIn.ForgetIn;
+import dev.fusebench.wire.FuseIn.GetattrIn;
+import dev.fusebench.wire.FuseIn.Header;
+import dev.fusebench.wire.FuseIn.OpenIn;
+import dev.fusebench.wire.FuseIn.ReadIn;
+import dev.fusebench.wire.FuseIn.WriteIn;
 import dev.fusebench.sys.IoVecs;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -25,9 +29,10 @@ import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Parsing the frequent requests as the daemon does on its hot path, from kernel-captured bytes:
- * the header into the reused {@link Request}, then each opcode's fixed arguments (and, for
- * names, the bounds and '/' checks). Every figure is consumed; nothing is allocated.
+ * Decoding the frequent requests with the dispatcher's own decoders, from kernel-captured bytes:
+ * the header into the reused {@link Request} ({@link Request#parseHeader}), then each opcode's
+ * fixed arguments through the {@link dev.fusebench.wire.FuseIn} accessors its handler calls (and,
+ * for names, {@link Names#checkName}). Every figure is consumed; nothing is allocated.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -38,12 +43,11 @@ import java.util.concurrent.TimeUnit;
 public class ParseBenchmark {
     Arena arena;
     Request read, write, init, lookup, getattr, open, readdirplus, forget, batchForget;
-    final ReadWriteIn rw = new ReadWriteIn();
     final InitInArgs initArgs = new InitInArgs();
 
     private Request request(MemorySegment bytes) {
         Request r = new Request(new IoVecs(arena, 4));
-        r.setContiguous(bytes, Wire.u32(bytes, Wire.H_LEN));
+        r.setContiguous(bytes, Header.len(bytes, 0));
         return r;
     }
 
@@ -72,29 +76,31 @@ public class ParseBenchmark {
         bh.consume(r.nodeid);
     }
 
+    private static final int ARGS = Header.SIZE;
+
     @Benchmark
     public void read(Blackhole bh) {
         header(read, bh);
-        bh.consume(rw.parse(read.in, read.totalLength));
-        bh.consume(rw.fh);
-        bh.consume(rw.offset);
-        bh.consume(rw.size);
+        bh.consume(read.totalLength - ARGS >= ReadIn.SIZE);
+        bh.consume(ReadIn.fh(read.in, ARGS));
+        bh.consume(ReadIn.offset(read.in, ARGS));
+        bh.consume(ReadIn.size(read.in, ARGS));
     }
 
     @Benchmark
     public void writeHeader(Blackhole bh) {
         header(write, bh);
-        bh.consume(rw.parse(write.in, write.inLength));
-        bh.consume(rw.fh);
-        bh.consume(rw.offset);
-        bh.consume(rw.size == write.inLength - Wire.IN_HEADER - Wire.WRITE_IN);
+        bh.consume(write.inLength - ARGS >= WriteIn.SIZE);
+        bh.consume(WriteIn.fh(write.in, ARGS));
+        bh.consume(WriteIn.offset(write.in, ARGS));
+        bh.consume(WriteIn.writeFlags(write.in, ARGS));
+        bh.consume(WriteIn.size(write.in, ARGS) == write.inLength - ARGS - WriteIn.SIZE);
     }
 
     @Benchmark
     public void init(Blackhole bh) {
         header(init, bh);
-        long len = init.totalLength - Wire.IN_HEADER;
-        bh.consume(initArgs.parse(init.in, Wire.IN_HEADER, len));
+        bh.consume(initArgs.parse(init.in, ARGS, init.totalLength - ARGS));
         bh.consume(initArgs.major);
         bh.consume(initArgs.minor);
         bh.consume(initArgs.flags);
@@ -104,47 +110,46 @@ public class ParseBenchmark {
     @Benchmark
     public void lookup(Blackhole bh) {
         header(lookup, bh);
-        bh.consume(FuseServer.checkName(lookup.in, Wire.IN_HEADER, lookup.totalLength, true));
+        bh.consume(Names.checkName(lookup.in, ARGS, lookup.totalLength, true));
     }
 
     @Benchmark
     public void getattr(Blackhole bh) {
         header(getattr, bh);
-        bh.consume(Wire.u32(getattr.in, Wire.IN_HEADER));
-        bh.consume(Wire.u64(getattr.in, Wire.IN_HEADER + 8));
+        bh.consume(GetattrIn.getattrFlags(getattr.in, ARGS));
+        bh.consume(GetattrIn.fh(getattr.in, ARGS));
     }
 
     @Benchmark
     public void open(Blackhole bh) {
         header(open, bh);
-        bh.consume(Wire.u32(open.in, Wire.IN_HEADER));
+        bh.consume(OpenIn.flags(open.in, ARGS));
+        bh.consume(OpenIn.openFlags(open.in, ARGS));
     }
 
     @Benchmark
     public void readdirplus(Blackhole bh) {
         header(readdirplus, bh);
-        bh.consume(rw.parse(readdirplus.in, readdirplus.totalLength));
-        bh.consume(rw.fh);
-        bh.consume(rw.offset);
-        bh.consume(rw.size);
+        bh.consume(ReadIn.fh(readdirplus.in, ARGS));
+        bh.consume(ReadIn.offset(readdirplus.in, ARGS));
+        bh.consume(ReadIn.size(readdirplus.in, ARGS));
     }
 
     @Benchmark
     public void forget(Blackhole bh) {
         header(forget, bh);
-        bh.consume(Wire.u64(forget.in, Wire.IN_HEADER));
+        bh.consume(ForgetIn.nlookup(forget.in, ARGS));
     }
 
     @Benchmark
     public void batchForget32(Blackhole bh) {
         header(batchForget, bh);
         MemorySegment in = batchForget.in;
-        long n = Math.min(Integer.toUnsignedLong(Wire.u32(in, Wire.IN_HEADER)),
-                (batchForget.totalLength - Wire.IN_HEADER - Wire.BATCH_FORGET_IN) / Wire.FORGET_ONE);
+        long n = Math.min(ForgetIn.batchCount(in, ARGS), (batchForget.totalLength - ARGS - ForgetIn.BATCH_SIZE) / ForgetIn.ONE_SIZE);
         for (long i = 0; i < n; i++) {
-            long e = Wire.IN_HEADER + Wire.BATCH_FORGET_IN + i * Wire.FORGET_ONE;
-            bh.consume(Wire.u64(in, e));
-            bh.consume(Wire.u64(in, e + 8));
+            long e = ARGS + ForgetIn.BATCH_SIZE + i * ForgetIn.ONE_SIZE;
+            bh.consume(ForgetIn.oneNodeid(in, e));
+            bh.consume(ForgetIn.oneNlookup(in, e));
         }
     }
 }

@@ -1,0 +1,334 @@
+package dev.fusebench.fuse;
+
+import dev.fusebench.sys.Errno;
+import dev.fusebench.sys.IoVecs;
+import dev.fusebench.wire.FuseIn.*;
+import dev.fusebench.wire.FuseIn.Header;
+import dev.fusebench.wire.FuseOut;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * One handler per opcode, each in three steps: decode the arguments (through {@link dev.fusebench.wire.FuseIn}),
+ * call the file system with plain values, encode its answer ({@link Replies}). A handler returns
+ * the reply's length after the out header, a negative errno, or {@link #NO_REPLY}.
+ */
+final class Handlers {
+    static final long NO_REPLY = Long.MIN_VALUE;
+    /** The arguments start right after fuse_in_header; replies right after fuse_out_header. */
+    static final int ARGS = Header.SIZE, OUT = FuseOut.Header.SIZE;
+
+    @FunctionalInterface
+    interface Handler { long serve(Worker w); }
+
+    private final FileSystem fs;
+    private final FuseServer server;
+
+    Handlers(FileSystem fs, FuseServer server) {
+        this.fs = fs;
+        this.server = server;
+    }
+
+    /** The table from opcode to handler; INIT and DESTROY are the server's own. */
+    void register(Handler[] t) {
+        t[Opcode.LOOKUP] = this::lookup;
+        t[Opcode.FORGET] = this::forget;
+        t[Opcode.BATCH_FORGET] = this::batchForget;
+        t[Opcode.INTERRUPT] = w -> NO_REPLY; // requests here run to completion quickly: nothing to cancel
+        t[Opcode.GETATTR] = this::getattr;
+        t[Opcode.SETATTR] = this::setattr;
+        t[Opcode.READLINK] = this::readlink;
+        t[Opcode.SYMLINK] = this::symlink;
+        t[Opcode.MKNOD] = this::mknod;
+        t[Opcode.MKDIR] = this::mkdir;
+        t[Opcode.UNLINK] = w -> fs.unlink(w.request, w.request.nodeid, Names.single(w.request.in, ARGS, w.end, false));
+        t[Opcode.RMDIR] = w -> fs.rmdir(w.request, w.request.nodeid, Names.single(w.request.in, ARGS, w.end, false));
+        t[Opcode.RENAME] = this::rename;
+        t[Opcode.RENAME2] = this::rename;
+        t[Opcode.LINK] = this::link;
+        t[Opcode.OPEN] = this::open;
+        t[Opcode.READ] = this::read;
+        t[Opcode.WRITE] = this::write;
+        t[Opcode.STATFS] = this::statfs;
+        t[Opcode.RELEASE] = this::release;
+        t[Opcode.RELEASEDIR] = this::releasedir;
+        t[Opcode.FLUSH] = this::flush;
+        t[Opcode.FSYNC] = this::fsync;
+        t[Opcode.FSYNCDIR] = this::fsync;
+        t[Opcode.SETXATTR] = this::setxattr;
+        t[Opcode.GETXATTR] = this::getxattr;
+        t[Opcode.LISTXATTR] = this::listxattr;
+        t[Opcode.REMOVEXATTR] = w -> fs.removexattr(w.request, w.request.nodeid, Names.nonEmpty(w.request.in, ARGS, w.end));
+        t[Opcode.OPENDIR] = this::opendir;
+        t[Opcode.READDIR] = this::readdir;
+        t[Opcode.READDIRPLUS] = this::readdir;
+        t[Opcode.ACCESS] = this::access;
+        t[Opcode.CREATE] = this::create;
+        t[Opcode.FALLOCATE] = this::fallocate;
+        t[Opcode.LSEEK] = this::lseek;
+        t[Opcode.COPY_FILE_RANGE] = this::copyFileRange;
+        t[Opcode.SYNCFS] = w -> fs.syncfs(w.request, w.request.nodeid);
+    }
+
+    /** Refuses a request whose fixed arguments did not all arrive. */
+    private static void need(Worker w, int fixed) {
+        if (w.end - ARGS < fixed) throw new ProtocolException(Errno.EINVAL, "short " + Opcode.name(w.request.opcode));
+    }
+
+    /** Bytes the reply buffer holds after the out header. */
+    private static int room(Worker w) { return (int) Math.min(Integer.MAX_VALUE, w.out.byteSize() - OUT); }
+
+    private long entryReply(Worker w, int r) { return r < 0 ? r : Replies.entry(w.out, OUT, w.entry); }
+
+    private long lookup(Worker w) {
+        MemorySegment name = Names.single(w.request.in, ARGS, w.end, true);
+        return entryReply(w, fs.lookup(w.request, w.request.nodeid, name, w.entry));
+    }
+
+    private long forget(Worker w) {
+        need(w, ForgetIn.SIZE);
+        fs.forget(w.request.nodeid, ForgetIn.nlookup(w.request.in, ARGS));
+        return NO_REPLY;
+    }
+
+    private long batchForget(Worker w) {
+        need(w, ForgetIn.BATCH_SIZE);
+        MemorySegment in = w.request.in;
+        long fits = (w.end - ARGS - ForgetIn.BATCH_SIZE) / ForgetIn.ONE_SIZE;
+        long n = Math.min(ForgetIn.batchCount(in, ARGS), fits);
+        for (long i = 0; i < n; i++) {
+            long e = ARGS + ForgetIn.BATCH_SIZE + i * ForgetIn.ONE_SIZE;
+            fs.forget(ForgetIn.oneNodeid(in, e), ForgetIn.oneNlookup(in, e));
+        }
+        return NO_REPLY;
+    }
+
+    private long getattr(Worker w) {
+        MemorySegment in = w.request.in;
+        long fh = w.end - ARGS >= GetattrIn.SIZE && (GetattrIn.getattrFlags(in, ARGS) & GetattrIn.GETATTR_FH) != 0
+                ? GetattrIn.fh(in, ARGS) : -1;
+        int r = fs.getattr(w.request, w.request.nodeid, fh, w.attr);
+        return r < 0 ? r : Replies.attrOut(w.out, OUT, w.attr);
+    }
+
+    private long setattr(Worker w) {
+        need(w, SetattrIn.SIZE);
+        w.setAttr.decode(w.request.in, ARGS);
+        int r = fs.setattr(w.request, w.request.nodeid, w.setAttr, w.attr);
+        return r < 0 ? r : Replies.attrOut(w.out, OUT, w.attr);
+    }
+
+    private long readlink(Worker w) {
+        return fs.readlink(w.request, w.request.nodeid, w.out.asSlice(OUT, Math.min(room(w), Names.PATH_MAX)));
+    }
+
+    private long symlink(Worker w) {
+        MemorySegment in = w.request.in;
+        long n1 = Names.nul(in, ARGS, w.end);
+        MemorySegment name = Names.name(in, ARGS, n1, false);
+        long n2 = Names.nul(in, n1 + 1, w.end);
+        if (n2 == n1 + 1) throw new ProtocolException(Errno.EINVAL, "empty symlink target");
+        if (n2 - n1 - 1 >= Names.PATH_MAX) throw new ProtocolException(Errno.ENAMETOOLONG, "symlink target too long");
+        return entryReply(w, fs.symlink(w.request, w.request.nodeid, name, in.asSlice(n1 + 1, n2 - n1), w.entry));
+    }
+
+    private long mknod(Worker w) {
+        need(w, MknodIn.SIZE);
+        MemorySegment in = w.request.in;
+        MemorySegment name = Names.single(in, ARGS + MknodIn.SIZE, w.end, false);
+        return entryReply(w, fs.mknod(w.request, w.request.nodeid, name, MknodIn.mode(in, ARGS), MknodIn.rdev(in, ARGS),
+                MknodIn.umask(in, ARGS), w.entry));
+    }
+
+    private long mkdir(Worker w) {
+        need(w, MkdirIn.SIZE);
+        MemorySegment in = w.request.in;
+        MemorySegment name = Names.single(in, ARGS + MkdirIn.SIZE, w.end, false);
+        return entryReply(w, fs.mkdir(w.request, w.request.nodeid, name, MkdirIn.mode(in, ARGS), MkdirIn.umask(in, ARGS), w.entry));
+    }
+
+    private long rename(Worker w) {
+        boolean two = w.request.opcode == Opcode.RENAME2;
+        int fixed = two ? RenameIn.SIZE2 : RenameIn.SIZE;
+        need(w, fixed);
+        MemorySegment in = w.request.in;
+        long n1 = Names.nul(in, ARGS + fixed, w.end);
+        MemorySegment oldName = Names.name(in, ARGS + fixed, n1, false);
+        MemorySegment newName = Names.single(in, n1 + 1, w.end, false);
+        return fs.rename(w.request, w.request.nodeid, oldName, RenameIn.newdir(in, ARGS), newName,
+                two ? RenameIn.flags(in, ARGS) : 0);
+    }
+
+    private long link(Worker w) {
+        need(w, LinkIn.SIZE);
+        MemorySegment in = w.request.in;
+        MemorySegment name = Names.single(in, ARGS + LinkIn.SIZE, w.end, false);
+        // LINK's header names the new parent; the argument names the existing inode
+        return entryReply(w, fs.link(w.request, LinkIn.oldnodeid(in, ARGS), w.request.nodeid, name, w.entry));
+    }
+
+    private long open(Worker w) {
+        need(w, OpenIn.SIZE);
+        MemorySegment in = w.request.in;
+        int r = fs.open(w.request, w.request.nodeid, OpenIn.flags(in, ARGS), OpenIn.openFlags(in, ARGS), w.opened);
+        return r < 0 ? r : Replies.openOut(w.out, OUT, w.opened);
+    }
+
+    private long read(Worker w) {
+        need(w, ReadIn.SIZE);
+        MemorySegment in = w.request.in;
+        long fh = ReadIn.fh(in, ARGS), offset = ReadIn.offset(in, ARGS), size = ReadIn.size(in, ARGS);
+        w.payloadSize = size;
+        if (offset < 0) return -Errno.EINVAL;
+        IoVecs dst = w.sink.dataTarget(w.data, size);
+        long n = fs.read(w.request, w.request.nodeid, fh, offset, dst);
+        if (n >= 0) w.dataReply = true; // the data is already in place after the out header
+        return n;
+    }
+
+    private long write(Worker w) {
+        need(w, WriteIn.SIZE);
+        Request r = w.request;
+        MemorySegment in = r.in;
+        long fh = WriteIn.fh(in, ARGS), offset = WriteIn.offset(in, ARGS), size = WriteIn.size(in, ARGS);
+        int writeFlags = WriteIn.writeFlags(in, ARGS);
+        w.payloadSize = size;
+        long data = ARGS + WriteIn.SIZE;
+        IoVecs src = r.payload;
+        if (src.count() == 0) {
+            // the data follows the arguments in the same buffer
+            if (r.inLength - data != size) return -Errno.EINVAL;
+            src.add(in.address() + data, size);
+        } else if (src.totalBytes() != size || r.inLength != data) {
+            return -Errno.EINVAL;
+        }
+        if (offset < 0) return -Errno.EINVAL;
+        long n = fs.write(r, r.nodeid, fh, offset, src, writeFlags);
+        return n < 0 ? n : Replies.writeOut(w.out, OUT, n);
+    }
+
+    private long statfs(Worker w) {
+        int r = fs.statfs(w.request, w.request.nodeid, w.fsStat);
+        return r < 0 ? r : Replies.statfs(w.out, OUT, w.fsStat);
+    }
+
+    private long release(Worker w) {
+        need(w, ReleaseIn.SIZE);
+        return fs.release(w.request, w.request.nodeid, ReleaseIn.fh(w.request.in, ARGS), ReleaseIn.flags(w.request.in, ARGS));
+    }
+
+    private long releasedir(Worker w) {
+        need(w, ReleaseIn.SIZE);
+        return fs.releasedir(w.request, w.request.nodeid, ReleaseIn.fh(w.request.in, ARGS));
+    }
+
+    private long flush(Worker w) {
+        need(w, FlushIn.SIZE);
+        return fs.flush(w.request, w.request.nodeid, FlushIn.fh(w.request.in, ARGS));
+    }
+
+    private long fsync(Worker w) {
+        need(w, FsyncIn.SIZE);
+        MemorySegment in = w.request.in;
+        long fh = FsyncIn.fh(in, ARGS);
+        boolean dataOnly = (FsyncIn.fsyncFlags(in, ARGS) & FsyncIn.FSYNC_FDATASYNC) != 0;
+        return w.request.opcode == Opcode.FSYNC ? fs.fsync(w.request, w.request.nodeid, fh, dataOnly)
+                : fs.fsyncdir(w.request, w.request.nodeid, fh, dataOnly);
+    }
+
+    private long setxattr(Worker w) {
+        // the argument grew with FUSE_SETXATTR_EXT; its size is the negotiated one
+        boolean ext = (server.negotiation().reply().flags() & InitFlag.SETXATTR_EXT) != 0;
+        int fixed = ext ? SetxattrIn.SIZE : SetxattrIn.COMPAT_SIZE;
+        need(w, fixed);
+        MemorySegment in = w.request.in;
+        long size = SetxattrIn.size(in, ARGS);
+        MemorySegment name = Names.nonEmpty(in, ARGS + fixed, w.end);
+        long valueAt = ARGS + fixed + name.byteSize();
+        if (valueAt + size > w.end) return -Errno.EINVAL;
+        return fs.setxattr(w.request, w.request.nodeid, name, in.asSlice(valueAt, size), SetxattrIn.flags(in, ARGS));
+    }
+
+    /** GETXATTR/LISTXATTR: size 0 asks for the length (fuse_getxattr_out), else the bytes themselves. */
+    private long xattrReply(Worker w, long n, long askedSize) {
+        if (n < 0 || askedSize != 0) return n;
+        return Replies.getxattrOut(w.out, OUT, n);
+    }
+
+    private MemorySegment xattrTarget(Worker w, long askedSize) {
+        return w.out.asSlice(OUT, Math.min(askedSize, room(w)));
+    }
+
+    private long getxattr(Worker w) {
+        need(w, GetxattrIn.SIZE);
+        MemorySegment in = w.request.in;
+        long size = GetxattrIn.size(in, ARGS);
+        MemorySegment name = Names.nonEmpty(in, ARGS + GetxattrIn.SIZE, w.end);
+        return xattrReply(w, fs.getxattr(w.request, w.request.nodeid, name, xattrTarget(w, size)), size);
+    }
+
+    private long listxattr(Worker w) {
+        need(w, GetxattrIn.SIZE);
+        long size = GetxattrIn.size(w.request.in, ARGS);
+        return xattrReply(w, fs.listxattr(w.request, w.request.nodeid, xattrTarget(w, size)), size);
+    }
+
+    private long opendir(Worker w) {
+        need(w, OpenIn.SIZE);
+        int r = fs.opendir(w.request, w.request.nodeid, OpenIn.flags(w.request.in, ARGS), w.opened);
+        return r < 0 ? r : Replies.openOut(w.out, OUT, w.opened);
+    }
+
+    private long readdir(Worker w) {
+        need(w, ReadIn.SIZE);
+        MemorySegment in = w.request.in;
+        long size = ReadIn.size(in, ARGS);
+        w.payloadSize = size;
+        boolean plus = w.request.opcode == Opcode.READDIRPLUS;
+        DirentWriter sink = w.dirents.reset(w.out, OUT, (int) Math.min(size, room(w)), plus);
+        int r = fs.readdir(w.request, w.request.nodeid, ReadIn.fh(in, ARGS), ReadIn.offset(in, ARGS), plus, sink);
+        // entries already encoded stand even when reading further failed
+        return sink.written() > 0 || r >= 0 ? sink.written() : r;
+    }
+
+    private long access(Worker w) {
+        need(w, AccessIn.SIZE);
+        return fs.access(w.request, w.request.nodeid, AccessIn.mask(w.request.in, ARGS));
+    }
+
+    private long create(Worker w) {
+        need(w, CreateIn.SIZE);
+        MemorySegment in = w.request.in;
+        MemorySegment name = Names.single(in, ARGS + CreateIn.SIZE, w.end, false);
+        int r = fs.create(w.request, w.request.nodeid, name, CreateIn.flags(in, ARGS), CreateIn.mode(in, ARGS),
+                CreateIn.umask(in, ARGS), CreateIn.openFlags(in, ARGS), w.entry, w.opened);
+        if (r < 0) return r;
+        int n = Replies.entry(w.out, OUT, w.entry);
+        return n + Replies.openOut(w.out, OUT + n, w.opened);
+    }
+
+    private long fallocate(Worker w) {
+        need(w, FallocateIn.SIZE);
+        MemorySegment in = w.request.in;
+        return fs.fallocate(w.request, w.request.nodeid, FallocateIn.fh(in, ARGS), FallocateIn.mode(in, ARGS),
+                FallocateIn.offset(in, ARGS), FallocateIn.length(in, ARGS));
+    }
+
+    private long lseek(Worker w) {
+        need(w, LseekIn.SIZE);
+        MemorySegment in = w.request.in;
+        long pos = fs.lseek(w.request, w.request.nodeid, LseekIn.fh(in, ARGS), LseekIn.offset(in, ARGS), LseekIn.whence(in, ARGS));
+        return pos < 0 ? pos : Replies.lseekOut(w.out, OUT, pos);
+    }
+
+    private long copyFileRange(Worker w) {
+        need(w, CopyFileRangeIn.SIZE);
+        MemorySegment in = w.request.in;
+        long n = fs.copyFileRange(w.request, w.request.nodeid, CopyFileRangeIn.fhIn(in, ARGS), CopyFileRangeIn.offIn(in, ARGS),
+                CopyFileRangeIn.nodeidOut(in, ARGS), CopyFileRangeIn.fhOut(in, ARGS), CopyFileRangeIn.offOut(in, ARGS),
+                CopyFileRangeIn.len(in, ARGS), (int) CopyFileRangeIn.flags(in, ARGS));
+        if (n < 0) return n;
+        w.payloadSize = n;
+        return Replies.writeOut(w.out, OUT, n);
+    }
+}

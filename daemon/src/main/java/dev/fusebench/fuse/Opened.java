@@ -1,0 +1,7 @@
+package dev.fusebench.fuse;
+
+/** What OPEN, OPENDIR and CREATE answer: the handle and the FOPEN_* flags for the guest. One per worker. */
+public final class Opened {
+    public long fh;
+    public int openFlags;
+}

@@ -1,0 +1,41 @@
+package dev.fusebench.fuse;
+
+import dev.fusebench.stats.OpcodeRecorder;
+import dev.fusebench.sys.IoVecs;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * One serving thread's state, reused for every request: the request, where its reply goes, and
+ * the holders the file system fills (so serving allocates nothing).
+ */
+public final class Worker {
+    public final Request request;
+    final IoVecs data;
+    final OpcodeRecorder recorder;
+    final Entry entry;
+    final Attr attr;
+    final Opened opened = new Opened();
+    final FsStat fsStat = new FsStat();
+    final SetAttr setAttr = new SetAttr();
+    final DirentWriter dirents;
+    final InitInArgs initIn = new InitInArgs();
+
+    // the request being served
+    ReplySink sink;
+    MemorySegment out;
+    /** End of the arguments in {@code request.in}. */
+    long end;
+    long payloadSize;
+    boolean dataReply;
+
+    Worker(Arena arena, OpcodeRecorder recorder) {
+        this.request = new Request(new IoVecs(arena, 1024));
+        this.data = new IoVecs(arena, 1024);
+        this.recorder = recorder;
+        this.entry = new Entry(arena);
+        this.attr = new Attr(arena);
+        this.dirents = new DirentWriter(arena);
+    }
+}

@@ -1,0 +1,163 @@
+package dev.fusebench.passthrough;
+
+import dev.fusebench.fuse.Entry;
+import dev.fusebench.fuse.Opened;
+import dev.fusebench.fuse.Request;
+import dev.fusebench.sys.Errno;
+import dev.fusebench.sys.Libc;
+import dev.fusebench.sys.StatBuf;
+
+import java.lang.foreign.MemorySegment;
+
+import static dev.fusebench.passthrough.SharedDir.EMPTY;
+import static dev.fusebench.sys.Flags.*;
+
+/**
+ * New names: SYMLINK, MKNOD, MKDIR, CREATE and LINK. Creations run as the caller, with the
+ * request's mode exactly (the serving thread's umask is 0), so a file is the caller's from the start.
+ */
+final class Creations {
+    private final SharedDir dir;
+    private final Opening opening;
+    private volatile boolean dontMask;
+
+    Creations(SharedDir dir, Opening opening) {
+        this.dir = dir;
+        this.opening = opening;
+    }
+
+    void dontMask(boolean on) { dontMask = on; }
+
+    /**
+     * Serves a creation as the caller: this thread's file-system uid and gid become the caller's
+     * for the call, so the new file is the caller's from the start, a setgid directory gives it its
+     * group, and the host kernel strips S_ISGID from a mode the caller may not set, as on a local
+     * file system. Root's requests run as root. Returns whether the credentials changed.
+     */
+    private static boolean becomeCaller(Request caller) {
+        if (caller == null || (caller.uid == 0 && caller.gid == 0)) return false;
+        Libc.setfsgid(caller.gid);
+        Libc.setfsuid(caller.uid);
+        return true;
+    }
+
+    private static void becomeRoot(boolean changed) {
+        if (!changed) return;
+        Libc.setfsuid(0);
+        Libc.setfsgid(0);
+    }
+
+    /** The mode a creation asks for: with DONT_MASK the kernel left the caller's umask to us. */
+    private int requested(int mode, int umask) {
+        return dontMask ? mode & ~(umask & 0777) : mode;
+    }
+
+    private interface Creation { int create(int parentFd); }
+
+    /**
+     * Runs a creation as the caller. The guest kernel has checked the caller's rights already; where
+     * the host says no only because it knows just the caller's primary group (the request carries no
+     * supplementary groups), the creation is made as root and given to the caller.
+     */
+    private int createAs(Request caller, Inode parent, MemorySegment name, Creation c) {
+        SharedDir.scratch(); // this thread's umask is 0 from here on
+        boolean changed = becomeCaller(caller);
+        int r;
+        try {
+            r = c.create(parent.fd);
+        } finally {
+            becomeRoot(changed);
+        }
+        if (r == -Errno.EACCES && changed) {
+            r = c.create(parent.fd);
+            if (r >= 0) giveToCaller(caller, parent, name);
+        }
+        return r;
+    }
+
+    /** New files belong to the caller; a setgid directory's group wins, as on the host. */
+    private static void giveToCaller(Request caller, Inode parent, MemorySegment name) {
+        StatBuf st = SharedDir.scratch().stat;
+        int gid = caller.gid;
+        if (SharedDir.statFd(parent.fd, st) >= 0 && (st.mode() & S_ISGID) != 0) gid = st.gid();
+        Libc.fchownat(parent.fd, name, caller.uid, gid, AT_SYMLINK_NOFOLLOW);
+    }
+
+    private int created(Request caller, long parent, MemorySegment name, Entry out, Creation c) {
+        Inode p = dir.dir(parent);
+        if (p == null) return dir.notADir(parent);
+        try {
+            int r = createAs(caller, p, name, c);
+            return r < 0 ? r : dir.entry(p, name, out);
+        } finally {
+            p.release();
+        }
+    }
+
+    int symlink(Request caller, long parent, MemorySegment name, MemorySegment target, Entry out) {
+        return created(caller, parent, name, out, dirfd -> Libc.symlinkat(target, dirfd, name));
+    }
+
+    int mknod(Request caller, long parent, MemorySegment name, int mode, int rdev, int umask, Entry out) {
+        int m = requested(mode, umask);
+        return created(caller, parent, name, out, dirfd -> Libc.mknodat(dirfd, name, m, StatBuf.decodeDev32(rdev)));
+    }
+
+    int mkdir(Request caller, long parent, MemorySegment name, int mode, int umask, Entry out) {
+        int m = requested(mode, umask) & 07777;
+        return created(caller, parent, name, out, dirfd -> Libc.mkdirat(dirfd, name, m));
+    }
+
+    int link(long nodeid, long newParent, MemorySegment newName, Entry out) {
+        Inode inode = dir.inodes.acquire(nodeid);
+        if (inode == null) return -Errno.ESTALE;
+        try {
+            if (isDir(inode.type)) return -Errno.EPERM;
+            Inode np = dir.dir(newParent);
+            if (np == null) return dir.notADir(newParent);
+            try {
+                int r = Libc.linkat(inode.fd, EMPTY, np.fd, newName, AT_EMPTY_PATH);
+                return r < 0 ? r : dir.entry(np, newName, out);
+            } finally {
+                np.release();
+            }
+        } finally {
+            inode.release();
+        }
+    }
+
+    int create(Request caller, long parent, MemorySegment name, int flags, int mode, int umask, int openFlags, Entry entry, Opened opened) {
+        Inode p = dir.dir(parent);
+        if (p == null) return dir.notADir(parent);
+        try {
+            return create(caller, p, name, flags, requested(mode, umask) & 07777, openFlags, entry, opened);
+        } finally {
+            p.release();
+        }
+    }
+
+    private int create(Request caller, Inode p, MemorySegment name, int flags, int mode, int openFlags, Entry entry, Opened opened) {
+        int open = opening.hostFlags(flags) | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY;
+        int fd = createAs(caller, p, name, dirfd -> Libc.openat(dirfd, name, open | O_CREAT | O_EXCL, mode));
+        if (fd == -Errno.EEXIST && (flags & O_EXCL) == 0) {
+            // The name exists: open it only if it is a regular file. Opening whatever is there
+            // would block the queue on a FIFO (found by fuzzing) or open a device node on the host.
+            int path = Libc.openat(p.fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC, 0);
+            if (path < 0) return path;
+            StatBuf st = SharedDir.scratch().stat;
+            int r = SharedDir.statFd(path, st);
+            int type = st.mode() & S_IFMT;
+            fd = r < 0 ? r : type == S_IFLNK ? -Errno.ELOOP : type != S_IFREG ? -Errno.EPERM
+                    : dir.reopenFd(path, open & ~O_NOFOLLOW);
+            Libc.close(path);
+            if (fd < 0) return fd;
+            int k = opening.killOnTruncatingOpen(caller, fd, flags, openFlags); // an existing file keeps its owner
+            if (k < 0) { Libc.close(fd); return k; }
+        }
+        if (fd < 0) return fd;
+        int r = dir.entry(p, name, entry);
+        if (r < 0) { Libc.close(fd); return r; }
+        opening.opened(fd, opened);
+        return 0;
+    }
+}

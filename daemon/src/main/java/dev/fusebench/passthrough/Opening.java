@@ -1,0 +1,71 @@
+package dev.fusebench.passthrough;
+
+import dev.fusebench.fuse.Opened;
+import dev.fusebench.fuse.Request;
+import dev.fusebench.sys.Errno;
+import dev.fusebench.sys.Libc;
+import dev.fusebench.wire.FuseIn.OpenIn;
+
+import static dev.fusebench.sys.Flags.*;
+
+/** OPEN of existing files: the host flags for the guest's, the handle, the setuid rule for O_TRUNC. */
+final class Opening {
+    private final SharedDir dir;
+    private volatile boolean writebackCache;
+
+    Opening(SharedDir dir) { this.dir = dir; }
+
+    void writebackCache(boolean on) { writebackCache = on; }
+
+    /**
+     * Host open flags for the guest's: no O_DIRECT (our buffers are not aligned), no O_NOFOLLOW (the
+     * re-open goes through a /proc magic link; the inode is known not to be a symlink), and writeback
+     * caching needs read access.
+     */
+    int hostFlags(int flags) {
+        int f = flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_DIRECT | O_CLOEXEC | O_NOFOLLOW);
+        if (writebackCache) {
+            if ((f & O_ACCMODE) == O_WRONLY) f = (f & ~O_ACCMODE) | O_RDWR;
+            f &= ~O_APPEND;
+        }
+        return f;
+    }
+
+    /** Gives {@code fd} a handle and answers it with the cache policy's open flags. */
+    void opened(int fd, Opened out) {
+        out.fh = dir.handles.add(fd, HandleTable.FILE);
+        out.openFlags = dir.cache.openFlags;
+    }
+
+    int open(Request caller, long nodeid, int flags, int openFlags, Opened out) {
+        Inode inode = dir.inodes.acquire(nodeid);
+        if (inode == null) return -Errno.ESTALE;
+        int fd;
+        try {
+            if (isDir(inode.type)) return -Errno.EISDIR;
+            if (!isReg(inode.type)) return -Errno.EPERM;
+            fd = dir.reopen(inode, hostFlags(flags));
+        } finally {
+            inode.release();
+        }
+        if (fd < 0) return fd;
+        int k = killOnTruncatingOpen(caller, fd, flags, openFlags);
+        if (k < 0) {
+            Libc.close(fd);
+            return k;
+        }
+        opened(fd, out);
+        return 0;
+    }
+
+    /**
+     * An open with O_TRUNC by a caller without CAP_FSETID. With HANDLE_KILLPRIV_V2 the kernel says
+     * so (FUSE_OPEN_KILL_SUIDGID); without it, and with ATOMIC_O_TRUNC, it sends nothing else (its own
+     * mode fix-up is skipped for a truncation the OPEN already did: fs/fuse/dir.c fuse_setattr), so
+     * the caller's uid decides, as a local file system decides for any caller but root.
+     */
+    int killOnTruncatingOpen(Request caller, int fd, int flags, int openFlags) {
+        if ((flags & O_TRUNC) == 0) return 0;
+        return (openFlags & OpenIn.FUSE_OPEN_KILL_SUIDGID) != 0 || (caller != null && caller.uid != 0) ? dir.killSuidGid(fd) : 0;
+    }
+}
