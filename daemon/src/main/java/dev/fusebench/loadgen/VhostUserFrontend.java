@@ -5,6 +5,16 @@ import dev.fusebench.sys.FdSender;
 import dev.fusebench.sys.Flags;
 import dev.fusebench.sys.Libc;
 import dev.fusebench.vhostuser.Message;
+import dev.fusebench.wire.LibcStructs.Pollfd;
+import dev.fusebench.wire.LibcStructs.SockaddrUn;
+import dev.fusebench.wire.VhostUserMsg.Header;
+import dev.fusebench.wire.VhostUserMsg.MemTable;
+import dev.fusebench.wire.VhostUserMsg.U64;
+import dev.fusebench.wire.VhostUserMsg.VringAddr;
+import dev.fusebench.wire.VhostUserMsg.VringState;
+import dev.fusebench.wire.VirtioRing.Avail;
+import dev.fusebench.wire.VirtioRing.Desc;
+import dev.fusebench.wire.VirtioRing.Used;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -12,10 +22,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 /**
  * The frontend side of vhost-user, as QEMU plays it for a guest, without a guest: connects to a
@@ -41,7 +48,9 @@ public final class VhostUserFrontend implements AutoCloseable {
     private final int[] kick = {-1, -1}, call = {-1, -1};
     private final MemorySegment msg = arena.allocate(4096, 8);
     private final MemorySegment eight = arena.allocate(8, 8);
-    private final MemorySegment pollFd = arena.allocate(8, 8);
+    private final MemorySegment pollFd = arena.allocate(Pollfd.LAYOUT);
+    /** The request queue's avail and used rings. */
+    private MemorySegment requestAvail, requestUsed;
     private final FdSender sender = new FdSender(arena);
     // request queue state (the driver's shadow copies)
     private int availIdx, kickedAt, usedSeen;
@@ -56,12 +65,12 @@ public final class VhostUserFrontend implements AutoCloseable {
         if (p.length >= 108) { Libc.close(sock); throw new IOException("socket path too long: " + socket); }
         int r;
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment addr = a.allocate(110);
-            addr.set(JAVA_SHORT_UNALIGNED, 0, (short) Flags.AF_UNIX);
-            MemorySegment.copy(MemorySegment.ofArray(p), 0, addr, 2, p.length);
+            MemorySegment addr = a.allocate(SockaddrUn.LAYOUT);
+            SockaddrUn.family(addr, Flags.AF_UNIX);
+            MemorySegment.copy(MemorySegment.ofArray(p), 0, addr, SockaddrUn.PATH, p.length);
             // a daemon may create its socket file a moment before it listens: retry for a while
             long deadline = System.nanoTime() + 5_000_000_000L;
-            while ((r = Libc.connect(sock, addr, 2 + p.length + 1)) < 0 && System.nanoTime() < deadline
+            while ((r = Libc.connect(sock, addr, SockaddrUn.PATH + p.length + 1)) < 0 && System.nanoTime() < deadline
                     && (r == -Errno.ECONNREFUSED || r == -Errno.ENOENT)) {
                 java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
             }
@@ -83,6 +92,8 @@ public final class VhostUserFrontend implements AutoCloseable {
             if (addr < 0) throw new IOException("mmap: " + Libc.strerror((int) addr));
             memAddr = addr;
             mem = MemorySegment.ofAddress(memAddr).reinterpret(memSize);
+            requestAvail = mem.asSlice(availOff(REQUEST_QUEUE), Avail.bytes(queueSize));
+            requestUsed = mem.asSlice(usedOff(REQUEST_QUEUE), Used.bytes(queueSize));
             handshake();
         } catch (IOException | RuntimeException e) {
             close();
@@ -98,13 +109,11 @@ public final class VhostUserFrontend implements AutoCloseable {
     // ---- vhost-user messages -----------------------------------------------------------------
 
     private void send(int request, MemorySegment payload, long length, boolean needReply, int fd) throws IOException {
-        msg.set(JAVA_INT_UNALIGNED, 0, request);
-        msg.set(JAVA_INT_UNALIGNED, 4, Message.VERSION | (needReply ? Message.FLAG_NEED_REPLY : 0));
-        msg.set(JAVA_INT_UNALIGNED, 8, (int) length);
-        if (length > 0) MemorySegment.copy(payload, 0, msg, 12, length);
-        long n = fd >= 0 ? sender.send(sock, msg, 12 + length, Flags.MSG_NOSIGNAL, fd)
-                : sender.send(sock, msg, 12 + length, Flags.MSG_NOSIGNAL);
-        if (n != 12 + length) throw new IOException("vhost-user message " + request + ": the daemon closed the connection");
+        Header.write(msg, request, Message.VERSION | (needReply ? Message.FLAG_NEED_REPLY : 0), (int) length);
+        if (length > 0) MemorySegment.copy(payload, 0, msg, Header.SIZE, length);
+        long n = fd >= 0 ? sender.send(sock, msg, Header.SIZE + length, Flags.MSG_NOSIGNAL, fd)
+                : sender.send(sock, msg, Header.SIZE + length, Flags.MSG_NOSIGNAL);
+        if (n != Header.SIZE + length) throw new IOException("vhost-user message " + request + ": the daemon closed the connection");
         if (needReply) {
             long status = replyU64(request);
             if (status != 0) throw new IOException("the daemon refused vhost-user message " + request + " (status " + status + ")");
@@ -113,13 +122,13 @@ public final class VhostUserFrontend implements AutoCloseable {
 
     private long replyU64(int request) throws IOException {
         long n = 0;
-        while (n < 20) {
-            long r = Libc.read(sock, msg.asSlice(n), 20 - n);
+        while (n < Header.SIZE + U64.SIZE) {
+            long r = Libc.read(sock, msg.asSlice(n), Header.SIZE + U64.SIZE - n);
             if (r <= 0) throw new IOException("the daemon closed the connection during the handshake");
             n += r;
         }
-        if (msg.get(JAVA_INT_UNALIGNED, 0) != request) throw new IOException("reply to message " + msg.get(JAVA_INT_UNALIGNED, 0) + ", expected " + request);
-        return msg.get(JAVA_LONG_UNALIGNED, 12);
+        if (Header.request(msg) != request) throw new IOException("reply to message " + Header.request(msg) + ", expected " + request);
+        return U64.value(msg, Header.SIZE);
     }
 
     private long ask(int request) throws IOException {
@@ -128,21 +137,20 @@ public final class VhostUserFrontend implements AutoCloseable {
     }
 
     private MemorySegment payload(long... words) {
-        MemorySegment s = arena.allocate(8L * words.length, 8);
-        for (int i = 0; i < words.length; i++) s.set(JAVA_LONG_UNALIGNED, 8L * i, words[i]);
+        MemorySegment s = arena.allocate((long) U64.SIZE * words.length, 8);
+        for (int i = 0; i < words.length; i++) U64.value(s, (long) U64.SIZE * i, words[i]);
         return s;
     }
 
     private MemorySegment state(int index, int num) {
-        MemorySegment s = arena.allocate(8, 8);
-        s.set(JAVA_INT_UNALIGNED, 0, index);
-        s.set(JAVA_INT_UNALIGNED, 4, num);
+        MemorySegment s = arena.allocate(VringState.LAYOUT);
+        VringState.write(s, 0, index, num);
         return s;
     }
 
     private long ringBase(int q) { return q * 65536L; }
-    private long availOff(int q) { return ringBase(q) + 16L * queueSize; }
-    private long usedOff(int q) { return (availOff(q) + 6 + 2L * queueSize + 4095) & ~4095L; }
+    private long availOff(int q) { return ringBase(q) + Desc.tableBytes(queueSize); }
+    private long usedOff(int q) { return (availOff(q) + Avail.bytes(queueSize) + 4095) & ~4095L; }
 
     private void handshake() throws IOException {
         long offered = ask(Message.GET_FEATURES);
@@ -153,28 +161,22 @@ public final class VhostUserFrontend implements AutoCloseable {
         send(Message.SET_PROTOCOL_FEATURES, payload(proto & (Message.PROTOCOL_MQ | Message.PROTOCOL_REPLY_ACK)), 8, false, -1);
         send(Message.SET_OWNER, MemorySegment.NULL, 0, replyAck, -1);
         send(Message.SET_FEATURES, payload(F_WANTED), 8, replyAck, -1);
-        MemorySegment table = arena.allocate(40, 8);
-        table.set(JAVA_INT_UNALIGNED, 0, 1);
-        table.set(JAVA_LONG_UNALIGNED, 8, GPA);
-        table.set(JAVA_LONG_UNALIGNED, 16, memSize);
-        table.set(JAVA_LONG_UNALIGNED, 24, memAddr);
-        table.set(JAVA_LONG_UNALIGNED, 32, 0);
-        send(Message.SET_MEM_TABLE, table, 40, replyAck, memfd);
+        MemorySegment table = arena.allocate(MemTable.bytes(1), 8);
+        MemTable.writeHeader(table, 0, 1);
+        MemTable.writeRegion(table, 0, 0, GPA, memSize, memAddr, 0);
+        send(Message.SET_MEM_TABLE, table, MemTable.bytes(1), replyAck, memfd);
         for (int q = 0; q < 2; q++) {
             kick[q] = Libc.eventfd(0, Flags.EFD_CLOEXEC);
             call[q] = Libc.eventfd(0, Flags.EFD_CLOEXEC | Flags.EFD_NONBLOCK);
             if (kick[q] < 0 || call[q] < 0) throw new IOException("eventfd failed");
-            send(Message.SET_VRING_NUM, state(q, queueSize), 8, replyAck, -1);
-            send(Message.SET_VRING_BASE, state(q, 0), 8, replyAck, -1);
-            MemorySegment a = arena.allocate(40, 8);
-            a.set(JAVA_INT_UNALIGNED, 0, q);
-            a.set(JAVA_LONG_UNALIGNED, 8, memAddr + ringBase(q));
-            a.set(JAVA_LONG_UNALIGNED, 16, memAddr + usedOff(q));
-            a.set(JAVA_LONG_UNALIGNED, 24, memAddr + availOff(q));
-            send(Message.SET_VRING_ADDR, a, 40, replyAck, -1);
-            send(Message.SET_VRING_KICK, payload(q), 8, replyAck, kick[q]);
-            send(Message.SET_VRING_CALL, payload(q), 8, replyAck, call[q]);
-            send(Message.SET_VRING_ENABLE, state(q, 1), 8, replyAck, -1);
+            send(Message.SET_VRING_NUM, state(q, queueSize), VringState.SIZE, replyAck, -1);
+            send(Message.SET_VRING_BASE, state(q, 0), VringState.SIZE, replyAck, -1);
+            MemorySegment a = arena.allocate(VringAddr.LAYOUT);
+            VringAddr.write(a, 0, q, memAddr + ringBase(q), memAddr + usedOff(q), memAddr + availOff(q));
+            send(Message.SET_VRING_ADDR, a, VringAddr.SIZE, replyAck, -1);
+            send(Message.SET_VRING_KICK, payload(q), U64.SIZE, replyAck, kick[q]);
+            send(Message.SET_VRING_CALL, payload(q), U64.SIZE, replyAck, call[q]);
+            send(Message.SET_VRING_ENABLE, state(q, 1), VringState.SIZE, replyAck, -1);
         }
     }
 
@@ -182,25 +184,21 @@ public final class VhostUserFrontend implements AutoCloseable {
 
     /** Writes ring descriptor {@code head} of the request queue to point at an indirect table. */
     void indirectHead(int head, long tableGpa, int descriptors) {
-        long off = ringBase(REQUEST_QUEUE) + 16L * head;
-        mem.set(JAVA_LONG_UNALIGNED, off, tableGpa);
-        mem.set(JAVA_INT_UNALIGNED, off + 8, 16 * descriptors);
-        mem.set(JAVA_SHORT_UNALIGNED, off + 12, (short) 4); // VRING_DESC_F_INDIRECT
-        mem.set(JAVA_SHORT_UNALIGNED, off + 14, (short) 0);
+        Desc.write(mem, ringBase(REQUEST_QUEUE) + (long) Desc.SIZE * head, tableGpa, Desc.SIZE * descriptors, Desc.F_INDIRECT, 0);
     }
 
     /** Makes {@code head} available (not yet visible to the device: see {@link #flush}). */
     void make(int head) {
-        mem.set(JAVA_SHORT_UNALIGNED, availOff(REQUEST_QUEUE) + 4 + 2L * (availIdx % queueSize), (short) head);
+        Avail.ring(requestAvail, availIdx % queueSize, head);
         availIdx = (availIdx + 1) & 0xffff;
     }
 
     /** Publishes the avail index and kicks when the device's avail_event asks for it (vring_need_event). */
     void flush() {
         VarHandle.releaseFence();
-        mem.set(JAVA_SHORT_UNALIGNED, availOff(REQUEST_QUEUE) + 2, (short) availIdx);
+        Avail.idx(requestAvail, availIdx);
         VarHandle.fullFence();
-        int event = Short.toUnsignedInt(mem.get(JAVA_SHORT_UNALIGNED, usedOff(REQUEST_QUEUE) + 4 + 8L * queueSize));
+        int event = Used.availEvent(requestUsed, queueSize);
         int old = kickedAt;
         kickedAt = availIdx;
         if (((availIdx - event - 1) & 0xffff) < ((availIdx - old) & 0xffff)) {
@@ -212,12 +210,11 @@ public final class VhostUserFrontend implements AutoCloseable {
 
     /** Takes the next used ring entry: its id (its length in {@link #lastUsedLength}), or -1 when there is none yet. */
     int nextUsed() {
-        long used = usedOff(REQUEST_QUEUE);
-        int idx = Short.toUnsignedInt(mem.get(JAVA_SHORT_UNALIGNED, used + 2));
+        int idx = Used.idx(requestUsed);
         if (idx == usedSeen) return -1;
         VarHandle.acquireFence();
-        int id = mem.get(JAVA_INT_UNALIGNED, used + 4 + 8L * (usedSeen % queueSize));
-        lastUsedLength = mem.get(JAVA_INT_UNALIGNED, used + 4 + 8L * (usedSeen % queueSize) + 4);
+        int id = Used.id(requestUsed, usedSeen % queueSize);
+        lastUsedLength = Used.len(requestUsed, usedSeen % queueSize);
         usedSeen = (usedSeen + 1) & 0xffff;
         return id;
     }
@@ -229,17 +226,14 @@ public final class VhostUserFrontend implements AutoCloseable {
      * passes; returns false then). Re-checks after asking, as Linux's virtqueue_enable_cb does.
      */
     boolean awaitUsed(int timeoutMs) {
-        long used = usedOff(REQUEST_QUEUE);
-        mem.set(JAVA_SHORT_UNALIGNED, availOff(REQUEST_QUEUE) + 4 + 2L * queueSize, (short) usedSeen);
+        Avail.usedEvent(requestAvail, queueSize, usedSeen);
         VarHandle.fullFence();
-        if (Short.toUnsignedInt(mem.get(JAVA_SHORT_UNALIGNED, used + 2)) != usedSeen) return true;
+        if (Used.idx(requestUsed) != usedSeen) return true;
         waits++;
-        pollFd.set(JAVA_INT_UNALIGNED, 0, call[REQUEST_QUEUE]);
-        pollFd.set(JAVA_SHORT, 4, Flags.POLLIN);
-        pollFd.set(JAVA_SHORT, 6, (short) 0);
+        Pollfd.write(pollFd, 0, call[REQUEST_QUEUE], Flags.POLLIN);
         int r = Libc.poll(pollFd, 1, timeoutMs);
         if (r > 0) Libc.read(call[REQUEST_QUEUE], eight, 8);
-        return r > 0 || Short.toUnsignedInt(mem.get(JAVA_SHORT_UNALIGNED, used + 2)) != usedSeen;
+        return r > 0 || Used.idx(requestUsed) != usedSeen;
     }
 
     @Override

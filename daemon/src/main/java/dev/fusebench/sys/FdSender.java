@@ -1,10 +1,13 @@
 package dev.fusebench.sys;
 
+import dev.fusebench.wire.LibcStructs.Cmsghdr;
+import dev.fusebench.wire.LibcStructs.Iovec;
+import dev.fusebench.wire.LibcStructs.Msghdr;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
-import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 /**
  * sendmsg(2) of one buffer with file descriptors attached (SCM_RIGHTS), as a vhost-user frontend
@@ -16,27 +19,22 @@ public final class FdSender {
     private final MemorySegment iov, hdr, ctl;
 
     public FdSender(Arena arena) {
-        iov = arena.allocate(16, 8);
-        hdr = arena.allocate(56, 8);
-        ctl = arena.allocate(16 + 4L * MAX_FDS, 8);
+        iov = arena.allocate(Iovec.LAYOUT);
+        hdr = arena.allocate(Msghdr.LAYOUT);
+        ctl = arena.allocate(Cmsghdr.spaceFor(4L * MAX_FDS), 8);
     }
 
     /** Sends {@code length} bytes of {@code data} with {@code fds}; returns sendmsg's result (negative errno on failure). */
     public long send(int sock, MemorySegment data, long length, int flags, int... fds) {
         if (fds.length > MAX_FDS) throw new IllegalArgumentException("at most " + MAX_FDS + " descriptors");
-        iov.set(JAVA_LONG_UNALIGNED, 0, data.address());
-        iov.set(JAVA_LONG_UNALIGNED, 8, length);
-        hdr.fill((byte) 0);
-        hdr.set(JAVA_LONG_UNALIGNED, 16, iov.address());
-        hdr.set(JAVA_LONG_UNALIGNED, 24, 1);
+        Iovec.write(iov, 0, data.address(), length);
         if (fds.length > 0) {
-            long len = 16 + 4L * fds.length; // cmsghdr (len, level, type) then the descriptors
-            ctl.set(JAVA_LONG_UNALIGNED, 0, len);
-            ctl.set(JAVA_INT_UNALIGNED, 8, Flags.SOL_SOCKET);
-            ctl.set(JAVA_INT_UNALIGNED, 12, Flags.SCM_RIGHTS);
-            for (int i = 0; i < fds.length; i++) ctl.set(JAVA_INT_UNALIGNED, 16 + 4L * i, fds[i]);
-            hdr.set(JAVA_LONG_UNALIGNED, 32, ctl.address());
-            hdr.set(JAVA_LONG_UNALIGNED, 40, (len + 7) & ~7L);
+            long len = Cmsghdr.lenFor(4L * fds.length);
+            Cmsghdr.write(ctl, 0, len, Flags.SOL_SOCKET, Flags.SCM_RIGHTS);
+            for (int i = 0; i < fds.length; i++) ctl.set(JAVA_INT_UNALIGNED, Cmsghdr.SIZE + 4L * i, fds[i]);
+            Msghdr.write(hdr, iov, 1, ctl, Cmsghdr.spaceFor(4L * fds.length));
+        } else {
+            Msghdr.write(hdr, iov, 1, MemorySegment.NULL, 0);
         }
         return Libc.sendmsg(sock, hdr, flags);
     }

@@ -3,7 +3,6 @@ package dev.fusebench.vhostuser;
 /** vhost-user message types and flags (QEMU docs/interop/vhost-user.rst). */
 public final class Message {
     private Message() {}
-    public static final int HEADER = 12;
     public static final int GET_FEATURES = 1, SET_FEATURES = 2, SET_OWNER = 3, RESET_OWNER = 4, SET_MEM_TABLE = 5,
             SET_LOG_BASE = 6, SET_LOG_FD = 7, SET_VRING_NUM = 8, SET_VRING_ADDR = 9, SET_VRING_BASE = 10,
             GET_VRING_BASE = 11, SET_VRING_KICK = 12, SET_VRING_CALL = 13, SET_VRING_ERR = 14,

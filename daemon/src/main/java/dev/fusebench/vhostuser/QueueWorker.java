@@ -8,6 +8,7 @@ import dev.fusebench.sys.IoVecs;
 import dev.fusebench.sys.Libc;
 import dev.fusebench.sys.LibcThread;
 import dev.fusebench.virtqueue.DescriptorChain;
+import dev.fusebench.virtqueue.GuestMemory;
 import dev.fusebench.virtqueue.Scatter;
 import dev.fusebench.virtqueue.SplitQueue;
 import dev.fusebench.wire.FuseOut;
@@ -157,7 +158,7 @@ final class QueueWorker implements Runnable {
         try (Arena arena = Arena.ofConfined()) {
             chain = new DescriptorChain(arena, Math.max(queue.size(), 1024) + 8);
             fuse = server.newWorker(arena);
-            reply = new VirtioReply(arena.allocate(argsBufferSize + FuseOut.Header.SIZE, 4096), chain.writable);
+            reply = new VirtioReply(queue.memory(), arena.allocate(argsBufferSize + FuseOut.Header.SIZE, 4096), chain.writable);
             in = arena.allocate(argsBufferSize, 4096);
             pollFds = arena.allocate(Pollfd.LAYOUT, 2);
             counter = arena.allocate(8, 8);
@@ -178,7 +179,7 @@ final class QueueWorker implements Runnable {
     private boolean drain() {
         while (!stopping && queue.pop(chain, why)) {
             takeHandedFds();
-            int written = why.isEmpty() ? serve(chain, fuse, in, reply) : refuse(why);
+            int written = why.isEmpty() ? serveOrRefuse() : refuse(why);
             queue.push(chain.head, written);
             // complete each request at once: the guest refills its queue depth sooner
             if (queue.publish()) signal(one);
@@ -218,6 +219,19 @@ final class QueueWorker implements Runnable {
     }
 
     /**
+     * Serves the popped chain. An access outside guest memory (FFM's bounds checks behind
+     * translation) fails that request alone: it is used with nothing written, and counted.
+     */
+    private int serveOrRefuse() {
+        try {
+            return serve(chain, fuse, in, reply);
+        } catch (IndexOutOfBoundsException e) {
+            why.append("access outside guest memory: ").append(e.getMessage());
+            return refuse(why);
+        }
+    }
+
+    /**
      * Presents the chain's readable part as a FUSE request and writes the reply into its writable
      * part. The leading bytes the server asks for are gathered into one buffer; the rest (WRITE
      * data) stays in guest memory and goes to the file by pwritev.
@@ -225,10 +239,10 @@ final class QueueWorker implements Runnable {
     private int serve(DescriptorChain chain, Worker w, MemorySegment in, VirtioReply reply) {
         var req = w.request;
         long total = chain.readableBytes;
-        long got = Scatter.gather(chain.readable, 0, in, 0, Math.min(total, FuseServer.PEEK));
+        long got = Scatter.gather(queue.memory(), chain.readable, 0, in, 0, Math.min(total, FuseServer.PEEK));
         if (got == FuseServer.PEEK) {
             long want = Math.min(FuseServer.contiguousPrefix(in, total), in.byteSize());
-            if (want > got) got += Scatter.gather(chain.readable, got, in, got, want - got);
+            if (want > got) got += Scatter.gather(queue.memory(), chain.readable, got, in, got, want - got);
         }
         req.in = in;
         req.inLength = got;
@@ -245,11 +259,13 @@ final class QueueWorker implements Runnable {
      * buffer; READ data placed there directly by preadv.
      */
     static final class VirtioReply implements ReplySink {
+        private final GuestMemory mem;
         private final MemorySegment buf;
         private final IoVecs writable;
         long written;
 
-        VirtioReply(MemorySegment buf, IoVecs writable) {
+        VirtioReply(GuestMemory mem, MemorySegment buf, IoVecs writable) {
+            this.mem = mem;
             this.buf = buf;
             this.writable = writable;
         }
@@ -258,7 +274,7 @@ final class QueueWorker implements Runnable {
 
         @Override public MemorySegment buffer() { return buf; }
 
-        @Override public void send(int length) { written = Scatter.scatter(buf, length, writable); }
+        @Override public void send(int length) { written = Scatter.scatter(mem, buf, length, writable); }
 
         @Override
         public IoVecs dataTarget(IoVecs into, long maxBytes) {
@@ -268,7 +284,7 @@ final class QueueWorker implements Runnable {
 
         @Override
         public void sendData(long dataBytes) {
-            long header = Scatter.scatter(buf, FuseOut.Header.SIZE, writable);
+            long header = Scatter.scatter(mem, buf, FuseOut.Header.SIZE, writable);
             written = header < FuseOut.Header.SIZE ? header : header + dataBytes;
         }
     }

@@ -6,6 +6,14 @@ import dev.fusebench.sys.Flags;
 import dev.fusebench.sys.Libc;
 import dev.fusebench.virtqueue.GuestMemory;
 import dev.fusebench.virtqueue.SplitQueue;
+import dev.fusebench.wire.LibcStructs.Cmsghdr;
+import dev.fusebench.wire.LibcStructs.Iovec;
+import dev.fusebench.wire.LibcStructs.Msghdr;
+import dev.fusebench.wire.VhostUserMsg.Header;
+import dev.fusebench.wire.VhostUserMsg.MemTable;
+import dev.fusebench.wire.VhostUserMsg.U64;
+import dev.fusebench.wire.VhostUserMsg.VringAddr;
+import dev.fusebench.wire.VhostUserMsg.VringState;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -17,8 +25,6 @@ import java.util.List;
 import java.util.logging.Logger;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
-import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 /**
  * A vhost-user virtio-fs device backend: takes one frontend connection (QEMU's
@@ -38,10 +44,10 @@ public final class VhostUserBackend implements AutoCloseable {
     private final FuseServer server;
     private final int argsBufferSize;
     private final Arena arena = Arena.ofShared();
-    private final MemorySegment msg = arena.allocate(Message.HEADER + Message.MAX_PAYLOAD, 8);
-    private final MemorySegment iov = arena.allocate(16, 8);
-    private final MemorySegment control = arena.allocate(16 + 8L * Message.MAX_FDS, 8);
-    private final MemorySegment msghdr = arena.allocate(56, 8);
+    private final MemorySegment msg = arena.allocate(Header.SIZE + Message.MAX_PAYLOAD, 8);
+    private final MemorySegment iov = arena.allocate(Iovec.LAYOUT);
+    private final MemorySegment control = arena.allocate(Cmsghdr.spaceFor(4L * Message.MAX_FDS), 8);
+    private final MemorySegment msghdr = arena.allocate(Msghdr.LAYOUT);
     private final int[] fds = new int[Message.MAX_FDS];
     private int nfds;
 
@@ -70,61 +76,6 @@ public final class VhostUserBackend implements AutoCloseable {
         for (int i = 0; i < MAX_QUEUES; i++) rings[i] = new Vring();
     }
 
-    /**
-     * Creates the listening socket at {@code path} (replacing a stale one); returns its fd. The
-     * socket is bound and listening under a temporary name first and then renamed into place, so
-     * a frontend that connects as soon as the path appears is never refused. Whoever can connect
-     * gets a root file server over the share: the socket is 0600, or 0660 owned by {@code group}
-     * when one is given, set before it listens (connecting needs write permission on it).
-     */
-    public static int listen(Path path, String group) throws IOException {
-        Path tmp = path.resolveSibling(path.getFileName() + ".tmp-" + ProcessHandle.current().pid());
-        if (tmp.toString().getBytes().length >= 108) throw new IOException("socket path too long: " + path);
-        Files.deleteIfExists(tmp);
-        int fd = Libc.socket(Flags.AF_UNIX, Flags.SOCK_STREAM | Flags.SOCK_CLOEXEC, 0);
-        if (fd < 0) throw new IOException("socket: " + Libc.strerror(fd));
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment addr = a.allocate(110);
-            addr.set(JAVA_SHORT_UNALIGNED, 0, (short) Flags.AF_UNIX);
-            byte[] p = tmp.toString().getBytes();
-            MemorySegment.copy(MemorySegment.ofArray(p), 0, addr, 2, p.length);
-            int r = Libc.bind(fd, addr, 2 + p.length + 1);
-            if (r < 0) throw new IOException("bind " + tmp + ": " + Libc.strerror(r));
-            restrict(tmp, group);
-            r = Libc.listen(fd, 1);
-            if (r < 0) throw new IOException("listen: " + Libc.strerror(r));
-            Files.move(tmp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            Libc.close(fd);
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-        return fd;
-    }
-
-    /** chmod/chown by path: opening a socket file (as Java's attribute views do) fails with ENXIO. */
-    private static void restrict(Path socket, String group) throws IOException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment name = a.allocateFrom(socket.toString());
-            if (group != null) {
-                int r = Libc.fchownat(Flags.AT_FDCWD, name, -1, groupId(group), 0);
-                if (r < 0) throw new IOException("chown of " + socket + ": " + Libc.strerror(r));
-            }
-            int r = Libc.fchmodat(Flags.AT_FDCWD, name, group != null ? 0660 : 0600, 0);
-            if (r < 0) throw new IOException("chmod of " + socket + ": " + Libc.strerror(r));
-        }
-    }
-
-    /** A group's id, by name (from /etc/group) or as a number. */
-    static int groupId(String group) throws IOException {
-        if (group.matches("[0-9]+")) return Integer.parseInt(group);
-        for (String line : Files.readAllLines(Path.of("/etc/group"))) {
-            String[] f = line.split(":", -1);
-            if (f.length >= 3 && f[0].equals(group)) return Integer.parseInt(f[2]);
-        }
-        throw new IOException("no group named '" + group + "' (--socket-group)");
-    }
-
     /** Serves one already-connected frontend until it disconnects or {@link #close} is called. */
     public void serve(int connection) {
         this.conn = connection;
@@ -146,9 +97,9 @@ public final class VhostUserBackend implements AutoCloseable {
         stopAll();
     }
 
-    private int flags() { return msg.get(JAVA_INT_UNALIGNED, 4); }
+    private int flags() { return Header.flags(msg); }
 
-    private int size() { return msg.get(JAVA_INT_UNALIGNED, 8); }
+    private int size() { return Header.size(msg); }
 
     private boolean needsReply() { return (flags() & Message.FLAG_NEED_REPLY) != 0 && (ackedProtocol & Message.PROTOCOL_REPLY_ACK) != 0; }
 
@@ -162,32 +113,24 @@ public final class VhostUserBackend implements AutoCloseable {
 
     /** Reads one message (header, fds, payload); returns its request type or -1 when the connection ended. */
     private int receive() {
-        iov.set(JAVA_LONG_UNALIGNED, 0, msg.address());
-        iov.set(JAVA_LONG_UNALIGNED, 8, Message.HEADER);
-        msghdr.fill((byte) 0);
-        msghdr.set(JAVA_LONG_UNALIGNED, 16, iov.address());
-        msghdr.set(JAVA_LONG_UNALIGNED, 24, 1);
-        msghdr.set(JAVA_LONG_UNALIGNED, 32, control.address());
-        msghdr.set(JAVA_LONG_UNALIGNED, 40, control.byteSize());
+        Iovec.write(iov, 0, msg.address(), Header.SIZE);
+        Msghdr.write(msghdr, iov, 1, control, control.byteSize());
         long n = Libc.recvmsg(conn, msghdr, Flags.MSG_CMSG_CLOEXEC);
         if (n <= 0) return -1;
         nfds = 0;
-        long clen = msghdr.get(JAVA_LONG_UNALIGNED, 40);
-        if (clen >= 16) {
-            long cmsgLen = control.get(JAVA_LONG_UNALIGNED, 0);
-            if (control.get(JAVA_INT_UNALIGNED, 8) == Flags.SOL_SOCKET && control.get(JAVA_INT_UNALIGNED, 12) == Flags.SCM_RIGHTS) {
-                int count = (int) Math.min((cmsgLen - 16) / 4, Message.MAX_FDS);
-                for (int i = 0; i < count; i++) fds[nfds++] = control.get(JAVA_INT_UNALIGNED, 16 + 4L * i);
-            }
+        if (Msghdr.controllen(msghdr) >= Cmsghdr.SIZE
+                && Cmsghdr.level(control, 0) == Flags.SOL_SOCKET && Cmsghdr.type(control, 0) == Flags.SCM_RIGHTS) {
+            int count = (int) Math.min((Cmsghdr.len(control, 0) - Cmsghdr.SIZE) / 4, Message.MAX_FDS);
+            for (int i = 0; i < count; i++) fds[nfds++] = control.get(JAVA_INT_UNALIGNED, Cmsghdr.SIZE + 4L * i);
         }
-        if (n < Message.HEADER && !readFully(Message.HEADER - n, n)) return -1;
+        if (n < Header.SIZE && !readFully(Header.SIZE - n, n)) return -1;
         int size = size();
         if (size < 0 || size > Message.MAX_PAYLOAD) {
             LOG.warning("vhost-user message with a " + size + "-byte payload: closing the connection");
             return -1;
         }
-        if (size > 0 && !readFully(size, Message.HEADER)) return -1;
-        return msg.get(JAVA_INT_UNALIGNED, 0);
+        if (size > 0 && !readFully(size, Header.SIZE)) return -1;
+        return Header.request(msg);
     }
 
     private boolean readFully(long count, long at) {
@@ -202,20 +145,18 @@ public final class VhostUserBackend implements AutoCloseable {
     }
 
     private void reply(int request, int size) {
-        msg.set(JAVA_INT_UNALIGNED, 0, request);
-        msg.set(JAVA_INT_UNALIGNED, 4, Message.VERSION | Message.FLAG_REPLY);
-        msg.set(JAVA_INT_UNALIGNED, 8, size);
-        long r = Libc.write(conn, msg, Message.HEADER + size);
+        Header.write(msg, request, Message.VERSION | Message.FLAG_REPLY, size);
+        long r = Libc.write(conn, msg, Header.SIZE + size);
         if (r < 0) LOG.warning("vhost-user reply: " + Libc.strerror((int) r));
     }
 
     private void replyU64(int request, long value) {
-        msg.set(JAVA_LONG_UNALIGNED, Message.HEADER, value);
-        reply(request, 8);
+        U64.value(msg, Header.SIZE, value);
+        reply(request, U64.SIZE);
     }
 
     /** REPLY_ACK: 0 for success. */
-    private void ack(long status) { replyU64(msg.get(JAVA_INT_UNALIGNED, 0), status); }
+    private void ack(long status) { replyU64(Header.request(msg), status); }
 
     /** Refuses a message whose payload is shorter than its fields (the buffer holds stale bytes past it). */
     private void need(int bytes) {
@@ -224,38 +165,38 @@ public final class VhostUserBackend implements AutoCloseable {
 
     private void handle(int request) {
         boolean acked = false;
-        long p = Message.HEADER;
+        long p = Header.SIZE;
         switch (request) {
             case Message.SET_FEATURES, Message.SET_PROTOCOL_FEATURES, Message.SET_VRING_KICK, Message.SET_VRING_CALL,
-                 Message.SET_VRING_ERR -> need(8);
-            case Message.SET_VRING_NUM, Message.SET_VRING_BASE, Message.GET_VRING_BASE, Message.SET_VRING_ENABLE -> need(8);
-            case Message.SET_VRING_ADDR -> need(40);
-            case Message.SET_MEM_TABLE -> need(8);
+                 Message.SET_VRING_ERR -> need(U64.SIZE);
+            case Message.SET_VRING_NUM, Message.SET_VRING_BASE, Message.GET_VRING_BASE, Message.SET_VRING_ENABLE -> need(VringState.SIZE);
+            case Message.SET_VRING_ADDR -> need(VringAddr.SIZE);
+            case Message.SET_MEM_TABLE -> need(MemTable.HEADER_SIZE);
             default -> { }
         }
         switch (request) {
             case Message.GET_FEATURES -> { replyU64(request, FEATURES); acked = true; }
-            case Message.SET_FEATURES -> ackedFeatures = msg.get(JAVA_LONG_UNALIGNED, p) & FEATURES;
+            case Message.SET_FEATURES -> ackedFeatures = U64.value(msg, p) & FEATURES;
             case Message.SET_OWNER, Message.RESET_OWNER -> { }
             case Message.GET_PROTOCOL_FEATURES -> { replyU64(request, PROTOCOL_FEATURES); acked = true; }
-            case Message.SET_PROTOCOL_FEATURES -> ackedProtocol = msg.get(JAVA_LONG_UNALIGNED, p) & PROTOCOL_FEATURES;
+            case Message.SET_PROTOCOL_FEATURES -> ackedProtocol = U64.value(msg, p) & PROTOCOL_FEATURES;
             case Message.GET_QUEUE_NUM -> { replyU64(request, MAX_QUEUES); acked = true; }
             case Message.SET_MEM_TABLE -> setMemTable(p);
             case Message.SET_VRING_NUM -> {
-                Vring v = ring(msg.get(JAVA_INT_UNALIGNED, p));
-                int num = msg.get(JAVA_INT_UNALIGNED, p + 4);
+                Vring v = ring(VringState.index(msg, p));
+                int num = VringState.num(msg, p);
                 if (num <= 0 || num > 32768 || Integer.bitCount(num) != 1) throw new IllegalArgumentException("bad ring size " + num);
                 v.num = num;
             }
             case Message.SET_VRING_ADDR -> {
-                Vring v = ring(msg.get(JAVA_INT_UNALIGNED, p));
-                v.descUva = msg.get(JAVA_LONG_UNALIGNED, p + 8);
-                v.usedUva = msg.get(JAVA_LONG_UNALIGNED, p + 16);
-                v.availUva = msg.get(JAVA_LONG_UNALIGNED, p + 24);
+                Vring v = ring(VringAddr.index(msg, p));
+                v.descUva = VringAddr.desc(msg, p);
+                v.usedUva = VringAddr.used(msg, p);
+                v.availUva = VringAddr.avail(msg, p);
             }
-            case Message.SET_VRING_BASE -> ring(msg.get(JAVA_INT_UNALIGNED, p)).base = msg.get(JAVA_INT_UNALIGNED, p + 4) & 0xffff;
+            case Message.SET_VRING_BASE -> ring(VringState.index(msg, p)).base = VringState.num(msg, p) & 0xffff;
             case Message.GET_VRING_BASE -> {
-                int index = msg.get(JAVA_INT_UNALIGNED, p);
+                int index = VringState.index(msg, p);
                 Vring v = ring(index);
                 int base = v.base;
                 if (v.worker != null) base = stopWorker(v);
@@ -263,13 +204,12 @@ public final class VhostUserBackend implements AutoCloseable {
                 v.enabled = false;
                 closeFd(v.kickFd);
                 v.kickFd = -1;
-                msg.set(JAVA_INT_UNALIGNED, p, index);
-                msg.set(JAVA_INT_UNALIGNED, p + 4, base);
-                reply(request, 8);
+                VringState.write(msg, p, index, base);
+                reply(request, VringState.SIZE);
                 acked = true;
             }
             case Message.SET_VRING_KICK, Message.SET_VRING_CALL, Message.SET_VRING_ERR -> {
-                long u = msg.get(JAVA_LONG_UNALIGNED, p);
+                long u = U64.value(msg, p);
                 Vring v = ring((int) (u & 0xff));
                 int fd = (u & 0x100) != 0 ? -1 : takeFd(0);
                 // a running ring's worker owns its fds: it swaps and closes them itself
@@ -294,8 +234,8 @@ public final class VhostUserBackend implements AutoCloseable {
                 backendReqFd = fd; // kept (the frontend expects it open), never written
             }
             case Message.SET_VRING_ENABLE -> {
-                Vring v = ring(msg.get(JAVA_INT_UNALIGNED, p));
-                v.enabled = msg.get(JAVA_INT_UNALIGNED, p + 4) != 0;
+                Vring v = ring(VringState.index(msg, p));
+                v.enabled = VringState.num(msg, p) != 0;
                 if (v.worker != null) v.worker.setEnabled(v.enabled);
             }
             default -> {
@@ -312,13 +252,12 @@ public final class VhostUserBackend implements AutoCloseable {
     }
 
     private void setMemTable(long p) {
-        int n = msg.get(JAVA_INT_UNALIGNED, p);
-        if (n < 1 || n > Message.MAX_FDS || n > nfds || size() < 8 + 32L * n) throw new IllegalArgumentException("bad memory table");
+        int n = MemTable.nregions(msg, p);
+        if (n < 1 || n > MemTable.MAX_REGIONS || n > nfds || size() < MemTable.bytes(n)) throw new IllegalArgumentException("bad memory table");
         List<GuestMemory.Region> regions = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            long r = p + 8 + 32L * i;
-            long gpa = msg.get(JAVA_LONG_UNALIGNED, r), size = msg.get(JAVA_LONG_UNALIGNED, r + 8);
-            long uva = msg.get(JAVA_LONG_UNALIGNED, r + 16), offset = msg.get(JAVA_LONG_UNALIGNED, r + 24);
+            long gpa = MemTable.guestPhysAddr(msg, p, i), size = MemTable.memorySize(msg, p, i);
+            long uva = MemTable.userspaceAddr(msg, p, i), offset = MemTable.mmapOffset(msg, p, i);
             if (size <= 0 || offset < 0 || size + offset < 0) throw new IllegalArgumentException("bad region size");
             // a mapping past the end of the file would raise SIGBUS on first touch and kill the daemon
             long fileSize = fileSize(fds[i]);
@@ -328,7 +267,7 @@ public final class VhostUserBackend implements AutoCloseable {
             long map = Libc.mmap(size + offset, Flags.PROT_READ | Flags.PROT_WRITE, Flags.MAP_SHARED, fds[i], 0);
             if (map < 0) throw new IllegalArgumentException("mmap of region " + i + ": " + Libc.strerror((int) map));
             mappings.add(new long[]{map, size + offset});
-            regions.add(new GuestMemory.Region(gpa, size, uva, map + offset));
+            regions.add(new GuestMemory.Region(gpa, uva, MemorySegment.ofAddress(map + offset).reinterpret(size)));
         }
         // Workers started later see the new table; mappings stay until close, so none is used after unmap.
         memory = new GuestMemory(regions);
@@ -348,10 +287,10 @@ public final class VhostUserBackend implements AutoCloseable {
     private void startIfReady(int index) {
         Vring v = rings[index];
         if (v.worker != null || v.kickFd < 0 || v.num == 0) return;
-        long desc = memory.translateFrontend(v.descUva, SplitQueue.descBytes(v.num));
-        long avail = memory.translateFrontend(v.availUva, SplitQueue.availBytes(v.num) + 2);
-        long used = memory.translateFrontend(v.usedUva, SplitQueue.usedBytes(v.num) + 2);
-        if (desc == GuestMemory.INVALID || avail == GuestMemory.INVALID || used == GuestMemory.INVALID) {
+        MemorySegment desc = memory.sliceFrontend(v.descUva, SplitQueue.descBytes(v.num));
+        MemorySegment avail = memory.sliceFrontend(v.availUva, SplitQueue.availBytes(v.num));
+        MemorySegment used = memory.sliceFrontend(v.usedUva, SplitQueue.usedBytes(v.num));
+        if (desc == null || avail == null || used == null) {
             throw new IllegalArgumentException("queue " + index + " rings lie outside guest memory");
         }
         boolean eventIdx = (ackedFeatures & Message.F_EVENT_IDX) != 0;

@@ -1,13 +1,11 @@
 package dev.fusebench.virtqueue;
 
 import dev.fusebench.sys.IoVecs;
+import dev.fusebench.wire.VirtioRing.Desc;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
-import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 /**
  * One descriptor chain walked into host addresses: the device-readable buffers, then the
@@ -27,14 +25,18 @@ public final class DescriptorChain {
         this.writable = new IoVecs(arena, maxSegments);
     }
 
-    /** Why a chain was refused; null when it is fine. */
-    public String walk(GuestMemory mem, MemorySegment all, long descTable, int queueSize, int head) {
+    /**
+     * Walks the chain starting at {@code head} in {@code descTable} (the ring's bounded segment).
+     * Returns why it was refused, or null when it is fine.
+     */
+    public String walk(GuestMemory mem, MemorySegment descTable, int queueSize, int head) {
         this.head = head;
         readable.clear();
         writable.clear();
         readableBytes = 0;
         writableBytes = 0;
-        long table = descTable;
+        MemorySegment table = descTable;
+        long base = 0;
         int tableSize = queueSize;
         int index = head;
         boolean indirect = false;
@@ -42,20 +44,21 @@ public final class DescriptorChain {
         while (true) {
             if (index < 0 || index >= tableSize) return "descriptor index " + index + " out of range";
             if (budget-- <= 0) return "descriptor chain loops or is too long";
-            long d = table + (long) index * Descriptor.SIZE;
-            long addr = all.get(JAVA_LONG_UNALIGNED, d);
-            long len = Integer.toUnsignedLong(all.get(JAVA_INT_UNALIGNED, d + 8));
-            int flags = Short.toUnsignedInt(all.get(JAVA_SHORT_UNALIGNED, d + 12));
-            int next = Short.toUnsignedInt(all.get(JAVA_SHORT_UNALIGNED, d + 14));
-            if ((flags & Descriptor.F_INDIRECT) != 0) {
+            long d = base + (long) index * Desc.SIZE;
+            long addr = Desc.addr(table, d);
+            long len = Desc.len(table, d);
+            int flags = Desc.flags(table, d);
+            int next = Desc.next(table, d);
+            if ((flags & Desc.F_INDIRECT) != 0) {
                 if (indirect) return "indirect table inside an indirect table";
-                if ((flags & Descriptor.F_NEXT) != 0) return "indirect descriptor with NEXT";
-                if (len == 0 || len % Descriptor.SIZE != 0 || len / Descriptor.SIZE > 65536) return "bad indirect table length " + len;
-                long host = mem.translate(addr, len);
-                if (host == GuestMemory.INVALID) return "indirect table outside guest memory";
+                if ((flags & Desc.F_NEXT) != 0) return "indirect descriptor with NEXT";
+                if (len == 0 || len % Desc.SIZE != 0 || len / Desc.SIZE > 65536) return "bad indirect table length " + len;
+                GuestMemory.Region r = mem.region(addr, len);
+                if (r == null) return "indirect table outside guest memory";
                 indirect = true;
-                table = host;
-                tableSize = (int) (len / Descriptor.SIZE);
+                table = r.segment();
+                base = addr - r.guestPhys();
+                tableSize = (int) (len / Desc.SIZE);
                 budget = tableSize;
                 index = 0;
                 continue;
@@ -63,7 +66,7 @@ public final class DescriptorChain {
             if (len > 0) {
                 long host = mem.translate(addr, len);
                 if (host == GuestMemory.INVALID) return "buffer outside guest memory";
-                if ((flags & Descriptor.F_WRITE) != 0) {
+                if ((flags & Desc.F_WRITE) != 0) {
                     if (!writable.add(host, len)) return "chain has too many buffers";
                     writableBytes += len;
                 } else {
@@ -74,7 +77,7 @@ public final class DescriptorChain {
                 if (readableBytes < 0 || writableBytes < 0 || readableBytes > (1L << 32) || writableBytes > (1L << 32))
                     return "chain length overflows";
             }
-            if ((flags & Descriptor.F_NEXT) == 0) return null;
+            if ((flags & Desc.F_NEXT) == 0) return null;
             index = next;
         }
     }

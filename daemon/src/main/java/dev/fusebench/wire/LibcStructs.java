@@ -150,7 +150,7 @@ public final class LibcStructs {
     public static final class SockaddrUn {
         public static final StructLayout LAYOUT = struct("sockaddr_un", u16("sun_family"), pad("sun_path", 108));
         public static final int SIZE = (int) LAYOUT.byteSize();
-        public static final long PATH = offset(LAYOUT, "sun_path");
+        public static final int PATH = (int) offset(LAYOUT, "sun_path");
         private static final VarHandle FAMILY = field(LAYOUT, "sun_family");
         public static void family(MemorySegment s, int family) { FAMILY.set(s, 0L, (short) family); }
     }

@@ -14,19 +14,18 @@ import static dev.fusebench.wire.Fields.*;
 public final class VirtioRing {
     private VirtioRing() {}
 
-    /** struct vring_desc (16). */
+    /** struct vring_desc (16); accessors take the descriptor's byte offset in its table. */
     public static final class Desc {
         public static final StructLayout LAYOUT = struct("vring_desc", u64("addr"), u32("len"), u16("flags"), u16("next"));
         public static final int SIZE = (int) LAYOUT.byteSize();
         public static final int F_NEXT = 1, F_WRITE = 2, F_INDIRECT = 4;
         private static final VarHandle ADDR = field(LAYOUT, "addr"), LEN = field(LAYOUT, "len"),
                 FLAGS = field(LAYOUT, "flags"), NEXT = field(LAYOUT, "next");
-        public static long addr(MemorySegment table, int i) { return (long) ADDR.get(table, (long) i * SIZE); }
-        public static long len(MemorySegment table, int i) { return Integer.toUnsignedLong((int) LEN.get(table, (long) i * SIZE)); }
-        public static int flags(MemorySegment table, int i) { return Short.toUnsignedInt((short) FLAGS.get(table, (long) i * SIZE)); }
-        public static int next(MemorySegment table, int i) { return Short.toUnsignedInt((short) NEXT.get(table, (long) i * SIZE)); }
-        public static void write(MemorySegment table, int i, long addr, int len, int flags, int next) {
-            long at = (long) i * SIZE;
+        public static long addr(MemorySegment table, long at) { return (long) ADDR.get(table, at); }
+        public static long len(MemorySegment table, long at) { return Integer.toUnsignedLong((int) LEN.get(table, at)); }
+        public static int flags(MemorySegment table, long at) { return Short.toUnsignedInt((short) FLAGS.get(table, at)); }
+        public static int next(MemorySegment table, long at) { return Short.toUnsignedInt((short) NEXT.get(table, at)); }
+        public static void write(MemorySegment table, long at, long addr, int len, int flags, int next) {
             ADDR.set(table, at, addr);
             LEN.set(table, at, len);
             FLAGS.set(table, at, (short) flags);

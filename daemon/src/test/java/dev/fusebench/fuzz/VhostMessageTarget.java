@@ -32,7 +32,7 @@ public final class VhostMessageTarget implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final FuseServer server;
     private final PassthroughFs fs;
-    private final MemorySegment buf = arena.allocate(Message.HEADER + 4096 + 64, 8);
+    private final MemorySegment buf = arena.allocate(dev.fusebench.wire.VhostUserMsg.Header.SIZE + 4096 + 64, 8);
     private final FdSender sender = new FdSender(arena);
     private final MemorySegment pair = arena.allocate(8, 4);
     public long messages, inputs;
@@ -88,7 +88,7 @@ public final class VhostMessageTarget implements AutoCloseable {
         buf.set(JAVA_INT_UNALIGNED, 0, request);
         buf.set(JAVA_INT_UNALIGNED, 4, Message.VERSION | flags);
         buf.set(JAVA_INT_UNALIGNED, 8, claimed);
-        MemorySegment.copy(MemorySegment.ofArray(data), from, buf, Message.HEADER, actual);
+        MemorySegment.copy(MemorySegment.ofArray(data), from, buf, dev.fusebench.wire.VhostUserMsg.Header.SIZE, actual);
         int fd = -1;
         if (request == Message.SET_MEM_TABLE) {
             fd = Libc.memfdCreate(arena.allocateFrom("fuzz"), Flags.MFD_CLOEXEC);
@@ -98,7 +98,7 @@ public final class VhostMessageTarget implements AutoCloseable {
             fd = Libc.eventfd(0, Flags.EFD_CLOEXEC);
         }
         int how = Flags.MSG_NOSIGNAL | Flags.MSG_DONTWAIT;
-        long n = fd >= 0 ? sender.send(sock, buf, Message.HEADER + actual, how, fd) : sender.send(sock, buf, Message.HEADER + actual, how);
+        long n = fd >= 0 ? sender.send(sock, buf, dev.fusebench.wire.VhostUserMsg.Header.SIZE + actual, how, fd) : sender.send(sock, buf, dev.fusebench.wire.VhostUserMsg.Header.SIZE + actual, how);
         if (fd >= 0) Libc.close(fd); // the backend holds its own copy now
         return n >= 0;
     }

@@ -19,7 +19,7 @@ public final class VirtqueueTarget implements AutoCloseable {
     static final long GPA = 0x10000, SIZE = 64 * 1024;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment guest = arena.allocate(SIZE, 4096);
-    private final GuestMemory memory = new GuestMemory(List.of(new GuestMemory.Region(GPA, SIZE, 0x7f0000000000L, guest.address())));
+    private final GuestMemory memory = new GuestMemory(List.of(new GuestMemory.Region(GPA, 0x7f0000000000L, guest)));
     private final DescriptorChain chain = new DescriptorChain(arena, 1024 + 8);
     private final StringBuilder why = new StringBuilder();
     public long chains, refused, inputs;
@@ -37,7 +37,8 @@ public final class VirtqueueTarget implements AutoCloseable {
         // the avail index in the input is relative, so inputs reach "some chains available" often
         int availIdx = (lastAvail + (Short.toUnsignedInt(guest.get(JAVA_SHORT_UNALIGNED, avail + 2)) % (queueSize * 2 + 1))) & 0xffff;
         guest.set(JAVA_SHORT_UNALIGNED, avail + 2, (short) availIdx);
-        SplitQueue q = new SplitQueue(memory, queueSize, guest.address() + desc, guest.address() + avail, guest.address() + used, eventIdx, lastAvail);
+        SplitQueue q = new SplitQueue(memory, queueSize, guest.asSlice(desc, SplitQueue.descBytes(queueSize)),
+                guest.asSlice(avail, SplitQueue.availBytes(queueSize)), guest.asSlice(used, SplitQueue.usedBytes(queueSize)), eventIdx, lastAvail);
         int pops = 0;
         why.setLength(0);
         while (q.pop(chain, why)) {

@@ -240,6 +240,8 @@ class VhostUserBackendTest {
         init();
         int head = fe.postChain(1, List.of(new Desc(VhostFrontend.GPA + VhostFrontend.MEM - 8, 64, 0, 0)), false);
         assertRefused(head);
+        head = fe.postChain(1, List.of(new Desc(VhostFrontend.GPA + VhostFrontend.MEM - 63, 64, 0, 0)), false); // one byte past
+        assertRefused(head);
         head = fe.postChain(1, List.of(new Desc(0x10, 64, 0, 0)), false);
         assertRefused(head);
         head = fe.postChain(1, List.of(new Desc(-4096L, 8192, 2, 0)), false); // wraps around

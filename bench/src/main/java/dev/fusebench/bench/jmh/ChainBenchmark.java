@@ -1,7 +1,7 @@
 package dev.fusebench.bench.jmh;
 
-import dev.fusebench.virtqueue.Descriptor;
 import dev.fusebench.virtqueue.DescriptorChain;
+import dev.fusebench.wire.VirtioRing.Desc;
 import dev.fusebench.virtqueue.GuestMemory;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -23,9 +23,6 @@ import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
-import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 /**
  * Walking descriptor chains as a guest lays out a READ: one readable descriptor for the request,
@@ -46,34 +43,25 @@ public class ChainBenchmark {
     Arena arena;
     GuestMemory mem;
     DescriptorChain chain;
-    long ring;
-    static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+    MemorySegment ring;
 
     @Setup(Level.Trial)
     public void setUp() {
         arena = Arena.ofShared();
         MemorySegment guest = arena.allocate(4L << 20, 4096);
         long base = guest.address();
-        // guest-physical = host address here: one region covering the allocation
-        mem = new GuestMemory(List.of(new GuestMemory.Region(base, guest.byteSize(), base, base)));
-        ring = base;                               // descriptor table of QUEUE entries
-        long table = base + 16L * QUEUE;           // indirect table
-        long data = base + (1L << 20);             // buffers
-        long t = indirect ? table : ring;
+        // guest-physical = frontend-virtual = host address here: one region covering the allocation
+        mem = new GuestMemory(List.of(new GuestMemory.Region(base, base, guest)));
+        ring = mem.sliceFrontend(base, Desc.tableBytes(QUEUE));  // descriptor table of QUEUE entries
+        long table = Desc.tableBytes(QUEUE);                      // indirect table, as an offset into guest
+        long data = base + (1L << 20);                            // buffers
+        MemorySegment t = indirect ? guest.asSlice(table) : ring;
         for (int i = 0; i < descriptors; i++) {
-            long len = i == 0 ? 80 : i == 1 ? 16 : 4096;
-            int flags = (i == 0 ? 0 : Descriptor.F_WRITE) | (i + 1 < descriptors ? Descriptor.F_NEXT : 0);
-            long d = t + 16L * i;
-            ALL.set(JAVA_LONG_UNALIGNED, d, data + 4096L * i);
-            ALL.set(JAVA_INT_UNALIGNED, d + 8, (int) len);
-            ALL.set(JAVA_SHORT_UNALIGNED, d + 12, (short) flags);
-            ALL.set(JAVA_SHORT_UNALIGNED, d + 14, (short) (i + 1));
+            int len = i == 0 ? 80 : i == 1 ? 16 : 4096;
+            int flags = (i == 0 ? 0 : Desc.F_WRITE) | (i + 1 < descriptors ? Desc.F_NEXT : 0);
+            Desc.write(t, (long) Desc.SIZE * i, data + 4096L * i, len, flags, i + 1);
         }
-        if (indirect) {
-            ALL.set(JAVA_LONG_UNALIGNED, ring, table);
-            ALL.set(JAVA_INT_UNALIGNED, ring + 8, 16 * descriptors);
-            ALL.set(JAVA_SHORT_UNALIGNED, ring + 12, (short) Descriptor.F_INDIRECT);
-        }
+        if (indirect) Desc.write(ring, 0, base + table, Desc.SIZE * descriptors, Desc.F_INDIRECT, 0);
         chain = new DescriptorChain(arena, QUEUE + 8);
     }
 
@@ -82,7 +70,7 @@ public class ChainBenchmark {
 
     @Benchmark
     public void walk(Blackhole bh) {
-        String why = chain.walk(mem, ALL, ring, QUEUE, 0);
+        String why = chain.walk(mem, ring, QUEUE, 0);
         bh.consume(why);
         bh.consume(chain.readableBytes);
         bh.consume(chain.writableBytes);

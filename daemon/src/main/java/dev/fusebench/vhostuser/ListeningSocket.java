@@ -1,0 +1,72 @@
+package dev.fusebench.vhostuser;
+
+import dev.fusebench.sys.Flags;
+import dev.fusebench.sys.Libc;
+import dev.fusebench.wire.LibcStructs.SockaddrUn;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The daemon's vhost-user socket: created in place atomically, and only as open as it must be. */
+final class ListeningSocket {
+    private ListeningSocket() {}
+
+    /**
+     * Creates the listening socket at {@code path} (replacing a stale one); returns its fd. The
+     * socket is bound and listening under a temporary name first and then renamed into place, so
+     * a frontend that connects as soon as the path appears is never refused. Whoever can connect
+     * gets a root file server over the share: the socket is 0600, or 0660 owned by {@code group}
+     * when one is given, set before it listens (connecting needs write permission on it).
+     */
+    static int open(Path path, String group) throws IOException {
+        Path tmp = path.resolveSibling(path.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        if (tmp.toString().getBytes().length >= 108) throw new IOException("socket path too long: " + path);
+        Files.deleteIfExists(tmp);
+        int fd = Libc.socket(Flags.AF_UNIX, Flags.SOCK_STREAM | Flags.SOCK_CLOEXEC, 0);
+        if (fd < 0) throw new IOException("socket: " + Libc.strerror(fd));
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment addr = a.allocate(SockaddrUn.LAYOUT);
+            SockaddrUn.family(addr, Flags.AF_UNIX);
+            byte[] p = tmp.toString().getBytes();
+            MemorySegment.copy(MemorySegment.ofArray(p), 0, addr, SockaddrUn.PATH, p.length);
+            int r = Libc.bind(fd, addr, SockaddrUn.PATH + p.length + 1);
+            if (r < 0) throw new IOException("bind " + tmp + ": " + Libc.strerror(r));
+            restrict(tmp, group);
+            r = Libc.listen(fd, 1);
+            if (r < 0) throw new IOException("listen: " + Libc.strerror(r));
+            Files.move(tmp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            Libc.close(fd);
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        return fd;
+    }
+
+    /** chmod/chown by path: opening a socket file (as Java's attribute views do) fails with ENXIO. */
+    private static void restrict(Path socket, String group) throws IOException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment name = a.allocateFrom(socket.toString());
+            if (group != null) {
+                int r = Libc.fchownat(Flags.AT_FDCWD, name, -1, groupId(group), 0);
+                if (r < 0) throw new IOException("chown of " + socket + ": " + Libc.strerror(r));
+            }
+            int r = Libc.fchmodat(Flags.AT_FDCWD, name, group != null ? 0660 : 0600, 0);
+            if (r < 0) throw new IOException("chmod of " + socket + ": " + Libc.strerror(r));
+        }
+    }
+
+    /** A group's id, by name (from /etc/group) or as a number. */
+    static int groupId(String group) throws IOException {
+        if (group.matches("[0-9]+")) return Integer.parseInt(group);
+        for (String line : Files.readAllLines(Path.of("/etc/group"))) {
+            String[] f = line.split(":", -1);
+            if (f.length >= 3 && f[0].equals(group)) return Integer.parseInt(f[2]);
+        }
+        throw new IOException("no group named '" + group + "' (--socket-group)");
+    }
+
+}
