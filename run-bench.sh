@@ -75,7 +75,7 @@ ensure_packages() {
   ) 9>/tmp/run-bench-install.lock
 }
 
-STAMP="$HERE/reports/target/.build-stamp"
+STAMP="$HERE/app/target/.build-stamp"
 build() {
   if [ -f "$STAMP" ] && [ -z "$(find "$HERE/pom.xml" "$HERE"/*/pom.xml "$HERE"/*/src -newer "$STAMP" -print -quit 2>/dev/null)" ]; then
     return 0
@@ -95,7 +95,7 @@ export PATH="$JAVA_HOME/bin:$PATH"
 run_java() {
   local main="$1"; shift
   exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC \
-    -Djava.awt.headless=true -cp "$HERE/reports/target/reports.jar:$HERE/reports/target/lib/*" "$main" "$@"
+    -Djava.awt.headless=true -cp "$HERE/app/target/fusebench.jar:$HERE/app/target/lib/*" "$main" "$@"
 }
 
 cmd="${1:-}"
@@ -122,13 +122,13 @@ case "$cmd" in
     ensure_packages
     [ "$(id -u)" -eq 0 ] || die "guests and daemons need root (vhost-user sockets, /dev/kvm, the image cache)"
     build
-    run_java dev.fusebench.reports.Main "$cmd" "$@"
+    run_java dev.fusebench.app.Main "$cmd" "$@"
     ;;
   jmh)
     build
     out="$HERE/results/jmh-$(date +%Y%m%d-%H%M%S)"
     mkdir -p "$out"
-    "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$HERE/reports/target/reports.jar:$HERE/reports/target/lib/*" \
+    "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$HERE/jmh/target/jmh.jar:$HERE/jmh/target/lib/*" \
       org.openjdk.jmh.Main "$@" -rf json -rff "$out/jmh.json" | tee "$out/jmh.txt"
     status=${PIPESTATUS[0]}
     echo "run-bench.sh: JMH results in $out/jmh.json, summary in $out/jmh.txt" >&2
@@ -177,7 +177,7 @@ case "$cmd" in
     ;;
   report|compare|merge)
     build
-    run_java dev.fusebench.reports.Main "$cmd" "$@"
+    run_java dev.fusebench.app.Main "$cmd" "$@"
     ;;
   ""|-*)
     # the main job: the seed's comparison; options (e.g. --quick, --iterations) go to the matrix
@@ -185,7 +185,7 @@ case "$cmd" in
     [ "$(id -u)" -eq 0 ] || die "guests need root (vhost-user sockets, /dev/kvm, the image cache)"
     build
     [ -n "$cmd" ] && set -- "$cmd" "$@"
-    run_java dev.fusebench.reports.Main matrix "$@"
+    run_java dev.fusebench.app.Main matrix "$@"
     ;;
   *)
     die "unknown command '$cmd' (see ./run-bench.sh --help)"

@@ -54,7 +54,7 @@ public final class DevFuseSession implements Session {
         this.threads = threads;
         this.captureDir = captureDir;
         // The kernel refuses reads into buffers smaller than a header, a fuse_write_in and max_write.
-        this.bufferSize = Math.max(server.settings().largestPayload(), 128 * 1024) + 8192;
+        this.bufferSize = server.settings().requestBufferSize();
     }
 
     /** Mounts and starts the workers. */

@@ -26,6 +26,13 @@ public final class InitFlag {
             PASSTHROUGH = 1L << 37, NO_EXPORT_SUPPORT = 1L << 38, HAS_RESEND = 1L << 39,
             ALLOW_IDMAP = 1L << 40, OVER_IO_URING = 1L << 41, REQUEST_TIMEOUT = 1L << 42;
 
+    /**
+     * What a Linux 6.1 guest kernel offers in FUSE_INIT over virtio-fs (protocol 7.38), as our
+     * daemon recorded it from a real guest: the one "kernel offer" the load generator and the
+     * tests send.
+     */
+    public static final long LINUX_6_1_VIRTIOFS_OFFER = 0xb_7bff_fffbL;
+
     private static final Map<String, Long> BY_NAME = new LinkedHashMap<>();
     static {
         String[] names = {"ASYNC_READ", "POSIX_LOCKS", "FILE_OPS", "ATOMIC_O_TRUNC", "EXPORT_SUPPORT",

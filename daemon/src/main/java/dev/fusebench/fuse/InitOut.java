@@ -17,7 +17,10 @@ public record InitOut(int major, int minor, int maxReadahead, long flags, int ma
      * with FUSE_MAX_PAGES, max_pages clamped to [1, max_pages_limit]; without, 32. The one place
      * this is computed. (virtio-fs also clamps to the virtqueue size less 4.)
      */
-    public int effectiveMaxPages() {
+    public int effectiveMaxPages() { return effectiveMaxPages(flags, maxPages); }
+
+    /** The same for a reply of {@code flags} and {@code maxPages} not yet made (the settings' own limits). */
+    static int effectiveMaxPages(long flags, int maxPages) {
         return (flags & InitFlag.MAX_PAGES) != 0
                 ? Math.min(NegotiationSettings.KERNEL_MAX_PAGES, Math.max(maxPages, 1)) : NegotiationSettings.DEFAULT_MAX_PAGES;
     }

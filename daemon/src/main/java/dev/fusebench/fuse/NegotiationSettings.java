@@ -123,11 +123,16 @@ public record NegotiationSettings(String name, long flags, int maxPages, int max
 
     /** The largest request payload the kernel can send us with these settings. */
     public int largestPayload() {
-        int pages = offersMaxPages() ? effectivePages(maxPages) : DEFAULT_MAX_PAGES;
-        return Math.max(Math.max(maxWrite, PAGE), pages * PAGE);
+        return Math.max(Math.max(maxWrite, PAGE), InitOut.effectiveMaxPages(flags, maxPages) * PAGE);
     }
 
-    static int effectivePages(int replied) { return Math.min(KERNEL_MAX_PAGES, Math.max(replied, 1)); }
+    /**
+     * Bytes a transport's request buffer holds: the largest payload (at least 128 KiB, what a
+     * guest without MAX_PAGES sends) and 8 KiB for the header, arguments and names.
+     */
+    public int requestBufferSize() { return Math.max(largestPayload(), 128 * 1024) + 8192; }
+
+    static int effectivePages(int replied) { return InitOut.effectiveMaxPages(InitFlag.MAX_PAGES, replied); }
 
     /**
      * Applies one {@code NAME=VALUE} override: a number (max_pages, max_write, max_readahead,
@@ -205,21 +210,12 @@ public record NegotiationSettings(String name, long flags, int maxPages, int max
     private static int number(String key, String value, int min, int max) {
         long v;
         try {
-            v = parseSize(value);
+            v = dev.fusebench.cli.Sizes.parse(value);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + " wants a number, got '" + value + "'");
         }
         if (v < min || v > max) throw new IllegalArgumentException(key + " must be in " + min + ".." + max + ", got " + value);
         return (int) v;
-    }
-
-    /** A number with an optional k/m suffix (powers of 1024). */
-    static long parseSize(String value) {
-        String v = value.toLowerCase(Locale.ROOT);
-        long mul = 1;
-        if (v.endsWith("k") || v.endsWith("kib")) { mul = 1024; v = v.replaceAll("k(ib)?$", ""); }
-        else if (v.endsWith("m") || v.endsWith("mib")) { mul = 1024 * 1024; v = v.replaceAll("m(ib)?$", ""); }
-        return Math.multiplyExact(Long.parseLong(v), mul);
     }
 
     private static boolean onOff(String key, String value) {

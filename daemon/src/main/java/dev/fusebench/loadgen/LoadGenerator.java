@@ -1,5 +1,6 @@
 package dev.fusebench.loadgen;
 
+import dev.fusebench.fuse.InitFlag;
 import dev.fusebench.fuse.InitOut;
 import dev.fusebench.fuse.Opcode;
 import dev.fusebench.sys.Flags;
@@ -39,8 +40,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
  */
 public final class LoadGenerator {
     private static final int OUT = FuseOut.Header.SIZE;
-    /** What a 6.1 guest kernel offers in FUSE_INIT (recorded by our daemon from a real guest). */
-    static final long KERNEL_INIT_FLAGS = 49325015035L;
     static final int PAGE = 4096;
     public static final String FILE_NAME = "fusebench-load.dat";
 
@@ -179,7 +178,7 @@ public final class LoadGenerator {
     /** INIT, LOOKUP and OPEN of the file {@link #prepareFile} made. */
     public void open(BooleanSupplier alive) throws IOException {
         byte[] init = new byte[InitIn.SIZE];
-        InitIn.write(MemorySegment.ofArray(init), 0, 7, 38, 128 * 1024, KERNEL_INIT_FLAGS);
+        InitIn.write(MemorySegment.ofArray(init), 0, 7, 38, 128 * 1024, InitFlag.LINUX_6_1_VIRTIOFS_OFFER);
         InitOut reply = InitOut.decode(control(Opcode.INIT, 0, init, alive), 0);
         maxWrite = reply.maxWrite();
         maxPages = reply.effectiveMaxPages();

@@ -1,5 +1,6 @@
 package dev.fusebench.loadgen;
 
+import dev.fusebench.files.Trees;
 import dev.fusebench.fuse.FuseServer;
 import dev.fusebench.fuse.NegotiationSettings;
 import dev.fusebench.passthrough.CachePolicy;
@@ -17,7 +18,6 @@ import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
@@ -60,9 +60,7 @@ public final class WarmUp {
                 }
             }
         } finally {
-            try (var walk = Files.walk(dir)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            Trees.delete(dir);
         }
         awaitQuietCompiler(jit);
         long compile1 = jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;

@@ -1,9 +1,9 @@
 package dev.fusebench.sys;
 
+import dev.fusebench.wire.LibcStructs.Iovec;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * A reusable native {@code struct iovec[]}: the scatter/gather list that READ and WRITE hand to
@@ -17,7 +17,7 @@ public final class IoVecs {
 
     public IoVecs(Arena arena, int capacity) {
         this.capacity = capacity;
-        this.array = arena.allocate(16L * capacity, 8);
+        this.array = arena.allocate(Iovec.LAYOUT, capacity);
     }
 
     public void clear() { count = 0; totalBytes = 0; }
@@ -25,8 +25,7 @@ public final class IoVecs {
     /** Adds one buffer; returns false when the list is full. */
     public boolean add(long address, long length) {
         if (count == capacity) return false;
-        array.set(JAVA_LONG, 16L * count, address);
-        array.set(JAVA_LONG, 16L * count + 8, length);
+        Iovec.write(array, count, address, length);
         count++;
         totalBytes += length;
         return true;
@@ -38,6 +37,6 @@ public final class IoVecs {
     public long totalBytes() { return totalBytes; }
     public MemorySegment array() { return array; }
     public int capacity() { return capacity; }
-    public long address(int i) { return array.get(JAVA_LONG, 16L * i); }
-    public long length(int i) { return array.get(JAVA_LONG, 16L * i + 8); }
+    public long address(int i) { return Iovec.base(array, i); }
+    public long length(int i) { return Iovec.len(array, i); }
 }

@@ -72,7 +72,7 @@ public final class VhostUserBackend implements AutoCloseable {
 
     public VhostUserBackend(FuseServer server) {
         this.server = server;
-        this.argsBufferSize = Math.max(server.settings().largestPayload(), 128 * 1024) + 8192;
+        this.argsBufferSize = server.settings().requestBufferSize();
         for (int i = 0; i < MAX_QUEUES; i++) rings[i] = new Vring();
     }
 

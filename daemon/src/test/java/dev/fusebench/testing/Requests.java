@@ -55,11 +55,8 @@ public final class Requests {
         return request(Opcode.INIT, 0, b.array());
     }
 
-    public static final long KERNEL_FLAGS = InitFlag.ASYNC_READ | InitFlag.POSIX_LOCKS | InitFlag.ATOMIC_O_TRUNC
-            | InitFlag.EXPORT_SUPPORT | InitFlag.BIG_WRITES | InitFlag.DONT_MASK | InitFlag.AUTO_INVAL_DATA
-            | InitFlag.DO_READDIRPLUS | InitFlag.READDIRPLUS_AUTO | InitFlag.ASYNC_DIO | InitFlag.WRITEBACK_CACHE
-            | InitFlag.PARALLEL_DIROPS | InitFlag.MAX_PAGES | InitFlag.CACHE_SYMLINKS | InitFlag.INIT_EXT
-            | InitFlag.SETXATTR_EXT;
+    /** The offer of a real 6.1 guest kernel. */
+    public static final long KERNEL_FLAGS = InitFlag.LINUX_6_1_VIRTIOFS_OFFER;
 
     public static byte[] lookup(long parent, String name) { return request(Opcode.LOOKUP, parent, cstr(name)); }
 

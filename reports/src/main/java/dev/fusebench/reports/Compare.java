@@ -16,10 +16,10 @@ import java.util.List;
  * drift between the two runs is inside every difference. (Arms of one run are compared paired,
  * block by block, in that run's own report.)
  */
-final class Compare {
+public final class Compare {
     private Compare() {}
 
-    static Path write(Path dirA, Path dirB) throws IOException {
+    public static Path write(Path dirA, Path dirB) throws IOException {
         ResultSet a = new ResultSet(dirA), b = new ResultSet(dirB);
         List<RunLines.Cell> cells = new ArrayList<>();
         List<String> arms = new ArrayList<>();

@@ -106,12 +106,4 @@ class ReportTest {
         assertTrue(md.contains("+0.0%"), "identical sets: no change");
         assertFalse(md.contains("**faster**") || md.contains("**slower**"));
     }
-
-    @Test
-    void badDirectoriesAreOneLineErrors() {
-        assertEquals(2, Main.execute("report", dir.resolve("nope").toString()));
-        assertEquals(2, Main.execute("matrix", "--variants", "fast"));
-        assertEquals(2, Main.execute("matrix", "--transport", "carrier-pigeon"));
-        assertEquals(2, Main.execute("run", "--daemon", "java"));
-    }
 }

@@ -1,5 +1,6 @@
 package dev.fusebench.bench.guest;
 
+import dev.fusebench.files.Trees;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
@@ -54,21 +55,21 @@ public record GuestImage(Path dir, GuestKernel kernel, Path initramfs, Path tool
         if (Files.exists(done)) return load(dir, m);
 
         Path tmp = cache.resolve("guest").resolve(".build-" + key + "-" + ProcessHandle.current().pid());
-        deleteTree(tmp);
+        Trees.delete(tmp);
         Files.createDirectories(tmp);
         try {
             GuestKernel k = GuestKernel.unpack(series, pkg, version, apt.download(pkg + "=" + version, tmp.resolve("deb")), tmp);
             buildInitramfs(k, initScript, tmp.resolve("initramfs.cpio"), tmp.resolve("initramfs"));
             buildTools(tmp.resolve("tools"));
-            deleteTree(tmp.resolve("tree"));
-            deleteTree(tmp.resolve("deb"));
-            deleteTree(tmp.resolve("initramfs"));
+            Trees.delete(tmp.resolve("tree"));
+            Trees.delete(tmp.resolve("deb"));
+            Trees.delete(tmp.resolve("initramfs"));
             new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(tmp.resolve("image.json").toFile(), m);
             Files.createDirectories(dir.getParent());
-            deleteTree(dir);
+            Trees.delete(dir);
             Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
         } finally {
-            deleteTree(tmp);
+            Trees.delete(tmp);
         }
         pruneOlderImages(dir, KEEP_PER_SERIES);
         return load(dir, m);
@@ -91,7 +92,7 @@ public record GuestImage(Path dir, GuestKernel kernel, Path initramfs, Path tool
                     }).reversed()).toList();
         }
         for (Path old : same.subList(Math.min(keep, same.size()), same.size())) {
-            if (!old.equals(current)) deleteTree(old);
+            if (!old.equals(current)) Trees.delete(old);
         }
     }
 
@@ -155,13 +156,6 @@ public record GuestImage(Path dir, GuestKernel kernel, Path initramfs, Path tool
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    public static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
-        try (var s = Files.walk(p)) {
-            for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(x);
         }
     }
 }

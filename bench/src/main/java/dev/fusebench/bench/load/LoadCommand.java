@@ -1,7 +1,9 @@
 package dev.fusebench.bench.load;
 
+import dev.fusebench.cli.Sizes;
+import dev.fusebench.files.Trees;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fusebench.bench.BenchMain;
+import dev.fusebench.bench.Controller;
 import dev.fusebench.bench.daemons.DaemonProcess;
 import dev.fusebench.bench.daemons.VirtioFsDaemon;
 import dev.fusebench.bench.guest.GuestImage;
@@ -57,12 +59,8 @@ public final class LoadCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static int bytes(String s, String what) {
-        String v = s.strip().toLowerCase(Locale.ROOT);
-        long mult = 1;
-        if (v.endsWith("k")) { mult = 1024; v = v.substring(0, v.length() - 1); }
-        else if (v.endsWith("m")) { mult = 1024 * 1024; v = v.substring(0, v.length() - 1); }
         try {
-            long n = Long.parseLong(v) * mult;
+            long n = Sizes.parse(s);
             if (n < 1 || n > (16 << 20)) throw new NumberFormatException();
             return (int) n;
         } catch (NumberFormatException e) {
@@ -94,7 +92,7 @@ public final class LoadCommand implements Callable<Integer> {
             if (rounds < 1 || seconds <= 0 || warmup < 0) throw new IllegalArgumentException("--rounds >= 1, --seconds > 0 and --warmup >= 0, please");
             if ((long) fileMib << 20 < sz) throw new IllegalArgumentException("--file-mib is smaller than one request");
         } catch (IllegalArgumentException e) {
-            return BenchMain.usage(e.getMessage());
+            return Controller.usage(e.getMessage());
         }
         Path dir = out != null ? out : Path.of("results", "load-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(dir);
@@ -258,7 +256,7 @@ public final class LoadCommand implements Callable<Integer> {
 
     private static void deleteTree(Path p) {
         try {
-            GuestImage.deleteTree(p);
+            Trees.delete(p);
         } catch (IOException e) {
             // best effort: a temp directory
         }

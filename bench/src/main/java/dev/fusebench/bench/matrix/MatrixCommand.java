@@ -1,6 +1,6 @@
 package dev.fusebench.bench.matrix;
 
-import dev.fusebench.bench.BenchMain;
+import dev.fusebench.bench.Controller;
 import dev.fusebench.bench.daemons.VirtioFsDaemon;
 import dev.fusebench.bench.guest.Accel;
 import dev.fusebench.bench.guest.GuestConfig;
@@ -130,7 +130,7 @@ public final class MatrixCommand implements Callable<Integer> {
             if (shareTmpfs != null && (shareTmpfs < 1 || shareTmpfs > 1 << 20)) throw new IllegalArgumentException("--share-tmpfs wants 1..1048576 MiB");
             if (shareTmpfs != null && transport.equals("host-fuse")) throw new IllegalArgumentException("--share-tmpfs applies to guests (virtio-fs) only");
         } catch (IllegalArgumentException e) {
-            return BenchMain.usage(e.getMessage());
+            return Controller.usage(e.getMessage());
         }
         Path dir = resume != null ? resume : out != null ? out
                 : Path.of("results", "matrix-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -151,7 +151,7 @@ public final class MatrixCommand implements Callable<Integer> {
         }
         Set<String> done;
         if (resume != null) {
-            if (!store.exists()) return BenchMain.usage("nothing to resume in " + dir + " (no " + ResultsStore.FILE + ")");
+            if (!store.exists()) return Controller.usage("nothing to resume in " + dir + " (no " + ResultsStore.FILE + ")");
             done = store.doneUnits();
             WorkDirs.clear(dir); // what a killed controller left: mounts, shares, sockets
         } else {
@@ -159,7 +159,7 @@ public final class MatrixCommand implements Callable<Integer> {
             try {
                 store.create(env);
             } catch (IOException e) {
-                return BenchMain.usage(e.getMessage());
+                return Controller.usage(e.getMessage());
             }
             done = Set.of();
         }

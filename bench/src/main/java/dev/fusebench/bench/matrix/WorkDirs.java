@@ -1,5 +1,6 @@
 package dev.fusebench.bench.matrix;
 
+import dev.fusebench.files.Trees;
 import dev.fusebench.bench.guest.GuestImage;
 import dev.fusebench.bench.guest.Shell;
 import dev.fusebench.devfuse.MountTable;
@@ -39,7 +40,7 @@ final class WorkDirs {
 
     static void remove(Path work) throws IOException {
         unmountAll(work);
-        GuestImage.deleteTree(work);
+        Trees.delete(work);
     }
 
     /** Unmounts whatever a killed run left mounted under DIR/work (a tmpfs share, a FUSE mount), then removes it. */

@@ -1,6 +1,7 @@
 package dev.fusebench.bench.run;
 
-import dev.fusebench.bench.BenchMain;
+import dev.fusebench.files.Trees;
+import dev.fusebench.bench.Controller;
 import dev.fusebench.bench.daemons.VirtioFsDaemon;
 import dev.fusebench.bench.guest.Accel;
 import dev.fusebench.bench.guest.GuestConfig;
@@ -92,7 +93,7 @@ public final class RunCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(daemon + " always negotiates FUSE_MAX_PAGES: only the java daemon takes --variant " + variant);
             }
         } catch (IllegalArgumentException e) {
-            return BenchMain.usage(e.getMessage());
+            return Controller.usage(e.getMessage());
         }
         Path dir = out != null ? out : Path.of("results", "run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(dir);
@@ -110,7 +111,7 @@ public final class RunCommand implements Callable<Integer> {
             }
         } finally {
             try {
-                GuestImage.deleteTree(work);
+                Trees.delete(work);
             } catch (java.io.IOException e) {
                 System.err.println("fusebench run: could not remove " + work + ": " + e.getMessage());
             }

@@ -1,9 +1,11 @@
-package dev.fusebench.reports;
+package dev.fusebench.app;
 
 import dev.fusebench.bench.load.LoadCommand;
 import dev.fusebench.bench.matrix.MatrixCommand;
 import dev.fusebench.bench.run.RunCommand;
 import dev.fusebench.cli.Cli;
+import dev.fusebench.reports.Compare;
+import dev.fusebench.reports.ReportBuilder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -12,10 +14,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** The controller's command line: run, matrix, load, report, compare. */
+/**
+ * The controller's entry point (run-bench.sh run, matrix, load, report, compare, merge): the
+ * controller's commands from bench, with the reports that matrix builds when it is done.
+ */
 @Command(name = "run-bench.sh", mixinStandardHelpOptions = true, description = "fusebench controller")
 public final class Main implements Runnable {
-    static final String PREFIX = "fusebench";
+    static final String PREFIX = dev.fusebench.bench.Controller.NAME;
 
     @Override
     public void run() { new CommandLine(this).usage(System.err); }

@@ -1,4 +1,4 @@
-package dev.fusebench.bench;
+package dev.fusebench.jmh;
 
 import org.junit.jupiter.api.Test;
 import org.openjdk.jmh.results.RunResult;
@@ -18,7 +18,7 @@ class JmhSmokeTest {
     @Test
     void everyBenchmarkRuns() throws Exception {
         Options opt = new OptionsBuilder()
-                .include("dev\\.fusebench\\.bench\\.jmh\\..*")
+                .include("dev\\.fusebench\\.jmh\\..*")
                 .forks(0)
                 .warmupIterations(0)
                 .measurementIterations(1)

@@ -1,4 +1,4 @@
-package dev.fusebench.bench.jmh;
+package dev.fusebench.jmh;
 
 import dev.fusebench.fuse.Opcode;
 import dev.fusebench.stats.DaemonStats;

@@ -1,4 +1,4 @@
-package dev.fusebench.reports;
+package dev.fusebench.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

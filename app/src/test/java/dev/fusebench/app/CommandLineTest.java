@@ -1,0 +1,23 @@
+package dev.fusebench.app;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Bad command lines are one-line errors with exit status 2, before anything starts. */
+class CommandLineTest {
+    @TempDir Path tmp;
+
+    @Test
+    void badDirectoriesAndOptionsAreOneLineErrors() {
+        assertEquals(2, Main.execute("report", tmp.resolve("nope").toString()));
+        assertEquals(2, Main.execute("compare", tmp.toString(), tmp.resolve("nope").toString()));
+        assertEquals(2, Main.execute("matrix", "--variants", "fast"));
+        assertEquals(2, Main.execute("matrix", "--transport", "carrier-pigeon"));
+        assertEquals(2, Main.execute("run", "--daemon", "java"));
+        assertEquals(2, Main.execute("no-such-command"));
+    }
+}
