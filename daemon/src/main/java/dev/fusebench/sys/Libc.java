@@ -93,8 +93,6 @@ public final class Libc {
     private static final MethodHandle UNSHARE = errnoCall("unshare", i(JAVA_INT));
     private static final MethodHandle SYNCFS = errnoCall("syncfs", i(JAVA_INT));
     private static final MethodHandle DUP = errnoCall("dup", i(JAVA_INT));
-    private static final MethodHandle FCHMOD = errnoCall("fchmod", i(JAVA_INT, JAVA_INT));
-    private static final MethodHandle FCHOWN = errnoCall("fchown", i(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle SETFSUID = plainCall("setfsuid", i(JAVA_INT));
     private static final MethodHandle SETFSGID = plainCall("setfsgid", i(JAVA_INT));
     private static final MethodHandle GETEUID = plainCall("geteuid", i());
@@ -360,17 +358,6 @@ public final class Libc {
     public static int dup(int fd) {
         MemorySegment c = cs();
         try { return ret((int) DUP.invokeExact(c, fd), c); } catch (Throwable t) { throw fatal(t); }
-    }
-
-    /** fchmod of a descriptor: on a socket before bind/listen it sets the socket file's mode. */
-    public static int fchmod(int fd, int mode) {
-        MemorySegment c = cs();
-        try { return ret((int) FCHMOD.invokeExact(c, fd, mode), c); } catch (Throwable t) { throw fatal(t); }
-    }
-
-    public static int fchown(int fd, int uid, int gid) {
-        MemorySegment c = cs();
-        try { return ret((int) FCHOWN.invokeExact(c, fd, uid, gid), c); } catch (Throwable t) { throw fatal(t); }
     }
 
     /** The calling thread's file-system uid (the raw call is per thread); returns the previous one. */
