@@ -1,5 +1,6 @@
 package dev.fusebench.bench;
 
+import dev.fusebench.bench.results.RunResult;
 import dev.fusebench.bench.daemons.VirtioFsDaemon;
 import dev.fusebench.bench.guest.Accel;
 import dev.fusebench.bench.guest.GuestConfig;
@@ -35,15 +36,15 @@ class GuestBootTest {
         return new GuestConfig("6.1", 2, 1024, 1024, "", Accel.choose("auto"), "64M", 2, checksum);
     }
 
-    private List<Map<String, Object>> run(String daemon, String variant, List<String> workloads, long deadline, boolean checksum) throws Exception {
+    private List<RunResult> run(String daemon, String variant, List<String> workloads, long deadline, boolean checksum) throws Exception {
         VirtioFsDaemon d = VirtioFsDaemon.named(daemon, GuestImage.defaultCache());
         var spec = new GuestRun.Spec(d, variant, config(checksum), workloads, WORKLOADS, deadline);
-        List<Map<String, Object>> r = GuestRun.run(spec, image, tmp.resolve(daemon + "-" + variant));
+        List<RunResult> r = GuestRun.run(spec, image, tmp.resolve(daemon + "-" + variant));
         assertEquals(workloads.size(), r.size());
         return r;
     }
 
-    private Map<String, Object> runOne(String daemon, String workload, long deadline) throws Exception {
+    private RunResult runOne(String daemon, String workload, long deadline) throws Exception {
         return run(daemon, "max-pages", List.of(workload), deadline, false).getFirst();
     }
 
@@ -54,18 +55,18 @@ class GuestBootTest {
      */
     @SuppressWarnings("unchecked")
     private long javaReadMax(String variant) throws Exception {
-        List<Map<String, Object>> rs = run("java", variant, List.of("direct-write-1m", "verify-seq", "verify-rand", "direct-read-1m"), 400, true);
-        for (Map<String, Object> r : rs) {
+        List<RunResult> rs = run("java", variant, List.of("direct-write-1m", "verify-seq", "verify-rand", "direct-read-1m"), 400, true);
+        for (RunResult r : rs) {
             assertGoodRun(r);
             // every job, the last one included, has the CPU the daemon and QEMU spent on it
-            var cpu = (Map<String, Object>) r.get("cpu_s");
-            assertNotNull(cpu, "cpu_s of " + r.get("workload"));
-            assertTrue(((Number) cpu.get("qemu_s")).doubleValue() > 0, cpu.toString());
-            assertTrue(((Number) cpu.get("daemon_s")).doubleValue() >= 0, cpu.toString());
+            var cpu = r.cpuS();
+            assertNotNull(cpu, "cpu_s of " + r.workload());
+            assertTrue(cpu.qemuS() > 0, cpu.toString());
+            assertTrue(cpu.daemonS() >= 0, cpu.toString());
         }
-        var integrity = (Map<String, Object>) rs.getFirst().get("integrity");
-        assertEquals(true, integrity.get("match"), integrity.toString());
-        var stats = (com.fasterxml.jackson.databind.JsonNode) rs.getFirst().get("daemon_stats");
+        var integrity = rs.getFirst().integrity();
+        assertTrue(integrity.match(), integrity.toString());
+        var stats = rs.getFirst().daemonStats();
         assertEquals(variant, stats.get("negotiation").get("settings").asText());
         assertTrue(stats.get("opcodes").get("WRITE").get("count").asLong() > 0);
         return stats.get("opcodes").get("READ").get("size").get("max").asLong();
@@ -88,13 +89,13 @@ class GuestBootTest {
                 .map(p -> p.info().commandLine().orElse("?")).toList());
     }
 
-    private void assertGoodRun(Map<String, Object> r) throws Exception {
-        assertEquals("ok", r.get("status"), () -> r.get("failure") + "\n" + r.get("console_tail"));
-        FioResult fio = (FioResult) r.get("fio");
+    private void assertGoodRun(RunResult r) throws Exception {
+        assertEquals("ok", r.status(), () -> r.failure() + "\n" + r.consoleTail());
+        FioResult fio = r.fio();
         assertTrue(fio.read().bandwidthBytesPerSec() > 0 || fio.write().bandwidthBytesPerSec() > 0);
-        assertTrue(((String) r.get("guest_kernel_release")).startsWith("6.1."), (String) r.get("guest_kernel_release"));
-        assertEquals(Accel.choose("auto").name().toLowerCase(java.util.Locale.ROOT), r.get("accel"));
-        @SuppressWarnings("unchecked") var t = (Map<String, Object>) r.get("timings");
+        assertTrue(r.guestKernelRelease().startsWith("6.1."), r.guestKernelRelease());
+        assertEquals(Accel.choose("auto").name().toLowerCase(java.util.Locale.ROOT), r.accel());
+        var t = r.timings();
         assertNotNull(t.get("boot_to_mounted_s"));
         assertNothingLeft();
     }
@@ -110,8 +111,8 @@ class GuestBootTest {
         Files.createSymbolicLink(share.resolve("rel-link"), Path.of("../secret.txt"));
         VirtioFsDaemon d = VirtioFsDaemon.named("java", GuestImage.defaultCache());
         var spec = new GuestRun.Spec(d, "max-pages", config(false), List.of("escape"), WORKLOADS, 300);
-        Map<String, Object> r = GuestRun.run(spec, image, work).getFirst();
-        assertEquals("ok", r.get("status"), () -> r.get("failure") + "\n" + r.get("console_tail"));
+        RunResult r = GuestRun.run(spec, image, work).getFirst();
+        assertEquals("ok", r.status(), () -> r.failure() + "\n" + r.consoleTail());
         String log = Files.readString(share.resolve("escape.log"));
         assertTrue(log.contains("ESCAPE-SCRIPT-DONE"), "the script ran to its end:\n" + log);
         assertFalse(log.contains("HOST-SECRET"), "the host secret reached the guest:\n" + log);
@@ -135,15 +136,15 @@ class GuestBootTest {
         Path work = tmp.resolve("remount");
         VirtioFsDaemon d = VirtioFsDaemon.named("java", GuestImage.defaultCache());
         var spec = new GuestRun.Spec(d, "max-pages", config(false), List.of("remount"), WORKLOADS, 300);
-        Map<String, Object> r = GuestRun.run(spec, image, work).getFirst();
-        assertEquals("ok", r.get("status"), () -> r.get("failure") + "\n" + r.get("console_tail"));
+        RunResult r = GuestRun.run(spec, image, work).getFirst();
+        assertEquals("ok", r.status(), () -> r.failure() + "\n" + r.consoleTail());
         String log = Files.readString(work.resolve("share").resolve("remount.log"));
         assertTrue(log.contains("REMOUNT-SCRIPT-DONE"), log);
         for (String line : List.of("sync ok", "umount ok", "mount ok", "read back: written before the remount")) {
             assertTrue(log.contains(line), "'" + line + "' missing:\n" + log);
         }
         assertFalse(log.contains("still mounted"), log);
-        var stats = (com.fasterxml.jackson.databind.JsonNode) r.get("daemon_stats");
+        var stats = r.daemonStats();
         var ops = stats.get("opcodes");
         assertTrue(ops.get("SYNCFS").get("count").asInt() >= 1, "the guest's sync reached the daemon: " + ops);
         assertEquals(0, ops.get("SYNCFS").get("errors").asInt());
@@ -169,10 +170,10 @@ class GuestBootTest {
 
     @Test
     void hungGuestIsKilledAtItsDeadline() throws Exception {
-        Map<String, Object> r = runOne("virtiofsd-c", "hang", 45);
-        assertEquals("failed", r.get("status"));
-        assertTrue(((String) r.get("failure")).contains("deadline"), (String) r.get("failure"));
-        assertNotNull(r.get("console_tail"));
+        RunResult r = runOne("virtiofsd-c", "hang", 45);
+        assertEquals("failed", r.status());
+        assertTrue(r.failure().contains("deadline"), r.failure());
+        assertNotNull(r.consoleTail());
         assertNothingLeft();
     }
 }

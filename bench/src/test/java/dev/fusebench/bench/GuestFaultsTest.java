@@ -1,5 +1,6 @@
 package dev.fusebench.bench;
 
+import dev.fusebench.bench.results.RunResult;
 import dev.fusebench.bench.daemons.VirtioFsDaemon;
 import dev.fusebench.bench.guest.GuestImage;
 import dev.fusebench.bench.run.Fault;
@@ -31,18 +32,18 @@ class GuestFaultsTest {
         image = GuestImage.obtain("6.1", GuestImage.defaultCache(), GuestBootTest.WORKLOADS.resolve("init"));
     }
 
-    private List<Map<String, Object>> run(List<String> workloads, Fault fault, Integer tmpfs, long deadline) throws Exception {
+    private List<RunResult> run(List<String> workloads, Fault fault, Integer tmpfs, long deadline) throws Exception {
         VirtioFsDaemon d = VirtioFsDaemon.named("java", GuestImage.defaultCache());
-        var spec = new GuestRun.Spec(d, "max-pages", GuestBootTest.config(false), workloads, GuestBootTest.WORKLOADS, deadline, fault, tmpfs);
-        List<Map<String, Object>> r = GuestRun.run(spec, image, tmp.resolve("boot"));
+        var spec = new GuestRun.Spec(d, "max-pages", GuestBootTest.config(false), workloads, GuestBootTest.WORKLOADS, deadline, fault, tmpfs, "max-pages");
+        List<RunResult> r = GuestRun.run(spec, image, tmp.resolve("boot"));
         assertEquals(workloads.size(), r.size());
         GuestBootTest.assertNothingLeft();
         return r;
     }
 
-    private static String failure(Map<String, Object> r) {
-        assertEquals("failed", r.get("status"), () -> "expected a failure: " + r);
-        return (String) r.get("failure");
+    private static String failure(RunResult r) {
+        assertEquals("failed", r.status(), () -> "expected a failure: " + r);
+        return r.failure();
     }
 
     @Test
@@ -52,7 +53,7 @@ class GuestFaultsTest {
         String f = failure(rs.get(0));
         assertTrue(f.contains("the daemon was killed by signal 9 (SIGKILL)") && f.contains("while running rand-read"), f);
         assertTrue(failure(rs.get(1)).contains("before the job started"), failure(rs.get(1)));
-        assertEquals("kill-daemon@1.0", rs.get(0).get("fault_injected"));
+        assertEquals("kill-daemon@1.0", rs.get(0).faultInjected());
         assertTrue((System.nanoTime() - t0) / 1e9 < 200, "the guest is stopped soon after its daemon dies, not at the deadline");
     }
 
@@ -69,7 +70,7 @@ class GuestFaultsTest {
         String f = failure(rs.get(0));
         assertTrue(f.startsWith("guest kernel panic: Kernel panic - not syncing"), f);
         assertTrue(failure(rs.get(1)).startsWith("guest kernel panic"), failure(rs.get(1)));
-        assertNotNull(rs.get(0).get("guest_panic"));
+        assertNotNull(rs.get(0).guestPanic());
     }
 
     @Test
@@ -78,8 +79,8 @@ class GuestFaultsTest {
         var rs = run(List.of("fill-share", "rand-read"), null, 96, 300);
         String f = failure(rs.get(0));
         assertTrue(f.contains("ENOSPC") || f.contains("No space left on device"), f);
-        assertEquals("ok", rs.get(1).get("status"), () -> "the daemon serves the next job: " + rs.get(1).get("failure"));
-        assertEquals(96, rs.get(0).get("share_tmpfs_mib"));
+        assertEquals("ok", rs.get(1).status(), () -> "the daemon serves the next job: " + rs.get(1).failure());
+        assertEquals(96, rs.get(0).shareTmpfsMib());
         assertFalse(Files.readString(tmp.resolve("boot/daemon.log")).contains("Exception"), "daemon log has no exception");
     }
 }

@@ -1,5 +1,6 @@
 package dev.fusebench.bench;
 
+import dev.fusebench.bench.results.RunResult;
 import dev.fusebench.bench.daemons.JavaDaemon;
 import dev.fusebench.bench.daemons.VirtioFsDaemon;
 import dev.fusebench.bench.daemons.VirtiofsdRust;
@@ -37,8 +38,8 @@ class KillPrivGuestTest {
     /** The modes the script logged, file name -> octal mode. */
     static Map<String, String> modes(VirtioFsDaemon d, String variant, Path work) throws Exception {
         var spec = new GuestRun.Spec(d, variant, GuestBootTest.config(false), List.of("killpriv"), WORKLOADS, 300);
-        Map<String, Object> r = GuestRun.run(spec, image, work).getFirst();
-        assertEquals("ok", r.get("status"), () -> r.get("failure") + "\n" + r.get("console_tail"));
+        RunResult r = GuestRun.run(spec, image, work).getFirst();
+        assertEquals("ok", r.status(), () -> r.failure() + "\n" + r.consoleTail());
         String log = Files.readString(work.resolve("share").resolve("killpriv.log"));
         assertTrue(log.contains("KILLPRIV-SCRIPT-DONE"), "the script ran to its end:\n" + log);
         assertTrue(log.contains("uid 65534"), "the unprivileged user really is unprivileged:\n" + log);

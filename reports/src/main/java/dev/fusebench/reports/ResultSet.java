@@ -3,6 +3,10 @@ package dev.fusebench.reports;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fusebench.bench.matrix.ResultsStore;
 import dev.fusebench.bench.matrix.RunLines;
+import dev.fusebench.bench.results.ExtensionLine;
+import dev.fusebench.bench.results.RunLine;
+import dev.fusebench.bench.results.RunResult;
+import dev.fusebench.bench.workload.FioResult;
 import dev.fusebench.bench.stats.Analysis;
 import dev.fusebench.bench.stats.Comparison;
 
@@ -42,7 +46,7 @@ public final class ResultSet {
     public final String reference;
     public final List<String> arms = new ArrayList<>();
     /** The precision rule's decisions (iterations auto), in order. */
-    public final List<JsonNode> extensions = new ArrayList<>();
+    public final List<ExtensionLine> extensions = new ArrayList<>();
     private final List<JsonNode> lines;
     private Analysis<RunLines.Cell> analysis;
 
@@ -60,7 +64,7 @@ public final class ResultSet {
                 Run r = toRun(n);
                 runs.add(r);
                 armSet.add(r.arm());
-            } else if (type.equals("extension")) extensions.add(n);
+            } else if (ExtensionLine.isExtension(n)) extensions.add(ExtensionLine.of(n));
         }
         if (env == null) throw new IOException(store.file() + " has no environment line");
         this.environment = env;
@@ -73,19 +77,24 @@ public final class ResultSet {
     public static String metricName(String workload) { return RunLines.metricName(workload); }
 
     static Run toRun(JsonNode n) {
-        boolean ok = RunLines.ok(n);
-        JsonNode pct = RunLines.direction(n).path("clatPercentilesUs");
-        JsonNode h = n.path("host_noise");
-        RunLines.Cell c = RunLines.cell(n);
-        return new Run(n.path("unit").asText(), n.path("iteration").asInt(), n.path("warmup").asBoolean(), c.workload(),
-                c.daemon(), RunLines.arm(n), c.guest(), ok, ok ? null : n.path("failure").asText("failed"),
-                RunLines.value(n), RunLines.bandwidthMiB(n), RunLines.iops(n),
-                pct.path("50").asDouble(Double.NaN), pct.path("99").asDouble(Double.NaN),
-                n.path("cpu_s").path("daemon_s").asDouble(Double.NaN), n.path("cpu_s").path("qemu_s").asDouble(Double.NaN),
-                n.has("daemon_stats") ? n.get("daemon_stats") : null, n.path("position").asInt(0), n.path("host_name").asText(""),
-                h.isObject() ? new HostNoise(h.path("steal").asDouble(Double.NaN), h.path("iowait").asDouble(Double.NaN),
-                        h.path("load_avg").asDouble(Double.NaN)) : HostNoise.NONE);
+        RunLine line = RunLine.of(n);
+        RunResult r = line.result();
+        boolean ok = r.ok();
+        FioResult.Direction d = RunLines.direction(line);
+        java.util.Map<String, Double> pct = d == null || d.clatPercentilesUs() == null ? java.util.Map.of() : d.clatPercentilesUs();
+        RunResult.CpuSeconds cpu = r.cpuS();
+        RunResult.Noise h = r.hostNoise();
+        RunLines.Cell c = RunLines.cell(line);
+        return new Run(line.unit(), line.iteration(), line.warmup(), c.workload(), c.daemon(), line.arm(), c.guest(), ok,
+                ok ? null : r.failure() == null ? "failed" : r.failure(),
+                RunLines.value(line), RunLines.bandwidthMiB(line), RunLines.iops(line),
+                pct.getOrDefault("50", Double.NaN), pct.getOrDefault("99", Double.NaN),
+                cpu == null ? Double.NaN : cpu.daemonS(), cpu == null ? Double.NaN : cpu.qemuS(),
+                r.daemonStats(), line.position(), line.hostName() == null ? "" : line.hostName(),
+                h == null ? HostNoise.NONE : new HostNoise(nan(h.steal()), nan(h.iowait()), nan(h.loadAvg())));
     }
+
+    private static double nan(Double v) { return v == null ? Double.NaN : v; }
 
     /** Cells in first-seen order. */
     public List<RunLines.Cell> cells() {
@@ -110,9 +119,9 @@ public final class ResultSet {
     /** Why the run has as many blocks as it has. */
     public String stopReason() {
         if (!extensions.isEmpty()) {
-            JsonNode last = extensions.getLast();
-            return "stop".equals(last.path("decision").asText()) ? last.path("reason").asText()
-                    : "unfinished: the last decision (after " + last.path("blocks").asInt() + " blocks) was to extend; resume it with --resume";
+            ExtensionLine last = extensions.getLast();
+            return last.stops() ? last.reason()
+                    : "unfinished: the last decision (after " + last.blocks() + " blocks) was to extend; resume it with --resume";
         }
         JsonNode it = environment.path("iterations");
         if (it.isNumber()) return "a fixed number of iterations (--iterations " + it.asInt() + ")";

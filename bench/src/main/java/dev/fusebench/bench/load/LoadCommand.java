@@ -4,6 +4,8 @@ import dev.fusebench.cli.Sizes;
 import dev.fusebench.files.Trees;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fusebench.bench.Controller;
+import dev.fusebench.bench.results.LoadRecord;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.fusebench.bench.daemons.DaemonProcess;
 import dev.fusebench.bench.daemons.VirtioFsDaemon;
 import dev.fusebench.bench.guest.GuestImage;
@@ -103,7 +105,7 @@ public final class LoadCommand implements Callable<Integer> {
         Path share = Files.createDirectories(work.resolve("share"));
         Path results = dir.resolve("load.jsonl");
         logs = dir.resolve("logs");
-        List<Map<String, Object>> records = new ArrayList<>();
+        List<LoadRecord> records = new ArrayList<>();
         try (OutputStream log = Files.newOutputStream(results, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             Map<String, Object> env = new LinkedHashMap<>();
             env.put("type", "environment");
@@ -120,7 +122,7 @@ public final class LoadCommand implements Callable<Integer> {
                 for (int k = 0; k < names.size(); k++) {
                     String name = names.get((k + round - 1) % names.size());
                     System.err.printf("fusebench load: round %d/%d, %s%n", round, rounds, name);
-                    for (Map<String, Object> r : oneStart(ds.get(name), share, work, round, sz, seg, opList)) {
+                    for (LoadRecord r : oneStart(ds.get(name), share, work, round, sz, seg, opList)) {
                         writeLine(log, r);
                         records.add(r);
                     }
@@ -138,7 +140,7 @@ public final class LoadCommand implements Callable<Integer> {
         Files.writeString(dir.resolve("summary.md"), md);
         System.out.print(md);
         System.out.println(dir.resolve("summary.md").toAbsolutePath());
-        return records.stream().anyMatch(r -> !"ok".equals(r.get("status"))) ? 1 : 0;
+        return records.stream().anyMatch(r -> !r.ok()) ? 1 : 0;
     }
 
     private final List<String> argv = new ArrayList<>();
@@ -152,9 +154,9 @@ public final class LoadCommand implements Callable<Integer> {
     private static List<String> names(Map<String, VirtioFsDaemon> ds) { return new ArrayList<>(ds.keySet()); }
 
     /** Starts one daemon, runs every op on it, stops it: one record per op (failed ones say why). */
-    private List<Map<String, Object>> oneStart(VirtioFsDaemon d, Path share, Path work, int round, int sz, int seg,
-                                               List<LoadGenerator.Op> opList) throws IOException {
-        List<Map<String, Object>> out = new ArrayList<>();
+    private List<LoadRecord> oneStart(VirtioFsDaemon d, Path share, Path work, int round, int sz, int seg,
+                                      List<LoadGenerator.Op> opList) throws IOException {
+        List<LoadRecord> out = new ArrayList<>();
         Path sock = work.resolve("vfs.sock");
         Path log = Files.createDirectories(logs).resolve(d.name() + "-" + round + ".log");
         Path statsFile = work.resolve(d.name() + "-" + round + "-stats.json");
@@ -168,11 +170,8 @@ public final class LoadCommand implements Callable<Integer> {
                 if (w.error() != null) failure = "warm-up: " + w.error();
             }
             for (LoadGenerator.Op op : opList) {
-                Map<String, Object> r = record(d, round, op, sz, seg, gen);
                 if (failure != null) {
-                    r.put("status", "failed");
-                    r.put("error", failure);
-                    out.add(r);
+                    out.add(failed(d, round, op, sz, seg, gen, failure));
                     continue;
                 }
                 long cpu0 = ProcessCpu.ticks(dp.pid());
@@ -180,22 +179,13 @@ public final class LoadCommand implements Callable<Integer> {
                 LoadGenerator.Outcome o = gen.run(op, sz, seconds, rate, Long.MAX_VALUE, round * 31L + op.ordinal(), dp::alive);
                 long cpu1 = ProcessCpu.ticks(dp.pid());
                 double cpuS = cpu0 < 0 || cpu1 < 0 ? Double.NaN : (cpu1 - cpu0) / ProcessCpu.TICKS_PER_SECOND;
-                r.put("status", o.error() == null ? "ok" : "failed");
-                if (o.error() != null) { r.put("error", o.error()); failure = o.error(); }
-                r.put("requests", o.ops());
-                r.put("seconds", o.seconds());
-                r.put("mib_s", o.seconds() > 0 ? o.bytes() / o.seconds() / (1 << 20) : 0);
-                r.put("requests_s", o.seconds() > 0 ? o.ops() / o.seconds() : 0);
-                r.put("daemon_cpu_s", cpuS);
-                r.put("daemon_cpu_us_per_request", o.ops() > 0 ? cpuS * 1e6 / o.ops() : Double.NaN);
-                Map<String, Object> lat = new LinkedHashMap<>();
-                lat.put("p50", o.latencyNs().getValueAtPercentile(50) / 1e3);
-                lat.put("p99", o.latencyNs().getValueAtPercentile(99) / 1e3);
-                lat.put("max", o.latencyNs().getMaxValue() / 1e3);
-                r.put("latency_us", lat);
-                r.put("kicks", fe.kicks - kicks0);
-                r.put("interrupt_waits", fe.waits - waits0);
-                out.add(r);
+                if (o.error() != null) failure = o.error();
+                var lat = new LoadRecord.Latency(o.latencyNs().getValueAtPercentile(50) / 1e3,
+                        o.latencyNs().getValueAtPercentile(99) / 1e3, o.latencyNs().getMaxValue() / 1e3);
+                out.add(new LoadRecord(LoadRecord.TYPE, d.name(), arm(d), round, op.label(), sz, depth, rate, seg, gen.maxWrite, gen.maxPages,
+                        o.error() == null ? "ok" : "failed", o.error(), o.ops(), o.seconds(),
+                        o.seconds() > 0 ? o.bytes() / o.seconds() / (1 << 20) : 0.0, o.seconds() > 0 ? o.ops() / o.seconds() : 0.0,
+                        cpuS, o.ops() > 0 ? cpuS * 1e6 / o.ops() : Double.NaN, lat, fe.kicks - kicks0, fe.waits - waits0, null, null));
             }
             try {
                 gen.release(dp::alive);
@@ -205,51 +195,37 @@ public final class LoadCommand implements Callable<Integer> {
         } catch (IOException | RuntimeException e) {
             failure = e.getMessage();
             for (LoadGenerator.Op op : opList) {
-                if (out.stream().anyMatch(r -> op.label().equals(r.get("op")))) continue;
-                Map<String, Object> r = record(d, round, op, sz, seg, null);
-                r.put("status", "failed");
-                r.put("error", failure);
-                out.add(r);
+                if (out.stream().anyMatch(r -> op.label().equals(r.op()))) continue;
+                out.add(failed(d, round, op, sz, seg, null, failure));
             }
             System.err.println("fusebench load: " + d.name() + " failed: " + failure);
         }
-        addDaemonStats(statsFile, out);
-        return out;
+        return withDaemonFigures(statsFile, out);
     }
 
     /** Our daemon's own figures (its warm-up, its JIT time) go into each record of its start. */
-    private static void addDaemonStats(Path statsFile, List<Map<String, Object>> records) {
-        if (!Files.exists(statsFile)) return;
+    private static List<LoadRecord> withDaemonFigures(Path statsFile, List<LoadRecord> records) {
+        if (!Files.exists(statsFile)) return records;
         try {
             var tree = JSON.readTree(statsFile.toFile()).path("daemon");
-            for (Map<String, Object> r : records) {
-                if (tree.has("jit_compile_s")) r.put("daemon_jit_compile_s", tree.get("jit_compile_s").asDouble());
-                if (tree.has("warm_up")) r.put("daemon_warm_up", JSON.convertValue(tree.get("warm_up"), Map.class));
-            }
+            Double jit = tree.has("jit_compile_s") ? tree.get("jit_compile_s").asDouble() : null;
+            JsonNode warmUp = tree.has("warm_up") ? tree.get("warm_up") : null;
+            return records.stream().map(r -> r.withDaemonFigures(jit, warmUp)).toList();
         } catch (IOException e) {
-            // the measurements stand without them
+            return records; // the measurements stand without them
         }
     }
 
-    private Map<String, Object> record(VirtioFsDaemon d, int round, LoadGenerator.Op op, int sz, int seg, LoadGenerator gen) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("type", "load");
-        r.put("daemon", d.name());
-        r.put("variant", d.takesVariants() ? variant : "own");
-        r.put("round", round);
-        r.put("op", op.label());
-        r.put("size", sz);
-        r.put("depth", depth);
-        r.put("rate", rate);
-        r.put("segment", seg);
-        if (gen != null) {
-            r.put("max_write", gen.maxWrite);
-            r.put("max_pages", gen.maxPages);
-        }
-        return r;
+    /** The arm a daemon's records carry: the variant it was given, or "own" when it takes none. */
+    private String arm(VirtioFsDaemon d) { return d.takesVariants() ? variant : "own"; }
+
+    private LoadRecord failed(VirtioFsDaemon d, int round, LoadGenerator.Op op, int sz, int seg, LoadGenerator gen, String why) {
+        return new LoadRecord(LoadRecord.TYPE, d.name(), arm(d), round, op.label(), sz, depth, rate, seg,
+                gen == null ? null : gen.maxWrite, gen == null ? null : gen.maxPages, "failed", why,
+                null, null, null, null, null, null, null, null, null, null, null);
     }
 
-    private static void writeLine(OutputStream out, Map<String, Object> record) throws IOException {
+    private static void writeLine(OutputStream out, Object record) throws IOException {
         out.write((JSON.writeValueAsString(record) + "\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
     }

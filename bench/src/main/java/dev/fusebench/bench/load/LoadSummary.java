@@ -2,6 +2,7 @@ package dev.fusebench.bench.load;
 
 import dev.fusebench.bench.stats.Comparison;
 import dev.fusebench.bench.stats.Summary;
+import dev.fusebench.bench.results.LoadRecord;
 import dev.fusebench.loadgen.LoadGenerator;
 
 import java.util.List;
@@ -18,7 +19,7 @@ final class LoadSummary {
 
     static final double THRESHOLD_PCT = 3.0;
 
-    static String markdown(List<Map<String, Object>> records, List<String> daemons, List<LoadGenerator.Op> ops, int size, int depth) {
+    static String markdown(List<LoadRecord> records, List<String> daemons, List<LoadGenerator.Op> ops, int size, int depth) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "## Daemons without a guest: %s requests, depth %d%n%n", human(size), depth));
         sb.append("| op | daemon | n | MiB/s | requests/s | daemon CPU µs/request | p50 µs | p99 µs | vs ")
@@ -33,13 +34,13 @@ final class LoadSummary {
         java.util.Iterator<Comparison> decided = Comparison.decideAll(family, THRESHOLD_PCT).iterator();
         for (LoadGenerator.Op op : ops) {
             for (String d : daemons) {
-                double[] mib = values(records, d, op, "mib_s");
+                double[] mib = values(records, d, op, LoadRecord::mibS);
                 sb.append("| ").append(op.label()).append(" | ").append(d).append(" | ").append(mib.length).append(" | ")
                         .append(cell(mib, "%.0f")).append(" | ")
-                        .append(cell(values(records, d, op, "requests_s"), "%.0f")).append(" | ")
-                        .append(cell(values(records, d, op, "daemon_cpu_us_per_request"), "%.1f")).append(" | ")
-                        .append(cell(latency(records, d, op, "p50"), "%.0f")).append(" | ")
-                        .append(cell(latency(records, d, op, "p99"), "%.0f")).append(" | ");
+                        .append(cell(values(records, d, op, LoadRecord::requestsS), "%.0f")).append(" | ")
+                        .append(cell(values(records, d, op, LoadRecord::daemonCpuUsPerRequest), "%.1f")).append(" | ")
+                        .append(cell(values(records, d, op, r -> r.latencyUs().p50()), "%.0f")).append(" | ")
+                        .append(cell(values(records, d, op, r -> r.latencyUs().p99()), "%.0f")).append(" | ");
                 if (d.equals(daemons.getFirst())) {
                     sb.append("| | |\n");
                     continue;
@@ -49,42 +50,37 @@ final class LoadSummary {
                         Double.isNaN(c.p()) ? "-" : String.format(Locale.ROOT, "%.3f", c.p()), c.verdict().label));
             }
         }
-        long failed = records.stream().filter(r -> !"ok".equals(r.get("status"))).count();
+        long failed = records.stream().filter(r -> !r.ok()).count();
         if (failed > 0) {
             sb.append("\nFailed runs: ").append(failed).append('\n');
-            records.stream().filter(r -> !"ok".equals(r.get("status"))).limit(5).forEach(r ->
-                    sb.append("- ").append(r.get("daemon")).append(' ').append(r.get("op")).append(" round ")
-                            .append(r.get("round")).append(": ").append(r.get("error")).append('\n'));
+            records.stream().filter(r -> !r.ok()).limit(5).forEach(r ->
+                    sb.append("- ").append(r.daemon()).append(' ').append(r.op()).append(" round ")
+                            .append(r.round()).append(": ").append(r.error()).append('\n'));
         }
         return sb.toString();
     }
 
     /** MiB/s of a daemon's successful runs of one op, by round. */
-    private static Map<Integer, Double> byRound(List<Map<String, Object>> records, String daemon, LoadGenerator.Op op) {
+    private static Map<Integer, Double> byRound(List<LoadRecord> records, String daemon, LoadGenerator.Op op) {
         Map<Integer, Double> m = new java.util.TreeMap<>();
-        ok(records, daemon, op).forEach(r -> m.put(((Number) r.get("round")).intValue(), ((Number) r.get("mib_s")).doubleValue()));
+        ok(records, daemon, op).forEach(r -> m.put(r.round(), r.mibS()));
         return m;
     }
 
-    private static int rounds(List<Map<String, Object>> records) {
-        return (int) records.stream().map(r -> r.get("round")).distinct().count();
+    private static int rounds(List<LoadRecord> records) {
+        return (int) records.stream().map(LoadRecord::round).distinct().count();
     }
 
     private static String human(int size) {
         return size % (1 << 20) == 0 ? size / (1 << 20) + " MiB" : size % 1024 == 0 ? size / 1024 + " KiB" : size + "-byte";
     }
 
-    static double[] values(List<Map<String, Object>> records, String daemon, LoadGenerator.Op op, String field) {
-        return ok(records, daemon, op).mapToDouble(r -> ((Number) r.get(field)).doubleValue()).filter(v -> !Double.isNaN(v)).toArray();
+    static double[] values(List<LoadRecord> records, String daemon, LoadGenerator.Op op, java.util.function.ToDoubleFunction<LoadRecord> field) {
+        return ok(records, daemon, op).mapToDouble(field).filter(v -> !Double.isNaN(v)).toArray();
     }
 
-    @SuppressWarnings("unchecked")
-    private static double[] latency(List<Map<String, Object>> records, String daemon, LoadGenerator.Op op, String pct) {
-        return ok(records, daemon, op).mapToDouble(r -> ((Number) ((Map<String, Object>) r.get("latency_us")).get(pct)).doubleValue()).toArray();
-    }
-
-    private static java.util.stream.Stream<Map<String, Object>> ok(List<Map<String, Object>> records, String daemon, LoadGenerator.Op op) {
-        return records.stream().filter(r -> daemon.equals(r.get("daemon")) && op.label().equals(r.get("op")) && "ok".equals(r.get("status")));
+    private static java.util.stream.Stream<LoadRecord> ok(List<LoadRecord> records, String daemon, LoadGenerator.Op op) {
+        return records.stream().filter(r -> daemon.equals(r.daemon()) && op.label().equals(r.op()) && r.ok());
     }
 
     private static String cell(double[] v, String fmt) {

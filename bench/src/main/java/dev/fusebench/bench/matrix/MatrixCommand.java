@@ -1,6 +1,8 @@
 package dev.fusebench.bench.matrix;
 
 import dev.fusebench.bench.Controller;
+import dev.fusebench.bench.results.RunLine;
+import dev.fusebench.bench.results.RunResult;
 import dev.fusebench.bench.daemons.VirtioFsDaemon;
 import dev.fusebench.bench.guest.Accel;
 import dev.fusebench.bench.guest.GuestConfig;
@@ -181,7 +183,7 @@ public final class MatrixCommand implements Callable<Integer> {
             VirtioFsDaemon d = ds.get(u.daemon());
             String variantArg = d.takesVariants() ? variantSettings.get(u.variant()).toSpec() : u.variant();
             GuestRun.Spec spec = new GuestRun.Spec(d, variantArg, cfg, jobs, workloadsDir.toAbsolutePath(), GuestRun.defaultDeadline(cfg, jobs.size()))
-                    .withFault(faults.get(plan.indexOf(u) + 1)).withShareTmpfs(shareTmpfs);
+                    .withFault(faults.get(plan.indexOf(u) + 1)).withShareTmpfs(shareTmpfs).withArm(u.variant());
             Path work = WorkDirs.create(dir);
             try {
                 return WorkDirs.keepLogsOfFailures(dir, u, work, GuestRun.run(spec, images.get(u.guest().kernel()), work));
@@ -203,7 +205,7 @@ public final class MatrixCommand implements Callable<Integer> {
     }
 
     /** Runs one guest boot; returns one result per workload. */
-    public interface UnitRunner { List<Map<String, Object>> run(Unit u) throws IOException; }
+    public interface UnitRunner { List<RunResult> run(Unit u) throws IOException; }
 
     /** Runs every unit of the plan not yet done, appending each boot's results before the next starts. */
     public static void execute(List<Unit> plan, Set<String> done, ResultsStore store, UnitRunner runner) throws IOException {
@@ -215,28 +217,16 @@ public final class MatrixCommand implements Callable<Integer> {
             ran++;
             progress(u, ran, todo, start);
             long t0 = System.nanoTime();
-            List<Map<String, Object>> results = runner.run(u);
+            List<RunResult> results = runner.run(u);
             double wall = (System.nanoTime() - t0) / 1e9;
-            List<Map<String, Object>> lines = new ArrayList<>();
-            for (Map<String, Object> r : results) {
-                Map<String, Object> l = new LinkedHashMap<>();
-                l.put("type", "run");
-                l.put("unit", u.id());
-                l.put("iteration", u.iteration());
-                l.put("warmup", u.warmup());
-                l.put("position", u.position());
-                l.put("block_order", u.blockOrder());
-                l.put("unit_wall_s", wall);
-                l.put("host_name", host);
-                l.put("arm", u.variant());
-                l.put("guest_key", u.guest().label());
-                l.putAll(r);
-                l.put("variant", u.variant());
-                lines.add(l);
+            List<RunLine> lines = new ArrayList<>();
+            for (RunResult r : results) {
+                lines.add(new RunLine(RunLine.TYPE, u.id(), u.iteration(), u.warmup(), u.position(), u.blockOrder(), wall, host,
+                        u.guest().label(), null, r));
             }
             store.append(lines);
-            for (Map<String, Object> r : results) {
-                if (!"ok".equals(r.get("status"))) System.err.println("fusebench matrix:   " + r.get("workload") + " FAILED: " + r.get("failure"));
+            for (RunResult r : results) {
+                if (!r.ok()) System.err.println("fusebench matrix:   " + r.workload() + " FAILED: " + r.failure());
             }
         }
         System.err.println("fusebench matrix: done in " + fmt(Duration.ofNanos(System.nanoTime() - start)));

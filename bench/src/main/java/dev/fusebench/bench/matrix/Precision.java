@@ -1,6 +1,7 @@
 package dev.fusebench.bench.matrix;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.fusebench.bench.results.ExtensionLine;
 import dev.fusebench.bench.stats.Analysis;
 import dev.fusebench.bench.stats.Comparison;
 
@@ -29,18 +30,9 @@ public final class Precision {
 
     /** One decision: keep going to {@code blocksPlanned}, or stop, and why. */
     public record Decision(int blocks, boolean extend, int blocksPlanned, String reason, double widestPct, String widestCell, double elapsedS) {
-        Map<String, Object> line() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("type", "extension");
-            m.put("blocks", blocks);
-            m.put("decision", extend ? "extend" : "stop");
-            m.put("blocks_planned", blocksPlanned);
-            m.put("reason", reason);
-            m.put("widest_half_width_pct", Double.isInfinite(widestPct) ? null : widestPct);
-            m.put("widest_cell", widestCell);
-            m.put("elapsed_s", elapsedS);
-            m.put("time", Instant.now().toString());
-            return m;
+        ExtensionLine line() {
+            return new ExtensionLine(ExtensionLine.TYPE, blocks, extend ? "extend" : "stop", blocksPlanned, reason,
+                    Double.isInfinite(widestPct) || Double.isNaN(widestPct) ? null : widestPct, widestCell, elapsedS, Instant.now().toString());
         }
     }
 

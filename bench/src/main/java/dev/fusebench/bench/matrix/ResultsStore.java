@@ -44,9 +44,9 @@ public final class ResultsStore {
     }
 
     /** Appends lines and forces them to disk. */
-    public synchronized void append(List<? extends Map<String, Object>> lines) throws IOException {
+    public synchronized void append(List<?> lines) throws IOException {
         StringBuilder sb = new StringBuilder();
-        for (Map<String, Object> l : lines) sb.append(JSON.writeValueAsString(l)).append('\n');
+        for (Object l : lines) sb.append(JSON.writeValueAsString(l)).append('\n');
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
             ByteBuffer b = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
             while (b.hasRemaining()) ch.write(b);

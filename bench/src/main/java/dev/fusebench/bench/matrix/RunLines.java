@@ -1,7 +1,9 @@
 package dev.fusebench.bench.matrix;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.fusebench.bench.results.RunLine;
 import dev.fusebench.bench.stats.Analysis;
+import dev.fusebench.bench.workload.FioResult;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,37 +22,48 @@ public final class RunLines {
 
     public static String metricName(String workload) { return usesIops(workload) ? "IOPS" : "MiB/s"; }
 
-    public static boolean ok(JsonNode run) { return "ok".equals(run.path("status").asText()); }
-
-    /** The direction fio moved data in (read, else write). */
-    public static JsonNode direction(JsonNode run) {
-        JsonNode fio = run.path("fio");
-        return fio.path("read").path("ioBytes").asLong() > 0 ? fio.path("read") : fio.path("write");
+    /** The direction fio moved data in (read, else write); null when fio gave no result. */
+    public static FioResult.Direction direction(RunLine run) {
+        FioResult fio = run.result().fio();
+        if (fio == null) return null;
+        return fio.read() != null && fio.read().active() ? fio.read() : fio.write();
     }
 
-    public static double bandwidthMiB(JsonNode run) { return direction(run).path("bandwidthBytesPerSec").asDouble(Double.NaN) / 1048576.0; }
+    public static double bandwidthMiB(RunLine run) {
+        FioResult.Direction d = direction(run);
+        return d == null ? Double.NaN : d.bandwidthBytesPerSec() / 1048576.0;
+    }
 
-    public static double iops(JsonNode run) { return direction(run).path("iops").asDouble(Double.NaN); }
+    public static double iops(RunLine run) {
+        FioResult.Direction d = direction(run);
+        return d == null ? Double.NaN : d.iops();
+    }
 
     /** The compared figure of a successful run, NaN for a failed one. */
-    public static double value(JsonNode run) {
-        if (!ok(run)) return Double.NaN;
-        return usesIops(run.path("workload").asText()) ? iops(run) : bandwidthMiB(run);
+    public static double value(RunLine run) {
+        if (!run.ok()) return Double.NaN;
+        return usesIops(run.workload()) ? iops(run) : bandwidthMiB(run);
     }
 
-    public static Cell cell(JsonNode run) {
-        return new Cell(run.path("workload").asText(), run.path("daemon").path("name").asText(),
-                run.path("guest_key").asText(run.path("guest").path("kernel_series").asText()));
+    public static Cell cell(RunLine run) {
+        var r = run.result();
+        String guest = run.guestKey() != null ? run.guestKey() : r.guest() != null ? r.guest().kernelSeries() : "";
+        return new Cell(r.workload(), r.daemon() == null ? "" : r.daemon().name(), guest);
     }
 
-    public static String arm(JsonNode run) { return run.path("arm").asText(run.path("variant").asText()); }
+    /** The run lines among the lines of results.jsonl, as records. */
+    public static List<RunLine> runs(List<JsonNode> lines) {
+        List<RunLine> out = new ArrayList<>();
+        for (JsonNode n : lines) if (RunLine.isRun(n)) out.add(RunLine.of(n));
+        return out;
+    }
 
     /** The measured (not warm-up) runs among these lines, as the statistics take them. */
     public static List<Analysis.Observation<Cell>> observations(List<JsonNode> lines) {
         List<Analysis.Observation<Cell>> out = new ArrayList<>();
-        for (JsonNode n : lines) {
-            if (!"run".equals(n.path("type").asText()) || n.path("warmup").asBoolean()) continue;
-            out.add(new Analysis.Observation<>(cell(n), arm(n), n.path("iteration").asInt(), ok(n), value(n)));
+        for (RunLine r : runs(lines)) {
+            if (r.warmup()) continue;
+            out.add(new Analysis.Observation<>(cell(r), r.arm(), r.iteration(), r.ok(), value(r)));
         }
         return out;
     }

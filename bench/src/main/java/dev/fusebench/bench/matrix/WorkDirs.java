@@ -2,6 +2,7 @@ package dev.fusebench.bench.matrix;
 
 import dev.fusebench.files.Trees;
 import dev.fusebench.bench.guest.GuestImage;
+import dev.fusebench.bench.results.RunResult;
 import dev.fusebench.bench.guest.Shell;
 import dev.fusebench.devfuse.MountTable;
 
@@ -56,15 +57,14 @@ final class WorkDirs {
     }
 
     /** Copies the boot's logs aside when any of its results failed, and says where in each failed result. */
-    static List<Map<String, Object>> keepLogsOfFailures(Path dir, Unit u, Path work, List<Map<String, Object>> results) throws IOException {
-        if (results.stream().allMatch(r -> "ok".equals(r.get("status")))) return results;
+    static List<RunResult> keepLogsOfFailures(Path dir, Unit u, Path work, List<RunResult> results) throws IOException {
+        if (results.stream().allMatch(RunResult::ok)) return results;
         Path logs = Files.createDirectories(dir.resolve("logs").resolve(u.id().replaceAll("[^A-Za-z0-9._=-]", "_")));
         for (String name : LOGS) {
             Path f = work.resolve(name);
             if (Files.exists(f)) Files.copy(f, logs.resolve(name), StandardCopyOption.REPLACE_EXISTING);
         }
         String rel = dir.relativize(logs).toString();
-        for (Map<String, Object> r : results) if (!"ok".equals(r.get("status"))) r.put("logs", rel);
-        return results;
+        return results.stream().map(r -> r.ok() ? r : r.withLogs(rel)).toList();
     }
 }

@@ -9,6 +9,7 @@ import dev.fusebench.bench.guest.GuestImage;
 import dev.fusebench.bench.guest.GuestOutput;
 import dev.fusebench.bench.guest.Qemu;
 import dev.fusebench.bench.guest.Shell;
+import dev.fusebench.bench.results.RunResult;
 import dev.fusebench.bench.workload.FioResult;
 
 import java.io.IOException;
@@ -28,19 +29,23 @@ public final class GuestRun {
     public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /**
-     * One boot. {@code fault}: a fault to inject (null for none); {@code shareTmpfsMiB}: serve the
-     * share from a tmpfs of this size (null: a plain directory), to give the guest ENOSPC.
+     * One boot. {@code variant}: what the daemon is given (a variant's name or its settings);
+     * {@code arm}: the name its results carry (the variant as given, unless a matrix names it);
+     * {@code fault}: a fault to inject (null for none); {@code shareTmpfsMiB}: serve the share from a
+     * tmpfs of this size (null: a plain directory), to give the guest ENOSPC.
      */
     public record Spec(VirtioFsDaemon daemon, String variant, GuestConfig guest, List<String> workloads,
-                       Path workloadsDir, long deadlineSeconds, Fault fault, Integer shareTmpfsMiB) {
+                       Path workloadsDir, long deadlineSeconds, Fault fault, Integer shareTmpfsMiB, String arm) {
         public Spec(VirtioFsDaemon daemon, String variant, GuestConfig guest, List<String> workloads,
                     Path workloadsDir, long deadlineSeconds) {
-            this(daemon, variant, guest, workloads, workloadsDir, deadlineSeconds, null, null);
+            this(daemon, variant, guest, workloads, workloadsDir, deadlineSeconds, null, null, variant);
         }
 
-        public Spec withFault(Fault f) { return new Spec(daemon, variant, guest, workloads, workloadsDir, deadlineSeconds, f, shareTmpfsMiB); }
+        public Spec withFault(Fault f) { return new Spec(daemon, variant, guest, workloads, workloadsDir, deadlineSeconds, f, shareTmpfsMiB, arm); }
 
-        public Spec withShareTmpfs(Integer mib) { return new Spec(daemon, variant, guest, workloads, workloadsDir, deadlineSeconds, fault, mib); }
+        public Spec withShareTmpfs(Integer mib) { return new Spec(daemon, variant, guest, workloads, workloadsDir, deadlineSeconds, fault, mib, arm); }
+
+        public Spec withArm(String name) { return new Spec(daemon, variant, guest, workloads, workloadsDir, deadlineSeconds, fault, shareTmpfsMiB, name); }
     }
 
     public static long defaultDeadline(GuestConfig g, int jobs) {
@@ -48,24 +53,24 @@ public final class GuestRun {
         return 90 + jobs * (g.runtimeSeconds() + 90L);
     }
 
-    /** Runs the boot; returns one result map per workload, in order. Never leaves a process behind. */
-    public static List<Map<String, Object>> run(Spec spec, GuestImage image, Path workDir) throws IOException {
+    /** Runs the boot; returns one result per workload, in order. Never leaves a process behind. */
+    public static List<RunResult> run(Spec spec, GuestImage image, Path workDir) throws IOException {
         Files.createDirectories(workDir);
         Path shared = Files.createDirectories(workDir.resolve("share"));
         Path socket = workDir.resolve("vfs.sock");
         Path stats = workDir.resolve("daemon-stats.json");
         Path console = workDir.resolve("console.log");
         Path results = workDir.resolve("results.log");
-        Map<String, Object> common = new LinkedHashMap<>();
-        common.put("variant", spec.variant());
-        common.put("daemon", daemonInfo(spec));
-        common.put("guest", guestInfo(spec.guest(), image));
-        common.put("accel", spec.guest().accel().name().toLowerCase(java.util.Locale.ROOT));
-        common.put("emulated", spec.guest().accel() == dev.fusebench.bench.guest.Accel.TCG);
-        common.put("host", Environment.host());
-        if (spec.fault() != null) common.put("fault_injected", spec.fault().toString());
+        RunResult.Builder common = new RunResult.Builder();
+        common.arm = spec.arm();
+        common.daemon = daemonInfo(spec);
+        common.guest = guestInfo(spec.guest(), image);
+        common.accel = spec.guest().accel().name().toLowerCase(java.util.Locale.ROOT);
+        common.emulated = spec.guest().accel() == dev.fusebench.bench.guest.Accel.TCG;
+        common.host = Environment.host();
+        if (spec.fault() != null) common.faultInjected = spec.fault().toString();
         if (spec.shareTmpfsMiB() != null) {
-            common.put("share_tmpfs_mib", spec.shareTmpfsMiB());
+            common.shareTmpfsMib = spec.shareTmpfsMiB();
             try {
                 Shell.check(null, 30, "mount", "-t", "tmpfs", "-o", "size=" + spec.shareTmpfsMiB() + "m,mode=0755", "fusebench-share", shared.toString());
             } catch (IOException e) {
@@ -79,7 +84,7 @@ public final class GuestRun {
         }
     }
 
-    private static List<Map<String, Object>> boot(Spec spec, GuestImage image, Path workDir, Map<String, Object> common,
+    private static List<RunResult> boot(Spec spec, GuestImage image, Path workDir, RunResult.Builder common,
                                                   Path shared, Path socket, Path stats, Path console, Path results) throws IOException {
         // the test file is written on the host while the daemon starts (its warm-up is CPU, dd is mostly I/O)
         long t0 = System.nanoTime();
@@ -103,7 +108,7 @@ public final class GuestRun {
         Integer daemonExit;
         Watcher watcher = new Watcher(spec.fault(), daemon, new JobCpu(results));
         try {
-            ((Map<String, Object>) common.get("daemon")).put("command", daemon.command);
+            common.daemon = common.daemon.withCommand(daemon.command);
             List<String> cmd = Qemu.command(image, spec.guest(), socket, spec.workloadsDir(), spec.workloads(), console, results);
             out = Qemu.run(cmd, console, results, workDir.resolve("qemu.log"), spec.deadlineSeconds(), watcher);
             daemonExit = daemon.exitCode();
@@ -111,16 +116,11 @@ public final class GuestRun {
         } finally {
             daemon.close();
         }
-        Map<String, Object> qemu = new LinkedHashMap<>();
-        qemu.put("version", Environment.qemuVersion());
-        qemu.put("command", out.command());
-        qemu.put("exit_code", out.exitCode());
-        qemu.put("wall_s", out.wallSeconds());
-        common.put("qemu", qemu);
-        if (Files.exists(stats)) common.put("daemon_stats", JSON.readTree(stats.toFile()));
+        common.qemu = new RunResult.QemuInfo(Environment.qemuVersion(), out.command(), out.exitCode(), out.wallSeconds());
+        if (Files.exists(stats)) common.daemonStats = JSON.readTree(stats.toFile());
         GuestOutput g = GuestOutput.parse(out.results());
         // where the boot's wall time went, phase by phase (host clock, then the guest's uptime)
-        Map<String, Object> timings = new LinkedHashMap<>();
+        Map<String, Double> timings = new LinkedHashMap<>();
         timings.put("daemon_start_s", (t1 - t0) / 1e9);
         timings.put("daemon_start_and_host_layout_s", (t2 - t0) / 1e9);
         timings.put("boot_to_mounted_s", out.hostSecondsToMounted());
@@ -128,51 +128,37 @@ public final class GuestRun {
         timings.put("layout_s", g.layoutSeconds());
         timings.put("qemu_wall_s", out.wallSeconds());
         timings.put("after_last_job_s", g.afterLastJob());
-        common.put("guest_kernel_release", g.kernelRelease());
-        if (out.panic() != null) common.put("guest_panic", out.panic());
-        if (daemonExit != null) common.put("daemon_exit", Shell.describeExit(daemonExit));
+        common.guestKernelRelease = g.kernelRelease();
+        common.guestPanic = out.panic();
+        if (daemonExit != null) common.daemonExit = Shell.describeExit(daemonExit);
         String cause = cause(out, g, watcher.daemonDeath, spec);
         String integrityFailure = null;
         if (spec.guest().checksum()) {
-            Map<String, Object> integrity = new LinkedHashMap<>();
-            integrity.put("guest_sha256", g.sha256());
-            integrity.put("host_sha256", hostSha);
             boolean match = g.sha256() != null && g.sha256().equals(hostSha);
-            integrity.put("match", match);
-            common.put("integrity", integrity);
+            common.integrity = new RunResult.Integrity(g.sha256(), hostSha, match);
             if (!match && g.done()) integrityFailure = "the test file differs: guest SHA-256 " + g.sha256() + ", host " + hostSha;
         }
 
-        List<Map<String, Object>> list = new ArrayList<>();
+        List<RunResult> list = new ArrayList<>();
         for (String w : spec.workloads()) {
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("workload", w);
-            r.putAll(common);
-            Map<String, Object> t = new LinkedHashMap<>(timings);
+            Map<String, Double> t = new LinkedHashMap<>(timings);
             GuestOutput.Job job = g.jobs().get(w);
             t.put("job_s", job == null ? null : job.seconds());
             t.put("before_job_s", g.beforeJob(w));
-            if (watcher.cpu.of(w) != null) r.put("cpu_s", watcher.cpu.of(w));
-            if (watcher.cpu.noiseOf(w) != null) r.put("host_noise", watcher.cpu.noiseOf(w));
-            r.put("timings", t);
             String failure = failure(out, g, job, cause);
             if (failure == null) failure = integrityFailure;
+            FioResult fio = null;
             if (failure == null) {
                 try {
-                    FioResult fio = FioResult.parse(job.json());
-                    r.put("fio", fio);
+                    fio = FioResult.parse(job.json());
                     if (!fio.ok()) failure = "fio reported error " + fio.error() + " (" + dev.fusebench.sys.Errno.name(fio.error()) + ")"
                             + (job.log() == null ? "" : ": " + job.log());
                 } catch (IOException e) {
                     failure = "unreadable fio output: " + e.getMessage();
                 }
             }
-            r.put("status", failure == null ? "ok" : "failed");
-            if (failure != null) {
-                r.put("failure", failure);
-                r.put("console_tail", out.consoleTail());
-            }
-            list.add(r);
+            list.add(failure == null ? common.ok(w, watcher.cpu.of(w), watcher.cpu.noiseOf(w), t, fio)
+                    : common.failed(w, watcher.cpu.of(w), watcher.cpu.noiseOf(w), t, fio, failure, out.consoleTail()));
         }
         return list;
     }
@@ -277,45 +263,23 @@ public final class GuestRun {
         }
     }
 
-    private static List<Map<String, Object>> failAll(Spec spec, Map<String, Object> common, String why) {
-        List<Map<String, Object>> list = new ArrayList<>();
-        for (String w : spec.workloads()) {
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("workload", w);
-            r.putAll(common);
-            r.put("status", "failed");
-            r.put("failure", why);
-            list.add(r);
-        }
-        return list;
+    private static List<RunResult> failAll(Spec spec, RunResult.Builder common, String why) {
+        return spec.workloads().stream().map(w -> common.failed(w, why)).toList();
     }
 
-    private static Map<String, Object> daemonInfo(Spec spec) {
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("name", spec.daemon().name());
+    private static RunResult.DaemonInfo daemonInfo(Spec spec) {
+        String version;
         try {
-            d.put("version", spec.daemon().version());
+            version = spec.daemon().version();
         } catch (IOException e) {
-            d.put("version", "unknown: " + e.getMessage());
+            version = "unknown: " + e.getMessage();
         }
-        d.put("negotiation_follows_variant", spec.daemon().takesVariants());
-        d.put("sandbox", spec.daemon().confinement());
-        return d;
+        return new RunResult.DaemonInfo(spec.daemon().name(), version, spec.daemon().takesVariants(), spec.daemon().confinement(), null);
     }
 
-    private static Map<String, Object> guestInfo(GuestConfig g, GuestImage image) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("kernel_series", g.kernelSeries());
-        m.put("kernel_package", image.kernel().packageName());
-        m.put("kernel_version", image.kernel().version());
-        m.put("vcpus", g.vcpus());
-        m.put("memory_mib", g.memoryMiB());
-        m.put("queue_size", g.queueSize());
-        m.put("kernel_args", g.kernelArgs() == null ? "" : g.kernelArgs());
-        m.put("iommu_platform", g.dmaApi());
-        m.put("file_size", g.sizeMiB());
-        m.put("runtime_s", g.runtimeSeconds());
-        m.put("image", image.dir().getFileName().toString());
-        return m;
+    private static RunResult.GuestInfo guestInfo(GuestConfig g, GuestImage image) {
+        return new RunResult.GuestInfo(g.kernelSeries(), image.kernel().packageName(), image.kernel().version(), g.vcpus(),
+                g.memoryMiB(), g.queueSize(), g.kernelArgs() == null ? "" : g.kernelArgs(), g.dmaApi(), g.sizeMiB(),
+                g.runtimeSeconds(), image.dir().getFileName().toString());
     }
 }

@@ -2,6 +2,7 @@ package dev.fusebench.bench.run;
 
 import dev.fusebench.bench.daemons.JavaDaemon;
 import dev.fusebench.bench.guest.Shell;
+import dev.fusebench.bench.results.RunResult;
 import dev.fusebench.bench.workload.FioResult;
 import dev.fusebench.devfuse.MountTable;
 
@@ -25,7 +26,7 @@ public final class HostFuseRun {
     public record Spec(String variantSpec, String variantName, List<String> workloads, Path workloadsDir,
                        int sizeMiB, int runtimeSeconds) {}
 
-    public static List<Map<String, Object>> run(Spec spec, Path work) throws IOException {
+    public static List<RunResult> run(Spec spec, Path work) throws IOException {
         Path shared = Files.createDirectories(work.resolve("share"));
         Path mnt = Files.createDirectories(work.resolve("mnt"));
         Path stats = work.resolve("daemon-stats.json");
@@ -33,22 +34,17 @@ public final class HostFuseRun {
         int at = cmd.indexOf("--socket-path");
         cmd.set(at, "--mount");
         cmd.set(at + 1, mnt.toString());
-        Map<String, Object> common = new LinkedHashMap<>();
-        common.put("variant", spec.variantName());
-        Map<String, Object> daemon = new LinkedHashMap<>();
-        daemon.put("name", "java");
-        daemon.put("version", new JavaDaemon().version());
-        daemon.put("negotiation_follows_variant", true);
-        daemon.put("command", cmd);
-        common.put("daemon", daemon);
-        common.put("transport", "host-fuse");
-        common.put("accel", "native");
-        common.put("emulated", false);
-        common.put("host", Environment.host());
-        common.put("guest_kernel_release", System.getProperty("os.version"));
+        RunResult.Builder common = new RunResult.Builder();
+        common.arm = spec.variantName();
+        common.daemon = new RunResult.DaemonInfo("java", new JavaDaemon().version(), true, null, cmd);
+        common.transport = "host-fuse";
+        common.accel = "native";
+        common.emulated = false;
+        common.host = Environment.host();
+        common.guestKernelRelease = System.getProperty("os.version");
 
         Process d = new ProcessBuilder(Shell.diesWithUs(cmd)).redirectErrorStream(true).redirectOutput(work.resolve("daemon.log").toFile()).start();
-        List<Map<String, Object>> out = new ArrayList<>();
+        List<RunResult> out = new ArrayList<>();
         String setupFailure = null;
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -60,10 +56,10 @@ public final class HostFuseRun {
                 if (!dd.waitFor(600, TimeUnit.SECONDS) || dd.exitValue() != 0) setupFailure = "laying out the test file failed";
             }
             for (String w : spec.workloads()) {
-                Map<String, Object> r = new LinkedHashMap<>();
-                r.put("workload", w);
-                r.putAll(common);
                 String failure = setupFailure;
+                Map<String, Double> timings = null;
+                RunResult.Noise hostNoise = null;
+                FioResult f = null;
                 if (failure == null) {
                     Path json = work.resolve(w + ".json");
                     ProcessBuilder fio = new ProcessBuilder(Shell.diesWithUs(List.of("fio", "--output-format=json", "--output=" + json,
@@ -79,20 +75,18 @@ public final class HostFuseRun {
                         p.destroyForcibly();
                         failure = "fio did not finish within its deadline";
                     } else {
-                        r.put("timings", Map.of("job_s", (System.nanoTime() - t0) / 1e9));
-                        r.put("host_noise", noise.end());
+                        timings = Map.of("job_s", (System.nanoTime() - t0) / 1e9);
+                        hostNoise = noise.end();
                         try {
-                            FioResult f = FioResult.parse(Files.readString(json));
-                            r.put("fio", f);
+                            f = FioResult.parse(Files.readString(json));
                             if (p.exitValue() != 0 || !f.ok()) failure = "fio exited " + p.exitValue() + ", error " + f.error() + ": " + tail(work.resolve(w + ".log"));
                         } catch (IOException e) {
                             failure = "fio exited " + p.exitValue() + " without results: " + tail(work.resolve(w + ".log"));
                         }
                     }
                 }
-                r.put("status", failure == null ? "ok" : "failed");
-                if (failure != null) r.put("failure", failure);
-                out.add(r);
+                out.add(failure == null ? common.ok(w, null, hostNoise, timings, f)
+                        : common.failed(w, null, hostNoise, timings, f, failure, null));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -106,11 +100,10 @@ public final class HostFuseRun {
                 Thread.currentThread().interrupt();
             }
         }
-        if (Files.exists(stats)) {
-            var tree = GuestRun.JSON.readTree(stats.toFile());
-            for (Map<String, Object> r : out) r.put("daemon_stats", tree);
-        }
-        return out;
+        if (!Files.exists(stats)) return out;
+        // the daemon writes its statistics when it stops, after the last job
+        common.daemonStats = GuestRun.JSON.readTree(stats.toFile());
+        return out.stream().map(r -> r.withDaemonStats(common.daemonStats)).toList();
     }
 
     private static void sleep(long ms) throws InterruptedException { Thread.sleep(ms); }

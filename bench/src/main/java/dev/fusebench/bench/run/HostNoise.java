@@ -1,5 +1,7 @@
 package dev.fusebench.bench.run;
 
+import dev.fusebench.bench.results.RunResult;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,20 +38,19 @@ final class HostNoise {
     }
 
     /** The job's figures: steal and iowait as shares of all CPU time (0..1), load_avg. */
-    Map<String, Object> end() {
+    RunResult.Noise end() {
         sample();
         long[] now = cpuTicks();
-        Map<String, Object> m = new LinkedHashMap<>();
+        Double steal = null, iowait = null;
         if (start != null && now != null) {
             long total = 0;
             for (int i = 0; i < 8; i++) total += now[i] - start[i];
             if (total > 0) {
-                m.put("steal", (double) (now[7] - start[7]) / total);
-                m.put("iowait", (double) (now[4] - start[4]) / total);
+                steal = (double) (now[7] - start[7]) / total;
+                iowait = (double) (now[4] - start[4]) / total;
             }
         }
-        if (loadSamples > 0) m.put("load_avg", loadSum / loadSamples);
-        return m;
+        return new RunResult.Noise(steal, iowait, loadSamples > 0 ? loadSum / loadSamples : null);
     }
 
     /** user nice system idle iowait irq softirq steal of the aggregate "cpu" line, or null. */

@@ -1,5 +1,7 @@
 package dev.fusebench.bench.run;
 
+import dev.fusebench.bench.results.RunResult;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,8 +21,8 @@ final class JobCpu {
     private final Path results;
     private final Map<String, long[]> start = new HashMap<>();
     private final Map<String, HostNoise> noise = new HashMap<>();
-    private final Map<String, Map<String, Object>> noisePerJob = new LinkedHashMap<>();
-    private final Map<String, Map<String, Object>> perJob = new LinkedHashMap<>();
+    private final Map<String, RunResult.Noise> noisePerJob = new LinkedHashMap<>();
+    private final Map<String, RunResult.CpuSeconds> perJob = new LinkedHashMap<>();
     private int seen;
     private long nextPoll;
 
@@ -53,19 +55,16 @@ final class JobCpu {
                 long[] s = start.get(f[2]);
                 long d = ticks(daemonPid), q = ticks(qemuPid);
                 if (s[0] < 0 || s[1] < 0 || d < 0 || q < 0) continue;
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("daemon_s", (d - s[0]) / TICK);
-                m.put("qemu_s", (q - s[1]) / TICK);
-                perJob.put(f[2], m);
+                perJob.put(f[2], new RunResult.CpuSeconds((d - s[0]) / TICK, (q - s[1]) / TICK));
             }
         }
         seen = end;
     }
 
-    Map<String, Object> of(String job) { return perJob.get(job); }
+    RunResult.CpuSeconds of(String job) { return perJob.get(job); }
 
     /** The host's steal, iowait and load during the job (see {@link HostNoise}), or null. */
-    Map<String, Object> noiseOf(String job) { return noisePerJob.get(job); }
+    RunResult.Noise noiseOf(String job) { return noisePerJob.get(job); }
 
     private static long ticks(long pid) { return ProcessCpu.ticks(pid); }
 }

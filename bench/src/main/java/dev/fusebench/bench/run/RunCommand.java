@@ -2,6 +2,7 @@ package dev.fusebench.bench.run;
 
 import dev.fusebench.files.Trees;
 import dev.fusebench.bench.Controller;
+import dev.fusebench.bench.results.RunResult;
 import dev.fusebench.bench.daemons.VirtioFsDaemon;
 import dev.fusebench.bench.guest.Accel;
 import dev.fusebench.bench.guest.GuestConfig;
@@ -102,9 +103,9 @@ public final class RunCommand implements Callable<Integer> {
         long dl = deadline != null ? deadline : GuestRun.defaultDeadline(cfg, jobs.size());
         System.err.println("fusebench run: " + daemon + " / " + variant + " / " + String.join(",", jobs) + " on " + cfg.accel().label());
         Path work = Files.createTempDirectory("fusebench-run-");
-        List<Map<String, Object>> results;
+        List<RunResult> results;
         try {
-            results = GuestRun.run(new GuestRun.Spec(d, variant, cfg, jobs, workloadsDir.toAbsolutePath(), dl, injected, shareTmpfs), image, work);
+            results = GuestRun.run(new GuestRun.Spec(d, variant, cfg, jobs, workloadsDir.toAbsolutePath(), dl, injected, shareTmpfs, variant), image, work);
             for (String keep : List.of("console.log", "results.log", "daemon.log", "qemu.log")) {
                 Path f = work.resolve(keep);
                 if (Files.exists(f)) Files.copy(f, dir.resolve(keep), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -118,22 +119,21 @@ public final class RunCommand implements Callable<Integer> {
         }
         boolean allOk = true;
         List<String> lines = new ArrayList<>();
-        for (Map<String, Object> r : results) {
-            Path f = dir.resolve(r.get("workload") + ".json");
+        for (RunResult r : results) {
+            Path f = dir.resolve(r.workload() + ".json");
             GuestRun.JSON.writeValue(f.toFile(), r);
-            boolean ok = "ok".equals(r.get("status"));
-            allOk &= ok;
+            allOk &= r.ok();
             lines.add(summary(r) + "  -> " + f);
         }
         lines.forEach(System.out::println);
         return allOk ? 0 : 1;
     }
 
-    static String summary(Map<String, Object> r) {
-        if (!"ok".equals(r.get("status"))) return r.get("workload") + ": FAILED: " + r.get("failure");
-        var fio = (dev.fusebench.bench.workload.FioResult) r.get("fio");
+    static String summary(RunResult r) {
+        if (!r.ok()) return r.workload() + ": FAILED: " + r.failure();
+        var fio = r.fio();
         var d = fio.read().active() ? fio.read() : fio.write();
-        return String.format(java.util.Locale.ROOT, "%s: %.1f MiB/s, %.0f IOPS, p99 clat %.0f us", r.get("workload"),
+        return String.format(java.util.Locale.ROOT, "%s: %.1f MiB/s, %.0f IOPS, p99 clat %.0f us", r.workload(),
                 d.bandwidthBytesPerSec() / 1048576.0, d.iops(), d.clatPercentilesUs().getOrDefault("99", Double.NaN));
     }
 

@@ -1,5 +1,6 @@
 package dev.fusebench.bench.matrix;
 
+import dev.fusebench.bench.results.RunResult;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,13 +31,10 @@ class MatrixResumeTest {
     static MatrixCommand.UnitRunner fake(int[] calls, int killAfter) {
         return u -> {
             if (calls[0]++ == killAfter) throw new IOException("killed");
-            List<Map<String, Object>> rs = new ArrayList<>();
-            for (String w : List.of("seq-read", "rand-read")) {
-                Map<String, Object> r = new LinkedHashMap<>();
-                r.put("workload", w);
-                r.put("status", "ok");
-                rs.add(r);
-            }
+            RunResult.Builder b = new RunResult.Builder();
+            b.arm = u.variant();
+            List<RunResult> rs = new ArrayList<>();
+            for (String w : List.of("seq-read", "rand-read")) rs.add(b.ok(w, null, null, null, null));
             return rs;
         };
     }

@@ -1,5 +1,7 @@
 package dev.fusebench.bench.matrix;
 
+import dev.fusebench.bench.results.RunResult;
+import dev.fusebench.bench.workload.FioResult;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -33,13 +35,11 @@ class PrecisionTest {
             SplittableRandom r = new SplittableRandom(u.id().hashCode());
             double drift = 0.2 * new SplittableRandom(u.iteration() * 7919L).nextGaussian();
             double v = 100 * Math.exp(drift + noise * r.nextGaussian()) * (u.variant().equals("max-pages") ? 1.2 : 1);
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("workload", "seq-read");
-            m.put("daemon", Map.of("name", "java"));
-            m.put("guest_key", G.label());
-            m.put("status", "ok");
-            m.put("fio", Map.of("read", Map.of("ioBytes", 1, "bandwidthBytesPerSec", v * 1048576)));
-            return List.of(m);
+            RunResult.Builder b = new RunResult.Builder();
+            b.arm = u.variant();
+            b.daemon = new RunResult.DaemonInfo("java", null, true, null, null);
+            var read = new FioResult.Direction(1, v * 1048576, 0, 0, 0, Map.of());
+            return List.of(b.ok("seq-read", null, null, null, new FioResult("seq-read", 0, read, null, "")));
         };
     }
 

@@ -1,0 +1,111 @@
+package dev.fusebench.bench.results;
+
+import com.fasterxml.jackson.annotation.JsonAlias;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.fusebench.bench.workload.FioResult;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one run (a guest boot, or a host-fuse mount) produced for one workload: the daemon, guest
+ * and host it ran on, the fio result or why it failed, and the evidence (daemon statistics, CPU,
+ * host noise, timings). Written as one JSON object per workload ({@code results.jsonl} run lines
+ * carry it, flattened, after the matrix's own fields); fields without a value are left out.
+ *
+ * @param arm          the variant's name (older files called it "variant")
+ * @param transport    "host-fuse" for runs without a guest; null for virtio-fs
+ * @param host         the host's description ({@link dev.fusebench.bench.run.Environment#host})
+ * @param daemonStats  the daemon's own statistics file, as it wrote it
+ * @param timings      where the wall time went, phase by phase, in seconds
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RunResult(String workload, @JsonAlias("variant") String arm, DaemonInfo daemon, GuestInfo guest, String transport,
+                        String accel, Boolean emulated, Map<String, Object> host, String faultInjected, Integer shareTmpfsMib,
+                        QemuInfo qemu, JsonNode daemonStats, String guestKernelRelease, String guestPanic, String daemonExit,
+                        Integrity integrity, CpuSeconds cpuS, Noise hostNoise, Map<String, Double> timings, FioResult fio,
+                        String status, String failure, String consoleTail, String logs) {
+
+    public boolean ok() { return "ok".equals(status); }
+
+    /** The same result, saying where its logs were kept. */
+    public RunResult withLogs(String dir) {
+        return new RunResult(workload, arm, daemon, guest, transport, accel, emulated, host, faultInjected, shareTmpfsMib, qemu,
+                daemonStats, guestKernelRelease, guestPanic, daemonExit, integrity, cpuS, hostNoise, timings, fio, status, failure,
+                consoleTail, dir);
+    }
+
+    /** The same result with the daemon's statistics (written when the daemon stops, after the run's last job). */
+    public RunResult withDaemonStats(JsonNode stats) {
+        return new RunResult(workload, arm, daemon, guest, transport, accel, emulated, host, faultInjected, shareTmpfsMib, qemu,
+                stats, guestKernelRelease, guestPanic, daemonExit, integrity, cpuS, hostNoise, timings, fio, status, failure,
+                consoleTail, logs);
+    }
+
+    /** The daemon that served the run. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record DaemonInfo(String name, String version, Boolean negotiationFollowsVariant, Map<String, Object> sandbox,
+                             List<String> command) {
+        public DaemonInfo withCommand(List<String> c) { return new DaemonInfo(name, version, negotiationFollowsVariant, sandbox, c); }
+    }
+
+    /** The guest configuration and image of a virtio-fs run. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record GuestInfo(String kernelSeries, String kernelPackage, String kernelVersion, Integer vcpus, Integer memoryMib,
+                            Integer queueSize, String kernelArgs, Boolean iommuPlatform, String fileSize, Integer runtimeS, String image) {}
+
+    /** QEMU as it ran the guest. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record QemuInfo(String version, List<String> command, Integer exitCode, Double wallS) {}
+
+    /** The test file's checksum in the guest and on the host after the boot. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Integrity(String guestSha256, String hostSha256, boolean match) {}
+
+    /** CPU seconds the daemon and QEMU used during the job. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record CpuSeconds(double daemonS, double qemuS) {}
+
+    /** The host's steal and iowait (shares of all CPU time, 0..1) and mean load during the job. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Noise(Double steal, Double iowait, Double loadAvg) {}
+
+    /** Builds the results of one run: what all its workloads share, then each workload's own part. */
+    public static final class Builder {
+        public String arm, transport, accel, faultInjected, guestKernelRelease, guestPanic, daemonExit;
+        public Boolean emulated;
+        public Integer shareTmpfsMib;
+        public DaemonInfo daemon;
+        public GuestInfo guest;
+        public Map<String, Object> host;
+        public QemuInfo qemu;
+        public JsonNode daemonStats;
+        public Integrity integrity;
+
+        public RunResult ok(String workload, CpuSeconds cpu, Noise noise, Map<String, Double> timings, FioResult fio) {
+            return result(workload, cpu, noise, timings, fio, "ok", null, null);
+        }
+
+        public RunResult failed(String workload, CpuSeconds cpu, Noise noise, Map<String, Double> timings, FioResult fio,
+                                String failure, String consoleTail) {
+            return result(workload, cpu, noise, timings, fio, "failed", failure, consoleTail);
+        }
+
+        public RunResult failed(String workload, String failure) { return failed(workload, null, null, null, null, failure, null); }
+
+        private RunResult result(String workload, CpuSeconds cpu, Noise noise, Map<String, Double> timings, FioResult fio,
+                                 String status, String failure, String consoleTail) {
+            return new RunResult(workload, arm, daemon, guest, transport, accel, emulated, host, faultInjected, shareTmpfsMib, qemu,
+                    daemonStats, guestKernelRelease, guestPanic, daemonExit, integrity, cpu, noise, timings, fio, status, failure,
+                    consoleTail, null);
+        }
+    }
+}
