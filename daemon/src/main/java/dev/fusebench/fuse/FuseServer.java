@@ -45,6 +45,7 @@ public final class FuseServer {
 
     /** Bytes a transport reads first to learn what a request needs ({@link #contiguousPrefix}). */
     public static final int PEEK = Header.SIZE;
+    private static final long WRITE_ARGS = Header.SIZE + dev.fusebench.wire.FuseIn.WriteIn.SIZE;
 
     /**
      * How many leading bytes of a request of {@code total} bytes the server wants in one buffer,
@@ -52,8 +53,7 @@ public final class FuseServer {
      * fuse_write_in; the data may stay in the transport's buffers ({@link Request#payload}).
      */
     public static long contiguousPrefix(MemorySegment first, long total) {
-        long writeArgs = Header.SIZE + dev.fusebench.wire.FuseIn.WriteIn.SIZE;
-        return Header.opcode(first, 0) == Opcode.WRITE && total >= writeArgs ? writeArgs : total;
+        return Header.opcode(first, 0) == Opcode.WRITE && total >= WRITE_ARGS ? WRITE_ARGS : total;
     }
 
     public Worker newWorker(Arena arena) { return new Worker(arena, stats.newRecorder()); }

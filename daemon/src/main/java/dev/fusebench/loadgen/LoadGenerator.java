@@ -225,7 +225,8 @@ public final class LoadGenerator {
         MemorySegment h = fe.at(header(slot), Header.SIZE + WriteIn.SIZE);
         int len = Header.SIZE + WriteIn.SIZE + (op.write ? size : 0);
         inHeader(h, len, op.write ? Opcode.WRITE : Opcode.READ, nodeId);
-        ReadIn.write(h, Header.SIZE, fh, offset, size, 0); // fuse_write_in has the same fields
+        if (op.write) WriteIn.write(h, Header.SIZE, fh, offset, size, 0);
+        else ReadIn.write(h, Header.SIZE, fh, offset, size, 0);
         MemorySegment r = fe.at(reply(slot), OUT + WriteOut.SIZE);
         r.fill((byte) 0xff);
         if (op.write) {
