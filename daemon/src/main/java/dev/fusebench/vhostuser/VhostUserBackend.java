@@ -15,11 +15,8 @@ import dev.fusebench.wire.VhostUserMsg.U64;
 import dev.fusebench.wire.VhostUserMsg.VringAddr;
 import dev.fusebench.wire.VhostUserMsg.VringState;
 
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Logger;

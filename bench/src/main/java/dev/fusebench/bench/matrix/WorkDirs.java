@@ -1,7 +1,6 @@
 package dev.fusebench.bench.matrix;
 
 import dev.fusebench.files.Trees;
-import dev.fusebench.bench.guest.GuestImage;
 import dev.fusebench.bench.results.RunResult;
 import dev.fusebench.bench.guest.Shell;
 import dev.fusebench.devfuse.MountTable;
@@ -11,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Each guest boot works in {@code DIR/work/N} (share, socket, console), inside the results

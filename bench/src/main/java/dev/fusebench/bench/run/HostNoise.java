@@ -5,8 +5,6 @@ import dev.fusebench.bench.results.RunResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * How noisy the host was during a job: the share of CPU time stolen by the hypervisor and spent
