@@ -19,6 +19,15 @@ public record InitOut(int major, int minor, int maxReadahead, long flags, int ma
      */
     public int effectiveMaxPages() { return effectiveMaxPages(flags, maxPages); }
 
+    /**
+     * Pages per request over virtio-fs with a request queue of {@code queueSize} entries: the kernel
+     * also caps them at the queue size less 4 (fs/fuse/virtio_fs.c, FUSE_HEADER_OVERHEAD), so a
+     * 32-entry queue gives 28 pages, fewer than baseline's 32.
+     */
+    public int effectiveMaxPages(int queueSize) { return Math.min(effectiveMaxPages(), virtqueueMaxPages(queueSize)); }
+
+    public static int virtqueueMaxPages(int queueSize) { return queueSize - 4; }
+
     /** The same for a reply of {@code flags} and {@code maxPages} not yet made (the settings' own limits). */
     static int effectiveMaxPages(long flags, int maxPages) {
         return (flags & InitFlag.MAX_PAGES) != 0

@@ -102,12 +102,11 @@ public final class DaemonStats {
             neg.put("max_background", n.reply().maxBackground());
             neg.put("congestion_threshold", n.reply().congestionThreshold());
             neg.put("time_gran", n.reply().timeGran());
-            // virtio-fs also caps pages per request at the virtqueue's size less 4 (fs/fuse/virtio_fs.c,
-            // FUSE_HEADER_OVERHEAD): queue-size 32 gives 28 pages, fewer than baseline's 32
+            // under virtio-fs the queue size caps it too
             int pages = n.effectiveMaxPages();
             if (context.get("queue_size") instanceof Integer q) {
-                neg.put("virtqueue_max_pages", q - 4);
-                pages = Math.min(pages, q - 4);
+                neg.put("virtqueue_max_pages", dev.fusebench.fuse.InitOut.virtqueueMaxPages(q));
+                pages = n.reply().effectiveMaxPages(q);
             }
             neg.put("effective_max_pages", pages);
             neg.put("effective_max_write", n.effectiveMaxWrite());

@@ -3,12 +3,12 @@ package dev.fusebench.fuzz;
 import dev.fusebench.virtqueue.DescriptorChain;
 import dev.fusebench.virtqueue.GuestMemory;
 import dev.fusebench.virtqueue.SplitQueue;
+import dev.fusebench.wire.VirtioRing;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 
-import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 /**
  * The virtqueue walker over a ring the guest wrote: the input is the guest memory itself
@@ -35,8 +35,9 @@ public final class VirtqueueTarget implements AutoCloseable {
         long desc = 0, avail = SplitQueue.descBytes(queueSize), used = (avail + SplitQueue.availBytes(queueSize) + 2 + 3) & ~3L;
         if (used + SplitQueue.usedBytes(queueSize) + 2 > SIZE) return;
         // the avail index in the input is relative, so inputs reach "some chains available" often
-        int availIdx = (lastAvail + (Short.toUnsignedInt(guest.get(JAVA_SHORT_UNALIGNED, avail + 2)) % (queueSize * 2 + 1))) & 0xffff;
-        guest.set(JAVA_SHORT_UNALIGNED, avail + 2, (short) availIdx);
+        MemorySegment availRing = guest.asSlice(avail, SplitQueue.availBytes(queueSize));
+        int availIdx = (lastAvail + VirtioRing.Avail.idx(availRing) % (queueSize * 2 + 1)) & 0xffff;
+        VirtioRing.Avail.idx(availRing, availIdx);
         SplitQueue q = new SplitQueue(memory, queueSize, guest.asSlice(desc, SplitQueue.descBytes(queueSize)),
                 guest.asSlice(avail, SplitQueue.availBytes(queueSize)), guest.asSlice(used, SplitQueue.usedBytes(queueSize)), eventIdx, lastAvail);
         int pops = 0;
