@@ -1,5 +1,7 @@
 package dev.fusebench.bench;
 
+import dev.fusebench.bench.daemons.CustomDaemon;
+import dev.fusebench.bench.daemons.VirtiofsdRust;
 import dev.fusebench.bench.results.RunResult;
 import dev.fusebench.bench.daemons.VirtioFsDaemon;
 import dev.fusebench.bench.guest.Accel;
@@ -162,9 +164,23 @@ class GuestBootTest {
         assertGoodRun(runOne("virtiofsd-c", "direct-read-1m", 300));
     }
 
+    /**
+     * The Rust virtiofsd, given as a user's own daemon: its command template, spelled out as a user
+     * would write it, serves a real guest (the built-in peer's command is the same, and `load` drives
+     * that one too).
+     */
     @Test
-    void rustVirtiofsd() throws Exception {
-        assertGoodRun(runOne("virtiofsd-rust", "direct-read-1m", 300));
+    void rustVirtiofsdAsYourOwnDaemon() throws Exception {
+        var rust = new VirtiofsdRust(GuestImage.defaultCache());
+        String template = String.join(" ", rust.command(Path.of("{shared}"), Path.of("{socket}"), "max-pages", null));
+        CustomDaemon mine = CustomDaemon.parse("mine=" + template, null);
+        var spec = new GuestRun.Spec(mine, "own", config(false), List.of("direct-read-1m"), WORKLOADS, 300);
+        RunResult r = GuestRun.run(spec, image, tmp.resolve("mine")).getFirst();
+        assertGoodRun(r);
+        assertEquals("mine", r.daemon().name());
+        assertEquals("own", r.arm());
+        assertEquals(rust.version(), r.daemon().version());
+        assertTrue(r.daemon().command().contains("--socket-path=" + tmp.resolve("mine").resolve("vfs.sock")), r.daemon().command().toString());
     }
 
     @Test

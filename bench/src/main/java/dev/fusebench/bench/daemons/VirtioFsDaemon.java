@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-/** A vhost-user virtio-fs backend the controller can run: ours and the two peers. */
-public sealed interface VirtioFsDaemon permits VirtiofsdC, VirtiofsdRust, JavaDaemon {
+/** A vhost-user virtio-fs backend the controller can run: ours, the two peers, and a user's own. */
+public sealed interface VirtioFsDaemon permits VirtiofsdC, VirtiofsdRust, JavaDaemon, CustomDaemon {
     String name();
 
     /** What the daemon prints as its version. */
@@ -26,12 +26,17 @@ public sealed interface VirtioFsDaemon permits VirtiofsdC, VirtiofsdRust, JavaDa
     /** Whether a stop must be sent to the daemon's descendants (the started process passes none on). */
     default boolean stopsThroughDescendants() { return false; }
 
-    static VirtioFsDaemon named(String name, Path cache) {
+    static VirtioFsDaemon named(String name, Path cache) { return named(name, cache, List.of()); }
+
+    /** A built-in daemon by name, or one of the user's ({@code --daemon-command}). */
+    static VirtioFsDaemon named(String name, Path cache, List<CustomDaemon> custom) {
+        for (CustomDaemon c : custom) if (c.name().equals(name)) return c;
         return switch (name) {
             case "virtiofsd-c" -> new VirtiofsdC();
             case "virtiofsd-rust" -> new VirtiofsdRust(cache);
             case "java" -> new JavaDaemon();
-            default -> throw new IllegalArgumentException("unknown daemon '" + name + "' (known: java, virtiofsd-rust, virtiofsd-c)");
+            default -> throw new IllegalArgumentException("unknown daemon '" + name + "' (known: java, virtiofsd-rust, virtiofsd-c"
+                    + custom.stream().map(c -> ", " + c.name()).reduce("", String::concat) + "; your own: --daemon-command NAME=TEMPLATE)");
         };
     }
 }

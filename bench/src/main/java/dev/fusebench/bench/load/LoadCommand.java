@@ -1,5 +1,7 @@
 package dev.fusebench.bench.load;
 
+import dev.fusebench.bench.daemons.CustomDaemon;
+import dev.fusebench.bench.daemons.CustomDaemonOptions;
 import dev.fusebench.cli.Sizes;
 import dev.fusebench.files.Trees;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -43,6 +45,7 @@ import java.util.concurrent.Callable;
 public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--daemons", split = ",", defaultValue = "java,virtiofsd-rust", paramLabel = "D",
             description = "Daemons to compare, the first is the reference (default: ${DEFAULT-VALUE}).") List<String> daemons;
+    @picocli.CommandLine.Mixin CustomDaemonOptions customDaemons = new CustomDaemonOptions();
     @Option(names = "--variant", defaultValue = "max-pages", paramLabel = "V",
             description = "Negotiation variant for daemons that take one (default: ${DEFAULT-VALUE}).") String variant;
     @Option(names = "--ops", split = ",", defaultValue = "write,read", paramLabel = "OP",
@@ -87,7 +90,8 @@ public final class LoadCommand implements Callable<Integer> {
                 }
             }
             NegotiationSettings.parseVariant(variant);
-            for (String d : daemons) ds.put(d, VirtioFsDaemon.named(d.strip(), GuestImage.defaultCache()));
+            List<CustomDaemon> custom = customDaemons.daemons();
+            for (String d : daemons) ds.put(d, VirtioFsDaemon.named(d.strip(), GuestImage.defaultCache(), custom));
             if (depth < 1 || depth > queueSize) throw new IllegalArgumentException("--depth must be 1.." + queueSize);
             if (Integer.bitCount(queueSize) != 1 || queueSize > 1024) throw new IllegalArgumentException("--queue-size must be a power of two up to 1024");
             if (rate < 0) throw new IllegalArgumentException("--rate must be >= 0");

@@ -1,5 +1,7 @@
 package dev.fusebench.bench.matrix;
 
+import dev.fusebench.bench.daemons.CustomDaemon;
+import dev.fusebench.bench.daemons.CustomDaemonOptions;
 import dev.fusebench.bench.Controller;
 import dev.fusebench.bench.results.RunLine;
 import dev.fusebench.bench.results.RunResult;
@@ -49,6 +51,7 @@ public final class MatrixCommand implements Callable<Integer> {
     List<String> variants;
     @Option(names = "--workloads", split = ",", defaultValue = "seed", paramLabel = "W") List<String> workloads;
     @Option(names = "--daemons", split = ",", defaultValue = "java", paramLabel = "D") List<String> daemons;
+    @picocli.CommandLine.Mixin CustomDaemonOptions customDaemons = new CustomDaemonOptions();
     @Option(names = "--transport", defaultValue = "virtio-fs", paramLabel = "T") String transport;
     @Option(names = "--guest-kernels", split = ",", defaultValue = "6.1", paramLabel = "K") List<String> kernels;
     @Option(names = "--queue-sizes", split = ",", defaultValue = "1024", paramLabel = "N") List<Integer> queueSizes;
@@ -104,7 +107,8 @@ public final class MatrixCommand implements Callable<Integer> {
                 }
             }
             jobs = Workloads.resolve(workloadsDir, workloads);
-            for (String d : daemons) ds.put(d, VirtioFsDaemon.named(d, GuestImage.defaultCache()));
+            List<CustomDaemon> custom = customDaemons.daemons();
+            for (String d : daemons) ds.put(d, VirtioFsDaemon.named(d, GuestImage.defaultCache(), custom));
             for (String k : kernels) dev.fusebench.bench.guest.GuestKernel.suitesFor(k);
             acc = Accel.choose(accel);
             for (int q : queueSizes) new GuestConfig("6.1", 2, 1024, q, "", acc, "1M", 1, false);
@@ -142,7 +146,7 @@ public final class MatrixCommand implements Callable<Integer> {
         else for (String k : kernels) for (int q : queueSizes) for (String a : kernelArgs) guests.add(new Unit.GuestKey(k, q, a.strip()));
         List<String> variantNames = new ArrayList<>(variantSettings.keySet());
         java.util.function.IntFunction<List<Unit>> planOf = blocks -> Shard.filter(shardOf,
-                Schedule.plan(daemons, d -> ds.get(d).takesVariants() ? variantNames : List.of("max-pages"), guests, blocks, warmup, seed));
+                Schedule.plan(daemons, d -> ds.get(d).takesVariants() ? variantNames : List.of(ownArm(ds.get(d))), guests, blocks, warmup, seed));
         List<Unit> plan = planOf.apply(auto ? Precision.MIN_BLOCKS : fixedBlocks);
 
         Map<String, GuestImage> images = new HashMap<>();
@@ -203,6 +207,12 @@ public final class MatrixCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * The arm of a daemon that negotiates as it likes: the peers always offer FUSE_MAX_PAGES
+     * ("max-pages"); a user's own daemon is its own ("own").
+     */
+    static String ownArm(VirtioFsDaemon d) { return d instanceof CustomDaemon ? "own" : "max-pages"; }
+
     /** Runs one guest boot; returns one result per workload. */
     public interface UnitRunner { List<RunResult> run(Unit u) throws IOException; }
 
@@ -256,6 +266,9 @@ public final class MatrixCommand implements Callable<Integer> {
             try { dv.put(n, d.version()); } catch (IOException e) { dv.put(n, "unknown: " + e.getMessage()); }
         });
         env.put("daemons", dv);
+        Map<String, String> templates = new LinkedHashMap<>();
+        ds.forEach((n, d) -> { if (d instanceof CustomDaemon c) templates.put(n, c.template()); });
+        if (!templates.isEmpty()) env.put("daemon_commands", templates);
         Map<String, Object> vs = new LinkedHashMap<>();
         variantSettings.forEach((n, s) -> vs.put(n, s.toSpec()));
         env.put("variants", vs);

@@ -1,5 +1,7 @@
 package dev.fusebench.bench.run;
 
+import dev.fusebench.bench.daemons.CustomDaemon;
+import dev.fusebench.bench.daemons.CustomDaemonOptions;
 import dev.fusebench.files.Trees;
 import dev.fusebench.bench.Controller;
 import dev.fusebench.bench.results.RunResult;
@@ -24,6 +26,7 @@ import java.util.concurrent.Callable;
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Boots a guest on a virtio-fs daemon, runs fio workloads in it and writes one JSON result per workload.")
 public final class RunCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin CustomDaemonOptions customDaemons = new CustomDaemonOptions();
     @Option(names = "--daemon", required = true, paramLabel = "NAME", description = "java, virtiofsd-rust or virtiofsd-c.")
     String daemon;
 
@@ -88,8 +91,10 @@ public final class RunCommand implements Callable<Integer> {
             cfg = new GuestConfig(kernel, vcpus, memory, queueSize, kernelArgs, Accel.choose(accel), sizeMiB + "M", runtime, checksum);
             dev.fusebench.bench.guest.GuestKernel.suitesFor(kernel); // refuses unknown series in one line
             NegotiationSettings.parseVariant(variant);
-            d = VirtioFsDaemon.named(daemon, GuestImage.defaultCache());
-            if (!d.takesVariants() && !variant.equals("max-pages")) {
+            d = VirtioFsDaemon.named(daemon, GuestImage.defaultCache(), customDaemons.daemons());
+            if (d instanceof CustomDaemon && !variant.equals("max-pages")) {
+                throw new IllegalArgumentException(daemon + " negotiates as it likes: variants do not reach your own daemon yet");
+            } else if (!d.takesVariants() && !variant.equals("max-pages")) {
                 throw new IllegalArgumentException(daemon + " always negotiates FUSE_MAX_PAGES: only the java daemon takes --variant " + variant);
             }
         } catch (IllegalArgumentException e) {
@@ -104,7 +109,8 @@ public final class RunCommand implements Callable<Integer> {
         Path work = Files.createTempDirectory("fusebench-run-");
         List<RunResult> results;
         try {
-            results = GuestRun.run(new GuestRun.Spec(d, variant, cfg, jobs, workloadsDir.toAbsolutePath(), dl, injected, shareTmpfs, variant), image, work);
+            results = GuestRun.run(new GuestRun.Spec(d, variant, cfg, jobs, workloadsDir.toAbsolutePath(), dl, injected, shareTmpfs,
+                    d instanceof CustomDaemon ? "own" : variant), image, work);
             for (String keep : List.of("console.log", "results.log", "daemon.log", "qemu.log")) {
                 Path f = work.resolve(keep);
                 if (Files.exists(f)) Files.copy(f, dir.resolve(keep), java.nio.file.StandardCopyOption.REPLACE_EXISTING);

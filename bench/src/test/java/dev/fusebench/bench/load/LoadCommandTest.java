@@ -2,6 +2,8 @@ package dev.fusebench.bench.load;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fusebench.bench.daemons.VirtiofsdRust;
+import dev.fusebench.bench.guest.GuestImage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,6 +73,24 @@ class LoadCommandTest {
         assertTrue(rs.getFirst().path("error").asText().contains("would never send 1048576-byte requests"), rs.toString());
     }
 
+    /** A daemon of the user's own from a command template: here the Rust virtiofsd, spelled out as a user would. */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void yourOwnDaemonFromATemplate() throws Exception {
+        var rust = new VirtiofsdRust(GuestImage.defaultCache());
+        String template = String.join(" ", rust.command(Path.of("{shared}"), Path.of("{socket}"), "max-pages", null));
+        Path out = tmp.resolve("own");
+        int rc = new CommandLine(new LoadCommand()).execute("--daemons", "mine", "--daemon-command", "mine=" + template,
+                "--rounds", "1", "--seconds", "1", "--warmup", "0", "--ops", "read", "--size", "128k", "--file-mib", "8", "--out", out.toString());
+        assertEquals(0, rc);
+        List<JsonNode> rs = records(out);
+        assertEquals(1, rs.size());
+        assertEquals("ok", rs.getFirst().path("status").asText(), rs.toString());
+        assertEquals("own", rs.getFirst().path("arm").asText(), "variants do not reach it");
+        assertEquals(rust.version(), new ObjectMapper().readTree(Files.readAllLines(out.resolve("load.jsonl")).getFirst())
+                .path("daemons").path("mine").asText(), "its --version is recorded");
+    }
+
     @Test
     void badCommandLinesAreOneLine() {
         PrintStream saved = System.err;
@@ -81,14 +101,18 @@ class LoadCommandTest {
             assertEquals(2, new CommandLine(new LoadCommand()).execute("--ops", "scan"));
             assertEquals(2, new CommandLine(new LoadCommand()).execute("--daemons", "nfsd"));
             assertEquals(2, new CommandLine(new LoadCommand()).execute("--size", "6000"));
+            assertEquals(2, new CommandLine(new LoadCommand()).execute("--daemons", "mine", "--daemon-command", "mine=/opt/d --shared-dir={shared}"));
+            assertEquals(2, new CommandLine(new LoadCommand()).execute("--daemon-label", "other=1.0"));
         } finally {
             System.setErr(saved);
         }
         String[] lines = err.toString().strip().split("\n");
-        assertEquals(4, lines.length, err.toString());
+        assertEquals(6, lines.length, err.toString());
         assertTrue(lines[0].contains("--size wants a size"), lines[0]);
         assertTrue(lines[1].contains("unknown op 'scan'"), lines[1]);
         assertTrue(lines[2].contains("unknown daemon 'nfsd'"), lines[2]);
         assertTrue(lines[3].contains("multiple of 4k"), lines[3]);
+        assertTrue(lines[4].contains("has no {socket}"), lines[4]);
+        assertTrue(lines[5].contains("no --daemon-command defines 'other'"), lines[5]);
     }
 }
