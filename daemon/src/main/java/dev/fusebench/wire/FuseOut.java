@@ -55,6 +55,20 @@ public final class FuseOut {
             MAX_PAGES.set(s, at, (short) maxPages);
             FLAGS2.set(s, at, (int) (flags >>> 32));
         }
+        /**
+         * Overwrites only the fields a restriction may change (readahead, flags, max_background,
+         * congestion_threshold, max_write, max_pages), leaving the rest of a daemon's reply as it was.
+         */
+        public static void restrict(MemorySegment s, long at, int maxReadahead, long flags, int maxBackground,
+                                    int congestionThreshold, int maxWrite, int maxPages) {
+            MAX_READAHEAD.set(s, at, maxReadahead);
+            FLAGS.set(s, at, (int) flags);
+            FLAGS2.set(s, at, (int) (flags >>> 32));
+            MAX_BACKGROUND.set(s, at, (short) maxBackground);
+            CONGESTION.set(s, at, (short) congestionThreshold);
+            MAX_WRITE.set(s, at, maxWrite);
+            MAX_PAGES.set(s, at, (short) maxPages);
+        }
         public static int major(MemorySegment s, long at) { return (int) MAJOR.get(s, at); }
         public static int minor(MemorySegment s, long at) { return (int) MINOR.get(s, at); }
         public static int maxReadahead(MemorySegment s, long at) { return (int) MAX_READAHEAD.get(s, at); }

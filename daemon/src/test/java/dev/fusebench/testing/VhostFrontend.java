@@ -2,6 +2,8 @@ package dev.fusebench.testing;
 
 import dev.fusebench.fuse.FuseServer;
 import dev.fusebench.loadgen.VhostUserFrontend;
+import dev.fusebench.proxy.Restriction;
+import dev.fusebench.proxy.VhostUserProxy;
 import dev.fusebench.sys.Flags;
 import dev.fusebench.sys.Libc;
 import dev.fusebench.vhostuser.VhostUserBackend;
@@ -33,16 +35,27 @@ public final class VhostFrontend implements AutoCloseable {
     public final MemorySegment mem;
     private long bump = VhostUserFrontend.dataStart() - GPA;
     public final VhostUserBackend backend;
+    /** The proxy between us and the backend, when one was asked for. */
+    public final VhostUserProxy proxy;
     private final Thread serving;
 
-    public VhostFrontend(FuseServer server, boolean eventIdx) {
-        MemorySegment pair = arena.allocate(8);
-        int r = Libc.socketpair(Flags.AF_UNIX, Flags.SOCK_STREAM | Flags.SOCK_CLOEXEC, 0, pair);
-        if (r < 0) throw new IllegalStateException("socketpair: " + Libc.strerror(r));
-        int frontendFd = pair.get(JAVA_INT_UNALIGNED, 0);
-        int backendFd = pair.get(JAVA_INT_UNALIGNED, 4);
+    public VhostFrontend(FuseServer server, boolean eventIdx) { this(server, eventIdx, null); }
+
+    /** With {@code proxied} non-null, a {@link VhostUserProxy} applying it sits between this frontend and the backend. */
+    public VhostFrontend(FuseServer server, boolean eventIdx, Restriction proxied) {
+        int[] pair = socketPair();
+        int frontendFd = pair[0];
+        int backendFd = pair[1];
+        if (proxied != null) {
+            int[] second = socketPair();
+            proxy = new VhostUserProxy(pair[1], second[0], proxied);
+            backendFd = second[1];
+        } else {
+            proxy = null;
+        }
+        int served = backendFd;
         backend = new VhostUserBackend(server);
-        serving = new Thread(() -> { backend.serve(backendFd); backend.release(); }, "backend");
+        serving = new Thread(() -> { backend.serve(served); backend.release(); }, "backend");
         serving.start();
         try {
             core = new VhostUserFrontend(frontendFd, QSIZE, MEM - (VhostUserFrontend.dataStart() - GPA), eventIdx);
@@ -51,6 +64,13 @@ public final class VhostFrontend implements AutoCloseable {
         }
         if (core.memSize != MEM) throw new IllegalStateException("guest memory of " + core.memSize + " bytes");
         mem = core.mem;
+    }
+
+    private int[] socketPair() {
+        MemorySegment pair = arena.allocate(8);
+        int r = Libc.socketpair(Flags.AF_UNIX, Flags.SOCK_STREAM | Flags.SOCK_CLOEXEC, 0, pair);
+        if (r < 0) throw new IllegalStateException("socketpair: " + Libc.strerror(r));
+        return new int[]{pair.get(JAVA_INT_UNALIGNED, 0), pair.get(JAVA_INT_UNALIGNED, 4)};
     }
 
     // ---- messages --------------------------------------------------------------------------
@@ -108,9 +128,14 @@ public final class VhostFrontend implements AutoCloseable {
     /** One used element. */
     public record Used(int id, int len) {}
 
-    /** Waits for the next used element of queue q (polling: the call eventfd is left to the test); null after the timeout. */
+    /**
+     * Waits for the next used element of queue q; null after the timeout. Without a proxy it polls
+     * the used ring (the call eventfd is left to the test); behind a proxy it first waits for the
+     * interrupt, as a guest does, since the proxy rewrites INIT's reply before it signals.
+     */
     public Used awaitUsed(int q, long timeoutMs) {
         long deadline = System.currentTimeMillis() + timeoutMs;
+        if (proxy != null && !awaitInterrupt(q, timeoutMs)) return null;
         while (System.currentTimeMillis() < deadline) {
             int id = core.nextUsed(q);
             if (id >= 0) return new Used(id, core.lastUsedLength);
@@ -122,6 +147,21 @@ public final class VhostFrontend implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /** Waits until queue q's call eventfd is signalled (and drains it); false after the timeout. */
+    public boolean awaitInterrupt(int q, long timeoutMs) {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (System.currentTimeMillis() < deadline) {
+            if (drain(core.callFd(q)) > 0) return true;
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
     }
 
     /**
@@ -205,8 +245,9 @@ public final class VhostFrontend implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        core.close(); // the backend sees the frontend go and stops
+        core.close(); // the backend (through the proxy, if any) sees the frontend go and stops
         serving.join(10_000);
+        if (proxy != null) proxy.close();
         arena.close();
     }
 }

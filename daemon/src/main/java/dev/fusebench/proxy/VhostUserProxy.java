@@ -1,0 +1,319 @@
+package dev.fusebench.proxy;
+
+import dev.fusebench.fuse.InitOut;
+import dev.fusebench.fuse.Opcode;
+import dev.fusebench.sys.Errno;
+import dev.fusebench.sys.FdSender;
+import dev.fusebench.sys.Flags;
+import dev.fusebench.sys.Libc;
+import dev.fusebench.sys.LibcThread;
+import dev.fusebench.vhostuser.Message;
+import dev.fusebench.virtqueue.DescriptorChain;
+import dev.fusebench.virtqueue.GuestMemory;
+import dev.fusebench.virtqueue.Scatter;
+import dev.fusebench.virtqueue.SplitQueue;
+import dev.fusebench.wire.FuseIn;
+import dev.fusebench.wire.FuseOut;
+import dev.fusebench.wire.LibcStructs.Pollfd;
+import dev.fusebench.wire.VhostUserMsg.Header;
+import dev.fusebench.wire.VhostUserMsg.MemTable;
+import dev.fusebench.wire.VhostUserMsg.U64;
+import dev.fusebench.wire.VhostUserMsg.VringAddr;
+import dev.fusebench.wire.VhostUserMsg.VringState;
+import dev.fusebench.wire.VirtioRing.Used;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * A vhost-user proxy between a frontend (QEMU) and a daemon we cannot rebuild, so that the daemon
+ * negotiates as a variant says. It forwards every message and descriptor both ways and maps the
+ * guest memory it forwards; until the daemon has answered FUSE_INIT it gives the daemon its own
+ * eventfd for each request queue's call fd, and when the daemon signals it reads the used ring,
+ * rewrites the INIT reply in guest memory (restrictions only: {@link Restriction}) and then signals
+ * the guest. After that INIT it hands the daemon the real call fds and steps out of the data path.
+ * A refused rewrite answers INIT with EPROTO: the guest's mount fails, and {@link #refusal} says why.
+ */
+public final class VhostUserProxy implements AutoCloseable {
+    static final int MAX_QUEUES = 16;
+    /** After handing over the call fds, signals that raced in on ours are still passed on for this long. */
+    static final long GRACE_NANOS = 2_000_000_000L;
+
+    private final int front, back;
+    private final Restriction restriction;
+    private final Arena arena = Arena.ofShared();
+    private final Object backLock = new Object();
+    private final List<long[]> mappings = new ArrayList<>();
+    private volatile GuestMemory memory = new GuestMemory(List.of());
+    private final Ring[] rings = new Ring[MAX_QUEUES];
+    private final int controlFd;
+    private final Thread toBack, toFront, watcher;
+    private volatile boolean closed;
+    private volatile long handedOverAt;
+    private volatile InitOut daemonReply, givenReply;
+    private volatile String refusal;
+
+    private static final class Ring {
+        volatile int num;
+        volatile long desc, used;
+        volatile int realCall = -1, proxyCall = -1;
+        int lastUsed;
+    }
+
+    /** Starts proxying between two connected sockets (both closed with the proxy). */
+    public VhostUserProxy(int frontendSocket, int daemonSocket, Restriction restriction) {
+        this.front = frontendSocket;
+        this.back = daemonSocket;
+        this.restriction = restriction;
+        for (int i = 0; i < MAX_QUEUES; i++) rings[i] = new Ring();
+        controlFd = Libc.eventfd(0, Flags.EFD_CLOEXEC | Flags.EFD_NONBLOCK);
+        if (controlFd < 0) throw new IllegalStateException("eventfd: " + Libc.strerror(controlFd));
+        toBack = new LibcThread(this::frontendToDaemon, "proxy-to-daemon");
+        toFront = new LibcThread(this::daemonToFrontend, "proxy-to-frontend");
+        watcher = new LibcThread(this::watch, "proxy-init-watch");
+        for (Thread t : List.of(toBack, toFront, watcher)) { t.setDaemon(true); t.start(); }
+    }
+
+    /** The daemon's own INIT reply, once it came. */
+    public InitOut daemonReply() { return daemonReply; }
+
+    /** The reply the guest got instead, or null when it was refused (or none came yet). */
+    public InitOut givenReply() { return givenReply; }
+
+    /** Why the variant could not be given by rewriting, or null. */
+    public String refusal() { return refusal; }
+
+    /** Whether the proxy has left the data path (the daemon holds the real call fds). */
+    public boolean steppedOut() { return handedOverAt != 0; }
+
+    /** Waits until both directions have ended (either side closed its socket). */
+    public void awaitEnd() throws InterruptedException {
+        toBack.join();
+        toFront.join();
+    }
+
+    // ---- messages ----------------------------------------------------------------------------
+
+    private void frontendToDaemon() {
+        Channel c = new Channel(arena, front);
+        try {
+            while (!closed && c.receive()) {
+                int[] send = intercept(c);
+                boolean ok;
+                synchronized (backLock) { ok = c.forward(back, send); }
+                c.closeFds();
+                if (!ok) break;
+            }
+        } catch (RuntimeException e) {
+            // a malformed message ends the connection, as a daemon would end it
+        } finally {
+            c.closeFds();
+            shutdown();
+        }
+    }
+
+    private void daemonToFrontend() {
+        Channel c = new Channel(arena, back);
+        try {
+            while (!closed && c.receive()) {
+                boolean ok = c.forward(front, c.receivedFds());
+                c.closeFds();
+                if (!ok) break;
+            }
+        } finally {
+            c.closeFds();
+            shutdown();
+        }
+    }
+
+    /** Notes what the proxy needs from a frontend message; returns the descriptors to forward with it. */
+    private int[] intercept(Channel c) {
+        long p = Header.SIZE;
+        int[] fds = c.receivedFds();
+        switch (c.request()) {
+            case Message.SET_MEM_TABLE -> mapMemory(c, fds);
+            case Message.SET_VRING_NUM -> ring(VringState.index(c.msg, p)).num = VringState.num(c.msg, p);
+            case Message.SET_VRING_ADDR -> {
+                Ring r = ring(VringAddr.index(c.msg, p));
+                r.desc = VringAddr.desc(c.msg, p);
+                r.used = VringAddr.used(c.msg, p);
+            }
+            case Message.SET_VRING_CALL -> {
+                long u = U64.value(c.msg, p);
+                int q = (int) (u & 0xff);
+                // request queues only (queue 0 carries FORGET and INTERRUPT, never INIT)
+                if (handedOverAt == 0 && q >= 1 && q < MAX_QUEUES && (u & 0x100) == 0 && fds.length == 1) {
+                    Ring r = rings[q];
+                    if (r.realCall >= 0) Libc.close(r.realCall);
+                    r.realCall = fds[0];
+                    c.fds[0] = -1; // kept: the guest's interrupt
+                    if (r.proxyCall < 0) r.proxyCall = Libc.eventfd(0, Flags.EFD_CLOEXEC | Flags.EFD_NONBLOCK);
+                    wake();
+                    return new int[]{r.proxyCall};
+                }
+            }
+            default -> { }
+        }
+        return fds;
+    }
+
+    private Ring ring(int index) {
+        if (index < 0 || index >= MAX_QUEUES) throw new IllegalArgumentException("no queue " + index);
+        return rings[index];
+    }
+
+    /** Maps the regions the frontend shares, as the daemon will (the fds go on to it unchanged). */
+    private void mapMemory(Channel c, int[] fds) {
+        long p = Header.SIZE;
+        int n = MemTable.nregions(c.msg, p);
+        if (n < 1 || n > MemTable.MAX_REGIONS || n > fds.length || c.size() < MemTable.bytes(n)) return;
+        List<GuestMemory.Region> regions = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            long size = MemTable.memorySize(c.msg, p, i), offset = MemTable.mmapOffset(c.msg, p, i);
+            if (size <= 0 || offset < 0) return;
+            long map = Libc.mmap(size + offset, Flags.PROT_READ | Flags.PROT_WRITE, Flags.MAP_SHARED, fds[i], 0);
+            if (map < 0) return;
+            mappings.add(new long[]{map, size + offset});
+            regions.add(new GuestMemory.Region(MemTable.guestPhysAddr(c.msg, p, i), MemTable.userspaceAddr(c.msg, p, i),
+                    MemorySegment.ofAddress(map + offset).reinterpret(size)));
+        }
+        memory = new GuestMemory(regions);
+    }
+
+    // ---- the INIT reply ----------------------------------------------------------------------
+
+    private void watch() {
+        MemorySegment pfds = arena.allocate(Pollfd.LAYOUT, MAX_QUEUES + 1);
+        MemorySegment counter = arena.allocate(JAVA_LONG);
+        DescriptorChain chain = new DescriptorChain(arena, 1024 + 8);
+        MemorySegment header = arena.allocate(FuseIn.Header.SIZE);
+        MemorySegment reply = arena.allocate(FuseOut.Header.SIZE + FuseOut.InitOut.SIZE);
+        int[] queueOf = new int[MAX_QUEUES + 1];
+        while (!closed) {
+            if (handedOverAt != 0 && System.nanoTime() - handedOverAt > GRACE_NANOS) break;
+            int n = 0;
+            Pollfd.write(pfds, n++, controlFd, Flags.POLLIN);
+            for (int q = 1; q < MAX_QUEUES; q++) {
+                if (rings[q].proxyCall < 0) continue;
+                queueOf[n] = q;
+                Pollfd.write(pfds, n++, rings[q].proxyCall, Flags.POLLIN);
+            }
+            if (Libc.poll(pfds, n, handedOverAt != 0 ? 100 : -1) < 0) continue;
+            if ((Pollfd.revents(pfds, 0) & Flags.POLLIN) != 0) Libc.read(controlFd, counter, 8);
+            boolean initDone = false;
+            for (int i = 1; i < n; i++) {
+                if ((Pollfd.revents(pfds, i) & Flags.POLLIN) == 0) continue;
+                Ring r = rings[queueOf[i]];
+                Libc.read(r.proxyCall, counter, 8);
+                if (handedOverAt == 0) initDone |= inspect(r, chain, header, reply);
+                if (r.realCall >= 0) signal(r.realCall, counter);
+            }
+            if (initDone && handedOverAt == 0) handOver();
+        }
+        // the daemon holds the guest's call fds now (or the proxy is closing): ours go
+        for (Ring r : rings) {
+            if (r.proxyCall < 0) continue;
+            Libc.close(r.proxyCall);
+            r.proxyCall = -1;
+            if (r.realCall >= 0) { Libc.close(r.realCall); r.realCall = -1; }
+        }
+    }
+
+    /** Reads the ring's new used entries; rewrites an INIT reply among them. Returns whether INIT was answered. */
+    private boolean inspect(Ring r, DescriptorChain chain, MemorySegment header, MemorySegment reply) {
+        GuestMemory mem = memory;
+        int num = r.num;
+        if (num <= 0) return false;
+        MemorySegment desc = mem.sliceFrontend(r.desc, SplitQueue.descBytes(num));
+        MemorySegment used = mem.sliceFrontend(r.used, SplitQueue.usedBytes(num));
+        if (desc == null || used == null) return false;
+        int idx = Used.idx(used);
+        VarHandle.acquireFence();
+        boolean answered = false;
+        while (r.lastUsed != idx) {
+            int head = Used.id(used, r.lastUsed % num);
+            r.lastUsed = (r.lastUsed + 1) & 0xffff;
+            if (chain.walk(mem, desc, num, head) != null) continue;
+            if (Scatter.gather(mem, chain.readable, 0, header, 0, FuseIn.Header.SIZE) < FuseIn.Header.SIZE) continue;
+            if (FuseIn.Header.opcode(header, 0) != Opcode.INIT) continue;
+            reply.fill((byte) 0);
+            long got = Scatter.gather(mem, chain.writable, 0, reply, 0, reply.byteSize());
+            if (got < FuseOut.Header.SIZE) continue;
+            int len = FuseOut.Header.len(reply, 0);
+            // an error, or the short reply that asks an older kernel to retry with 7.x: nothing to rewrite
+            if (FuseOut.Header.error(reply, 0) != 0 || len < FuseOut.Header.SIZE + 24 || FuseOut.InitOut.major(reply, FuseOut.Header.SIZE) != 7) {
+                answered |= FuseOut.Header.error(reply, 0) != 0;
+                continue;
+            }
+            InitOut d = InitOut.decode(reply, FuseOut.Header.SIZE);
+            daemonReply = d;
+            Restriction.Rewrite w = restriction.apply(d);
+            if (w.refusal() != null) {
+                refusal = w.refusal();
+                FuseOut.Header.write(reply, 0, FuseOut.Header.SIZE, -Errno.EPROTO, FuseOut.Header.unique(reply, 0));
+                Scatter.scatter(mem, reply, FuseOut.Header.SIZE, chain.writable);
+            } else {
+                InitOut g = w.reply();
+                givenReply = g;
+                FuseOut.InitOut.restrict(reply, FuseOut.Header.SIZE, g.maxReadahead(), g.flags(), g.maxBackground(),
+                        g.congestionThreshold(), g.maxWrite(), g.maxPages());
+                Scatter.scatter(mem, reply, got, chain.writable);
+            }
+            answered = true;
+        }
+        return answered;
+    }
+
+    /** Gives the daemon the guest's call fds; from now on interrupts go from the daemon to the guest directly. */
+    private void handOver() {
+        FdSender sender = new FdSender(arena);
+        MemorySegment msg = arena.allocate(Header.SIZE + U64.SIZE, 8);
+        for (int q = 1; q < MAX_QUEUES; q++) {
+            Ring r = rings[q];
+            if (r.realCall < 0 || r.proxyCall < 0) continue;
+            Header.write(msg, Message.SET_VRING_CALL, Message.VERSION, U64.SIZE);
+            U64.value(msg, Header.SIZE, q);
+            synchronized (backLock) { sender.send(back, msg, Header.SIZE + U64.SIZE, Flags.MSG_NOSIGNAL, r.realCall); }
+        }
+        handedOverAt = System.nanoTime();
+    }
+
+    private void signal(int fd, MemorySegment scratch) {
+        scratch.set(JAVA_LONG, 0, 1);
+        Libc.write(fd, scratch, 8);
+    }
+
+    private void wake() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment one = a.allocate(JAVA_LONG);
+            one.set(JAVA_LONG, 0, 1);
+            Libc.write(controlFd, one, 8);
+        }
+    }
+
+    private void shutdown() {
+        Libc.shutdown(front, Flags.SHUT_RDWR);
+        Libc.shutdown(back, Flags.SHUT_RDWR);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        closed = true;
+        shutdown();
+        wake();
+        toBack.join();
+        toFront.join();
+        watcher.join();
+        for (Ring r : rings) if (r.realCall >= 0) { Libc.close(r.realCall); r.realCall = -1; }
+        for (long[] m : mappings) Libc.munmap(m[0], m[1]);
+        Libc.close(controlFd);
+        Libc.close(front);
+        Libc.close(back);
+        arena.close();
+    }
+}

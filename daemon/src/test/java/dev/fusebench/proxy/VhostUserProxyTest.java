@@ -1,0 +1,120 @@
+package dev.fusebench.proxy;
+
+import dev.fusebench.fuse.FuseServer;
+import dev.fusebench.fuse.InitFlag;
+import dev.fusebench.fuse.InitOut;
+import dev.fusebench.fuse.NegotiationSettings;
+import dev.fusebench.passthrough.CachePolicy;
+import dev.fusebench.passthrough.PassthroughFs;
+import dev.fusebench.stats.DaemonStats;
+import dev.fusebench.sys.Errno;
+import dev.fusebench.testing.Requests;
+import dev.fusebench.testing.VhostFrontend;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The INIT-rewriting proxy between the in-process frontend and our daemon (playing a daemon that
+ * cannot be rebuilt): every message forwarded, the INIT reply restricted as a variant says, a
+ * widening refused, and the proxy out of the data path afterwards.
+ */
+@Timeout(60)
+class VhostUserProxyTest {
+    @TempDir Path tmp;
+    PassthroughFs fs;
+    VhostFrontend fe;
+
+    /** Our daemon negotiating {@code daemonSettings}, behind a proxy applying {@code variant}. */
+    void start(NegotiationSettings daemonSettings, String variant) throws Exception {
+        fs = new PassthroughFs(Files.createDirectories(tmp.resolve("shared")), CachePolicy.AUTO);
+        Restriction r = Restriction.of(NegotiationSettings.parseVariant(variant));
+        fe = new VhostFrontend(new FuseServer(fs, daemonSettings, new DaemonStats()), false, r);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (fe != null) fe.close();
+        if (fs != null) fs.close();
+    }
+
+    /** INIT as the guest sends it; returns the out header's error and the init_out the guest got. */
+    Object[] init() {
+        byte[] reply = fe.call(1, Requests.init(38, Requests.KERNEL_FLAGS), 4096, 80, 4096, false);
+        assertNotNull(reply, "INIT answered");
+        int error = ByteBuffer.wrap(reply).order(ByteOrder.nativeOrder()).getInt(4);
+        InitOut out = reply.length >= 80 && error == 0 ? InitOut.decode(MemorySegment.ofArray(Arrays.copyOfRange(reply, 16, 80)), 0) : null;
+        return new Object[]{error, out};
+    }
+
+    @Test
+    void eachAllowedRestrictionReachesTheGuest() throws Exception {
+        start(NegotiationSettings.MAX_PAGES,
+                "mp64:max_pages=64,max_write=262144,max_readahead=65536,max_background=64,congestion_threshold=48,-ASYNC_READ");
+        Object[] r = init();
+        assertEquals(0, r[0]);
+        InitOut guest = (InitOut) r[1];
+        assertEquals(64, guest.maxPages());
+        assertEquals(262144, guest.maxWrite());
+        assertEquals(65536, guest.maxReadahead());
+        assertEquals(64, guest.maxBackground());
+        assertEquals(48, guest.congestionThreshold());
+        assertEquals(0, guest.flags() & InitFlag.ASYNC_READ, "a flag the daemon replied is cleared");
+        assertNotEquals(0, guest.flags() & InitFlag.MAX_PAGES);
+        InitOut daemon = fe.proxy.daemonReply();
+        assertEquals(256, daemon.maxPages(), "the daemon's own reply is recorded");
+        assertNotEquals(0, daemon.flags() & InitFlag.ASYNC_READ);
+        assertEquals(guest, fe.proxy.givenReply());
+        assertNull(fe.proxy.refusal());
+    }
+
+    @Test
+    void baselineTakesMaxPagesAway() throws Exception {
+        start(NegotiationSettings.MAX_PAGES, "baseline");
+        InitOut guest = (InitOut) init()[1];
+        assertEquals(0, guest.flags() & InitFlag.MAX_PAGES);
+        assertEquals(32, guest.effectiveMaxPages());
+        assertEquals(131072, guest.maxWrite());
+        assertNotEquals(0, fe.proxy.daemonReply().flags() & InitFlag.MAX_PAGES);
+    }
+
+    @Test
+    void aWideningIsRefusedAndTheMountFails() throws Exception {
+        start(NegotiationSettings.parseVariant("d64:max_pages=64"), "mp128:max_pages=128");
+        Object[] r = init();
+        assertEquals(-Errno.EPROTO, r[0], "the guest's INIT fails");
+        assertTrue(fe.proxy.refusal().contains("max_pages=128, above the daemon's 64"), fe.proxy.refusal());
+        assertNull(fe.proxy.givenReply());
+        assertEquals(64, fe.proxy.daemonReply().maxPages());
+    }
+
+    @Test
+    void aFlagTheDaemonDidNotReplyIsRefused() throws Exception {
+        start(NegotiationSettings.MAX_PAGES, "wb:+WRITEBACK_CACHE");
+        assertEquals(-Errno.EPROTO, init()[0]);
+        assertTrue(fe.proxy.refusal().contains("WRITEBACK_CACHE"), fe.proxy.refusal());
+    }
+
+    @Test
+    void afterInitTheProxyStepsOut() throws Exception {
+        start(NegotiationSettings.MAX_PAGES, "baseline");
+        assertEquals(0, init()[0]);
+        assertTrue(fe.proxy.steppedOut(), "the daemon has the guest's call fd");
+        Thread.sleep(VhostUserProxy.GRACE_NANOS / 1_000_000 + 500); // the proxy stops passing interrupts on
+        for (int i = 0; i < 20; i++) {
+            byte[] reply = fe.call(1, Requests.getattr(1), 4096, 16 + 104, 4096, false);
+            assertNotNull(reply, "request " + i + " completed, its interrupt straight from the daemon");
+            assertEquals(0, ByteBuffer.wrap(reply).order(ByteOrder.nativeOrder()).getInt(4));
+        }
+    }
+}
