@@ -3,6 +3,8 @@ package dev.fusebench.bench;
 import dev.fusebench.bench.daemons.CustomDaemon;
 import dev.fusebench.bench.daemons.VirtiofsdRust;
 import dev.fusebench.bench.results.RunResult;
+import dev.fusebench.fuse.NegotiationSettings;
+import dev.fusebench.proxy.Restriction;
 import dev.fusebench.bench.daemons.VirtioFsDaemon;
 import dev.fusebench.bench.guest.Accel;
 import dev.fusebench.bench.guest.GuestConfig;
@@ -156,6 +158,28 @@ class GuestBootTest {
         assertEquals("namespace", box.get("mode").asText());
         assertTrue(box.get("no_new_privs").asBoolean());
         assertEquals(dev.fusebench.sandbox.Sandbox.CAPABILITIES.size(), box.get("capabilities").size());
+        assertNothingLeft();
+    }
+
+    /**
+     * The Rust virtiofsd under the baseline variant, through the INIT-rewriting proxy: the daemon
+     * replied FUSE_MAX_PAGES, the guest got a reply without it, the proxy stepped out, the run is good.
+     */
+    @Test
+    void rustVirtiofsdBaselineThroughTheProxy() throws Exception {
+        VirtioFsDaemon d = VirtioFsDaemon.named("virtiofsd-rust", GuestImage.defaultCache());
+        var spec = new GuestRun.Spec(d, "baseline", config(false), List.of("direct-read-1m"), WORKLOADS, 300)
+                .withProxy(Restriction.of(NegotiationSettings.BASELINE));
+        RunResult r = GuestRun.run(spec, image, tmp.resolve("proxied")).getFirst();
+        assertGoodRun(r);
+        assertEquals("baseline", r.arm());
+        var p = r.proxy();
+        assertNotNull(p, "the proxy's record");
+        assertTrue(p.daemonReply().flags().contains("MAX_PAGES"), p.toString());
+        assertFalse(p.givenReply().flags().contains("MAX_PAGES"), p.toString());
+        assertEquals(32, p.givenReply().effectiveMaxPages());
+        assertEquals(Boolean.TRUE, p.steppedOut());
+        assertNull(p.refusal());
         assertNothingLeft();
     }
 

@@ -1,12 +1,11 @@
 package dev.fusebench.loadgen;
 
-import dev.fusebench.sys.Errno;
 import dev.fusebench.sys.FdSender;
 import dev.fusebench.sys.Flags;
 import dev.fusebench.sys.Libc;
 import dev.fusebench.vhostuser.Message;
+import dev.fusebench.vhostuser.UnixSocket;
 import dev.fusebench.wire.LibcStructs.Pollfd;
-import dev.fusebench.wire.LibcStructs.SockaddrUn;
 import dev.fusebench.wire.VhostUserMsg.Header;
 import dev.fusebench.wire.VhostUserMsg.MemTable;
 import dev.fusebench.wire.VhostUserMsg.U64;
@@ -65,24 +64,7 @@ public final class VhostUserFrontend implements AutoCloseable {
 
     /** Connects to a daemon's socket and completes the handshake; {@code dataBytes} of memory follow the ring area. */
     public static VhostUserFrontend connect(Path socket, int queueSize, long dataBytes) throws IOException {
-        int sock = Libc.socket(Flags.AF_UNIX, Flags.SOCK_STREAM | Flags.SOCK_CLOEXEC, 0);
-        if (sock < 0) throw new IOException("socket: " + Libc.strerror(sock));
-        byte[] p = socket.toString().getBytes();
-        if (p.length >= 108) { Libc.close(sock); throw new IOException("socket path too long: " + socket); }
-        int r;
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment addr = a.allocate(SockaddrUn.LAYOUT);
-            SockaddrUn.family(addr, Flags.AF_UNIX);
-            MemorySegment.copy(MemorySegment.ofArray(p), 0, addr, SockaddrUn.PATH, p.length);
-            // a daemon may create its socket file a moment before it listens: retry for a while
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            while ((r = Libc.connect(sock, addr, SockaddrUn.PATH + p.length + 1)) < 0 && System.nanoTime() < deadline
-                    && (r == -Errno.ECONNREFUSED || r == -Errno.ENOENT)) {
-                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
-            }
-        }
-        if (r < 0) { Libc.close(sock); throw new IOException("connect " + socket + ": " + Libc.strerror(r)); }
-        return new VhostUserFrontend(sock, queueSize, dataBytes, true);
+        return new VhostUserFrontend(UnixSocket.connect(socket, 5_000_000_000L), queueSize, dataBytes, true);
     }
 
     public VhostUserFrontend(int connectedSocket, int queueSize, long dataBytes) throws IOException {

@@ -16,6 +16,7 @@ import dev.fusebench.wire.FuseIn;
 import dev.fusebench.wire.FuseOut;
 import dev.fusebench.wire.LibcStructs.Pollfd;
 import dev.fusebench.wire.VhostUserMsg.Header;
+import dev.fusebench.wire.VhostUserMsg.MemRegionMsg;
 import dev.fusebench.wire.VhostUserMsg.MemTable;
 import dev.fusebench.wire.VhostUserMsg.U64;
 import dev.fusebench.wire.VhostUserMsg.VringAddr;
@@ -50,6 +51,8 @@ public final class VhostUserProxy implements AutoCloseable {
     private final Object backLock = new Object();
     private final List<long[]> mappings = new ArrayList<>();
     private volatile GuestMemory memory = new GuestMemory(List.of());
+    /** The regions as the frontend has shared them so far (only the frontend-to-daemon thread changes them). */
+    private final List<GuestMemory.Region> regions = new ArrayList<>();
     private final Ring[] rings = new Ring[MAX_QUEUES];
     private final int controlFd;
     private final Thread toBack, toFront, watcher;
@@ -137,6 +140,10 @@ public final class VhostUserProxy implements AutoCloseable {
         int[] fds = c.receivedFds();
         switch (c.request()) {
             case Message.SET_MEM_TABLE -> mapMemory(c, fds);
+            case Message.ADD_MEM_REG -> addRegion(c, fds);
+            case Message.REM_MEM_REG -> {
+                if (c.size() >= MemRegionMsg.SIZE) removeRegion(MemRegionMsg.guestPhysAddr(c.msg, p));
+            }
             case Message.SET_VRING_NUM -> ring(VringState.index(c.msg, p)).num = VringState.num(c.msg, p);
             case Message.SET_VRING_ADDR -> {
                 Ring r = ring(VringAddr.index(c.msg, p));
@@ -172,17 +179,40 @@ public final class VhostUserProxy implements AutoCloseable {
         long p = Header.SIZE;
         int n = MemTable.nregions(c.msg, p);
         if (n < 1 || n > MemTable.MAX_REGIONS || n > fds.length || c.size() < MemTable.bytes(n)) return;
-        List<GuestMemory.Region> regions = new ArrayList<>();
+        List<GuestMemory.Region> table = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            long size = MemTable.memorySize(c.msg, p, i), offset = MemTable.mmapOffset(c.msg, p, i);
-            if (size <= 0 || offset < 0) return;
-            long map = Libc.mmap(size + offset, Flags.PROT_READ | Flags.PROT_WRITE, Flags.MAP_SHARED, fds[i], 0);
-            if (map < 0) return;
-            mappings.add(new long[]{map, size + offset});
-            regions.add(new GuestMemory.Region(MemTable.guestPhysAddr(c.msg, p, i), MemTable.userspaceAddr(c.msg, p, i),
-                    MemorySegment.ofAddress(map + offset).reinterpret(size)));
+            GuestMemory.Region r = map(fds[i], MemTable.guestPhysAddr(c.msg, p, i), MemTable.memorySize(c.msg, p, i),
+                    MemTable.userspaceAddr(c.msg, p, i), MemTable.mmapOffset(c.msg, p, i));
+            if (r == null) return;
+            table.add(r);
         }
+        regions.clear();
+        regions.addAll(table);
         memory = new GuestMemory(regions);
+    }
+
+    /** ADD_MEM_REG: one more region (QEMU sends these instead of SET_MEM_TABLE to daemons with CONFIGURE_MEM_SLOTS). */
+    private void addRegion(Channel c, int[] fds) {
+        long p = Header.SIZE;
+        if (fds.length < 1 || c.size() < MemRegionMsg.SIZE) return;
+        GuestMemory.Region r = map(fds[0], MemRegionMsg.guestPhysAddr(c.msg, p), MemRegionMsg.memorySize(c.msg, p),
+                MemRegionMsg.userspaceAddr(c.msg, p), MemRegionMsg.mmapOffset(c.msg, p));
+        if (r == null) return;
+        regions.add(r);
+        memory = new GuestMemory(regions);
+    }
+
+    private void removeRegion(long gpa) {
+        regions.removeIf(r -> r.guestPhys() == gpa); // the mapping itself stays until close
+        memory = new GuestMemory(regions);
+    }
+
+    private GuestMemory.Region map(int fd, long gpa, long size, long uva, long offset) {
+        if (size <= 0 || offset < 0 || size + offset < 0) return null;
+        long map = Libc.mmap(size + offset, Flags.PROT_READ | Flags.PROT_WRITE, Flags.MAP_SHARED, fd, 0);
+        if (map < 0) return null;
+        mappings.add(new long[]{map, size + offset});
+        return new GuestMemory.Region(gpa, uva, MemorySegment.ofAddress(map + offset).reinterpret(size));
     }
 
     // ---- the INIT reply ----------------------------------------------------------------------

@@ -7,7 +7,9 @@ public final class Message {
             SET_LOG_BASE = 6, SET_LOG_FD = 7, SET_VRING_NUM = 8, SET_VRING_ADDR = 9, SET_VRING_BASE = 10,
             GET_VRING_BASE = 11, SET_VRING_KICK = 12, SET_VRING_CALL = 13, SET_VRING_ERR = 14,
             GET_PROTOCOL_FEATURES = 15, SET_PROTOCOL_FEATURES = 16, GET_QUEUE_NUM = 17, SET_VRING_ENABLE = 18,
-            SET_BACKEND_REQ_FD = 21;
+            SET_BACKEND_REQ_FD = 21,
+            // with the CONFIGURE_MEM_SLOTS protocol feature (the Rust virtiofsd offers it; we do not)
+            GET_MAX_MEM_SLOTS = 36, ADD_MEM_REG = 37, REM_MEM_REG = 38;
     public static final int VERSION = 1, FLAG_REPLY = 0x4, FLAG_NEED_REPLY = 0x8;
 
     public static final long F_VERSION_1 = 1L << 32, F_INDIRECT_DESC = 1L << 28, F_EVENT_IDX = 1L << 29,

@@ -32,7 +32,7 @@ public final class VhostUserSession implements Session {
 
     @Override
     public void start() throws IOException {
-        listenFd = ListeningSocket.open(socketPath, socketGroup);
+        listenFd = UnixSocket.listen(socketPath, socketGroup);
         server.stats().put("socket_path", socketPath.toString());
         thread = new LibcThread(this::run, "vhost-user");
         thread.start();

@@ -98,4 +98,15 @@ public final class VhostUserMsg {
         }
         public static long bytes(int nregions) { return HEADER_SIZE + (long) REGION_SIZE * nregions; }
     }
+
+    /** ADD_MEM_REG and REM_MEM_REG (CONFIGURE_MEM_SLOTS): a u64 of padding, then one VhostUserMemoryRegion. */
+    public static final class MemRegionMsg {
+        public static final StructLayout LAYOUT = struct("VhostUserMemRegMsg", u64("padding"), MemTable.REGION.withName("region"));
+        public static final int SIZE = (int) LAYOUT.byteSize();
+        private static final long REGION = offset(LAYOUT, "region");
+        public static long guestPhysAddr(MemorySegment s, long at) { return MemTable.guestPhysAddr(s, at + REGION - MemTable.HEADER_SIZE, 0); }
+        public static long memorySize(MemorySegment s, long at) { return MemTable.memorySize(s, at + REGION - MemTable.HEADER_SIZE, 0); }
+        public static long userspaceAddr(MemorySegment s, long at) { return MemTable.userspaceAddr(s, at + REGION - MemTable.HEADER_SIZE, 0); }
+        public static long mmapOffset(MemorySegment s, long at) { return MemTable.mmapOffset(s, at + REGION - MemTable.HEADER_SIZE, 0); }
+    }
 }

@@ -106,6 +106,7 @@ class WireLayoutTest {
                 "used_user_addr", 16, "avail_user_addr", 24, "log_guest_addr", 32);
         assertStruct(VhostUserMsg.MemTable.HEADER, 8, "nregions", 0, "padding", 4);
         assertStruct(VhostUserMsg.MemTable.REGION, 32, "guest_phys_addr", 0, "memory_size", 8, "userspace_addr", 16, "mmap_offset", 24);
+        assertStruct(VhostUserMsg.MemRegionMsg.LAYOUT, 40, "padding", 0, "region", 8);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.fusebench.bench.matrix;
 
 import dev.fusebench.bench.daemons.CustomDaemon;
+import dev.fusebench.proxy.Restriction;
 import dev.fusebench.bench.daemons.CustomDaemonOptions;
 import dev.fusebench.bench.Controller;
 import dev.fusebench.bench.results.RunLine;
@@ -146,7 +147,7 @@ public final class MatrixCommand implements Callable<Integer> {
         else for (String k : kernels) for (int q : queueSizes) for (String a : kernelArgs) guests.add(new Unit.GuestKey(k, q, a.strip()));
         List<String> variantNames = new ArrayList<>(variantSettings.keySet());
         java.util.function.IntFunction<List<Unit>> planOf = blocks -> Shard.filter(shardOf,
-                Schedule.plan(daemons, d -> ds.get(d).takesVariants() ? variantNames : List.of(ownArm(ds.get(d))), guests, blocks, warmup, seed));
+                Schedule.plan(daemons, d -> variantNames, guests, blocks, warmup, seed));
         List<Unit> plan = planOf.apply(auto ? Precision.MIN_BLOCKS : fixedBlocks);
 
         Map<String, GuestImage> images = new HashMap<>();
@@ -187,6 +188,8 @@ public final class MatrixCommand implements Callable<Integer> {
             String variantArg = d.takesVariants() ? variantSettings.get(u.variant()).toSpec() : u.variant();
             GuestRun.Spec spec = new GuestRun.Spec(d, variantArg, cfg, jobs, workloadsDir.toAbsolutePath(), GuestRun.defaultDeadline(cfg, jobs.size()))
                     .withFault(faults.get(plan.indexOf(u) + 1)).withShareTmpfs(shareTmpfs).withArm(u.variant());
+            // a daemon that takes no variant itself gets it through the INIT-rewriting proxy
+            if (!d.takesVariants()) spec = spec.withProxy(Restriction.of(variantSettings.get(u.variant())));
             Path work = WorkDirs.create(dir);
             try {
                 return WorkDirs.keepLogsOfFailures(dir, u, work, GuestRun.run(spec, images.get(u.guest().kernel()), work));
@@ -206,12 +209,6 @@ public final class MatrixCommand implements Callable<Integer> {
         }
         return 0;
     }
-
-    /**
-     * The arm of a daemon that negotiates as it likes: the peers always offer FUSE_MAX_PAGES
-     * ("max-pages"); a user's own daemon is its own ("own").
-     */
-    static String ownArm(VirtioFsDaemon d) { return d instanceof CustomDaemon ? "own" : "max-pages"; }
 
     /** Runs one guest boot; returns one result per workload. */
     public interface UnitRunner { List<RunResult> run(Unit u) throws IOException; }

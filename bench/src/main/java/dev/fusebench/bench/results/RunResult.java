@@ -28,7 +28,7 @@ public record RunResult(String workload, @JsonAlias("variant") String arm, Daemo
                         String accel, Boolean emulated, Map<String, Object> host, String faultInjected, Integer shareTmpfsMib,
                         QemuInfo qemu, JsonNode daemonStats, String guestKernelRelease, String guestPanic, String daemonExit,
                         Integrity integrity, CpuSeconds cpuS, Noise hostNoise, Map<String, Double> timings, FioResult fio,
-                        String status, String failure, String consoleTail, String logs) {
+                        String status, String failure, String consoleTail, String logs, ProxyInfo proxy) {
 
     public boolean ok() { return "ok".equals(status); }
 
@@ -36,14 +36,32 @@ public record RunResult(String workload, @JsonAlias("variant") String arm, Daemo
     public RunResult withLogs(String dir) {
         return new RunResult(workload, arm, daemon, guest, transport, accel, emulated, host, faultInjected, shareTmpfsMib, qemu,
                 daemonStats, guestKernelRelease, guestPanic, daemonExit, integrity, cpuS, hostNoise, timings, fio, status, failure,
-                consoleTail, dir);
+                consoleTail, dir, proxy);
     }
 
     /** The same result with the daemon's statistics (written when the daemon stops, after the run's last job). */
     public RunResult withDaemonStats(JsonNode stats) {
         return new RunResult(workload, arm, daemon, guest, transport, accel, emulated, host, faultInjected, shareTmpfsMib, qemu,
                 stats, guestKernelRelease, guestPanic, daemonExit, integrity, cpuS, hostNoise, timings, fio, status, failure,
-                consoleTail, logs);
+                consoleTail, logs, proxy);
+    }
+
+    /**
+     * What the INIT-rewriting proxy saw for a daemon we cannot rebuild: the daemon's own FUSE_INIT
+     * reply, the reply the guest got instead, and a refusal (a variant that needs more than a restriction).
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ProxyInfo(String variant, InitReply daemonReply, InitReply givenReply, String refusal, Boolean steppedOut, String error) {}
+
+    /** A FUSE_INIT reply as the results show it. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record InitReply(int minor, List<String> flags, int maxPages, int effectiveMaxPages, int maxWrite, int maxReadahead,
+                            int maxBackground, int congestionThreshold) {
+        public static InitReply of(dev.fusebench.fuse.InitOut o) {
+            return o == null ? null : new InitReply(o.minor(), dev.fusebench.fuse.InitFlag.names(o.flags()), o.maxPages(),
+                    o.effectiveMaxPages(), o.maxWrite(), o.maxReadahead(), o.maxBackground(), o.congestionThreshold());
+        }
     }
 
     /** The daemon that served the run. */
@@ -89,6 +107,7 @@ public record RunResult(String workload, @JsonAlias("variant") String arm, Daemo
         public QemuInfo qemu;
         public JsonNode daemonStats;
         public Integrity integrity;
+        public ProxyInfo proxy;
 
         public RunResult ok(String workload, CpuSeconds cpu, Noise noise, Map<String, Double> timings, FioResult fio) {
             return result(workload, cpu, noise, timings, fio, "ok", null, null);
@@ -105,7 +124,7 @@ public record RunResult(String workload, @JsonAlias("variant") String arm, Daemo
                                  String status, String failure, String consoleTail) {
             return new RunResult(workload, arm, daemon, guest, transport, accel, emulated, host, faultInjected, shareTmpfsMib, qemu,
                     daemonStats, guestKernelRelease, guestPanic, daemonExit, integrity, cpu, noise, timings, fio, status, failure,
-                    consoleTail, null);
+                    consoleTail, null, proxy);
         }
     }
 }

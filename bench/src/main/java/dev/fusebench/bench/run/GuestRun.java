@@ -10,6 +10,8 @@ import dev.fusebench.bench.guest.GuestOutput;
 import dev.fusebench.bench.guest.Qemu;
 import dev.fusebench.bench.guest.Shell;
 import dev.fusebench.bench.results.RunResult;
+import dev.fusebench.proxy.ProxyServer;
+import dev.fusebench.proxy.Restriction;
 import dev.fusebench.bench.workload.FioResult;
 
 import java.io.IOException;
@@ -35,17 +37,25 @@ public final class GuestRun {
      * tmpfs of this size (null: a plain directory), to give the guest ENOSPC.
      */
     public record Spec(VirtioFsDaemon daemon, String variant, GuestConfig guest, List<String> workloads,
-                       Path workloadsDir, long deadlineSeconds, Fault fault, Integer shareTmpfsMiB, String arm) {
+                       Path workloadsDir, long deadlineSeconds, Fault fault, Integer shareTmpfsMiB, String arm, Restriction proxy) {
         public Spec(VirtioFsDaemon daemon, String variant, GuestConfig guest, List<String> workloads,
                     Path workloadsDir, long deadlineSeconds) {
-            this(daemon, variant, guest, workloads, workloadsDir, deadlineSeconds, null, null, variant);
+            this(daemon, variant, guest, workloads, workloadsDir, deadlineSeconds, null, null, variant, null);
         }
 
-        public Spec withFault(Fault f) { return new Spec(daemon, variant, guest, workloads, workloadsDir, deadlineSeconds, f, shareTmpfsMiB, arm); }
+        public Spec(VirtioFsDaemon daemon, String variant, GuestConfig guest, List<String> workloads,
+                    Path workloadsDir, long deadlineSeconds, Fault fault, Integer shareTmpfsMiB, String arm) {
+            this(daemon, variant, guest, workloads, workloadsDir, deadlineSeconds, fault, shareTmpfsMiB, arm, null);
+        }
 
-        public Spec withShareTmpfs(Integer mib) { return new Spec(daemon, variant, guest, workloads, workloadsDir, deadlineSeconds, fault, mib, arm); }
+        public Spec withFault(Fault f) { return new Spec(daemon, variant, guest, workloads, workloadsDir, deadlineSeconds, f, shareTmpfsMiB, arm, proxy); }
 
-        public Spec withArm(String name) { return new Spec(daemon, variant, guest, workloads, workloadsDir, deadlineSeconds, fault, shareTmpfsMiB, name); }
+        public Spec withShareTmpfs(Integer mib) { return new Spec(daemon, variant, guest, workloads, workloadsDir, deadlineSeconds, fault, mib, arm, proxy); }
+
+        public Spec withArm(String name) { return new Spec(daemon, variant, guest, workloads, workloadsDir, deadlineSeconds, fault, shareTmpfsMiB, name, proxy); }
+
+        /** The daemon behind an INIT-rewriting proxy applying {@code r} (for daemons that take no variant themselves). */
+        public Spec withProxy(Restriction r) { return new Spec(daemon, variant, guest, workloads, workloadsDir, deadlineSeconds, fault, shareTmpfsMiB, arm, r); }
     }
 
     public static long defaultDeadline(GuestConfig g, int jobs) {
@@ -90,8 +100,12 @@ public final class GuestRun {
         long t0 = System.nanoTime();
         Process layout = layOut(shared.resolve("fusebench.dat"), spec.guest().sizeMiB());
         DaemonProcess daemon;
+        ProxyServer proxy = null;
         try {
-            daemon = DaemonProcess.start(spec.daemon(), shared, socket, spec.variant(), stats, workDir.resolve("daemon.log"));
+            // behind a proxy the daemon listens on its own socket, and QEMU connects to the proxy's
+            Path daemonSocket = spec.proxy() != null ? workDir.resolve("daemon.sock") : socket;
+            daemon = DaemonProcess.start(spec.daemon(), shared, daemonSocket, spec.variant(), stats, workDir.resolve("daemon.log"));
+            if (spec.proxy() != null) proxy = new ProxyServer(socket, daemonSocket, spec.proxy());
         } catch (IOException e) {
             layout.destroyForcibly();
             return failAll(spec, common, "daemon did not start: " + e.getMessage());
@@ -115,6 +129,14 @@ public final class GuestRun {
             if (spec.guest().checksum() && Files.exists(shared.resolve("fusebench.dat"))) hostSha = sha256(shared.resolve("fusebench.dat"));
         } finally {
             daemon.close();
+            if (proxy != null) proxy.close();
+        }
+        String proxyRefusal = null;
+        if (proxy != null) {
+            ProxyServer.Report p = proxy.report();
+            common.proxy = new RunResult.ProxyInfo(spec.arm(), RunResult.InitReply.of(p.daemonReply()), RunResult.InitReply.of(p.givenReply()),
+                    p.refusal(), p.steppedOut(), p.error());
+            if (p.refusal() != null) proxyRefusal = "the proxy could not give variant " + spec.arm() + ": " + p.refusal();
         }
         common.qemu = new RunResult.QemuInfo(Environment.qemuVersion(), out.command(), out.exitCode(), out.wallSeconds());
         if (Files.exists(stats)) common.daemonStats = JSON.readTree(stats.toFile());
@@ -131,7 +153,7 @@ public final class GuestRun {
         common.guestKernelRelease = g.kernelRelease();
         common.guestPanic = out.panic();
         if (daemonExit != null) common.daemonExit = Shell.describeExit(daemonExit);
-        String cause = cause(out, g, watcher.daemonDeath, spec);
+        String cause = proxyRefusal != null ? proxyRefusal : cause(out, g, watcher.daemonDeath, spec);
         String integrityFailure = null;
         if (spec.guest().checksum()) {
             boolean match = g.sha256() != null && g.sha256().equals(hostSha);

@@ -1,9 +1,9 @@
 package dev.fusebench.bench.run;
 
-import dev.fusebench.bench.daemons.CustomDaemon;
 import dev.fusebench.bench.daemons.CustomDaemonOptions;
 import dev.fusebench.files.Trees;
 import dev.fusebench.bench.Controller;
+import dev.fusebench.proxy.Restriction;
 import dev.fusebench.bench.results.RunResult;
 import dev.fusebench.bench.daemons.VirtioFsDaemon;
 import dev.fusebench.bench.guest.Accel;
@@ -92,11 +92,7 @@ public final class RunCommand implements Callable<Integer> {
             dev.fusebench.bench.guest.GuestKernel.suitesFor(kernel); // refuses unknown series in one line
             NegotiationSettings.parseVariant(variant);
             d = VirtioFsDaemon.named(daemon, GuestImage.defaultCache(), customDaemons.daemons());
-            if (d instanceof CustomDaemon && !variant.equals("max-pages")) {
-                throw new IllegalArgumentException(daemon + " negotiates as it likes: variants do not reach your own daemon yet");
-            } else if (!d.takesVariants() && !variant.equals("max-pages")) {
-                throw new IllegalArgumentException(daemon + " always negotiates FUSE_MAX_PAGES: only the java daemon takes --variant " + variant);
-            }
+
         } catch (IllegalArgumentException e) {
             return Controller.usage(e.getMessage());
         }
@@ -109,8 +105,10 @@ public final class RunCommand implements Callable<Integer> {
         Path work = Files.createTempDirectory("fusebench-run-");
         List<RunResult> results;
         try {
-            results = GuestRun.run(new GuestRun.Spec(d, variant, cfg, jobs, workloadsDir.toAbsolutePath(), dl, injected, shareTmpfs,
-                    d instanceof CustomDaemon ? "own" : variant), image, work);
+            var spec = new GuestRun.Spec(d, variant, cfg, jobs, workloadsDir.toAbsolutePath(), dl, injected, shareTmpfs, variant);
+            // a daemon that takes no variant itself gets it through the INIT-rewriting proxy
+            if (!d.takesVariants()) spec = spec.withProxy(Restriction.of(NegotiationSettings.parseVariant(variant)));
+            results = GuestRun.run(spec, image, work);
             for (String keep : List.of("console.log", "results.log", "daemon.log", "qemu.log")) {
                 Path f = work.resolve(keep);
                 if (Files.exists(f)) Files.copy(f, dir.resolve(keep), java.nio.file.StandardCopyOption.REPLACE_EXISTING);

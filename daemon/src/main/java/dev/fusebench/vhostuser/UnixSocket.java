@@ -10,9 +10,33 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The daemon's vhost-user socket: created in place atomically, and only as open as it must be. */
-final class ListeningSocket {
-    private ListeningSocket() {}
+/** Unix stream sockets for vhost-user: the daemon's, created in place atomically and only as open as it must be, and a frontend's connection. */
+public final class UnixSocket {
+    private UnixSocket() {}
+
+    /**
+     * Connects to {@code path}; a daemon may create its socket file a moment before it listens, so
+     * refusals and a missing file are retried until {@code timeoutNanos} has passed. Returns the fd.
+     */
+    public static int connect(Path path, long timeoutNanos) throws IOException {
+        byte[] p = path.toString().getBytes();
+        if (p.length >= 108) throw new IOException("socket path too long: " + path);
+        int sock = Libc.socket(Flags.AF_UNIX, Flags.SOCK_STREAM | Flags.SOCK_CLOEXEC, 0);
+        if (sock < 0) throw new IOException("socket: " + Libc.strerror(sock));
+        int r;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment addr = a.allocate(SockaddrUn.LAYOUT);
+            SockaddrUn.family(addr, Flags.AF_UNIX);
+            MemorySegment.copy(MemorySegment.ofArray(p), 0, addr, SockaddrUn.PATH, p.length);
+            long deadline = System.nanoTime() + timeoutNanos;
+            while ((r = Libc.connect(sock, addr, SockaddrUn.PATH + p.length + 1)) < 0 && System.nanoTime() < deadline
+                    && (r == -dev.fusebench.sys.Errno.ECONNREFUSED || r == -dev.fusebench.sys.Errno.ENOENT)) {
+                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+            }
+        }
+        if (r < 0) { Libc.close(sock); throw new IOException("connect " + path + ": " + Libc.strerror(r)); }
+        return sock;
+    }
 
     /**
      * Creates the listening socket at {@code path} (replacing a stale one); returns its fd. The
@@ -21,7 +45,7 @@ final class ListeningSocket {
      * gets a root file server over the share: the socket is 0600, or 0660 owned by {@code group}
      * when one is given, set before it listens (connecting needs write permission on it).
      */
-    static int open(Path path, String group) throws IOException {
+    public static int listen(Path path, String group) throws IOException {
         Path tmp = path.resolveSibling(path.getFileName() + ".tmp-" + ProcessHandle.current().pid());
         if (tmp.toString().getBytes().length >= 108) throw new IOException("socket path too long: " + path);
         Files.deleteIfExists(tmp);
