@@ -23,6 +23,8 @@ final class Channel {
     final MemorySegment msg;
     final int[] fds = new int[Message.MAX_FDS];
     int nfds;
+    /** Why the last {@link #receive} failed other than by the connection ending, or null. */
+    String malformed;
     private final int from;
     private final MemorySegment iov, control, msghdr;
     private final FdSender sender;
@@ -54,7 +56,10 @@ final class Channel {
         }
         if (n < Header.SIZE && !readFully(Header.SIZE - n, n)) return false;
         int size = size();
-        if (size < 0 || size > Message.MAX_PAYLOAD) return false;
+        if (size < 0 || size > Message.MAX_PAYLOAD) {
+            malformed = "message " + request() + " with a " + size + "-byte payload";
+            return false;
+        }
         return size == 0 || readFully(size, Header.SIZE);
     }
 

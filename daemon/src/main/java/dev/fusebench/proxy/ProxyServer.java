@@ -46,7 +46,8 @@ public final class ProxyServer implements AutoCloseable {
     public Report report() {
         VhostUserProxy p = proxy;
         if (p == null) return new Report(null, null, null, false, error != null ? error : "no frontend connected");
-        String e = p.daemonReply() == null && p.refusal() == null ? "the daemon never answered FUSE_INIT" : null;
+        String e = p.broken() != null ? p.broken()
+                : p.daemonReply() == null && p.refusal() == null ? "the daemon never answered FUSE_INIT" : null;
         return new Report(p.daemonReply(), p.givenReply(), p.refusal(), p.steppedOut(), e);
     }
 

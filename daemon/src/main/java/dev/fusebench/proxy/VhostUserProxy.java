@@ -60,6 +60,7 @@ public final class VhostUserProxy implements AutoCloseable {
     private volatile long handedOverAt;
     private volatile InitOut daemonReply, givenReply;
     private volatile String refusal;
+    private volatile String broken;
 
     private static final class Ring {
         volatile int num;
@@ -91,6 +92,9 @@ public final class VhostUserProxy implements AutoCloseable {
     /** Why the variant could not be given by rewriting, or null. */
     public String refusal() { return refusal; }
 
+    /** Why the proxy ended the connection itself (a malformed message from either side), or null. */
+    public String broken() { return broken; }
+
     /** Whether the proxy has left the data path (the daemon holds the real call fds). */
     public boolean steppedOut() { return handedOverAt != 0; }
 
@@ -112,8 +116,10 @@ public final class VhostUserProxy implements AutoCloseable {
                 c.closeFds();
                 if (!ok) break;
             }
+            if (c.malformed != null) broken = "the frontend sent a malformed " + c.malformed;
         } catch (RuntimeException e) {
             // a malformed message ends the connection, as a daemon would end it
+            broken = "the frontend sent a malformed message " + c.request() + ": " + e.getMessage();
         } finally {
             c.closeFds();
             shutdown();
@@ -128,6 +134,7 @@ public final class VhostUserProxy implements AutoCloseable {
                 c.closeFds();
                 if (!ok) break;
             }
+            if (c.malformed != null) broken = "the daemon sent a malformed " + c.malformed;
         } finally {
             c.closeFds();
             shutdown();

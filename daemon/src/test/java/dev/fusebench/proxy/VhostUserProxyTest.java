@@ -105,6 +105,31 @@ class VhostUserProxyTest {
         assertTrue(fe.proxy.refusal().contains("WRITEBACK_CACHE"), fe.proxy.refusal());
     }
 
+    /** A message the proxy cannot frame ends the connection, with the reason, and no thread of it stays. */
+    @Test
+    void aMalformedMessageEndsTheConnectionWithTheReason() throws Exception {
+        try (var arena = java.lang.foreign.Arena.ofConfined()) {
+            int[] a = pair(arena), b = pair(arena);
+            VhostUserProxy p = new VhostUserProxy(a[1], b[0], Restriction.NONE);
+            MemorySegment msg = arena.allocate(12);
+            dev.fusebench.wire.VhostUserMsg.Header.write(msg, dev.fusebench.vhostuser.Message.SET_FEATURES, 1, 1 << 20);
+            dev.fusebench.sys.Libc.write(a[0], msg, 12);
+            p.awaitEnd();
+            assertTrue(p.broken().contains("malformed message 2 with a 1048576-byte payload"), p.broken());
+            assertEquals(0, dev.fusebench.sys.Libc.read(b[1], arena.allocate(8), 8), "the daemon's side was closed");
+            p.close();
+            dev.fusebench.sys.Libc.close(a[0]);
+            dev.fusebench.sys.Libc.close(b[1]);
+        }
+    }
+
+    static int[] pair(java.lang.foreign.Arena arena) {
+        MemorySegment fds = arena.allocate(8);
+        assertEquals(0, dev.fusebench.sys.Libc.socketpair(dev.fusebench.sys.Flags.AF_UNIX,
+                dev.fusebench.sys.Flags.SOCK_STREAM | dev.fusebench.sys.Flags.SOCK_CLOEXEC, 0, fds));
+        return new int[]{fds.get(java.lang.foreign.ValueLayout.JAVA_INT, 0), fds.get(java.lang.foreign.ValueLayout.JAVA_INT, 4)};
+    }
+
     @Test
     void afterInitTheProxyStepsOut() throws Exception {
         start(NegotiationSettings.MAX_PAGES, "baseline");
