@@ -118,6 +118,25 @@ final class Html {
         for (ReportBuilder.Figure f : figures) if (f.section().equals("sizes")) img(h, f);
         h.append("</section>\n");
 
+        var proxied = rs.proxied();
+        if (!proxied.isEmpty()) {
+            h.append("<section id=\"proxy\"><h2>Variants through the proxy (daemons we do not rebuild)</h2>\n<p>The daemon's own FUSE_INIT reply, "
+                    + "and the reply the guest got after the proxy restricted it; pages per request as the kernel computes them.</p>\n");
+            h.append("<table><tr><th class=\"l\">daemon · arm</th><th class=\"l\">daemon's flags</th><th>its pages</th><th>its max_write</th>"
+                    + "<th class=\"l\">flags taken away</th><th>guest's pages</th><th>guest's max_write</th><th class=\"l\">refused</th></tr>\n");
+            for (var e : proxied.entrySet()) {
+                JsonNode d = e.getValue().path("daemon_reply"), g = e.getValue().path("given_reply");
+                java.util.List<String> taken = new java.util.ArrayList<>(textList(d.path("flags")));
+                taken.removeAll(textList(g.path("flags")));
+                h.append("<tr><td class=\"l\">").append(esc(e.getKey())).append("</td><td class=\"l\">").append(esc(String.join(" ", textList(d.path("flags")))))
+                        .append("</td><td>").append(d.path("effective_max_pages").asText("-")).append("</td><td>").append(d.path("max_write").asText("-"))
+                        .append("</td><td class=\"l\">").append(esc(g.isMissingNode() ? "-" : String.join(" ", taken)))
+                        .append("</td><td>").append(g.path("effective_max_pages").asText("-")).append("</td><td>").append(g.path("max_write").asText("-"))
+                        .append("</td><td class=\"l\">").append(esc(e.getValue().path("refusal").asText(e.getValue().path("error").asText("")))).append("</td></tr>\n");
+            }
+            h.append("</table></section>\n");
+        }
+
         h.append("<section id=\"failures\"><h2>Failures</h2>\n");
         List<ResultSet.Run> failed = rs.failed();
         if (failed.isEmpty()) h.append("<p>None: every run succeeded.</p>\n");

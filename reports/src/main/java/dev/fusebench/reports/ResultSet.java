@@ -189,4 +189,14 @@ public final class ResultSet {
         for (Run r : runs) if (r.arm().equals(arm) && r.daemonStats() != null) return r.daemonStats().path("negotiation");
         return null;
     }
+
+    /** What the INIT-rewriting proxy recorded, per daemon and arm (daemons behind a proxy only), in first-seen order. */
+    public Map<String, JsonNode> proxied() {
+        Map<String, JsonNode> out = new java.util.LinkedHashMap<>();
+        for (JsonNode n : lines) {
+            if (!RunLine.isRun(n) || !n.has("proxy")) continue;
+            out.putIfAbsent(n.path("daemon").path("name").asText() + " · " + n.path("arm").asText(), n.get("proxy"));
+        }
+        return out;
+    }
 }
