@@ -104,7 +104,7 @@ final class Html {
         h.append("</table></section>\n");
 
         h.append("<section id=\"negotiation\"><h2>Negotiation and request sizes (Java daemon)</h2>\n");
-        h.append("<table><tr><th class=\"l\">arm</th><th class=\"l\">replied flags</th><th>max_pages</th><th>max_write</th><th>max_readahead</th><th>max_background</th><th>congestion_threshold</th><th>READ size max</th><th>WRITE size max</th></tr>\n");
+        h.append("<table><tr><th class=\"l\">arm</th><th class=\"l\">replied flags</th><th>max_pages</th><th>max_write</th><th>max_readahead</th><th>max_background</th><th>congestion_threshold</th><th>pages per request (kernel)</th><th>READ size max</th><th>WRITE size max</th></tr>\n");
         for (String arm : rs.arms) {
             JsonNode n = rs.negotiation(arm);
             if (n == null) continue;
@@ -112,7 +112,9 @@ final class Html {
                     .append("</td><td>").append(n.path("max_pages").asInt()).append("</td><td>").append(n.path("max_write").asInt())
                     .append("</td><td>").append(n.path("max_readahead").asInt()).append("</td><td>").append(n.path("max_background").asInt())
                     .append("</td><td>").append(n.path("congestion_threshold").asInt()).append("</td><td>")
-                    .append(maxSize(rs.requestSizes("READ", arm))).append("</td><td>").append(maxSize(rs.requestSizes("WRITE", arm))).append("</td></tr>\n");
+                    .append(n.has("effective_max_pages") ? Integer.toString(n.path("effective_max_pages").asInt()) : "–").append("</td><td>")
+                    .append(maxSize(rs.requestSizes("READ", arm))).append(beyond(rs.requestSizes("READ", arm), n))
+                    .append("</td><td>").append(maxSize(rs.requestSizes("WRITE", arm))).append(beyond(rs.requestSizes("WRITE", arm), n)).append("</td></tr>\n");
         }
         h.append("</table>\n");
         for (ReportBuilder.Figure f : figures) if (f.section().equals("sizes")) img(h, f);
@@ -178,6 +180,17 @@ final class Html {
         List<String> out = new java.util.ArrayList<>();
         n.forEach(x -> out.add(x.asText()));
         return out;
+    }
+
+    /**
+     * A flag when requests larger than the kernel's computed limit were observed: the computation
+     * (flags, max_pages, the virtqueue cap, max_pages_limit) and the kernel disagree.
+     */
+    private static String beyond(Map<Long, Long> sizes, JsonNode negotiation) {
+        if (sizes.isEmpty() || !negotiation.has("effective_max_pages")) return "";
+        long limit = negotiation.path("effective_max_pages").asLong() * 4096;
+        long max = ((java.util.TreeMap<Long, Long>) sizes).lastKey();
+        return max > limit ? " ⚠ above the computed " + ReportBuilder.sizeLabel(limit) : "";
     }
 
     private static String maxSize(Map<Long, Long> sizes) {

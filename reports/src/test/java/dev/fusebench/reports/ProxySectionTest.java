@@ -48,4 +48,24 @@ class ProxySectionTest {
         String baseline = rows.stream().filter(r -> r.text().startsWith("virtiofsd-rust · baseline")).findFirst().orElseThrow().text();
         assertTrue(baseline.contains("MAX_PAGES 256 1048576") && baseline.endsWith("32 131072"), baseline);
     }
+
+    /** Requests larger than the kernel's computed limit (here 28 pages: a 32-entry queue) are flagged beside the observed size. */
+    @Test
+    void observedRequestsAboveTheComputedLimitAreFlagged() throws Exception {
+        ResultsStore store = new ResultsStore(dir);
+        store.create(Map.of("reference_variant", "max-pages", "iterations", 1));
+        var stats = RunLine.JSON.readTree("""
+                {"negotiation":{"reply_flag_names":["MAX_PAGES"],"max_pages":256,"effective_max_pages":28},
+                 "opcodes":{"READ":{"size":{"histogram":{"1048576":10}}}}}""");
+        RunResult.Builder b = new RunResult.Builder();
+        b.arm = "max-pages";
+        b.daemon = new RunResult.DaemonInfo("java", "1", true, null, null);
+        b.daemonStats = stats;
+        var d = new FioResult.Direction(1 << 30, 1000 * 1048576.0, 1000, 3000, 10, Map.of());
+        store.append(List.of(new RunLine(RunLine.TYPE, "i1/java/max-pages", 1, false, 1, List.of("max-pages"), 30.0, "h", "6.1/q32", null,
+                b.ok("direct-read-1m", null, null, Map.of(), new FioResult("direct-read-1m", 0, d, null, "")))));
+        var doc = Jsoup.parse(Files.readString(ReportBuilder.build(dir)));
+        String row = doc.select("#negotiation tr").get(1).text();
+        assertTrue(row.contains("28") && row.contains("1 MiB ⚠ above the computed 112 KiB"), row);
+    }
 }

@@ -51,6 +51,9 @@ class ReportTest {
         assertTrue(doc.select("#failures").text().contains("deadline"));
         assertTrue(doc.select("#negotiation table").text().contains("MAX_PAGES"));
         assertTrue(doc.select("#negotiation table").text().contains("128 KiB"), "READ size max per arm");
+        assertTrue(doc.select("#negotiation th").text().contains("pages per request (kernel)"));
+        assertTrue(doc.select("#negotiation td").eachText().containsAll(List.of("256", "32")), "the computed page counts of both arms");
+        assertFalse(doc.select("#negotiation table").text().contains("⚠"), "observed sizes within the computed limits");
         var imgs = doc.select("img");
         assertTrue(imgs.size() >= 7, "charts: 2 workloads, deltas, 2 run-order charts, READ and WRITE sizes");
         for (Element img : imgs) {
