@@ -64,16 +64,27 @@ public final class VhostUserProxy implements AutoCloseable {
 
     private static final class Ring {
         volatile int num;
-        volatile long desc, used;
+        volatile long desc, avail, used;
         volatile int realCall = -1, proxyCall = -1;
+        volatile int realKick = -1, proxyKick = -1;
+        volatile int lastAvail;
         int lastUsed;
     }
 
-    /** Starts proxying between two connected sockets (both closed with the proxy). */
+    /** With {@code observe}, the proxy also stays on each request queue's kick path and counts request sizes. */
+    private final boolean observe;
+    private final Observed observed = new Observed();
+
     public VhostUserProxy(int frontendSocket, int daemonSocket, Restriction restriction) {
+        this(frontendSocket, daemonSocket, restriction, false);
+    }
+
+    /** Starts proxying between two connected sockets (both closed with the proxy). */
+    public VhostUserProxy(int frontendSocket, int daemonSocket, Restriction restriction, boolean observe) {
         this.front = frontendSocket;
         this.back = daemonSocket;
         this.restriction = restriction;
+        this.observe = observe;
         for (int i = 0; i < MAX_QUEUES; i++) rings[i] = new Ring();
         controlFd = Libc.eventfd(0, Flags.EFD_CLOEXEC | Flags.EFD_NONBLOCK);
         if (controlFd < 0) throw new IllegalStateException("eventfd: " + Libc.strerror(controlFd));
@@ -91,6 +102,9 @@ public final class VhostUserProxy implements AutoCloseable {
 
     /** Why the variant could not be given by rewriting, or null. */
     public String refusal() { return refusal; }
+
+    /** Request sizes seen on the avail rings, per opcode (observe mode; empty otherwise). */
+    public java.util.Map<String, java.util.Map<Long, Long>> observedSizes() { return observed.snapshot(); }
 
     /** Why the proxy ended the connection itself (a malformed message from either side), or null. */
     public String broken() { return broken; }
@@ -155,7 +169,23 @@ public final class VhostUserProxy implements AutoCloseable {
             case Message.SET_VRING_ADDR -> {
                 Ring r = ring(VringAddr.index(c.msg, p));
                 r.desc = VringAddr.desc(c.msg, p);
+                r.avail = VringAddr.avail(c.msg, p);
                 r.used = VringAddr.used(c.msg, p);
+            }
+            case Message.SET_VRING_BASE -> ring(VringState.index(c.msg, p)).lastAvail = VringState.num(c.msg, p) & 0xffff;
+            case Message.SET_VRING_KICK -> {
+                long u = U64.value(c.msg, p);
+                int q = (int) (u & 0xff);
+                // observe: the guest's kick comes to us; we count what is new on the avail ring, then kick the daemon
+                if (observe && q >= 1 && q < MAX_QUEUES && (u & 0x100) == 0 && fds.length == 1) {
+                    Ring r = rings[q];
+                    if (r.realKick >= 0) Libc.close(r.realKick);
+                    r.realKick = fds[0];
+                    c.fds[0] = -1;
+                    if (r.proxyKick < 0) r.proxyKick = Libc.eventfd(0, Flags.EFD_CLOEXEC);
+                    wake();
+                    return new int[]{r.proxyKick};
+                }
             }
             case Message.SET_VRING_CALL -> {
                 long u = U64.value(c.msg, p);
@@ -230,34 +260,90 @@ public final class VhostUserProxy implements AutoCloseable {
         DescriptorChain chain = new DescriptorChain(arena, 1024 + 8);
         MemorySegment header = arena.allocate(FuseIn.Header.SIZE);
         MemorySegment reply = arena.allocate(FuseOut.Header.SIZE + FuseOut.InitOut.SIZE);
-        int[] queueOf = new int[MAX_QUEUES + 1];
+        MemorySegment args = arena.allocate(FuseIn.Header.SIZE + FuseIn.ReadIn.SIZE);
+        int[] queueOf = new int[2 * MAX_QUEUES + 1];
+        boolean[] isKick = new boolean[2 * MAX_QUEUES + 1];
+        boolean callsGone = false;
         while (!closed) {
-            if (handedOverAt != 0 && System.nanoTime() - handedOverAt > GRACE_NANOS) break;
+            if (!callsGone && handedOverAt != 0 && System.nanoTime() - handedOverAt > GRACE_NANOS) {
+                closeCallFds();
+                callsGone = true;
+                if (!observe) break;
+            }
             int n = 0;
             Pollfd.write(pfds, n++, controlFd, Flags.POLLIN);
             for (int q = 1; q < MAX_QUEUES; q++) {
-                if (rings[q].proxyCall < 0) continue;
-                queueOf[n] = q;
-                Pollfd.write(pfds, n++, rings[q].proxyCall, Flags.POLLIN);
+                if (rings[q].proxyCall >= 0 && !callsGone) {
+                    queueOf[n] = q;
+                    isKick[n] = false;
+                    Pollfd.write(pfds, n++, rings[q].proxyCall, Flags.POLLIN);
+                }
+                if (rings[q].realKick >= 0) {
+                    queueOf[n] = q;
+                    isKick[n] = true;
+                    Pollfd.write(pfds, n++, rings[q].realKick, Flags.POLLIN);
+                }
             }
-            if (Libc.poll(pfds, n, handedOverAt != 0 ? 100 : -1) < 0) continue;
+            if (Libc.poll(pfds, n, handedOverAt != 0 && !callsGone ? 100 : -1) < 0) continue;
             if ((Pollfd.revents(pfds, 0) & Flags.POLLIN) != 0) Libc.read(controlFd, counter, 8);
             boolean initDone = false;
             for (int i = 1; i < n; i++) {
                 if ((Pollfd.revents(pfds, i) & Flags.POLLIN) == 0) continue;
                 Ring r = rings[queueOf[i]];
+                if (isKick[i]) {
+                    Libc.read(r.realKick, counter, 8);
+                    scanAvail(r, chain, args);
+                    if (r.proxyKick >= 0) signal(r.proxyKick, counter);
+                    continue;
+                }
                 Libc.read(r.proxyCall, counter, 8);
                 if (handedOverAt == 0) initDone |= inspect(r, chain, header, reply);
                 if (r.realCall >= 0) signal(r.realCall, counter);
             }
             if (initDone && handedOverAt == 0) handOver();
         }
-        // the daemon holds the guest's call fds now (or the proxy is closing): ours go
+        closeCallFds();
+        for (Ring r : rings) {
+            if (r.realKick >= 0) { Libc.close(r.realKick); r.realKick = -1; }
+            if (r.proxyKick >= 0) { Libc.close(r.proxyKick); r.proxyKick = -1; }
+        }
+    }
+
+    /** The daemon holds the guest's call fds now (or the proxy is closing): ours go. */
+    private void closeCallFds() {
         for (Ring r : rings) {
             if (r.proxyCall < 0) continue;
             Libc.close(r.proxyCall);
             r.proxyCall = -1;
             if (r.realCall >= 0) { Libc.close(r.realCall); r.realCall = -1; }
+        }
+    }
+
+    /**
+     * Observe: counts the requests made available since the last kick, by opcode and size (READ and
+     * WRITE: fuse_read_in/fuse_write_in.size; others: their length). Requests the guest added without
+     * a kick are counted at the next one; a descriptor reused by then is counted as its new request.
+     */
+    private void scanAvail(Ring r, DescriptorChain chain, MemorySegment args) {
+        GuestMemory mem = memory;
+        int num = r.num;
+        if (num <= 0) return;
+        MemorySegment desc = mem.sliceFrontend(r.desc, SplitQueue.descBytes(num));
+        MemorySegment avail = mem.sliceFrontend(r.avail, SplitQueue.availBytes(num));
+        if (desc == null || avail == null) return;
+        int idx = dev.fusebench.wire.VirtioRing.Avail.idx(avail);
+        VarHandle.acquireFence();
+        if (((idx - r.lastAvail) & 0xffff) > num) { r.lastAvail = idx; return; } // not a ring we can follow
+        while (r.lastAvail != idx) {
+            int head = dev.fusebench.wire.VirtioRing.Avail.ring(avail, r.lastAvail % num);
+            r.lastAvail = (r.lastAvail + 1) & 0xffff;
+            if (chain.walk(mem, desc, num, head) != null) continue;
+            long got = Scatter.gather(mem, chain.readable, 0, args, 0, args.byteSize());
+            if (got < FuseIn.Header.SIZE) continue;
+            int opcode = FuseIn.Header.opcode(args, 0);
+            long size = (opcode == Opcode.READ || opcode == Opcode.WRITE) && got >= args.byteSize()
+                    ? FuseIn.ReadIn.size(args, FuseIn.Header.SIZE) : Integer.toUnsignedLong(FuseIn.Header.len(args, 0));
+            observed.add(opcode, size);
         }
     }
 
@@ -346,7 +432,6 @@ public final class VhostUserProxy implements AutoCloseable {
         toBack.join();
         toFront.join();
         watcher.join();
-        for (Ring r : rings) if (r.realCall >= 0) { Libc.close(r.realCall); r.realCall = -1; }
         for (long[] m : mappings) Libc.munmap(m[0], m[1]);
         Libc.close(controlFd);
         Libc.close(front);

@@ -42,13 +42,16 @@ public final class VhostFrontend implements AutoCloseable {
     public VhostFrontend(FuseServer server, boolean eventIdx) { this(server, eventIdx, null); }
 
     /** With {@code proxied} non-null, a {@link VhostUserProxy} applying it sits between this frontend and the backend. */
-    public VhostFrontend(FuseServer server, boolean eventIdx, Restriction proxied) {
+    public VhostFrontend(FuseServer server, boolean eventIdx, Restriction proxied) { this(server, eventIdx, proxied, false); }
+
+    /** As above, the proxy also counting request sizes on the kick path when {@code observe}. */
+    public VhostFrontend(FuseServer server, boolean eventIdx, Restriction proxied, boolean observe) {
         int[] pair = socketPair();
         int frontendFd = pair[0];
         int backendFd = pair[1];
         if (proxied != null) {
             int[] second = socketPair();
-            proxy = new VhostUserProxy(pair[1], second[0], proxied);
+            proxy = new VhostUserProxy(pair[1], second[0], proxied, observe);
             backendFd = second[1];
         } else {
             proxy = null;
