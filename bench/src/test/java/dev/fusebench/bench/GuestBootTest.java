@@ -183,6 +183,26 @@ class GuestBootTest {
         assertNothingLeft();
     }
 
+    /**
+     * --observe: the proxy counts what the guest sends the Rust virtiofsd. 1 MiB direct reads arrive
+     * as READs of at most 128 KiB under baseline and as 1 MiB READs under max-pages.
+     */
+    @Test
+    void observedRequestSizesOfThePeerUnderEachVariant() throws Exception {
+        VirtioFsDaemon d = VirtioFsDaemon.named("virtiofsd-rust", GuestImage.defaultCache());
+        for (var v : List.of(NegotiationSettings.BASELINE, NegotiationSettings.MAX_PAGES)) {
+            var spec = new GuestRun.Spec(d, v.name(), config(false), List.of("direct-read-1m"), WORKLOADS, 300)
+                    .withProxy(Restriction.of(v)).withObserve();
+            RunResult r = GuestRun.run(spec, image, tmp.resolve("observe-" + v.name())).getFirst();
+            assertGoodRun(r);
+            var reads = r.proxy().observedSizes().get("READ");
+            assertNotNull(reads, "READs counted: " + r.proxy());
+            long max = reads.keySet().stream().mapToLong(Long::longValue).max().orElseThrow();
+            if (v == NegotiationSettings.BASELINE) assertEquals(131072, max, reads.toString());
+            else assertTrue(reads.getOrDefault(1048576L, 0L) > 0, reads.toString());
+        }
+    }
+
     @Test
     void cVirtiofsd() throws Exception {
         assertGoodRun(runOne("virtiofsd-c", "direct-read-1m", 300));

@@ -23,9 +23,15 @@ public final class ProxyServer implements AutoCloseable {
     private volatile String error;
 
     /** What the proxy saw: the daemon's INIT reply, the one the guest got, a refusal, or why it never proxied. */
-    public record Report(InitOut daemonReply, InitOut givenReply, String refusal, boolean steppedOut, String error) {}
+    public record Report(InitOut daemonReply, InitOut givenReply, String refusal, boolean steppedOut, String error,
+                         java.util.Map<String, java.util.Map<Long, Long>> observedSizes) {}
 
     public ProxyServer(Path frontendSocket, Path daemonSocket, Restriction restriction) throws IOException {
+        this(frontendSocket, daemonSocket, restriction, false);
+    }
+
+    /** With {@code observe} the proxy also counts request sizes on the kick path ({@link VhostUserProxy}). */
+    public ProxyServer(Path frontendSocket, Path daemonSocket, Restriction restriction, boolean observe) throws IOException {
         this.socket = frontendSocket;
         this.listenFd = UnixSocket.listen(frontendSocket, null);
         this.acceptor = new LibcThread(() -> {
@@ -33,7 +39,7 @@ public final class ProxyServer implements AutoCloseable {
             if (conn < 0) return;
             try {
                 int daemon = UnixSocket.connect(daemonSocket, TimeUnit.SECONDS.toNanos(30));
-                proxy = new VhostUserProxy(conn, daemon, restriction);
+                proxy = new VhostUserProxy(conn, daemon, restriction, observe);
             } catch (IOException | RuntimeException e) {
                 error = "the proxy could not reach the daemon: " + e.getMessage();
                 Libc.close(conn);
@@ -45,10 +51,10 @@ public final class ProxyServer implements AutoCloseable {
 
     public Report report() {
         VhostUserProxy p = proxy;
-        if (p == null) return new Report(null, null, null, false, error != null ? error : "no frontend connected");
+        if (p == null) return new Report(null, null, null, false, error != null ? error : "no frontend connected", java.util.Map.of());
         String e = p.broken() != null ? p.broken()
                 : p.daemonReply() == null && p.refusal() == null ? "the daemon never answered FUSE_INIT" : null;
-        return new Report(p.daemonReply(), p.givenReply(), p.refusal(), p.steppedOut(), e);
+        return new Report(p.daemonReply(), p.givenReply(), p.refusal(), p.steppedOut(), e, p.observedSizes());
     }
 
     @Override

@@ -125,7 +125,8 @@ final class Html {
             h.append("<section id=\"proxy\"><h2>Variants through the proxy (daemons we do not rebuild)</h2>\n<p>The daemon's own FUSE_INIT reply, "
                     + "and the reply the guest got after the proxy restricted it; pages per request as the kernel computes them.</p>\n");
             h.append("<table><tr><th class=\"l\">daemon · arm</th><th class=\"l\">daemon's flags</th><th>its pages</th><th>its max_write</th>"
-                    + "<th class=\"l\">flags taken away</th><th>guest's pages</th><th>guest's max_write</th><th class=\"l\">refused</th></tr>\n");
+                    + "<th class=\"l\">flags taken away</th><th>guest's pages</th><th>guest's max_write</th><th>READ size max (observed)</th>"
+                    + "<th>WRITE size max (observed)</th><th class=\"l\">refused</th></tr>\n");
             for (var e : proxied.entrySet()) {
                 JsonNode d = e.getValue().path("daemon_reply"), g = e.getValue().path("given_reply");
                 java.util.List<String> taken = new java.util.ArrayList<>(textList(d.path("flags")));
@@ -134,6 +135,7 @@ final class Html {
                         .append("</td><td>").append(d.path("effective_max_pages").asText("-")).append("</td><td>").append(d.path("max_write").asText("-"))
                         .append("</td><td class=\"l\">").append(esc(g.isMissingNode() ? "-" : String.join(" ", taken)))
                         .append("</td><td>").append(g.path("effective_max_pages").asText("-")).append("</td><td>").append(g.path("max_write").asText("-"))
+                        .append("</td><td>").append(observedMax(e.getValue(), "READ")).append("</td><td>").append(observedMax(e.getValue(), "WRITE"))
                         .append("</td><td class=\"l\">").append(esc(e.getValue().path("refusal").asText(e.getValue().path("error").asText("")))).append("</td></tr>\n");
             }
             h.append("</table></section>\n");
@@ -191,6 +193,13 @@ final class Html {
         long limit = negotiation.path("effective_max_pages").asLong() * 4096;
         long max = ((java.util.TreeMap<Long, Long>) sizes).lastKey();
         return max > limit ? " ⚠ above the computed " + ReportBuilder.sizeLabel(limit) : "";
+    }
+
+    /** The largest request of an opcode the proxy counted (observe mode), or a dash. */
+    private static String observedMax(JsonNode proxy, String opcode) {
+        long max = -1;
+        for (var it = proxy.path("observed_sizes").path(opcode).fieldNames(); it.hasNext(); ) max = Math.max(max, Long.parseLong(it.next()));
+        return max < 0 ? "–" : ReportBuilder.sizeLabel(max);
     }
 
     private static String maxSize(Map<Long, Long> sizes) {

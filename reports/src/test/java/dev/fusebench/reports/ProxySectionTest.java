@@ -35,7 +35,8 @@ class ProxySectionTest {
                 RunResult.Builder b = new RunResult.Builder();
                 b.arm = arm;
                 b.daemon = new RunResult.DaemonInfo("virtiofsd-rust", "virtiofsd 1.13.2", false, null, null);
-                b.proxy = new RunResult.ProxyInfo(arm, mine, arm.equals("baseline") ? reply(List.of("ASYNC_READ"), 32, 131072) : mine, null, true, null);
+                b.proxy = new RunResult.ProxyInfo(arm, mine, arm.equals("baseline") ? reply(List.of("ASYNC_READ"), 32, 131072) : mine, null, true, null,
+                        Map.of("READ", Map.of(arm.equals("baseline") ? 131072L : 1048576L, 40L)));
                 var d = new FioResult.Direction(1 << 30, (arm.equals("baseline") ? 800 : 1000) * 1048576.0, 1000, 3000, 10, Map.of("50", 9.0, "99", 20.0));
                 lines.add(new RunLine(RunLine.TYPE, "i" + block + "/virtiofsd-rust/" + arm, block, false, arm.equals("baseline") ? 1 : 2,
                         List.of("baseline", "max-pages"), 30.0, "h", "6.1/q1024", null, b.ok("seq-read", null, null, Map.of(), new FioResult("seq-read", 0, d, null, ""))));
@@ -46,7 +47,9 @@ class ProxySectionTest {
         var rows = doc.select("#proxy tr");
         assertEquals(3, rows.size(), doc.select("#proxy").text());
         String baseline = rows.stream().filter(r -> r.text().startsWith("virtiofsd-rust · baseline")).findFirst().orElseThrow().text();
-        assertTrue(baseline.contains("MAX_PAGES 256 1048576") && baseline.endsWith("32 131072"), baseline);
+        assertTrue(baseline.contains("MAX_PAGES 256 1048576") && baseline.endsWith("32 131072 128 KiB –"), baseline);
+        String maxPages = rows.stream().filter(r -> r.text().startsWith("virtiofsd-rust · max-pages")).findFirst().orElseThrow().text();
+        assertTrue(maxPages.endsWith("1 MiB –"), "the observed READ maximum: " + maxPages);
     }
 
     /** Requests larger than the kernel's computed limit (here 28 pages: a 32-entry queue) are flagged beside the observed size. */

@@ -53,6 +53,8 @@ public final class MatrixCommand implements Callable<Integer> {
     @Option(names = "--workloads", split = ",", defaultValue = "seed", paramLabel = "W") List<String> workloads;
     @Option(names = "--daemons", split = ",", defaultValue = "java", paramLabel = "D") List<String> daemons;
     @picocli.CommandLine.Mixin CustomDaemonOptions customDaemons = new CustomDaemonOptions();
+    @Option(names = "--observe", description = "Put the proxy in front of every daemon (ours too) and count request sizes on the avail rings, "
+            + "so the report shows request-size evidence for the peers; it stays on the kick path, which costs throughput.") boolean observe;
     @Option(names = "--transport", defaultValue = "virtio-fs", paramLabel = "T") String transport;
     @Option(names = "--guest-kernels", split = ",", defaultValue = "6.1", paramLabel = "K") List<String> kernels;
     @Option(names = "--queue-sizes", split = ",", defaultValue = "1024", paramLabel = "N") List<Integer> queueSizes;
@@ -190,6 +192,7 @@ public final class MatrixCommand implements Callable<Integer> {
                     .withFault(faults.get(plan.indexOf(u) + 1)).withShareTmpfs(shareTmpfs).withArm(u.variant());
             // a daemon that takes no variant itself gets it through the INIT-rewriting proxy
             if (!d.takesVariants()) spec = spec.withProxy(Restriction.of(variantSettings.get(u.variant())));
+            if (observe) spec = spec.withObserve();
             Path work = WorkDirs.create(dir);
             try {
                 return WorkDirs.keepLogsOfFailures(dir, u, work, GuestRun.run(spec, images.get(u.guest().kernel()), work));

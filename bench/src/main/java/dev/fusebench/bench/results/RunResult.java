@@ -48,11 +48,13 @@ public record RunResult(String workload, @JsonAlias("variant") String arm, Daemo
 
     /**
      * What the INIT-rewriting proxy saw for a daemon we cannot rebuild: the daemon's own FUSE_INIT
-     * reply, the reply the guest got instead, and a refusal (a variant that needs more than a restriction).
+     * reply, the reply the guest got instead, a refusal (a variant that needs more than a restriction),
+     * and with --observe the request sizes it counted on the avail rings, per opcode (size: count).
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ProxyInfo(String variant, InitReply daemonReply, InitReply givenReply, String refusal, Boolean steppedOut, String error) {}
+    public record ProxyInfo(String variant, InitReply daemonReply, InitReply givenReply, String refusal, Boolean steppedOut, String error,
+                            Map<String, Map<Long, Long>> observedSizes) {}
 
     /** A FUSE_INIT reply as the results show it. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -37,25 +37,32 @@ public final class GuestRun {
      * tmpfs of this size (null: a plain directory), to give the guest ENOSPC.
      */
     public record Spec(VirtioFsDaemon daemon, String variant, GuestConfig guest, List<String> workloads,
-                       Path workloadsDir, long deadlineSeconds, Fault fault, Integer shareTmpfsMiB, String arm, Restriction proxy) {
+                       Path workloadsDir, long deadlineSeconds, Fault fault, Integer shareTmpfsMiB, String arm, Restriction proxy,
+                       boolean observe) {
         public Spec(VirtioFsDaemon daemon, String variant, GuestConfig guest, List<String> workloads,
                     Path workloadsDir, long deadlineSeconds) {
-            this(daemon, variant, guest, workloads, workloadsDir, deadlineSeconds, null, null, variant, null);
+            this(daemon, variant, guest, workloads, workloadsDir, deadlineSeconds, null, null, variant, null, false);
         }
 
         public Spec(VirtioFsDaemon daemon, String variant, GuestConfig guest, List<String> workloads,
                     Path workloadsDir, long deadlineSeconds, Fault fault, Integer shareTmpfsMiB, String arm) {
-            this(daemon, variant, guest, workloads, workloadsDir, deadlineSeconds, fault, shareTmpfsMiB, arm, null);
+            this(daemon, variant, guest, workloads, workloadsDir, deadlineSeconds, fault, shareTmpfsMiB, arm, null, false);
         }
 
-        public Spec withFault(Fault f) { return new Spec(daemon, variant, guest, workloads, workloadsDir, deadlineSeconds, f, shareTmpfsMiB, arm, proxy); }
+        public Spec withFault(Fault f) { return new Spec(daemon, variant, guest, workloads, workloadsDir, deadlineSeconds, f, shareTmpfsMiB, arm, proxy, observe); }
 
-        public Spec withShareTmpfs(Integer mib) { return new Spec(daemon, variant, guest, workloads, workloadsDir, deadlineSeconds, fault, mib, arm, proxy); }
+        public Spec withShareTmpfs(Integer mib) { return new Spec(daemon, variant, guest, workloads, workloadsDir, deadlineSeconds, fault, mib, arm, proxy, observe); }
 
-        public Spec withArm(String name) { return new Spec(daemon, variant, guest, workloads, workloadsDir, deadlineSeconds, fault, shareTmpfsMiB, name, proxy); }
+        public Spec withArm(String name) { return new Spec(daemon, variant, guest, workloads, workloadsDir, deadlineSeconds, fault, shareTmpfsMiB, name, proxy, observe); }
 
         /** The daemon behind an INIT-rewriting proxy applying {@code r} (for daemons that take no variant themselves). */
-        public Spec withProxy(Restriction r) { return new Spec(daemon, variant, guest, workloads, workloadsDir, deadlineSeconds, fault, shareTmpfsMiB, arm, r); }
+        public Spec withProxy(Restriction r) { return new Spec(daemon, variant, guest, workloads, workloadsDir, deadlineSeconds, fault, shareTmpfsMiB, arm, r, observe); }
+
+        /** The proxy also counting request sizes on the kick path; a daemon without one gets one that changes nothing. */
+        public Spec withObserve() {
+            return new Spec(daemon, variant, guest, workloads, workloadsDir, deadlineSeconds, fault, shareTmpfsMiB, arm,
+                    proxy != null ? proxy : Restriction.NONE, true);
+        }
     }
 
     public static long defaultDeadline(GuestConfig g, int jobs) {
@@ -105,7 +112,7 @@ public final class GuestRun {
             // behind a proxy the daemon listens on its own socket, and QEMU connects to the proxy's
             Path daemonSocket = spec.proxy() != null ? workDir.resolve("daemon.sock") : socket;
             daemon = DaemonProcess.start(spec.daemon(), shared, daemonSocket, spec.variant(), stats, workDir.resolve("daemon.log"));
-            if (spec.proxy() != null) proxy = new ProxyServer(socket, daemonSocket, spec.proxy());
+            if (spec.proxy() != null) proxy = new ProxyServer(socket, daemonSocket, spec.proxy(), spec.observe());
         } catch (IOException e) {
             layout.destroyForcibly();
             return failAll(spec, common, "daemon did not start: " + e.getMessage());
@@ -135,7 +142,7 @@ public final class GuestRun {
         if (proxy != null) {
             ProxyServer.Report p = proxy.report();
             common.proxy = new RunResult.ProxyInfo(spec.arm(), RunResult.InitReply.of(p.daemonReply()), RunResult.InitReply.of(p.givenReply()),
-                    p.refusal(), p.steppedOut(), p.error());
+                    p.refusal(), p.steppedOut(), p.error(), spec.observe() ? p.observedSizes() : null);
             if (p.refusal() != null) proxyRefusal = "the proxy could not give variant " + spec.arm() + ": " + p.refusal();
         }
         common.qemu = new RunResult.QemuInfo(Environment.qemuVersion(), out.command(), out.exitCode(), out.wallSeconds());

@@ -27,6 +27,7 @@ import java.util.concurrent.Callable;
         description = "Boots a guest on a virtio-fs daemon, runs fio workloads in it and writes one JSON result per workload.")
 public final class RunCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin CustomDaemonOptions customDaemons = new CustomDaemonOptions();
+    @Option(names = "--observe", description = "Count request sizes in a proxy in front of the daemon (see matrix --observe).") boolean observe;
     @Option(names = "--daemon", required = true, paramLabel = "NAME", description = "java, virtiofsd-rust or virtiofsd-c.")
     String daemon;
 
@@ -108,6 +109,7 @@ public final class RunCommand implements Callable<Integer> {
             var spec = new GuestRun.Spec(d, variant, cfg, jobs, workloadsDir.toAbsolutePath(), dl, injected, shareTmpfs, variant);
             // a daemon that takes no variant itself gets it through the INIT-rewriting proxy
             if (!d.takesVariants()) spec = spec.withProxy(Restriction.of(NegotiationSettings.parseVariant(variant)));
+            if (observe) spec = spec.withObserve();
             results = GuestRun.run(spec, image, work);
             for (String keep : List.of("console.log", "results.log", "daemon.log", "qemu.log")) {
                 Path f = work.resolve(keep);
