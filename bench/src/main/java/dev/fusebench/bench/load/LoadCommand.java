@@ -7,6 +7,8 @@ import dev.fusebench.files.Trees;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fusebench.bench.Controller;
 import dev.fusebench.bench.results.LoadRecord;
+import dev.fusebench.proxy.ProxyServer;
+import dev.fusebench.proxy.Restriction;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fusebench.bench.daemons.DaemonProcess;
 import dev.fusebench.bench.daemons.VirtioFsDaemon;
@@ -46,6 +48,9 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--daemons", split = ",", defaultValue = "java,virtiofsd-rust", paramLabel = "D",
             description = "Daemons to compare, the first is the reference (default: ${DEFAULT-VALUE}).") List<String> daemons;
     @picocli.CommandLine.Mixin CustomDaemonOptions customDaemons = new CustomDaemonOptions();
+    @Option(names = "--proxy", description = "Put the INIT-rewriting proxy in front of each daemon (it steps out after INIT; "
+            + "daemons that take no variant get --variant through it).") boolean proxy;
+    @Option(names = "--observe", description = "The proxy, staying on the kick path counting request sizes (implies --proxy).") boolean observe;
     @Option(names = "--variant", defaultValue = "max-pages", paramLabel = "V",
             description = "Negotiation variant for daemons that take one (default: ${DEFAULT-VALUE}).") String variant;
     @Option(names = "--ops", split = ",", defaultValue = "write,read", paramLabel = "OP",
@@ -165,7 +170,11 @@ public final class LoadCommand implements Callable<Integer> {
         Path log = Files.createDirectories(logs).resolve(d.name() + "-" + round + ".log");
         Path statsFile = work.resolve(d.name() + "-" + round + "-stats.json");
         String failure = null;
-        try (DaemonProcess dp = DaemonProcess.start(d, share, sock, variant, statsFile, log);
+        boolean proxied = proxy || observe;
+        Path daemonSock = proxied ? work.resolve("daemon.sock") : sock;
+        Restriction restriction = d.takesVariants() ? Restriction.NONE : Restriction.of(NegotiationSettings.parseVariant(variant));
+        try (DaemonProcess dp = DaemonProcess.start(d, share, daemonSock, variant, statsFile, log);
+             ProxyServer ps = proxied ? new ProxyServer(sock, daemonSock, restriction, observe) : null;
              VhostUserFrontend fe = VhostUserFrontend.connect(sock, queueSize, LoadGenerator.memoryFor(sz, depth, seg))) {
             LoadGenerator gen = new LoadGenerator(fe, sz, depth, seg, (long) fileMib << 20);
             gen.open(dp::alive);
@@ -189,7 +198,7 @@ public final class LoadCommand implements Callable<Integer> {
                 out.add(new LoadRecord(LoadRecord.TYPE, d.name(), arm(d), round, op.label(), sz, depth, rate, seg, gen.maxWrite, gen.maxPages,
                         o.error() == null ? "ok" : "failed", o.error(), o.ops(), o.seconds(),
                         o.seconds() > 0 ? o.bytes() / o.seconds() / (1 << 20) : 0.0, o.seconds() > 0 ? o.ops() / o.seconds() : 0.0,
-                        cpuS, o.ops() > 0 ? cpuS * 1e6 / o.ops() : Double.NaN, lat, fe.kicks - kicks0, fe.waits - waits0, null, null));
+                        cpuS, o.ops() > 0 ? cpuS * 1e6 / o.ops() : Double.NaN, lat, fe.kicks - kicks0, fe.waits - waits0, null, null, proxyMode()));
             }
             try {
                 gen.release(dp::alive);
@@ -220,13 +229,16 @@ public final class LoadCommand implements Callable<Integer> {
         }
     }
 
+    /** How the stream reached the daemon: directly (null), through the proxy stepped out, or observed by it. */
+    private String proxyMode() { return observe ? "observe" : proxy ? "stepped-out" : null; }
+
     /** The arm a daemon's records carry: the variant it was given, or "own" when it takes none. */
-    private String arm(VirtioFsDaemon d) { return d.takesVariants() ? variant : "own"; }
+    private String arm(VirtioFsDaemon d) { return d.takesVariants() || proxy || observe ? variant : "own"; }
 
     private LoadRecord failed(VirtioFsDaemon d, int round, LoadGenerator.Op op, int sz, int seg, LoadGenerator gen, String why) {
         return new LoadRecord(LoadRecord.TYPE, d.name(), arm(d), round, op.label(), sz, depth, rate, seg,
                 gen == null ? null : gen.maxWrite, gen == null ? null : gen.maxPages, "failed", why,
-                null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, proxyMode());
     }
 
     private static void writeLine(OutputStream out, Object record) throws IOException {

@@ -10,13 +10,15 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * shape, then its throughput, the daemon's CPU per request and the latency; or why it failed.
  *
  * @param arm the negotiation variant the daemon was given ("own" for a daemon that takes none)
+ * @param proxy how the stream reached the daemon: null directly, "stepped-out" or "observe" through the proxy
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record LoadRecord(String type, String daemon, String arm, int round, String op, int size, int depth, double rate,
                          int segment, Integer maxWrite, Integer maxPages, String status, String error, Long requests,
                          Double seconds, Double mibS, Double requestsS, Double daemonCpuS, Double daemonCpuUsPerRequest,
-                         Latency latencyUs, Long kicks, Long interruptWaits, Double daemonJitCompileS, JsonNode daemonWarmUp) {
+                         Latency latencyUs, Long kicks, Long interruptWaits, Double daemonJitCompileS, JsonNode daemonWarmUp,
+                         String proxy) {
     public static final String TYPE = "load";
 
     public boolean ok() { return "ok".equals(status); }
@@ -27,12 +29,12 @@ public record LoadRecord(String type, String daemon, String arm, int round, Stri
     /** The same stream, failed. */
     public LoadRecord failed(String why) {
         return new LoadRecord(type, daemon, arm, round, op, size, depth, rate, segment, maxWrite, maxPages, "failed", why, requests,
-                seconds, mibS, requestsS, daemonCpuS, daemonCpuUsPerRequest, latencyUs, kicks, interruptWaits, daemonJitCompileS, daemonWarmUp);
+                seconds, mibS, requestsS, daemonCpuS, daemonCpuUsPerRequest, latencyUs, kicks, interruptWaits, daemonJitCompileS, daemonWarmUp, proxy);
     }
 
     /** The same record with the daemon's own figures for its start (its JIT time and warm-up). */
     public LoadRecord withDaemonFigures(Double jitCompileS, JsonNode warmUp) {
         return new LoadRecord(type, daemon, arm, round, op, size, depth, rate, segment, maxWrite, maxPages, status, error, requests,
-                seconds, mibS, requestsS, daemonCpuS, daemonCpuUsPerRequest, latencyUs, kicks, interruptWaits, jitCompileS, warmUp);
+                seconds, mibS, requestsS, daemonCpuS, daemonCpuUsPerRequest, latencyUs, kicks, interruptWaits, jitCompileS, warmUp, proxy);
     }
 }

@@ -91,6 +91,24 @@ class LoadCommandTest {
                 .path("daemons").path("mine").asText(), "its --version is recorded");
     }
 
+    /** A peer through the proxy: baseline reaches the frontend as a reply without MAX_PAGES; observed streams are served. */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aPeerThroughTheProxy() throws Exception {
+        Path big = tmp.resolve("proxied-baseline");
+        assertEquals(1, new CommandLine(new LoadCommand()).execute("--daemons", "virtiofsd-rust", "--proxy", "--variant", "baseline",
+                "--rounds", "1", "--seconds", "1", "--warmup", "0", "--ops", "read", "--size", "1m", "--file-mib", "8", "--out", big.toString()));
+        JsonNode r = records(big).getFirst();
+        assertTrue(r.path("error").asText().contains("would never send 1048576-byte requests"), "the rewritten reply reached the frontend: " + r);
+        assertEquals("baseline", r.path("arm").asText());
+        Path seen = tmp.resolve("observed");
+        assertEquals(0, new CommandLine(new LoadCommand()).execute("--daemons", "virtiofsd-rust", "--observe", "--rounds", "1", "--seconds", "1",
+                "--warmup", "0", "--ops", "read", "--size", "128k", "--file-mib", "8", "--out", seen.toString()));
+        JsonNode o = records(seen).getFirst();
+        assertEquals("ok", o.path("status").asText(), o.toString());
+        assertEquals("observe", o.path("proxy").asText());
+    }
+
     @Test
     void badCommandLinesAreOneLine() {
         PrintStream saved = System.err;
