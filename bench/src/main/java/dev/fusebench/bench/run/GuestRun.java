@@ -112,15 +112,24 @@ public final class GuestRun {
             // behind a proxy the daemon listens on its own socket, and QEMU connects to the proxy's
             Path daemonSocket = spec.proxy() != null ? workDir.resolve("daemon.sock") : socket;
             daemon = DaemonProcess.start(spec.daemon(), shared, daemonSocket, spec.variant(), stats, workDir.resolve("daemon.log"));
-            if (spec.proxy() != null) proxy = new ProxyServer(socket, daemonSocket, spec.proxy(), spec.observe());
         } catch (IOException e) {
             layout.destroyForcibly();
             return failAll(spec, common, "daemon did not start: " + e.getMessage());
+        }
+        if (spec.proxy() != null) {
+            try {
+                proxy = new ProxyServer(socket, workDir.resolve("daemon.sock"), spec.proxy(), spec.observe());
+            } catch (IOException e) {
+                daemon.close(); // nothing is left running
+                layout.destroyForcibly();
+                return failAll(spec, common, "the proxy could not listen: " + e.getMessage());
+            }
         }
         long t1 = System.nanoTime();
         String layoutFailure = awaitLayout(layout);
         if (layoutFailure != null) {
             daemon.close();
+            if (proxy != null) proxy.close();
             return failAll(spec, common, "laying out the test file on the host failed: " + layoutFailure);
         }
         long t2 = System.nanoTime();
