@@ -17,7 +17,7 @@ public sealed interface VirtioFsDaemon permits VirtiofsdC, VirtiofsdRust, JavaDa
 
     default Map<String, String> environment() { return Map.of(); }
 
-    /** Whether this daemon's negotiation follows the variant (the peers always negotiate MAX_PAGES). */
+    /** Whether the daemon negotiates as the variant says itself; the others get it through the INIT-rewriting proxy. */
     boolean takesVariants();
 
     /** How the daemon is confined, for the results. The peers run in their own default sandboxes. */

@@ -35,7 +35,7 @@ public final class RunCommand implements Callable<Integer> {
             description = "Workload(s) from guest-workloads/ (file name without .fio), comma separated; 'seed' = the seed's four.")
     List<String> workloads;
 
-    @Option(names = "--variant", defaultValue = "max-pages", paramLabel = "NAME", description = "Negotiation preset for the Java daemon (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--variant", defaultValue = "max-pages", paramLabel = "NAME", description = "Negotiation variant: the Java daemon negotiates it, the others get it through the INIT-rewriting proxy (default: ${DEFAULT-VALUE}).")
     String variant;
 
     @Option(names = "--guest-kernel", defaultValue = "6.1", paramLabel = "6.1|6.12", description = "Guest kernel series (default: ${DEFAULT-VALUE}).")
