@@ -8,6 +8,7 @@ import dev.fusebench.sys.Flags;
 import dev.fusebench.sys.Libc;
 import dev.fusebench.sys.LibcThread;
 import dev.fusebench.vhostuser.Message;
+import dev.fusebench.vhostuser.MessageChannel;
 import dev.fusebench.virtqueue.DescriptorChain;
 import dev.fusebench.virtqueue.GuestMemory;
 import dev.fusebench.virtqueue.Scatter;
@@ -121,7 +122,7 @@ public final class VhostUserProxy implements AutoCloseable {
     // ---- messages ----------------------------------------------------------------------------
 
     private void frontendToDaemon() {
-        Channel c = new Channel(arena, front);
+        MessageChannel c = new MessageChannel(arena, front);
         try {
             while (!closed && c.receive()) {
                 int[] send = intercept(c);
@@ -141,7 +142,7 @@ public final class VhostUserProxy implements AutoCloseable {
     }
 
     private void daemonToFrontend() {
-        Channel c = new Channel(arena, back);
+        MessageChannel c = new MessageChannel(arena, back);
         try {
             while (!closed && c.receive()) {
                 boolean ok = c.forward(front, c.receivedFds());
@@ -156,7 +157,7 @@ public final class VhostUserProxy implements AutoCloseable {
     }
 
     /** Notes what the proxy needs from a frontend message; returns the descriptors to forward with it. */
-    private int[] intercept(Channel c) {
+    private int[] intercept(MessageChannel c) {
         long p = Header.SIZE;
         int[] fds = c.receivedFds();
         switch (c.request()) {
@@ -212,7 +213,7 @@ public final class VhostUserProxy implements AutoCloseable {
     }
 
     /** Maps the regions the frontend shares, as the daemon will (the fds go on to it unchanged). */
-    private void mapMemory(Channel c, int[] fds) {
+    private void mapMemory(MessageChannel c, int[] fds) {
         long p = Header.SIZE;
         int n = MemTable.nregions(c.msg, p);
         if (n < 1 || n > MemTable.MAX_REGIONS || n > fds.length || c.size() < MemTable.bytes(n)) return;
@@ -229,7 +230,7 @@ public final class VhostUserProxy implements AutoCloseable {
     }
 
     /** ADD_MEM_REG: one more region (QEMU sends these instead of SET_MEM_TABLE to daemons with CONFIGURE_MEM_SLOTS). */
-    private void addRegion(Channel c, int[] fds) {
+    private void addRegion(MessageChannel c, int[] fds) {
         long p = Header.SIZE;
         if (fds.length < 1 || c.size() < MemRegionMsg.SIZE) return;
         GuestMemory.Region r = map(fds[0], MemRegionMsg.guestPhysAddr(c.msg, p), MemRegionMsg.memorySize(c.msg, p),

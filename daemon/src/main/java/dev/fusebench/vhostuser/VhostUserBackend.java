@@ -1,14 +1,10 @@
 package dev.fusebench.vhostuser;
 
 import dev.fusebench.fuse.FuseServer;
-import dev.fusebench.sys.Errno;
 import dev.fusebench.sys.Flags;
 import dev.fusebench.sys.Libc;
 import dev.fusebench.virtqueue.GuestMemory;
 import dev.fusebench.virtqueue.SplitQueue;
-import dev.fusebench.wire.LibcStructs.Cmsghdr;
-import dev.fusebench.wire.LibcStructs.Iovec;
-import dev.fusebench.wire.LibcStructs.Msghdr;
 import dev.fusebench.wire.VhostUserMsg.Header;
 import dev.fusebench.wire.VhostUserMsg.MemTable;
 import dev.fusebench.wire.VhostUserMsg.U64;
@@ -21,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Logger;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 
 /**
  * A vhost-user virtio-fs device backend: takes one frontend connection (QEMU's
@@ -41,12 +36,9 @@ public final class VhostUserBackend implements AutoCloseable {
     private final FuseServer server;
     private final int argsBufferSize;
     private final Arena arena = Arena.ofShared();
-    private final MemorySegment msg = arena.allocate(Header.SIZE + Message.MAX_PAYLOAD, 8);
-    private final MemorySegment iov = arena.allocate(Iovec.LAYOUT);
-    private final MemorySegment control = arena.allocate(Cmsghdr.spaceFor(4L * Message.MAX_FDS), 8);
-    private final MemorySegment msghdr = arena.allocate(Msghdr.LAYOUT);
-    private final int[] fds = new int[Message.MAX_FDS];
-    private int nfds;
+    /** The frontend's messages, and the buffer replies are built in; set when serving starts. */
+    private MessageChannel in;
+    private MemorySegment msg;
 
     private int conn = -1;
     private int backendReqFd = -1;
@@ -76,6 +68,8 @@ public final class VhostUserBackend implements AutoCloseable {
     /** Serves one already-connected frontend until it disconnects or {@link #close} is called. */
     public void serve(int connection) {
         this.conn = connection;
+        this.in = new MessageChannel(arena, connection);
+        this.msg = in.msg;
         server.stats().put("transport", "vhost-user");
         while (!closed) {
             int request = receive();
@@ -86,9 +80,7 @@ public final class VhostUserBackend implements AutoCloseable {
                 LOG.warning("vhost-user message " + request + " failed: " + e.getMessage());
                 if (needsReply()) ack(1);
             } finally {
-                // fds the message brought and nothing took, also those of a message cut short
-                for (int i = 0; i < nfds; i++) if (fds[i] >= 0) Libc.close(fds[i]);
-                nfds = 0;
+                in.closeFds(); // fds the message brought and nothing took, also those of a message cut short
             }
         }
         stopAll();
@@ -102,43 +94,17 @@ public final class VhostUserBackend implements AutoCloseable {
 
     /** Takes a received fd out of the message, so it is not closed after handling. */
     private int takeFd(int i) {
-        if (i >= nfds) return -1;
-        int fd = fds[i];
-        fds[i] = -1;
+        if (i >= in.nfds) return -1;
+        int fd = in.fds[i];
+        in.fds[i] = -1;
         return fd;
     }
 
     /** Reads one message (header, fds, payload); returns its request type or -1 when the connection ended. */
     private int receive() {
-        Iovec.write(iov, 0, msg.address(), Header.SIZE);
-        Msghdr.write(msghdr, iov, 1, control, control.byteSize());
-        long n = Libc.recvmsg(conn, msghdr, Flags.MSG_CMSG_CLOEXEC);
-        if (n <= 0) return -1;
-        nfds = 0;
-        if (Msghdr.controllen(msghdr) >= Cmsghdr.SIZE
-                && Cmsghdr.level(control, 0) == Flags.SOL_SOCKET && Cmsghdr.type(control, 0) == Flags.SCM_RIGHTS) {
-            int count = (int) Math.min((Cmsghdr.len(control, 0) - Cmsghdr.SIZE) / 4, Message.MAX_FDS);
-            for (int i = 0; i < count; i++) fds[nfds++] = control.get(JAVA_INT_UNALIGNED, Cmsghdr.SIZE + 4L * i);
-        }
-        if (n < Header.SIZE && !readFully(Header.SIZE - n, n)) return -1;
-        int size = size();
-        if (size < 0 || size > Message.MAX_PAYLOAD) {
-            LOG.warning("vhost-user message with a " + size + "-byte payload: closing the connection");
-            return -1;
-        }
-        if (size > 0 && !readFully(size, Header.SIZE)) return -1;
-        return Header.request(msg);
-    }
-
-    private boolean readFully(long count, long at) {
-        while (count > 0) {
-            long r = Libc.read(conn, msg.asSlice(at), count);
-            if (r == -Errno.EINTR) continue;
-            if (r <= 0) return false;
-            at += r;
-            count -= r;
-        }
-        return true;
+        if (in.receive()) return in.request();
+        if (in.malformed != null) LOG.warning("vhost-user " + in.malformed + ": closing the connection");
+        return -1;
     }
 
     private void reply(int request, int size) {
@@ -250,18 +216,18 @@ public final class VhostUserBackend implements AutoCloseable {
 
     private void setMemTable(long p) {
         int n = MemTable.nregions(msg, p);
-        if (n < 1 || n > MemTable.MAX_REGIONS || n > nfds || size() < MemTable.bytes(n)) throw new IllegalArgumentException("bad memory table");
+        if (n < 1 || n > MemTable.MAX_REGIONS || n > in.nfds || size() < MemTable.bytes(n)) throw new IllegalArgumentException("bad memory table");
         List<GuestMemory.Region> regions = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             long gpa = MemTable.guestPhysAddr(msg, p, i), size = MemTable.memorySize(msg, p, i);
             long uva = MemTable.userspaceAddr(msg, p, i), offset = MemTable.mmapOffset(msg, p, i);
             if (size <= 0 || offset < 0 || size + offset < 0) throw new IllegalArgumentException("bad region size");
             // a mapping past the end of the file would raise SIGBUS on first touch and kill the daemon
-            long fileSize = fileSize(fds[i]);
+            long fileSize = fileSize(in.fds[i]);
             if (fileSize >= 0 && size + offset > fileSize)
                 throw new IllegalArgumentException("region " + i + " (" + (size + offset) + " bytes) is larger than its file (" + fileSize + ")");
             if (mappings.size() >= MAX_MAPPINGS) throw new IllegalArgumentException("too many memory tables");
-            long map = Libc.mmap(size + offset, Flags.PROT_READ | Flags.PROT_WRITE, Flags.MAP_SHARED, fds[i], 0);
+            long map = Libc.mmap(size + offset, Flags.PROT_READ | Flags.PROT_WRITE, Flags.MAP_SHARED, in.fds[i], 0);
             if (map < 0) throw new IllegalArgumentException("mmap of region " + i + ": " + Libc.strerror((int) map));
             mappings.add(new long[]{map, size + offset});
             regions.add(new GuestMemory.Region(gpa, uva, MemorySegment.ofAddress(map + offset).reinterpret(size)));

@@ -1,10 +1,9 @@
-package dev.fusebench.proxy;
+package dev.fusebench.vhostuser;
 
 import dev.fusebench.sys.Errno;
 import dev.fusebench.sys.FdSender;
 import dev.fusebench.sys.Flags;
 import dev.fusebench.sys.Libc;
-import dev.fusebench.vhostuser.Message;
 import dev.fusebench.wire.LibcStructs.Cmsghdr;
 import dev.fusebench.wire.LibcStructs.Iovec;
 import dev.fusebench.wire.LibcStructs.Msghdr;
@@ -16,20 +15,21 @@ import java.lang.foreign.MemorySegment;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 
 /**
- * One direction of a vhost-user connection as the proxy sees it: whole messages (header, payload
- * and the descriptors that came with them) read from one socket and written to another.
+ * Whole vhost-user messages (header, payload and the descriptors that came with them) read from one
+ * socket into one reused buffer: the backend's way in, and each direction of the proxy.
  */
-final class Channel {
-    final MemorySegment msg;
-    final int[] fds = new int[Message.MAX_FDS];
-    int nfds;
+public final class MessageChannel {
+    public final MemorySegment msg;
+    /** The descriptors that came with the message; a taker sets its slot to -1 ({@link #closeFds} closes the rest). */
+    public final int[] fds = new int[Message.MAX_FDS];
+    public int nfds;
     /** Why the last {@link #receive} failed other than by the connection ending, or null. */
-    String malformed;
+    public String malformed;
     private final int from;
     private final MemorySegment iov, control, msghdr;
     private final FdSender sender;
 
-    Channel(Arena arena, int from) {
+    public MessageChannel(Arena arena, int from) {
         this.from = from;
         this.msg = arena.allocate(Header.SIZE + Message.MAX_PAYLOAD, 8);
         this.iov = arena.allocate(Iovec.LAYOUT);
@@ -38,12 +38,12 @@ final class Channel {
         this.sender = new FdSender(arena);
     }
 
-    int request() { return Header.request(msg); }
+    public int request() { return Header.request(msg); }
 
-    int size() { return Header.size(msg); }
+    public int size() { return Header.size(msg); }
 
-    /** Reads one message; false when the connection ended or the message is malformed (then the proxy stops). */
-    boolean receive() {
+    /** Reads one message; false when the connection ended or the message is malformed ({@link #malformed} says how). */
+    public boolean receive() {
         nfds = 0;
         Iovec.write(iov, 0, msg.address(), Header.SIZE);
         Msghdr.write(msghdr, iov, 1, control, control.byteSize());
@@ -75,16 +75,16 @@ final class Channel {
     }
 
     /** Writes the message as read (with {@code fds}) to {@code to}; false when that socket is gone. */
-    boolean forward(int to, int... sendFds) {
+    public boolean forward(int to, int... sendFds) {
         long length = Header.SIZE + size();
         return sender.send(to, msg, length, Flags.MSG_NOSIGNAL, sendFds) == length;
     }
 
     /** The descriptors that came with the message, in order. */
-    int[] receivedFds() { return java.util.Arrays.copyOf(fds, nfds); }
+    public int[] receivedFds() { return java.util.Arrays.copyOf(fds, nfds); }
 
     /** Closes the received descriptors not kept ({@code -1} marks a kept one). */
-    void closeFds() {
+    public void closeFds() {
         for (int i = 0; i < nfds; i++) if (fds[i] >= 0) Libc.close(fds[i]);
         nfds = 0;
     }
