@@ -21,5 +21,9 @@ class CommandLineTest {
         assertEquals(2, Main.execute("no-such-command"));
         assertEquals(2, Main.execute("matrix", "--daemons", "mine", "--daemon-command", "mine=/opt/d --shared-dir={shared}"), "no {socket}");
         assertEquals(2, Main.execute("run", "--daemon", "virtiofsd-rust", "--workload", "seed", "--variant", "wide:+NO_SUCH_FLAG"), "unknown flag");
+        // caching is not FUSE_INIT: the proxy cannot give it to a peer
+        assertEquals(2, Main.execute("matrix", "--daemons", "java,virtiofsd-rust", "--variants", "baseline,cached:cache=auto"), "cache for a peer");
+        assertEquals(2, Main.execute("run", "--daemon", "virtiofsd-c", "--workload", "seed", "--variant", "k:+FOPEN_KEEP_CACHE"), "FOPEN for a peer");
+        assertEquals(2, Main.execute("matrix", "--variants", "x:cache=sometimes"), "bad cache mode");
     }
 }

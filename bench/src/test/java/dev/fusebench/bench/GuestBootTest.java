@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -58,7 +59,7 @@ class GuestBootTest {
      */
     @SuppressWarnings("unchecked")
     private long javaReadMax(String variant) throws Exception {
-        List<RunResult> rs = run("java", variant, List.of("direct-write-1m", "verify-seq", "verify-rand", "direct-read-1m"), 400, true);
+        List<RunResult> rs = run("java", variant, List.of("direct-write-1m", "verify-seq", "verify-rand", "direct-read-1m", "seq-read"), 400, true);
         for (RunResult r : rs) {
             assertGoodRun(r);
             // every job, the last one included, has the CPU the daemon and QEMU spent on it
@@ -72,7 +73,39 @@ class GuestBootTest {
         var stats = rs.getFirst().daemonStats();
         assertEquals(variant, stats.get("negotiation").get("settings").asText());
         assertTrue(stats.get("opcodes").get("WRITE").get("count").asLong() > 0);
+        assertJobsAddUp(rs, stats);
+        // seq-read (128 KiB buffered reads, --cache never): fio's buffer starts 16 bytes into a page
+        // (malloc), so 32 pages hold 131,056 bytes: two READs per I/O under baseline, one with max-pages
+        Map<Long, Long> seqRead = rs.getLast().requests().opcode("READ").sizes();
+        if (variant.equals("baseline")) assertEquals(java.util.Set.of(16L, 131056L), seqRead.keySet(), seqRead.toString());
+        else assertEquals(java.util.Set.of(131072L), seqRead.keySet(), seqRead.toString());
         return stats.get("opcodes").get("READ").get("size").get("max").asLong();
+    }
+
+    /** Each job has its own requests (from the daemon's phases), and the phases add up to the boot's total. */
+    static void assertJobsAddUp(List<RunResult> rs, com.fasterxml.jackson.databind.JsonNode stats) {
+        var phases = stats.get("phases");
+        assertNotNull(phases, "the daemon's statistics have phases");
+        List<String> marks = new java.util.ArrayList<>();
+        phases.forEach(p -> marks.add(p.get("mark").asText()));
+        List<String> expected = new java.util.ArrayList<>(List.of("boot"));
+        for (int i = 1; i <= rs.size(); i++) expected.add("job-" + i);
+        expected.add("end");
+        assertEquals(expected, marks);
+        for (String op : List.of("READ", "WRITE", "LOOKUP")) {
+            long total = stats.get("opcodes").path(op).path("count").asLong();
+            long sum = 0;
+            for (var p : phases) sum += p.get("opcodes").path(op).path("count").asLong();
+            assertEquals(total, sum, op + ": the phases add up to the boot's total");
+        }
+        for (RunResult r : rs) {
+            assertNotNull(r.requests(), r.workload() + " has its own requests");
+            assertEquals("daemon", r.requests().source());
+            boolean reads = r.fio().read().active();
+            var data = r.requests().opcode(reads ? "READ" : "WRITE");
+            assertNotNull(data, r.workload() + ": " + r.requests());
+            assertTrue(data.count() >= (reads ? r.fio().read() : r.fio().write()).ios(), r.workload() + ": at least one request per fio I/O");
+        }
     }
 
     @Test
@@ -200,6 +233,16 @@ class GuestBootTest {
             long max = reads.keySet().stream().mapToLong(Long::longValue).max().orElseThrow();
             if (v == NegotiationSettings.BASELINE) assertEquals(131072, max, reads.toString());
             else assertTrue(reads.getOrDefault(1048576L, 0L) > 0, reads.toString());
+            assertEquals(0L, r.proxy().observedMissed(), "every request counted");
+            // the job's own requests, cut at the guest's job mark by the proxy
+            assertEquals("proxy", r.requests().source(), r.requests().toString());
+            var jobReads = r.requests().opcode("READ").sizes();
+            assertEquals(max, jobReads.keySet().stream().mapToLong(Long::longValue).max().orElseThrow(), jobReads.toString());
+            // the proxy reads each request before the guest hears of its completion; one the guest finds
+            // complete on its own may be gone by then: counted as unread, and rare
+            long counted = r.requests().opcode("READ").count(), unread = r.requests().unreadable();
+            assertTrue(counted + unread >= r.fio().read().ios(), r.requests() + " for " + r.fio().read().ios() + " I/Os");
+            assertTrue(unread * 20 <= counted, "at most 5% unread: " + r.requests());
         }
     }
 

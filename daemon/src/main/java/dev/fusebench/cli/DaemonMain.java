@@ -6,6 +6,7 @@ import dev.fusebench.loadgen.WarmUp;
 import dev.fusebench.vhostuser.VhostUserSession;
 import dev.fusebench.fuse.FuseServer;
 import dev.fusebench.fuse.NegotiationSettings;
+import dev.fusebench.fuse.Variant;
 import dev.fusebench.passthrough.CachePolicy;
 import dev.fusebench.passthrough.PassthroughFs;
 import dev.fusebench.passthrough.XattrPolicy;
@@ -46,7 +47,9 @@ public final class DaemonMain implements Callable<Integer> {
     Path socketPath;
 
     @Option(names = "--variant", paramLabel = "NAME", defaultValue = "max-pages",
-            description = "Negotiation preset (baseline, max-pages) or NAME:SETTING,... (default: ${DEFAULT-VALUE}).")
+            description = "Negotiation preset (baseline, max-pages, virtiofsd) or NAME:SETTING,...; settings as --set takes them, "
+                    + "and cache=never|auto|always, +FOPEN_KEEP_CACHE, +FOPEN_CACHE_DIR, +FOPEN_PARALLEL_DIRECT_WRITES, +FOPEN_NOFLUSH "
+                    + "(a cache mode given here wins over --cache) (default: ${DEFAULT-VALUE}).")
     String variant;
 
     @Option(names = "--max-pages", paramLabel = "on|off|N", description = "FUSE_MAX_PAGES on, off, or on with max_pages N.")
@@ -100,9 +103,9 @@ public final class DaemonMain implements Callable<Integer> {
     @Option(names = "--capture", paramLabel = "DIR", description = "Save the first raw requests of each opcode here.")
     Path captureDir;
 
-    /** Builds the negotiation settings from the preset and the overrides, in command-line order. */
+    /** Builds the negotiation settings from the variant and the overrides, in command-line order. */
     NegotiationSettings settings() {
-        NegotiationSettings s = NegotiationSettings.parseVariant(variant);
+        NegotiationSettings s = Variant.parse(variant).init();
         boolean custom = false;
         if (maxPages != null) { s = s.withMaxPages(maxPages); custom = true; }
         for (String o : overrides) { s = s.with(o); custom = true; }
@@ -116,7 +119,8 @@ public final class DaemonMain implements Callable<Integer> {
         CachePolicy cachePolicy;
         try {
             settings = settings();
-            cachePolicy = CachePolicy.parse(cache);
+            Variant v = Variant.parse(variant);
+            cachePolicy = CachePolicy.parse(v.cache() != null ? v.cache() : cache).withOpenFlags(v.openFlags());
         } catch (IllegalArgumentException e) {
             return usage(e.getMessage());
         }
@@ -139,7 +143,8 @@ public final class DaemonMain implements Callable<Integer> {
         DaemonStats stats = new DaemonStats();
         stats.put("settings", settings.name());
         stats.put("shared_dir", sharedDir.toAbsolutePath().toString());
-        stats.put("cache", cachePolicy.name().toLowerCase(java.util.Locale.ROOT));
+        stats.put("cache", cachePolicy.name());
+        stats.put("open_flags", Variant.openFlagNames(cachePolicy.openFlags() | cachePolicy.dirOpenFlags()));
         XattrPolicy xattrs = XattrPolicy.of(xattr, xattrUnrestricted);
         stats.put("xattr", xattrs.name().toLowerCase(java.util.Locale.ROOT));
         stats.put("sandbox", sandboxed ? SandboxStatus.ofThisProcess(box) : box.describe());

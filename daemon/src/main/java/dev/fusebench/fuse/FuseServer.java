@@ -115,6 +115,7 @@ public final class FuseServer {
                 out.send((int) (OUT + result));
             }
         }
+        w.recorder = stats.current(w.recorder); // a job mark (LOOKUP) may have started a new phase
         w.recorder.record(r.opcode, w.payloadSize, System.nanoTime() - start, errno);
         return r.opcode != Opcode.DESTROY || result < 0;
     }

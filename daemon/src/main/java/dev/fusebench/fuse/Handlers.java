@@ -1,5 +1,6 @@
 package dev.fusebench.fuse;
 
+import dev.fusebench.stats.JobMarks;
 import dev.fusebench.sys.Errno;
 import dev.fusebench.sys.IoVecs;
 import dev.fusebench.wire.FuseIn.*;
@@ -82,6 +83,10 @@ final class Handlers {
 
     private long lookup(Worker w) {
         MemorySegment name = Names.single(w.request.in, ARGS, w.end, true);
+        if (w.request.nodeid == FileSystem.ROOT) {
+            String mark = JobMarks.label(name, 0, name.byteSize() - 1);
+            if (mark != null) server.stats().mark(mark);
+        }
         return entryReply(w, fs.lookup(w.request, w.request.nodeid, name, w.entry));
     }
 

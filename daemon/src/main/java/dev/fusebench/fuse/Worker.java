@@ -13,7 +13,8 @@ import java.lang.foreign.MemorySegment;
 public final class Worker {
     public final Request request;
     final IoVecs data;
-    final OpcodeRecorder recorder;
+    /** The current phase's recorder ({@link dev.fusebench.stats.DaemonStats#current}). */
+    OpcodeRecorder recorder;
     final Entry entry;
     final Attr attr;
     final Opened opened = new Opened();

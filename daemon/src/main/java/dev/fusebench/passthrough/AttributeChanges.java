@@ -74,7 +74,7 @@ final class AttributeChanges {
             if (r < 0) return r;
         }
         r = SharedDir.statFd(fd >= 0 ? fd : inode.fd, out.stat);
-        out.timeoutSeconds = dir.cache.timeoutSeconds;
+        out.timeoutSeconds = dir.cache.timeoutSeconds();
         return r;
     }
 

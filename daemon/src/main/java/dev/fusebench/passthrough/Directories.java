@@ -28,7 +28,7 @@ final class Directories {
         }
         if (fd < 0) return fd;
         out.fh = dir.handles.add(fd, HandleTable.DIR);
-        out.openFlags = 0;
+        out.openFlags = dir.cache.dirOpenFlags();
         return 0;
     }
 

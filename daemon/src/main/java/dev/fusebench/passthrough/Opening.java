@@ -34,7 +34,7 @@ final class Opening {
     /** Gives {@code fd} a handle and answers it with the cache policy's open flags. */
     void opened(int fd, Opened out) {
         out.fh = dir.handles.add(fd, HandleTable.FILE);
-        out.openFlags = dir.cache.openFlags;
+        out.openFlags = dir.cache.openFlags();
     }
 
     int open(Request caller, long nodeid, int flags, int openFlags, Opened out) {

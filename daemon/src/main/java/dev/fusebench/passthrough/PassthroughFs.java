@@ -94,7 +94,7 @@ public final class PassthroughFs implements FileSystem {
         if (inode == null) return -Errno.ESTALE;
         Handle h = fh >= 0 ? dir.handles.acquire(fh, HandleTable.FILE) : null;
         try {
-            out.timeoutSeconds = dir.cache.timeoutSeconds;
+            out.timeoutSeconds = dir.cache.timeoutSeconds();
             return SharedDir.statFd(h != null ? h.fd : inode.fd, out.stat);
         } finally {
             if (h != null) h.release();

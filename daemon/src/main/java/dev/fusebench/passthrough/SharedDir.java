@@ -127,7 +127,7 @@ final class SharedDir {
         long nodeid = lookupInode(parent, name, out.stat);
         if (nodeid < 0) return (int) nodeid;
         out.nodeid = nodeid;
-        out.timeoutSeconds = cache.timeoutSeconds;
+        out.timeoutSeconds = cache.timeoutSeconds();
         return 0;
     }
 

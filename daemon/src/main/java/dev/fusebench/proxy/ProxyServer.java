@@ -24,7 +24,8 @@ public final class ProxyServer implements AutoCloseable {
 
     /** What the proxy saw: the daemon's INIT reply, the one the guest got, a refusal, or why it never proxied. */
     public record Report(InitOut daemonReply, InitOut givenReply, String refusal, boolean steppedOut, String error,
-                         java.util.Map<String, java.util.Map<Long, Long>> observedSizes) {}
+                         java.util.Map<String, java.util.Map<Long, Long>> observedSizes, java.util.List<Observed.Phase> observedPhases,
+                         long observedMissed, java.util.Map<String, Long> observedUnreadable) {}
 
     public ProxyServer(Path frontendSocket, Path daemonSocket, Restriction restriction) throws IOException {
         this(frontendSocket, daemonSocket, restriction, false);
@@ -51,10 +52,16 @@ public final class ProxyServer implements AutoCloseable {
 
     public Report report() {
         VhostUserProxy p = proxy;
-        if (p == null) return new Report(null, null, null, false, error != null ? error : "no frontend connected", java.util.Map.of());
+        if (p == null) return new Report(null, null, null, false, error != null ? error : "no frontend connected", java.util.Map.of(), java.util.List.of(), 0, java.util.Map.of());
         String e = p.broken() != null ? p.broken()
                 : p.daemonReply() == null && p.refusal() == null ? "the daemon never answered FUSE_INIT" : null;
-        return new Report(p.daemonReply(), p.givenReply(), p.refusal(), p.steppedOut(), e, p.observedSizes());
+        return new Report(p.daemonReply(), p.givenReply(), p.refusal(), p.steppedOut(), e, p.observedSizes(), p.observedPhases(), p.observedMissed(), p.observedUnreadable());
+    }
+
+    /** CPU seconds the proxy has used so far (0 before a frontend connected). */
+    public double cpuSeconds() {
+        VhostUserProxy p = proxy;
+        return p == null ? 0 : p.cpuNanos() / 1e9;
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.fusebench.proxy;
 
 import dev.fusebench.fuse.InitOut;
 import dev.fusebench.fuse.Opcode;
+import dev.fusebench.stats.JobMarks;
 import dev.fusebench.sys.Errno;
 import dev.fusebench.sys.FdSender;
 import dev.fusebench.sys.Flags;
@@ -59,6 +60,8 @@ public final class VhostUserProxy implements AutoCloseable {
     private final Thread toBack, toFront, watcher;
     private volatile boolean closed;
     private volatile long handedOverAt;
+    /** The daemon has answered FUSE_INIT (the reply is rewritten, or refused). */
+    private volatile boolean initAnswered;
     private volatile InitOut daemonReply, givenReply;
     private volatile String refusal;
     private volatile String broken;
@@ -71,6 +74,9 @@ public final class VhostUserProxy implements AutoCloseable {
         volatile int lastAvail;
         int lastUsed;
     }
+
+    /** How often the observing proxy scans the avail rings besides at kicks. */
+    static final int OBSERVE_SCAN_MS = 1;
 
     /** With {@code observe}, the proxy also stays on each request queue's kick path and counts request sizes. */
     private final boolean observe;
@@ -89,10 +95,34 @@ public final class VhostUserProxy implements AutoCloseable {
         for (int i = 0; i < MAX_QUEUES; i++) rings[i] = new Ring();
         controlFd = Libc.eventfd(0, Flags.EFD_CLOEXEC | Flags.EFD_NONBLOCK);
         if (controlFd < 0) throw new IllegalStateException("eventfd: " + Libc.strerror(controlFd));
-        toBack = new LibcThread(this::frontendToDaemon, "proxy-to-daemon");
-        toFront = new LibcThread(this::daemonToFrontend, "proxy-to-frontend");
-        watcher = new LibcThread(this::watch, "proxy-init-watch");
+        toBack = new LibcThread(timed(this::frontendToDaemon), "proxy-to-daemon");
+        toFront = new LibcThread(timed(this::daemonToFrontend), "proxy-to-frontend");
+        watcher = new LibcThread(timed(this::watch), "proxy-init-watch");
         for (Thread t : List.of(toBack, toFront, watcher)) { t.setDaemon(true); t.start(); }
+    }
+
+    /** CPU time of the proxy's threads that have ended. */
+    private final java.util.concurrent.atomic.AtomicLong endedCpuNanos = new java.util.concurrent.atomic.AtomicLong();
+
+    private Runnable timed(Runnable body) {
+        return () -> {
+            try {
+                body.run();
+            } finally {
+                endedCpuNanos.addAndGet(java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
+            }
+        };
+    }
+
+    /** CPU time the proxy's threads have used so far (its cost: forwarding, and under observe the kick path). */
+    public long cpuNanos() {
+        var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long sum = endedCpuNanos.get();
+        for (Thread t : List.of(toBack, toFront, watcher)) {
+            long c = t.isAlive() ? mx.getThreadCpuTime(t.threadId()) : -1;
+            if (c > 0) sum += c;
+        }
+        return sum;
     }
 
     /** The daemon's own INIT reply, once it came. */
@@ -106,6 +136,15 @@ public final class VhostUserProxy implements AutoCloseable {
 
     /** Request sizes seen on the avail rings, per opcode (observe mode; empty otherwise). */
     public java.util.Map<String, java.util.Map<Long, Long>> observedSizes() { return observed.snapshot(); }
+
+    /** Requests the observing proxy could not count (a ring's worth passed between two scans); 0 normally. */
+    public long observedMissed() { return observed.missed(); }
+
+    /** Requests it saw but could not read, by reason (the guest had reused their descriptors by then). */
+    public java.util.Map<String, Long> observedUnreadable() { return observed.unreadable(); }
+
+    /** The same, per phase between job marks ({@link dev.fusebench.stats.JobMarks}); empty without marks. */
+    public java.util.List<Observed.Phase> observedPhases() { return observed.phases(); }
 
     /** Why the proxy ended the connection itself (a malformed message from either side), or null. */
     public String broken() { return broken; }
@@ -261,7 +300,8 @@ public final class VhostUserProxy implements AutoCloseable {
         DescriptorChain chain = new DescriptorChain(arena, 1024 + 8);
         MemorySegment header = arena.allocate(FuseIn.Header.SIZE);
         MemorySegment reply = arena.allocate(FuseOut.Header.SIZE + FuseOut.InitOut.SIZE);
-        MemorySegment args = arena.allocate(FuseIn.Header.SIZE + FuseIn.ReadIn.SIZE);
+        // READ/WRITE arguments, or a LOOKUP's name (a job mark is 32 bytes at most)
+        MemorySegment args = arena.allocate(FuseIn.Header.SIZE + Math.max(FuseIn.ReadIn.SIZE, 64));
         int[] queueOf = new int[2 * MAX_QUEUES + 1];
         boolean[] isKick = new boolean[2 * MAX_QUEUES + 1];
         boolean callsGone = false;
@@ -285,9 +325,13 @@ public final class VhostUserProxy implements AutoCloseable {
                     Pollfd.write(pfds, n++, rings[q].realKick, Flags.POLLIN);
                 }
             }
-            if (Libc.poll(pfds, n, handedOverAt != 0 && !callsGone ? 100 : -1) < 0) continue;
+            // observe: the ring is scanned every millisecond too, not only at kicks. A daemon that keeps
+            // finding work polls the ring without asking for kicks (EVENT_IDX), and more than a ring's
+            // worth of requests can pass between two kicks: counted at kicks alone, they were lost.
+            int timeout = observe ? OBSERVE_SCAN_MS : handedOverAt != 0 && !callsGone ? 100 : -1;
+            if (Libc.poll(pfds, n, timeout) < 0) continue;
             if ((Pollfd.revents(pfds, 0) & Flags.POLLIN) != 0) Libc.read(controlFd, counter, 8);
-            boolean initDone = false;
+            if (observe) for (int q = 1; q < MAX_QUEUES; q++) if (rings[q].realKick >= 0) scanAvail(rings[q], chain, args);
             for (int i = 1; i < n; i++) {
                 if ((Pollfd.revents(pfds, i) & Flags.POLLIN) == 0) continue;
                 Ring r = rings[queueOf[i]];
@@ -298,10 +342,18 @@ public final class VhostUserProxy implements AutoCloseable {
                     continue;
                 }
                 Libc.read(r.proxyCall, counter, 8);
-                if (handedOverAt == 0) initDone |= inspect(r, chain, header, reply);
+                // the reply is rewritten in guest memory: hand over before the guest hears of it, so a
+                // guest that saw INIT complete always finds the proxy out of the call path. Observing,
+                // the proxy keeps the call path: the guest frees a request's descriptors once it has
+                // seen it completed, so the avail ring is read before each interrupt reaches the guest
+                // (requests the guest finds complete without one can still go unread: counted as such)
+                if (!initAnswered && inspect(r, chain, header, reply)) {
+                    initAnswered = true;
+                    if (!observe) handOver();
+                }
+                if (observe) scanAvail(r, chain, args);
                 if (r.realCall >= 0) signal(r.realCall, counter);
             }
-            if (initDone && handedOverAt == 0) handOver();
         }
         closeCallFds();
         for (Ring r : rings) {
@@ -328,22 +380,34 @@ public final class VhostUserProxy implements AutoCloseable {
     private void scanAvail(Ring r, DescriptorChain chain, MemorySegment args) {
         GuestMemory mem = memory;
         int num = r.num;
-        if (num <= 0) return;
+        if (num <= 0 || mem == null) return;
         MemorySegment desc = mem.sliceFrontend(r.desc, SplitQueue.descBytes(num));
         MemorySegment avail = mem.sliceFrontend(r.avail, SplitQueue.availBytes(num));
         if (desc == null || avail == null) return;
         int idx = dev.fusebench.wire.VirtioRing.Avail.idx(avail);
         VarHandle.acquireFence();
-        if (((idx - r.lastAvail) & 0xffff) > num) { r.lastAvail = idx; return; } // not a ring we can follow
+        int added = (idx - r.lastAvail) & 0xffff;
+        if (added > num) { // more than a ring's worth since the last scan: their entries are overwritten
+            observed.missed(added);
+            r.lastAvail = idx;
+            return;
+        }
         while (r.lastAvail != idx) {
             int head = dev.fusebench.wire.VirtioRing.Avail.ring(avail, r.lastAvail % num);
             r.lastAvail = (r.lastAvail + 1) & 0xffff;
-            if (chain.walk(mem, desc, num, head) != null) continue;
+            String bad = chain.walk(mem, desc, num, head);
+            if (bad != null) { observed.unreadable(bad); continue; }
             long got = Scatter.gather(mem, chain.readable, 0, args, 0, args.byteSize());
-            if (got < FuseIn.Header.SIZE) continue;
+            if (got < FuseIn.Header.SIZE) { observed.unreadable("shorter than a request header"); continue; }
             int opcode = FuseIn.Header.opcode(args, 0);
-            long size = (opcode == Opcode.READ || opcode == Opcode.WRITE) && got >= args.byteSize()
+            long size = (opcode == Opcode.READ || opcode == Opcode.WRITE) && got >= FuseIn.Header.SIZE + FuseIn.ReadIn.SIZE
                     ? FuseIn.ReadIn.size(args, FuseIn.Header.SIZE) : Integer.toUnsignedLong(FuseIn.Header.len(args, 0));
+            if (opcode == Opcode.LOOKUP && FuseIn.Header.nodeid(args, 0) == dev.fusebench.fuse.FileSystem.ROOT && got > FuseIn.Header.SIZE) {
+                long nul = FuseIn.Header.SIZE;
+                while (nul < got && args.get(java.lang.foreign.ValueLayout.JAVA_BYTE, nul) != 0) nul++;
+                String mark = JobMarks.label(args, FuseIn.Header.SIZE, nul);
+                if (mark != null) observed.mark(mark); // the mark itself counts in the phase it starts, as in the daemon
+            }
             observed.add(opcode, size);
         }
     }

@@ -15,19 +15,42 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
-/** All workers' recorders, the INIT exchange, and the JSON the daemon writes with --stats. */
+/**
+ * All workers' recorders, the INIT exchange, and the JSON the daemon writes with --stats.
+ * A run is cut into phases by marks ({@link JobMarks}: the guest looks up a marker name before
+ * each job): every request is counted in exactly one phase, so the phases add up to the total.
+ */
 public final class DaemonStats {
+    /** The phase before the first mark. */
+    public static final String FIRST_PHASE = "boot";
     private final List<OpcodeRecorder> recorders = new ArrayList<>();
+    private final List<String> phases = new ArrayList<>(List.of(FIRST_PHASE));
+    private volatile int phase;
     private volatile Negotiation negotiation;
     private final Map<String, Object> context = new LinkedHashMap<>();
     private final long startNanos = System.nanoTime();
 
     public synchronized OpcodeRecorder newRecorder() {
-        OpcodeRecorder r = new OpcodeRecorder();
+        OpcodeRecorder r = new OpcodeRecorder(phase);
         recorders.add(r);
         return r;
     }
+
+    /**
+     * The recorder a worker should count its next request in: {@code r} itself while the phase has
+     * not changed (one volatile read), else a new one for the current phase.
+     */
+    public OpcodeRecorder current(OpcodeRecorder r) { return r.phase == phase ? r : newRecorder(); }
+
+    /** Starts a new phase named {@code label}: requests from now on count in it. */
+    public synchronized void mark(String label) {
+        phases.add(label);
+        phase = phases.size() - 1;
+    }
+
+    public synchronized List<String> phases() { return List.copyOf(phases); }
 
     public void negotiated(Negotiation n) { this.negotiation = n; }
 
@@ -36,29 +59,32 @@ public final class DaemonStats {
     /** Free-form facts about the run (transport, settings, shared dir), written under "daemon". */
     public synchronized void put(String key, Object value) { context.put(key, value); }
 
-    /** Merged per-opcode statistics; call after workers stopped for exact figures. */
-    public synchronized Map<String, OpcodeSummary> summary() {
+    /** Merged per-opcode statistics of all phases; call after workers stopped for exact figures. */
+    public synchronized Map<String, OpcodeSummary> summary() { return summary(-1); }
+
+    /** Merged per-opcode statistics of one phase (an index into {@link #phases}), or of all ({@code -1}). */
+    public synchronized Map<String, OpcodeSummary> summary(int onlyPhase) {
         Map<String, OpcodeSummary> out = new LinkedHashMap<>();
         for (int s = 0; s < Opcode.TABLE_SIZE; s++) {
             long count = 0, errors = 0, sum = 0, max = 0;
-            Histogram size = null, lat = null;
+            TreeMap<Long, Long> sizes = null;
+            boolean exact = true;
+            Histogram lat = null;
             for (OpcodeRecorder r : recorders) {
+                if (onlyPhase >= 0 && r.phase != onlyPhase) continue;
                 count += r.count[s];
                 errors += r.errors[s];
                 sum += r.sizeSum[s];
                 max = Math.max(max, r.sizeMax[s]);
-                if (r.sizes[s] != null) { if (size == null) size = new Histogram(OpcodeRecorder.MAX_SIZE, 3); size.add(r.sizes[s]); }
+                if (r.sizes[s] != null) { if (sizes == null) sizes = new TreeMap<>(); exact &= r.sizes[s].addTo(sizes); }
                 if (r.latencies[s] != null) { if (lat == null) lat = new Histogram(OpcodeRecorder.MAX_LATENCY_NS, 2); lat.add(r.latencies[s]); }
             }
             if (count == 0) continue;
-            SizeSummary ss = size == null ? null : new SizeSummary(max,
-                    size.lowestEquivalentValue(size.getValueAtPercentile(50)),
-                    size.lowestEquivalentValue(size.getValueAtPercentile(99)),
-                    (double) sum / size.getTotalCount(), size.getTotalCount());
+            SizeSummary ss = sizes == null ? null : SizeSummary.of(sizes, sum, max, exact);
             LatencySummary ls = lat == null ? null : new LatencySummary(
                     lat.getValueAtPercentile(50) / 1000.0, lat.getValueAtPercentile(99) / 1000.0,
                     lat.getMaxValue() / 1000.0);
-            out.put(Opcode.name(s), new OpcodeSummary(count, errors, ss, ls, size == null ? null : histogramBuckets(size)));
+            out.put(Opcode.name(s), new OpcodeSummary(count, errors, ss, ls));
         }
         return out;
     }
@@ -69,16 +95,29 @@ public final class DaemonStats {
         return d;
     }
 
-    public record SizeSummary(long max, long p50, long p99, double mean, long samples) {}
-    public record LatencySummary(double p50, double p99, double max) {}
-    public record OpcodeSummary(long count, long errors, SizeSummary size, LatencySummary latencyUs, Map<String, Long> sizeBuckets) {}
+    /**
+     * Request sizes of one opcode: exact unless more than {@link SizeCounts#DISTINCT} distinct sizes
+     * came (then the rest are counted in 3-digit histogram buckets).
+     * @param histogram count per size, ascending
+     */
+    public record SizeSummary(long max, long p50, long p99, double mean, long samples, boolean exact, Map<Long, Long> histogram) {
+        static SizeSummary of(TreeMap<Long, Long> sizes, long sum, long max, boolean exact) {
+            long samples = 0;
+            for (long c : sizes.values()) samples += c;
+            return new SizeSummary(max, percentile(sizes, samples, 0.50), percentile(sizes, samples, 0.99),
+                    (double) sum / samples, samples, exact, sizes);
+        }
 
-    /** Counts per distinct size (lower bound of each recorded bucket), the evidence of request sizes. */
-    private static Map<String, Long> histogramBuckets(Histogram h) {
-        Map<String, Long> out = new LinkedHashMap<>();
-        for (var v : h.recordedValues()) out.put(Long.toString(h.lowestEquivalentValue(v.getValueIteratedTo())), v.getCountAtValueIteratedTo());
-        return out;
+        /** The smallest size with at least {@code q} of the samples at or below it. */
+        private static long percentile(TreeMap<Long, Long> sizes, long samples, double q) {
+            long need = (long) Math.ceil(q * samples), seen = 0;
+            for (var e : sizes.entrySet()) if ((seen += e.getValue()) >= need) return e.getKey();
+            return sizes.lastKey();
+        }
     }
+
+    public record LatencySummary(double p50, double p99, double max) {}
+    public record OpcodeSummary(long count, long errors, SizeSummary size, LatencySummary latencyUs) {}
 
     public synchronized Map<String, Object> toJsonTree() {
         Map<String, Object> root = new LinkedHashMap<>();
@@ -114,8 +153,24 @@ public final class DaemonStats {
         } else {
             root.put("negotiation", null);
         }
+        root.put("opcodes", opcodesJson(summary()));
+        if (phases.size() > 1) {
+            List<Map<String, Object>> list = new ArrayList<>();
+            for (int i = 0; i < phases.size(); i++) {
+                Map<String, Object> p = new LinkedHashMap<>();
+                p.put("mark", phases.get(i));
+                p.put("opcodes", opcodesJson(summary(i)));
+                list.add(p);
+            }
+            root.put("phases", list);
+        }
+        root.put("dropped_requests", dropped());
+        return root;
+    }
+
+    private static Map<String, Object> opcodesJson(Map<String, OpcodeSummary> summary) {
         Map<String, Object> ops = new LinkedHashMap<>();
-        for (var e : summary().entrySet()) {
+        for (var e : summary.entrySet()) {
             OpcodeSummary s = e.getValue();
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("count", s.count());
@@ -126,7 +181,10 @@ public final class DaemonStats {
                 size.put("p50", s.size().p50());
                 size.put("p99", s.size().p99());
                 size.put("mean", s.size().mean());
-                size.put("histogram", s.sizeBuckets());
+                size.put("exact", s.size().exact());
+                Map<String, Long> h = new LinkedHashMap<>();
+                s.size().histogram().forEach((k, v) -> h.put(Long.toString(k), v));
+                size.put("histogram", h);
                 o.put("size", size);
             }
             if (s.latencyUs() != null) {
@@ -134,9 +192,7 @@ public final class DaemonStats {
             }
             ops.put(e.getKey(), o);
         }
-        root.put("opcodes", ops);
-        root.put("dropped_requests", dropped());
-        return root;
+        return ops;
     }
 
     /** Writes the JSON atomically (temp file + rename), so a reader never sees half a file. */

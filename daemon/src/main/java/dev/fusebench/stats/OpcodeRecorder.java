@@ -4,10 +4,13 @@ import dev.fusebench.fuse.Opcode;
 import org.HdrHistogram.Histogram;
 
 /**
- * One worker's counts and histograms per opcode. Single-writer (its worker), so recording takes no
- * lock and allocates nothing once an opcode's histograms exist.
+ * One worker's counts, exact request sizes and latency histograms per opcode, for one phase of the
+ * run ({@link DaemonStats#mark}). Single-writer (its worker), so recording takes no lock and
+ * allocates nothing once an opcode's tables exist.
  */
 public final class OpcodeRecorder {
+    /** The phase this recorder counts in (an index into {@link DaemonStats}' marks). */
+    final int phase;
     static final long MAX_SIZE = 1L << 30;
     static final long MAX_LATENCY_NS = 3_600_000_000_000L;
 
@@ -15,9 +18,11 @@ public final class OpcodeRecorder {
     final long[] errors = new long[Opcode.TABLE_SIZE];
     final long[] sizeSum = new long[Opcode.TABLE_SIZE];
     final long[] sizeMax = new long[Opcode.TABLE_SIZE];
-    final Histogram[] sizes = new Histogram[Opcode.TABLE_SIZE];
+    final SizeCounts[] sizes = new SizeCounts[Opcode.TABLE_SIZE];
     final Histogram[] latencies = new Histogram[Opcode.TABLE_SIZE];
     long dropped;
+
+    OpcodeRecorder(int phase) { this.phase = phase; }
 
     /**
      * @param size payload bytes (READ: asked, WRITE: carried), or -1 when the opcode has none
@@ -28,9 +33,9 @@ public final class OpcodeRecorder {
         count[s]++;
         if (errno != 0) errors[s]++;
         if (size >= 0) {
-            Histogram h = sizes[s];
-            if (h == null) h = sizes[s] = new Histogram(MAX_SIZE, 3);
-            h.recordValue(Math.min(size, MAX_SIZE));
+            SizeCounts h = sizes[s];
+            if (h == null) h = sizes[s] = new SizeCounts();
+            h.record(size);
             sizeSum[s] += size;
             if (size > sizeMax[s]) sizeMax[s] = size;
         }

@@ -109,19 +109,31 @@ class VhostUserProxyTest {
     @Test
     void observeCountsRequestSizes() throws Exception {
         fs = new PassthroughFs(Files.createDirectories(tmp.resolve("shared")), CachePolicy.AUTO);
-        fe = new VhostFrontend(new FuseServer(fs, NegotiationSettings.MAX_PAGES, new DaemonStats()), false, Restriction.NONE, true);
+        DaemonStats daemonStats = new DaemonStats();
+        fe = new VhostFrontend(new FuseServer(fs, NegotiationSettings.MAX_PAGES, daemonStats), false, Restriction.NONE, true);
         assertEquals(0, init()[0]);
         Files.write(tmp.resolve("shared/f"), new byte[1 << 20]);
         byte[] lookup = fe.call(1, Requests.lookup(1, "f"), 4096, 16 + 128, 4096, false);
         long node = ByteBuffer.wrap(lookup).order(ByteOrder.nativeOrder()).getLong(16);
         byte[] open = fe.call(1, Requests.open(node, dev.fusebench.sys.Flags.O_RDWR), 4096, 16 + 16, 4096, false);
         long fh = ByteBuffer.wrap(open).order(ByteOrder.nativeOrder()).getLong(16);
+        fe.call(1, Requests.lookup(1, dev.fusebench.stats.JobMarks.beforeJob(1)), 4096, 16 + 128, 4096, false);
         for (int i = 0; i < 5; i++) assertNotNull(fe.call(1, Requests.read(node, fh, 0, 131072), 4096, 16 + 131072, 4096, false));
+        fe.call(1, Requests.lookup(1, dev.fusebench.stats.JobMarks.beforeJob(2)), 4096, 16 + 128, 4096, false);
         for (int i = 0; i < 3; i++) assertNotNull(fe.call(1, Requests.write(node, fh, 0, new byte[4096]), 4096, 16 + 8, 4096, false));
         var seen = fe.proxy.observedSizes();
         assertEquals(java.util.Map.of(131072L, 5L), seen.get("READ"), seen.toString());
         assertEquals(java.util.Map.of(4096L, 3L), seen.get("WRITE"), seen.toString());
         assertEquals(1L, seen.get("INIT").values().stream().mapToLong(Long::longValue).sum());
+        // the job marks cut the counts into phases, as the daemon's own statistics are
+        var phases = fe.proxy.observedPhases();
+        assertEquals(java.util.List.of("boot", "job-1", "job-2"), phases.stream().map(Observed.Phase::mark).toList());
+        assertEquals(java.util.Map.of(131072L, 5L), phases.get(1).sizes().get("READ"), phases.toString());
+        assertNull(phases.get(1).sizes().get("WRITE"));
+        assertEquals(java.util.Map.of(4096L, 3L), phases.get(2).sizes().get("WRITE"), phases.toString());
+        assertNull(phases.get(0).sizes().get("READ"));
+        // and the daemon behind it cut its own statistics at the same places
+        assertEquals(java.util.List.of("boot", "job-1", "job-2"), daemonStats.phases());
     }
 
     /** A message the proxy cannot frame ends the connection, with the reason, and no thread of it stays. */

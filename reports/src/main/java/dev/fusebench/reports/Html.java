@@ -103,6 +103,13 @@ final class Html {
         }
         h.append("</table></section>\n");
 
+        List<String> why = Findings.lines(rs);
+        if (!why.isEmpty()) {
+            h.append("<section id=\"why\"><h2>Why: each job's requests per fio I/O</h2>\n<p>From each job's own FUSE requests (the guest marks "
+                    + "where a job starts with a lookup the daemon, or the observing proxy, sees in order), summed over the measured runs.</p>\n<ul>\n");
+            for (String w : why) h.append("<li>").append(esc(w)).append("</li>\n");
+            h.append("</ul></section>\n");
+        }
         h.append("<section id=\"negotiation\"><h2>Negotiation and request sizes (Java daemon)</h2>\n");
         h.append("<table><tr><th class=\"l\">arm</th><th class=\"l\">replied flags</th><th>max_pages</th><th>max_write</th><th>max_readahead</th><th>max_background</th><th>congestion_threshold</th><th>pages per request (kernel)</th><th>READ size max</th><th>WRITE size max</th></tr>\n");
         for (String arm : rs.arms) {
@@ -138,7 +145,11 @@ final class Html {
                         .append("</td><td>").append(observedMax(e.getValue(), "READ")).append("</td><td>").append(observedMax(e.getValue(), "WRITE"))
                         .append("</td><td class=\"l\">").append(esc(e.getValue().path("refusal").asText(e.getValue().path("error").asText("")))).append("</td></tr>\n");
             }
-            h.append("</table></section>\n");
+            h.append("</table>\n");
+            long missed = rs.observedMissed();
+            if (missed > 0) h.append("<p><strong>").append(missed).append(" request(s) went uncounted</strong>: more than a ring's worth "
+                    + "passed between two of the observing proxy's scans; the observed counts are short by that many.</p>\n");
+            h.append("</section>\n");
         }
 
         h.append("<section id=\"failures\"><h2>Failures</h2>\n");

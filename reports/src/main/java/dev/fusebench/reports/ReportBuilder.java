@@ -139,6 +139,12 @@ public final class ReportBuilder {
         sb.append(String.join(" vs ", rs.arms)).append("\n\n");
         sb.append(markdownTable(rs, rows)).append('\n');
         sb.append(method(rs)).append(" Warm-up blocks discarded: ").append(env.path("warmup").asInt()).append("; seed ").append(env.path("seed").asLong()).append(".\n\n");
+        List<String> why = Findings.lines(rs);
+        if (!why.isEmpty()) {
+            sb.append("Why: each job's own FUSE requests per fio I/O\n\n");
+            for (String w : why) sb.append("- ").append(w).append('\n');
+            sb.append('\n');
+        }
         if (rs.blocks() < Comparison.MIN_PAIRS)
             sb.append("**A smoke run: with ").append(rs.blocks()).append(" blocks no verdict can be reached (").append(Comparison.MIN_PAIRS).append(" needed).**\n\n");
         long steal = rs.runs.stream().filter(r -> r.noise().steal() > ResultSet.STEAL_WARNING).count();

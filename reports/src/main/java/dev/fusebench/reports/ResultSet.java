@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fusebench.bench.matrix.ResultsStore;
 import dev.fusebench.bench.matrix.RunLines;
 import dev.fusebench.bench.results.ExtensionLine;
+import dev.fusebench.bench.results.JobRequests;
 import dev.fusebench.bench.results.RunLine;
 import dev.fusebench.bench.results.RunResult;
 import dev.fusebench.bench.workload.FioResult;
@@ -24,11 +25,14 @@ import java.util.Set;
  * kept for the record and left out of every statistic; failed runs are counted, never averaged.
  */
 public final class ResultSet {
-    /** One run as the report needs it; {@code position} is its place in its block, {@code host} the machine it ran on. */
+    /**
+     * One run as the report needs it; {@code position} is its place in its block, {@code host} the machine it ran on,
+     * {@code requests} its job's own FUSE requests (when recorded), {@code fio} its fio result.
+     */
     public record Run(String unit, int iteration, boolean warmup, String workload, String daemon, String arm, String guest,
                       boolean ok, String failure, double value, double bandwidthMiB, double iops,
                       double clatP50Us, double clatP99Us, double daemonCpuS, double qemuCpuS, JsonNode daemonStats,
-                      int position, String host, HostNoise noise) {
+                      int position, String host, HostNoise noise, JobRequests requests, FioResult fio) {
         public RunLines.Cell cell() { return new RunLines.Cell(workload, daemon, guest); }
     }
 
@@ -91,7 +95,7 @@ public final class ResultSet {
                 pct.getOrDefault("50", Double.NaN), pct.getOrDefault("99", Double.NaN),
                 cpu == null ? Double.NaN : cpu.daemonS(), cpu == null ? Double.NaN : cpu.qemuS(),
                 r.daemonStats(), line.position(), line.hostName() == null ? "" : line.hostName(),
-                h == null ? HostNoise.NONE : new HostNoise(nan(h.steal()), nan(h.iowait()), nan(h.loadAvg())));
+                h == null ? HostNoise.NONE : new HostNoise(nan(h.steal()), nan(h.iowait()), nan(h.loadAvg())), r.requests(), r.fio());
     }
 
     private static double nan(Double v) { return v == null ? Double.NaN : v; }
@@ -188,6 +192,15 @@ public final class ResultSet {
     public JsonNode negotiation(String arm) {
         for (Run r : runs) if (r.arm().equals(arm) && r.daemonStats() != null) return r.daemonStats().path("negotiation");
         return null;
+    }
+
+    /** Requests the observing proxy could not count, over all boots (each boot once). */
+    public long observedMissed() {
+        long n = 0;
+        Set<String> seen = new java.util.HashSet<>();
+        for (JsonNode l : lines)
+            if (RunLine.isRun(l) && seen.add(l.path("unit").asText())) n += l.path("proxy").path("observed_missed").asLong(0);
+        return n;
     }
 
     /** What the INIT-rewriting proxy recorded, per daemon and arm (daemons behind a proxy only), in first-seen order. */

@@ -94,9 +94,10 @@ public final class LoadCommand implements Callable<Integer> {
                     throw new IllegalArgumentException("unknown op '" + o + "' (read, write, randread, randwrite)");
                 }
             }
-            NegotiationSettings.parseVariant(variant);
+            dev.fusebench.fuse.Variant v = dev.fusebench.fuse.Variant.parse(variant);
             List<CustomDaemon> custom = customDaemons.daemons();
             for (String d : daemons) ds.put(d, VirtioFsDaemon.named(d.strip(), GuestImage.defaultCache(), custom));
+            for (VirtioFsDaemon d : ds.values()) dev.fusebench.bench.daemons.Variants.checkTakes(d, List.of(v));
             if (depth < 1 || depth > queueSize) throw new IllegalArgumentException("--depth must be 1.." + queueSize);
             if (Integer.bitCount(queueSize) != 1 || queueSize > 1024) throw new IllegalArgumentException("--queue-size must be a power of two up to 1024");
             if (rate < 0) throw new IllegalArgumentException("--rate must be >= 0");
@@ -188,9 +189,11 @@ public final class LoadCommand implements Callable<Integer> {
                     continue;
                 }
                 long cpu0 = ProcessCpu.ticks(dp.pid());
+                double proxyCpu0 = ps == null ? 0 : ps.cpuSeconds();
                 long kicks0 = fe.kicks, waits0 = fe.waits;
                 LoadGenerator.Outcome o = gen.run(op, sz, seconds, rate, Long.MAX_VALUE, round * 31L + op.ordinal(), dp::alive);
                 long cpu1 = ProcessCpu.ticks(dp.pid());
+                Double proxyUs = ps == null || o.ops() == 0 ? null : (ps.cpuSeconds() - proxyCpu0) * 1e6 / o.ops();
                 double cpuS = cpu0 < 0 || cpu1 < 0 ? Double.NaN : (cpu1 - cpu0) / ProcessCpu.TICKS_PER_SECOND;
                 if (o.error() != null) failure = o.error();
                 var lat = new LoadRecord.Latency(o.latencyNs().getValueAtPercentile(50) / 1e3,
@@ -198,7 +201,7 @@ public final class LoadCommand implements Callable<Integer> {
                 out.add(new LoadRecord(LoadRecord.TYPE, d.name(), arm(d), round, op.label(), sz, depth, rate, seg, gen.maxWrite, gen.maxPages,
                         o.error() == null ? "ok" : "failed", o.error(), o.ops(), o.seconds(),
                         o.seconds() > 0 ? o.bytes() / o.seconds() / (1 << 20) : 0.0, o.seconds() > 0 ? o.ops() / o.seconds() : 0.0,
-                        cpuS, o.ops() > 0 ? cpuS * 1e6 / o.ops() : Double.NaN, lat, fe.kicks - kicks0, fe.waits - waits0, null, null, proxyMode()));
+                        cpuS, o.ops() > 0 ? cpuS * 1e6 / o.ops() : Double.NaN, lat, fe.kicks - kicks0, fe.waits - waits0, null, null, proxyMode(), proxyUs));
             }
             try {
                 gen.release(dp::alive);
@@ -238,7 +241,7 @@ public final class LoadCommand implements Callable<Integer> {
     private LoadRecord failed(VirtioFsDaemon d, int round, LoadGenerator.Op op, int sz, int seg, LoadGenerator gen, String why) {
         return new LoadRecord(LoadRecord.TYPE, d.name(), arm(d), round, op.label(), sz, depth, rate, seg,
                 gen == null ? null : gen.maxWrite, gen == null ? null : gen.maxPages, "failed", why,
-                null, null, null, null, null, null, null, null, null, null, null, proxyMode());
+                null, null, null, null, null, null, null, null, null, null, null, proxyMode(), null);
     }
 
     private static void writeLine(OutputStream out, Object record) throws IOException {

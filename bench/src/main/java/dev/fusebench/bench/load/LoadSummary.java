@@ -22,9 +22,11 @@ final class LoadSummary {
     static String markdown(List<LoadRecord> records, List<String> daemons, List<LoadGenerator.Op> ops, int size, int depth) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "## Daemons without a guest: %s requests, depth %d%n%n", human(size), depth));
-        sb.append("| op | daemon | n | MiB/s | requests/s | daemon CPU µs/request | p50 µs | p99 µs | vs ")
-                .append(daemons.getFirst()).append(" | p | verdict |\n");
-        sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        // through the proxy: its own CPU per request too (stepped out: only what it forwards besides the rings)
+        boolean proxied = records.stream().anyMatch(r -> r.proxyCpuUsPerRequest() != null);
+        sb.append("| op | daemon | n | MiB/s | requests/s | daemon CPU µs/request | ").append(proxied ? "proxy CPU µs/request | " : "")
+                .append("p50 µs | p99 µs | vs ").append(daemons.getFirst()).append(" | p | verdict |\n");
+        sb.append("|---|---|---:|---:|---:|---:|").append(proxied ? "---:|" : "").append("---:|---:|---:|---:|---|\n");
         // each round starts every daemon once: a block, so the comparison is paired by round, one family for the table
         List<Comparison> family = new java.util.ArrayList<>();
         for (LoadGenerator.Op op : ops) {
@@ -39,6 +41,7 @@ final class LoadSummary {
                         .append(cell(mib, "%.0f")).append(" | ")
                         .append(cell(values(records, d, op, LoadRecord::requestsS), "%.0f")).append(" | ")
                         .append(cell(values(records, d, op, LoadRecord::daemonCpuUsPerRequest), "%.1f")).append(" | ")
+                        .append(proxied ? cell(values(records, d, op, r -> r.proxyCpuUsPerRequest() == null ? Double.NaN : r.proxyCpuUsPerRequest()), "%.2f") + " | " : "")
                         .append(cell(values(records, d, op, r -> r.latencyUs().p50()), "%.0f")).append(" | ")
                         .append(cell(values(records, d, op, r -> r.latencyUs().p99()), "%.0f")).append(" | ");
                 if (d.equals(daemons.getFirst())) {

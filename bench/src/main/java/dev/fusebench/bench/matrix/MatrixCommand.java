@@ -16,6 +16,8 @@ import dev.fusebench.bench.run.Fault;
 import dev.fusebench.bench.run.GuestRun;
 import dev.fusebench.bench.workload.Workloads;
 import dev.fusebench.fuse.NegotiationSettings;
+import dev.fusebench.fuse.Variant;
+import dev.fusebench.bench.daemons.Variants;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -94,7 +96,7 @@ public final class MatrixCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         int rt = runtime != null ? runtime : quick ? 3 : 10;
         int sz = size != null ? size : quick ? 64 : 512;
-        Map<String, NegotiationSettings> variantSettings = new LinkedHashMap<>();
+        Map<String, Variant> variantSettings = new LinkedHashMap<>();
         List<String> jobs;
         Map<String, VirtioFsDaemon> ds = new LinkedHashMap<>();
         Accel acc;
@@ -105,13 +107,14 @@ public final class MatrixCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("host-fuse mounts the Java daemon on this host: --daemons java only");
             for (String given : variants) {
                 for (String v : NegotiationSettings.splitVariants(given)) {
-                    NegotiationSettings s = NegotiationSettings.parseVariant(v);
+                    Variant s = Variant.parse(v);
                     if (variantSettings.put(s.name(), s) != null) throw new IllegalArgumentException("variant '" + s.name() + "' is given twice");
                 }
             }
             jobs = Workloads.resolve(workloadsDir, workloads);
             List<CustomDaemon> custom = customDaemons.daemons();
             for (String d : daemons) ds.put(d, VirtioFsDaemon.named(d, GuestImage.defaultCache(), custom));
+            for (VirtioFsDaemon d : ds.values()) Variants.checkTakes(d, variantSettings.values());
             for (String k : kernels) dev.fusebench.bench.guest.GuestKernel.suitesFor(k);
             acc = Accel.choose(accel);
             for (int q : queueSizes) new GuestConfig("6.1", 2, 1024, q, "", acc, "1M", 1, false);
@@ -191,7 +194,7 @@ public final class MatrixCommand implements Callable<Integer> {
             GuestRun.Spec spec = new GuestRun.Spec(d, variantArg, cfg, jobs, workloadsDir.toAbsolutePath(), GuestRun.defaultDeadline(cfg, jobs.size()))
                     .withFault(faults.get(plan.indexOf(u) + 1)).withShareTmpfs(shareTmpfs).withArm(u.variant());
             // a daemon that takes no variant itself gets it through the INIT-rewriting proxy
-            if (!d.takesVariants()) spec = spec.withProxy(Restriction.of(variantSettings.get(u.variant())));
+            if (!d.takesVariants()) spec = spec.withProxy(Restriction.of(variantSettings.get(u.variant()).init()));
             if (observe) spec = spec.withObserve();
             Path work = WorkDirs.create(dir);
             try {
@@ -250,7 +253,7 @@ public final class MatrixCommand implements Callable<Integer> {
     static String fmt(Duration d) { return String.format("%d:%02d:%02d", d.toHours(), d.toMinutesPart(), d.toSecondsPart()); }
 
     private Map<String, Object> environment(Map<String, VirtioFsDaemon> ds, Map<String, GuestImage> images, Accel acc, List<String> jobs,
-                                            Map<String, NegotiationSettings> variantSettings, List<Unit.GuestKey> guests,
+                                            Map<String, Variant> variantSettings, List<Unit.GuestKey> guests,
                                             int rt, int sz, int boots) {
         Map<String, Object> env = new LinkedHashMap<>();
         env.put("host", Environment.host());

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  *
  * @param arm the negotiation variant the daemon was given ("own" for a daemon that takes none)
  * @param proxy how the stream reached the daemon: null directly, "stepped-out" or "observe" through the proxy
+ * @param proxyCpuUsPerRequest the proxy's own CPU per request over the op (its threads in the controller's JVM)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -18,7 +19,7 @@ public record LoadRecord(String type, String daemon, String arm, int round, Stri
                          int segment, Integer maxWrite, Integer maxPages, String status, String error, Long requests,
                          Double seconds, Double mibS, Double requestsS, Double daemonCpuS, Double daemonCpuUsPerRequest,
                          Latency latencyUs, Long kicks, Long interruptWaits, Double daemonJitCompileS, JsonNode daemonWarmUp,
-                         String proxy) {
+                         String proxy, Double proxyCpuUsPerRequest) {
     public static final String TYPE = "load";
 
     public boolean ok() { return "ok".equals(status); }
@@ -29,12 +30,12 @@ public record LoadRecord(String type, String daemon, String arm, int round, Stri
     /** The same stream, failed. */
     public LoadRecord failed(String why) {
         return new LoadRecord(type, daemon, arm, round, op, size, depth, rate, segment, maxWrite, maxPages, "failed", why, requests,
-                seconds, mibS, requestsS, daemonCpuS, daemonCpuUsPerRequest, latencyUs, kicks, interruptWaits, daemonJitCompileS, daemonWarmUp, proxy);
+                seconds, mibS, requestsS, daemonCpuS, daemonCpuUsPerRequest, latencyUs, kicks, interruptWaits, daemonJitCompileS, daemonWarmUp, proxy, proxyCpuUsPerRequest);
     }
 
     /** The same record with the daemon's own figures for its start (its JIT time and warm-up). */
     public LoadRecord withDaemonFigures(Double jitCompileS, JsonNode warmUp) {
         return new LoadRecord(type, daemon, arm, round, op, size, depth, rate, segment, maxWrite, maxPages, status, error, requests,
-                seconds, mibS, requestsS, daemonCpuS, daemonCpuUsPerRequest, latencyUs, kicks, interruptWaits, jitCompileS, warmUp, proxy);
+                seconds, mibS, requestsS, daemonCpuS, daemonCpuUsPerRequest, latencyUs, kicks, interruptWaits, jitCompileS, warmUp, proxy, proxyCpuUsPerRequest);
     }
 }

@@ -21,6 +21,7 @@ import java.util.Map;
  * @param host         the host's description ({@link dev.fusebench.bench.run.Environment#host})
  * @param daemonStats  the daemon's own statistics file, as it wrote it
  * @param timings      where the wall time went, phase by phase, in seconds
+ * @param requests     the FUSE requests of this workload's job alone (the daemon's statistics, or the observing proxy's)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -28,7 +29,8 @@ public record RunResult(String workload, @JsonAlias("variant") String arm, Daemo
                         String accel, Boolean emulated, Map<String, Object> host, String faultInjected, Integer shareTmpfsMib,
                         QemuInfo qemu, JsonNode daemonStats, String guestKernelRelease, String guestPanic, String daemonExit,
                         Integrity integrity, CpuSeconds cpuS, Noise hostNoise, Map<String, Double> timings, FioResult fio,
-                        String status, String failure, String consoleTail, String logs, ProxyInfo proxy) {
+                        String status, String failure, String consoleTail, String logs, ProxyInfo proxy,
+                        JobRequests requests) {
 
     public boolean ok() { return "ok".equals(status); }
 
@@ -36,25 +38,38 @@ public record RunResult(String workload, @JsonAlias("variant") String arm, Daemo
     public RunResult withLogs(String dir) {
         return new RunResult(workload, arm, daemon, guest, transport, accel, emulated, host, faultInjected, shareTmpfsMib, qemu,
                 daemonStats, guestKernelRelease, guestPanic, daemonExit, integrity, cpuS, hostNoise, timings, fio, status, failure,
-                consoleTail, dir, proxy);
+                consoleTail, dir, proxy, requests);
     }
 
     /** The same result with the daemon's statistics (written when the daemon stops, after the run's last job). */
     public RunResult withDaemonStats(JsonNode stats) {
         return new RunResult(workload, arm, daemon, guest, transport, accel, emulated, host, faultInjected, shareTmpfsMib, qemu,
                 stats, guestKernelRelease, guestPanic, daemonExit, integrity, cpuS, hostNoise, timings, fio, status, failure,
-                consoleTail, logs, proxy);
+                consoleTail, logs, proxy, requests);
+    }
+
+    /** The same result with its job's own requests ({@link JobRequests}). */
+    public RunResult withRequests(JobRequests r) {
+        return new RunResult(workload, arm, daemon, guest, transport, accel, emulated, host, faultInjected, shareTmpfsMib, qemu,
+                daemonStats, guestKernelRelease, guestPanic, daemonExit, integrity, cpuS, hostNoise, timings, fio, status, failure,
+                consoleTail, logs, proxy, r);
     }
 
     /**
      * What the INIT-rewriting proxy saw for a daemon we cannot rebuild: the daemon's own FUSE_INIT
      * reply, the reply the guest got instead, a refusal (a variant that needs more than a restriction),
-     * and with --observe the request sizes it counted on the avail rings, per opcode (size: count).
+     * and with --observe the request sizes it counted on the avail rings, per opcode (size: count), and
+     * how many requests it could not count (0 unless a ring's worth passed between two of its scans).
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ProxyInfo(String variant, InitReply daemonReply, InitReply givenReply, String refusal, Boolean steppedOut, String error,
-                            Map<String, Map<Long, Long>> observedSizes) {}
+                            Map<String, Map<Long, Long>> observedSizes, Long observedMissed, Map<String, Long> observedUnreadable) {
+        public ProxyInfo(String variant, InitReply daemonReply, InitReply givenReply, String refusal, Boolean steppedOut, String error,
+                         Map<String, Map<Long, Long>> observedSizes) {
+            this(variant, daemonReply, givenReply, refusal, steppedOut, error, observedSizes, null, null);
+        }
+    }
 
     /** A FUSE_INIT reply as the results show it. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -126,7 +141,7 @@ public record RunResult(String workload, @JsonAlias("variant") String arm, Daemo
                                  String status, String failure, String consoleTail) {
             return new RunResult(workload, arm, daemon, guest, transport, accel, emulated, host, faultInjected, shareTmpfsMib, qemu,
                     daemonStats, guestKernelRelease, guestPanic, daemonExit, integrity, cpu, noise, timings, fio, status, failure,
-                    consoleTail, null, proxy);
+                    consoleTail, null, proxy, null);
         }
     }
 }

@@ -9,7 +9,9 @@ import dev.fusebench.bench.guest.GuestImage;
 import dev.fusebench.bench.guest.GuestOutput;
 import dev.fusebench.bench.guest.Qemu;
 import dev.fusebench.bench.guest.Shell;
+import dev.fusebench.bench.results.JobRequests;
 import dev.fusebench.bench.results.RunResult;
+import dev.fusebench.stats.JobMarks;
 import dev.fusebench.proxy.ProxyServer;
 import dev.fusebench.proxy.Restriction;
 import dev.fusebench.bench.workload.FioResult;
@@ -148,10 +150,13 @@ public final class GuestRun {
             if (proxy != null) proxy.close();
         }
         String proxyRefusal = null;
+        List<dev.fusebench.proxy.Observed.Phase> observedPhases = null;
         if (proxy != null) {
             ProxyServer.Report p = proxy.report();
+            if (spec.observe()) observedPhases = p.observedPhases();
             common.proxy = new RunResult.ProxyInfo(spec.arm(), RunResult.InitReply.of(p.daemonReply()), RunResult.InitReply.of(p.givenReply()),
-                    p.refusal(), p.steppedOut(), p.error(), spec.observe() ? p.observedSizes() : null);
+                    p.refusal(), p.steppedOut(), p.error(), spec.observe() ? p.observedSizes() : null, spec.observe() ? p.observedMissed() : null,
+                    spec.observe() ? p.observedUnreadable() : null);
             if (p.refusal() != null) proxyRefusal = "the proxy could not give variant " + spec.arm() + ": " + p.refusal();
         }
         common.qemu = new RunResult.QemuInfo(Environment.qemuVersion(), out.command(), out.exitCode(), out.wallSeconds());
@@ -178,7 +183,12 @@ public final class GuestRun {
         }
 
         List<RunResult> list = new ArrayList<>();
+        int jobNumber = 0;
         for (String w : spec.workloads()) {
+            String phase = JobMarks.jobLabel(++jobNumber);
+            // the job's own requests: the daemon's statistics where it keeps them, else what the proxy observed
+            JobRequests requests = JobRequests.fromDaemonStats(common.daemonStats, phase);
+            if (requests == null) requests = JobRequests.fromObserved(observedPhases, phase);
             Map<String, Double> t = new LinkedHashMap<>(timings);
             GuestOutput.Job job = g.jobs().get(w);
             t.put("job_s", job == null ? null : job.seconds());
@@ -195,8 +205,8 @@ public final class GuestRun {
                     failure = "unreadable fio output: " + e.getMessage();
                 }
             }
-            list.add(failure == null ? common.ok(w, watcher.cpu.of(w), watcher.cpu.noiseOf(w), t, fio)
-                    : common.failed(w, watcher.cpu.of(w), watcher.cpu.noiseOf(w), t, fio, failure, out.consoleTail()));
+            list.add((failure == null ? common.ok(w, watcher.cpu.of(w), watcher.cpu.noiseOf(w), t, fio)
+                    : common.failed(w, watcher.cpu.of(w), watcher.cpu.noiseOf(w), t, fio, failure, out.consoleTail())).withRequests(requests));
         }
         return list;
     }

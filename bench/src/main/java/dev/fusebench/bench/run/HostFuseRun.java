@@ -2,7 +2,9 @@ package dev.fusebench.bench.run;
 
 import dev.fusebench.bench.daemons.JavaDaemon;
 import dev.fusebench.bench.guest.Shell;
+import dev.fusebench.bench.results.JobRequests;
 import dev.fusebench.bench.results.RunResult;
+import dev.fusebench.stats.JobMarks;
 import dev.fusebench.bench.workload.FioResult;
 import dev.fusebench.devfuse.MountTable;
 
@@ -54,8 +56,11 @@ public final class HostFuseRun {
                         "count=" + spec.sizeMiB(), "conv=fsync"))).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
                 if (!dd.waitFor(600, TimeUnit.SECONDS) || dd.exitValue() != 0) setupFailure = "laying out the test file failed";
             }
+            int jobNumber = 0;
             for (String w : spec.workloads()) {
                 String failure = setupFailure;
+                // the job's mark (see JobMarks): a lookup the daemon sees before the job's first request
+                Files.exists(mnt.resolve(JobMarks.beforeJob(++jobNumber)));
                 Map<String, Double> timings = null;
                 RunResult.Noise hostNoise = null;
                 FioResult f = null;
@@ -87,6 +92,7 @@ public final class HostFuseRun {
                 out.add(failure == null ? common.ok(w, null, hostNoise, timings, f)
                         : common.failed(w, null, hostNoise, timings, f, failure, null));
             }
+            if (setupFailure == null) Files.exists(mnt.resolve(JobMarks.END));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted");
@@ -102,7 +108,11 @@ public final class HostFuseRun {
         if (!Files.exists(stats)) return out;
         // the daemon writes its statistics when it stops, after the last job
         common.daemonStats = GuestRun.JSON.readTree(stats.toFile());
-        return out.stream().map(r -> r.withDaemonStats(common.daemonStats)).toList();
+        List<RunResult> withStats = new ArrayList<>();
+        for (int i = 0; i < out.size(); i++)
+            withStats.add(out.get(i).withDaemonStats(common.daemonStats)
+                    .withRequests(JobRequests.fromDaemonStats(common.daemonStats, JobMarks.jobLabel(i + 1))));
+        return withStats;
     }
 
     private static void sleep(long ms) throws InterruptedException { Thread.sleep(ms); }

@@ -91,8 +91,8 @@ public final class RunCommand implements Callable<Integer> {
             if (!sizeMiB.matches("[0-9]+") || Integer.parseInt(sizeMiB) < 1) throw new IllegalArgumentException("--size wants MiB, got '" + size + "'");
             cfg = new GuestConfig(kernel, vcpus, memory, queueSize, kernelArgs, Accel.choose(accel), sizeMiB + "M", runtime, checksum);
             dev.fusebench.bench.guest.GuestKernel.suitesFor(kernel); // refuses unknown series in one line
-            NegotiationSettings.parseVariant(variant);
             d = VirtioFsDaemon.named(daemon, GuestImage.defaultCache(), customDaemons.daemons());
+            dev.fusebench.bench.daemons.Variants.checkTakes(d, List.of(dev.fusebench.fuse.Variant.parse(variant)));
 
         } catch (IllegalArgumentException e) {
             return Controller.usage(e.getMessage());

@@ -10,9 +10,16 @@ import java.util.Map;
 /** The figures of one fio job (fio's JSON output), per direction. */
 public record FioResult(String job, int error, Direction read, Direction write, String fioVersion) {
 
-    /** One direction of I/O; {@code clatPercentilesUs} maps "50", "99", ... to completion latency in µs. */
+    /**
+     * One direction of I/O; {@code clatPercentilesUs} maps "50", "99", ... to completion latency in µs;
+     * {@code ios} is the number of I/Os fio issued (its total_ios; 0 in results written before it was kept).
+     */
     public record Direction(long ioBytes, double bandwidthBytesPerSec, double iops, long runtimeMs,
-                            double clatMeanUs, Map<String, Double> clatPercentilesUs) {
+                            double clatMeanUs, Map<String, Double> clatPercentilesUs, long ios) {
+        public Direction(long ioBytes, double bandwidthBytesPerSec, double iops, long runtimeMs, double clatMeanUs, Map<String, Double> clatPercentilesUs) {
+            this(ioBytes, bandwidthBytesPerSec, iops, runtimeMs, clatMeanUs, clatPercentilesUs, 0);
+        }
+
         public boolean active() { return ioBytes > 0; }
     }
 
@@ -36,7 +43,7 @@ public record FioResult(String job, int error, Direction read, Direction write, 
             if (p.has(k)) pct.put(k.substring(0, k.indexOf('.')) + (k.startsWith("99.9") ? ".9" : ""), p.get(k).asDouble() / 1000.0);
         }
         return new Direction(d.path("io_bytes").asLong(), d.path("bw_bytes").asDouble(), d.path("iops").asDouble(),
-                d.path("runtime").asLong(), d.path("clat_ns").path("mean").asDouble() / 1000.0, pct);
+                d.path("runtime").asLong(), d.path("clat_ns").path("mean").asDouble() / 1000.0, pct, d.path("total_ios").asLong());
     }
 
     public boolean ok() { return error == 0 && (read.active() || write.active()); }

@@ -107,6 +107,9 @@ class LoadCommandTest {
         JsonNode o = records(seen).getFirst();
         assertEquals("ok", o.path("status").asText(), o.toString());
         assertEquals("observe", o.path("proxy").asText());
+        // on the kick path the proxy spends CPU of its own on every request: recorded, separate from the daemon's
+        assertTrue(o.path("proxy_cpu_us_per_request").asDouble() > 0, o.toString());
+        assertTrue(Files.readString(seen.resolve("summary.md")).contains("proxy CPU µs/request"));
     }
 
     @Test

@@ -1,0 +1,78 @@
+package dev.fusebench.bench.results;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.fusebench.proxy.Observed;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The FUSE requests of one job alone (between its job mark and the next, see
+ * {@link dev.fusebench.stats.JobMarks}): per opcode, how many and of which exact sizes.
+ *
+ * @param source     "daemon" (the Java daemon's own statistics) or "proxy" (counted by the observing
+ *                   proxy on the avail rings)
+ * @param unreadable requests the proxy saw but could not read (the guest had freed their descriptors
+ *                   before it looked): the proxy's counts are short by that many; null for the daemon
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record JobRequests(String source, Map<String, Opcode> opcodes, Long unreadable) {
+    /** One opcode's requests: their number and, where it has one, the payload size of each (size: count). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Opcode(long count, Map<Long, Long> sizes) {
+        /** Payload bytes of all requests counted by size. */
+        public long bytes() {
+            long b = 0;
+            if (sizes != null) for (var e : sizes.entrySet()) b += e.getKey() * e.getValue();
+            return b;
+        }
+    }
+
+    public Opcode opcode(String name) { return opcodes == null ? null : opcodes.get(name); }
+
+    /** From the daemon's statistics file: the phase {@code label}, or null when it has none. */
+    public static JobRequests fromDaemonStats(JsonNode stats, String label) {
+        if (stats == null) return null;
+        for (JsonNode p : stats.path("phases")) {
+            if (!p.path("mark").asText().equals(label)) continue;
+            Map<String, Opcode> ops = new LinkedHashMap<>();
+            p.path("opcodes").fields().forEachRemaining(e -> {
+                JsonNode h = e.getValue().path("size").path("histogram");
+                Map<Long, Long> sizes = null;
+                if (h.isObject()) {
+                    sizes = new TreeMap<>();
+                    for (var it = h.fields(); it.hasNext(); ) {
+                        var s = it.next();
+                        sizes.put(Long.parseLong(s.getKey()), s.getValue().asLong());
+                    }
+                }
+                ops.put(e.getKey(), new Opcode(e.getValue().path("count").asLong(), sizes));
+            });
+            return new JobRequests("daemon", ops, null);
+        }
+        return null;
+    }
+
+    /** From what the observing proxy counted: the phase {@code label}, or null when it saw none. */
+    public static JobRequests fromObserved(List<Observed.Phase> phases, String label) {
+        if (phases == null) return null;
+        for (Observed.Phase p : phases) {
+            if (!p.mark().equals(label)) continue;
+            Map<String, Opcode> ops = new LinkedHashMap<>();
+            p.sizes().forEach((op, sizes) -> {
+                long n = 0;
+                for (long c : sizes.values()) n += c;
+                boolean data = op.equals("READ") || op.equals("WRITE");
+                ops.put(op, new Opcode(n, data ? new TreeMap<>(sizes) : null));
+            });
+            return new JobRequests("proxy", ops, p.unreadable());
+        }
+        return null;
+    }
+}

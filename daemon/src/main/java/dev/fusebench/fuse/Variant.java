@@ -1,0 +1,116 @@
+package dev.fusebench.fuse;
+
+import dev.fusebench.wire.FuseOut.OpenOut;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One arm of a comparison as the Java daemon serves it: its FUSE_INIT settings, and how the guest
+ * may cache (the cache mode, and FOPEN flags added to every open reply). Written as a preset name
+ * or {@code NAME:SETTING,...}: INIT settings as {@link NegotiationSettings#with} takes them, plus
+ * {@code cache=never|auto|always} and {@code +FOPEN_KEEP_CACHE}, {@code +FOPEN_CACHE_DIR},
+ * {@code +FOPEN_PARALLEL_DIRECT_WRITES}, {@code +FOPEN_NOFLUSH}; {@code base=PRESET} picks the
+ * starting point (max-pages otherwise).
+ *
+ * @param cache     never, auto or always; null leaves the daemon's own --cache (the presets
+ *                  baseline and max-pages do: the seed's comparison)
+ * @param openFlags FOPEN flags added to the cache mode's own in every open reply
+ */
+public record Variant(NegotiationSettings init, String cache, int openFlags) {
+
+    /** FOPEN flags a variant may add, by name. */
+    public static final Map<String, Integer> OPEN_FLAGS = Map.of(
+            "FOPEN_KEEP_CACHE", OpenOut.FOPEN_KEEP_CACHE, "FOPEN_CACHE_DIR", OpenOut.FOPEN_CACHE_DIR,
+            "FOPEN_PARALLEL_DIRECT_WRITES", OpenOut.FOPEN_PARALLEL_DIRECT_WRITES, "FOPEN_NOFLUSH", OpenOut.FOPEN_NOFLUSH);
+
+    public static final Variant BASELINE = new Variant(NegotiationSettings.BASELINE, null, 0);
+    public static final Variant MAX_PAGES = new Variant(NegotiationSettings.MAX_PAGES, null, 0);
+    /** Our daemon negotiating as the Rust virtiofsd 1.13 does with --cache=never ({@link NegotiationSettings#VIRTIOFSD}). */
+    public static final Variant VIRTIOFSD = new Variant(NegotiationSettings.VIRTIOFSD, "never", 0);
+
+    public static final List<String> PRESETS = List.of("baseline", "max-pages", "virtiofsd");
+
+    public String name() { return init.name(); }
+
+    /** Whether the variant changes caching, which only a daemon that takes variants can do (the proxy rewrites INIT alone). */
+    public boolean changesCaching() { return cache != null || openFlags != 0; }
+
+    public static Variant preset(String name) {
+        return switch (name.strip().toLowerCase(Locale.ROOT)) {
+            case "baseline" -> BASELINE;
+            case "max-pages", "max_pages", "maxpages" -> MAX_PAGES;
+            case "virtiofsd" -> VIRTIOFSD;
+            default -> throw new IllegalArgumentException("unknown variant '" + name + "' (known: " + String.join(", ", PRESETS) + ")");
+        };
+    }
+
+    /** A preset name, or {@code NAME:SETTING,SETTING,...}. */
+    public static Variant parse(String spec) {
+        int colon = spec.indexOf(':');
+        if (colon < 0) return preset(spec);
+        String name = spec.substring(0, colon).strip();
+        if (!name.matches("[A-Za-z0-9._-]+")) throw new IllegalArgumentException("bad variant name in '" + spec + "'");
+        Variant v = MAX_PAGES;
+        List<String> initParts = new ArrayList<>();
+        for (String part : spec.substring(colon + 1).split(",")) {
+            String p = part.strip();
+            if (p.isEmpty()) continue;
+            if (p.startsWith("base=")) v = preset(p.substring(5));
+            else if (p.toLowerCase(Locale.ROOT).startsWith("cache=")) v = new Variant(v.init, cacheMode(p.substring(6)), v.openFlags);
+            else if (openFlag(p) != 0) v = new Variant(v.init, v.cache, v.openFlags | openFlag(p));
+            else {
+                initParts.add(p);
+                v = new Variant(v.init.with(p), v.cache, v.openFlags);
+            }
+        }
+        return new Variant(v.init.named(name).checkedAgainst(initParts).validated(), v.cache, v.openFlags);
+    }
+
+    private static String cacheMode(String s) {
+        String m = s.strip().toLowerCase(Locale.ROOT);
+        if (m.equals("none")) return "never";
+        if (!m.equals("never") && !m.equals("auto") && !m.equals("always"))
+            throw new IllegalArgumentException("cache must be never, auto or always, got '" + s + "'");
+        return m;
+    }
+
+    /** The FOPEN flag a {@code +FOPEN_NAME} setting adds, or 0 when the setting is not one. */
+    private static int openFlag(String p) {
+        if (p.length() < 2 || (p.charAt(0) != '+' && p.charAt(0) != '-')) return 0;
+        String n = p.substring(1).toUpperCase(Locale.ROOT);
+        if (!n.startsWith("FOPEN_")) n = "FOPEN_" + n;
+        Integer bit = OPEN_FLAGS.get(n);
+        if (bit == null) return 0;
+        if (p.charAt(0) == '-') throw new IllegalArgumentException(p + ": FOPEN flags can only be added (the cache mode sets the rest)");
+        return bit;
+    }
+
+    /** The spec that {@link #parse} turns back into this variant. */
+    public String toSpec() {
+        if (equals(BASELINE) || equals(MAX_PAGES) || equals(VIRTIOFSD)) return name();
+        String spec = init.toSpec();
+        if (!spec.contains(":")) spec += ":base=" + spec; // a preset's INIT settings under its own name
+        if (cache != null) spec += ",cache=" + cache;
+        for (String f : openFlagNames(openFlags)) spec += ",+" + f;
+        return spec;
+    }
+
+    /** Names of FOPEN flags in {@code flags}, for the record. */
+    public static List<String> openFlagNames(int flags) {
+        List<String> out = new ArrayList<>();
+        new java.util.TreeMap<>(OPEN_FLAGS).forEach((n, bit) -> { if ((flags & bit) != 0) out.add(n); });
+        return out;
+    }
+
+    /** What the results say of this variant beyond INIT. */
+    public Map<String, Object> describeCaching() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (cache != null) m.put("cache", cache);
+        if (openFlags != 0) m.put("open_flags", openFlagNames(openFlags));
+        return m;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.fusebench.reports;
+
+import dev.fusebench.bench.matrix.ResultsStore;
+import dev.fusebench.bench.results.JobRequests;
+import dev.fusebench.bench.results.RunLine;
+import dev.fusebench.bench.results.RunResult;
+import dev.fusebench.bench.workload.FioResult;
+import org.jsoup.Jsoup;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The report states, per cell, what each arm's fio I/O became in FUSE requests, and why when it can tell. */
+class FindingsTest {
+    @TempDir Path dir;
+
+    static JobRequests reads(Map<Long, Long> sizes) {
+        long n = sizes.values().stream().mapToLong(Long::longValue).sum();
+        return new JobRequests("daemon", Map.of("READ", new JobRequests.Opcode(n, sizes), "LOOKUP", new JobRequests.Opcode(1, null)), null);
+    }
+
+    @Test
+    void eachCellSaysHowManyRequestsAnIoBecameAndWhy() throws Exception {
+        ResultsStore store = new ResultsStore(dir);
+        store.create(Map.of("reference_variant", "baseline", "iterations", 2));
+        List<RunLine> lines = new ArrayList<>();
+        for (int block = 1; block <= 2; block++) {
+            long ios = 1000L * block;
+            for (String arm : List.of("baseline", "max-pages")) {
+                RunResult.Builder b = new RunResult.Builder();
+                b.arm = arm;
+                b.daemon = new RunResult.DaemonInfo("java", "fusebench", true, null, null);
+                var d = new FioResult.Direction(ios * 131072, 500 * 1048576.0, 4000, 3000, 10, Map.of("50", 9.0), ios);
+                JobRequests req = arm.equals("baseline") ? reads(Map.of(16L, ios, 131056L, ios)) : reads(Map.of(131072L, ios));
+                lines.add(new RunLine(RunLine.TYPE, "i" + block + "/java/" + arm, block, false, arm.equals("baseline") ? 1 : 2,
+                        List.of("baseline", "max-pages"), 30.0, "h", "6.1/q1024", null,
+                        b.ok("seq-read", null, null, Map.of(), new FioResult("seq-read", 0, d, null, "")).withRequests(req)));
+            }
+        }
+        store.append(lines);
+        var doc = Jsoup.parse(Files.readString(ReportBuilder.build(dir)));
+        var items = doc.select("#why li");
+        assertEquals(1, items.size(), doc.select("#why").text());
+        String line = items.getFirst().text();
+        assertTrue(line.startsWith("seq-read · java · 6.1/q1024 (128 KiB per fio I/O): baseline 2.00 READs per I/O, 65,536 B per request (16 B + 131,056 B): "
+                + "the buffer starts 16 bytes into a page, so the 32 pages a request may map hold 131,056 bytes and the last 16 need a request of their own; "
+                + "max-pages 1.00 READ per I/O, 131,072 B per request (131,072 B)"), line);
+        assertTrue(line.endsWith("[the daemon's statistics]"), line);
+        String md = Files.readString(dir.resolve("summary.md"));
+        assertTrue(md.contains("- " + line), md);
+    }
+
+    /** Counted by the observing proxy, some requests went unread: the figure is a lower bound and says so. */
+    @Test
+    void unreadRequestsMakeTheFigureALowerBound() throws Exception {
+        ResultsStore store = new ResultsStore(dir);
+        store.create(Map.of("reference_variant", "max-pages", "iterations", 1));
+        RunResult.Builder b = new RunResult.Builder();
+        b.arm = "max-pages";
+        b.daemon = new RunResult.DaemonInfo("virtiofsd-rust", "virtiofsd 1.13.2", false, null, null);
+        var d = new FioResult.Direction(1000L << 20, 500 * 1048576.0, 400, 3000, 10, Map.of("50", 9.0), 1000);
+        var req = new JobRequests("proxy", Map.of("READ", new JobRequests.Opcode(990, Map.of(1048576L, 990L))), 10L);
+        store.append(List.of(new RunLine(RunLine.TYPE, "i1/virtiofsd-rust/max-pages", 1, false, 1, List.of("max-pages"), 30.0, "h", "6.1/q1024", null,
+                b.ok("direct-read-1m", null, null, Map.of(), new FioResult("direct-read-1m", 0, d, null, "")).withRequests(req))));
+        var doc = Jsoup.parse(Files.readString(ReportBuilder.build(dir)));
+        String line = doc.select("#why li").text();
+        assertTrue(line.contains("max-pages ≥0.99 READs per I/O, 1,048,576 B per request (1,048,576 B); 10 requests (1.0%) went unread"), line);
+        assertTrue(line.endsWith("[counted by the observing proxy]"), line);
+    }
+
+    @Test
+    void cellsWithoutPerJobRequestsHaveNoFinding() throws Exception {
+        ResultsStore store = new ResultsStore(dir);
+        store.create(Map.of("reference_variant", "baseline", "iterations", 1));
+        RunResult.Builder b = new RunResult.Builder();
+        b.arm = "baseline";
+        b.daemon = new RunResult.DaemonInfo("java", "fusebench", true, null, null);
+        var d = new FioResult.Direction(1 << 30, 500 * 1048576.0, 4000, 3000, 10, Map.of("50", 9.0)); // an older result: no total_ios
+        store.append(List.of(new RunLine(RunLine.TYPE, "i1/java/baseline", 1, false, 1, List.of("baseline"), 30.0, "h", "6.1/q1024", null,
+                b.ok("seq-read", null, null, Map.of(), new FioResult("seq-read", 0, d, null, "")))));
+        var doc = Jsoup.parse(Files.readString(ReportBuilder.build(dir)));
+        assertTrue(doc.select("#why").isEmpty());
+    }
+}
