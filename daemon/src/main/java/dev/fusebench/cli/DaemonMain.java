@@ -149,7 +149,13 @@ public final class DaemonMain implements Callable<Integer> {
         stats.put("xattr", xattrs.name().toLowerCase(java.util.Locale.ROOT));
         stats.put("sandbox", sandboxed ? SandboxStatus.ofThisProcess(box) : box.describe());
         PassthroughFs fs = new PassthroughFs(sharedDir, cachePolicy, xattrs);
-        FuseServer server = new FuseServer(fs, settings, stats);
+        // /dev/fuse: this host's kernel caps max_pages at its fs.fuse.max_pages_limit; a guest's
+        // kernel (6.1, 6.12 here) at 256
+        int pagesLimit = mount != null ? NegotiationSettings.hostPagesLimit() : NegotiationSettings.KERNEL_MAX_PAGES;
+        if (mount != null && settings.offersMaxPages() && settings.maxPages() > pagesLimit)
+            System.err.println(PREFIX + ": max_pages " + settings.maxPages() + " is above fs.fuse.max_pages_limit " + pagesLimit
+                    + ": the kernel will use " + pagesLimit + " (raise the sysctl first)");
+        FuseServer server = new FuseServer(fs, settings, stats, pagesLimit);
         Session session = mount != null ? new DevFuseSession(server, mount, threads, captureDir)
                 : new VhostUserSession(server, socketPath, socketGroup);
         // SIGTERM and SIGINT end the session like an unmount does, so the daemon exits 0 with its

@@ -54,7 +54,7 @@ public final class DevFuseSession implements Session {
         this.threads = threads;
         this.captureDir = captureDir;
         // The kernel refuses reads into buffers smaller than a header, a fuse_write_in and max_write.
-        this.bufferSize = server.settings().requestBufferSize();
+        this.bufferSize = server.requestBufferSize();
     }
 
     /** Mounts and starts the workers. */

@@ -34,7 +34,15 @@ public final class FuseServer {
     private final AtomicLong internalFailures = new AtomicLong();
     private final AtomicInteger sessions = new AtomicInteger();
 
+    /** The kernel's fs.fuse.max_pages_limit, which caps max_pages (256 in the guests here). */
+    private final int pagesLimit;
+
     public FuseServer(FileSystem fs, NegotiationSettings settings, DaemonStats stats) {
+        this(fs, settings, stats, NegotiationSettings.KERNEL_MAX_PAGES);
+    }
+
+    public FuseServer(FileSystem fs, NegotiationSettings settings, DaemonStats stats, int pagesLimit) {
+        this.pagesLimit = pagesLimit;
         this.fs = fs;
         this.settings = settings.validated();
         this.stats = stats;
@@ -61,6 +69,9 @@ public final class FuseServer {
     public Negotiation negotiation() { return negotiation; }
 
     public NegotiationSettings settings() { return settings; }
+
+    /** Bytes a transport's request buffer needs under this kernel's page limit. */
+    public int requestBufferSize() { return settings.requestBufferSize(pagesLimit); }
 
     public boolean destroyed() { return destroyed.get(); }
 
@@ -155,7 +166,7 @@ public final class FuseServer {
             new InitOut(7, Negotiation.OUR_MINOR, 0, 0, 0, 0, 0, 0, 0).encode(w.out, OUT);
             return 8;
         }
-        Negotiation n = Negotiation.negotiate(args.toRecord(), settings);
+        Negotiation n = Negotiation.negotiate(args.toRecord(), settings, pagesLimit);
         if (negotiation != null) {
             if (destroyed.compareAndSet(false, true)) fs.destroy();
             sessions.incrementAndGet();

@@ -17,7 +17,10 @@ public record InitOut(int major, int minor, int maxReadahead, long flags, int ma
      * with FUSE_MAX_PAGES, max_pages clamped to [1, max_pages_limit]; without, 32. The one place
      * this is computed. (virtio-fs also clamps to the virtqueue size less 4.)
      */
-    public int effectiveMaxPages() { return effectiveMaxPages(flags, maxPages); }
+    public int effectiveMaxPages() { return effectiveMaxPages(flags, maxPages, NegotiationSettings.KERNEL_MAX_PAGES); }
+
+    /** The same under a kernel whose fs.fuse.max_pages_limit is {@code pagesLimit} (Linux 6.13+ lets it be raised). */
+    public int effectiveMaxPagesUnder(int pagesLimit) { return effectiveMaxPages(flags, maxPages, pagesLimit); }
 
     /**
      * Pages per request over virtio-fs with a request queue of {@code queueSize} entries: the kernel
@@ -29,9 +32,9 @@ public record InitOut(int major, int minor, int maxReadahead, long flags, int ma
     public static int virtqueueMaxPages(int queueSize) { return queueSize - 4; }
 
     /** The same for a reply of {@code flags} and {@code maxPages} not yet made (the settings' own limits). */
-    static int effectiveMaxPages(long flags, int maxPages) {
+    static int effectiveMaxPages(long flags, int maxPages, int pagesLimit) {
         return (flags & InitFlag.MAX_PAGES) != 0
-                ? Math.min(NegotiationSettings.KERNEL_MAX_PAGES, Math.max(maxPages, 1)) : NegotiationSettings.DEFAULT_MAX_PAGES;
+                ? Math.min(pagesLimit, Math.max(maxPages, 1)) : NegotiationSettings.DEFAULT_MAX_PAGES;
     }
 
     public static InitOut decode(MemorySegment in, long offset) {

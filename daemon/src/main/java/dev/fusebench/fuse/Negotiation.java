@@ -2,14 +2,19 @@ package dev.fusebench.fuse;
 
 /**
  * One FUSE_INIT exchange: what the kernel offered, what we replied, and what the kernel will
- * therefore use (the effective values, derived the way fs/fuse/inode.c derives them).
+ * therefore use (the effective values, derived the way fs/fuse/inode.c derives them, under the
+ * kernel's fs.fuse.max_pages_limit {@code pagesLimit}).
  */
-public record Negotiation(InitIn offered, InitOut reply, String settingsName) {
+public record Negotiation(InitIn offered, InitOut reply, String settingsName, int pagesLimit) {
     /** The newest protocol minor whose structures this daemon speaks. */
     public static final int OUR_MINOR = 38;
     public static final int OLDEST_MINOR = 27;
 
     public static Negotiation negotiate(InitIn offered, NegotiationSettings s) {
+        return negotiate(offered, s, NegotiationSettings.KERNEL_MAX_PAGES);
+    }
+
+    public static Negotiation negotiate(InitIn offered, NegotiationSettings s, int pagesLimit) {
         if (offered.major() != 7) {
             throw new ProtocolException(dev.fusebench.sys.Errno.EPROTO,
                     "kernel speaks FUSE " + offered.major() + "." + offered.minor() + ", we need 7.x");
@@ -25,11 +30,11 @@ public record Negotiation(InitIn offered, InitOut reply, String settingsName) {
         int maxPages = (flags & InitFlag.MAX_PAGES) != 0 ? s.maxPages() : 0;
         InitOut reply = new InitOut(7, Math.min(offered.minor(), OUR_MINOR), readahead, flags, s.maxBackground(),
                 s.congestionThreshold(), s.maxWrite(), s.timeGran(), maxPages);
-        return new Negotiation(offered, reply, s.name());
+        return new Negotiation(offered, reply, s.name(), pagesLimit);
     }
 
     /** Pages per request the kernel will use. */
-    public int effectiveMaxPages() { return reply.effectiveMaxPages(); }
+    public int effectiveMaxPages() { return reply.effectiveMaxPagesUnder(pagesLimit); }
 
     /** max_write as the kernel clamps it. */
     public int effectiveMaxWrite() { return Math.max(NegotiationSettings.PAGE, reply.maxWrite()); }

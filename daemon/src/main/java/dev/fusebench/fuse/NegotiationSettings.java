@@ -29,8 +29,21 @@ public record NegotiationSettings(String name, long flags, int maxPages, int max
             | InitFlag.HANDLE_KILLPRIV_V2;
 
     public static final int PAGE = 4096;
-    /** The kernel's cap on max_pages (fs.fuse.max_pages_limit, 256 by default). */
+    /**
+     * The kernel's cap on max_pages: fs.fuse.max_pages_limit, 256 by default, and fixed at 256 before
+     * Linux 6.13 (the guest kernels here). A /dev/fuse daemon reads the host's ({@link #hostPagesLimit}).
+     */
     public static final int KERNEL_MAX_PAGES = 256;
+    public static final java.nio.file.Path PAGES_LIMIT_SYSCTL = java.nio.file.Path.of("/proc/sys/fs/fuse/max_pages_limit");
+
+    /** This host's fs.fuse.max_pages_limit, or 256 on a kernel without it. */
+    public static int hostPagesLimit() {
+        try {
+            return Integer.parseInt(dev.fusebench.files.ProcFiles.read(PAGES_LIMIT_SYSCTL).strip());
+        } catch (java.io.IOException | NumberFormatException e) {
+            return KERNEL_MAX_PAGES;
+        }
+    }
     public static final int DEFAULT_MAX_PAGES = 32;
 
     public static final NegotiationSettings BASELINE =
@@ -111,18 +124,24 @@ public record NegotiationSettings(String name, long flags, int maxPages, int max
 
     public boolean offersMaxPages() { return (flags & InitFlag.MAX_PAGES) != 0; }
 
-    /** The largest request payload the kernel can send us with these settings. */
-    public int largestPayload() {
-        return Math.max(Math.max(maxWrite, PAGE), InitOut.effectiveMaxPages(flags, maxPages) * PAGE);
+    /** The largest request payload the kernel can send us with these settings (under the default page limit). */
+    public int largestPayload() { return largestPayload(KERNEL_MAX_PAGES); }
+
+    /** The same under a kernel whose max_pages_limit is {@code pagesLimit}. */
+    public int largestPayload(int pagesLimit) {
+        return Math.max(Math.max(maxWrite, PAGE), InitOut.effectiveMaxPages(flags, maxPages, pagesLimit) * PAGE);
     }
 
     /**
      * Bytes a transport's request buffer holds: the largest payload (at least 128 KiB, what a
      * guest without MAX_PAGES sends) and 8 KiB for the header, arguments and names.
      */
-    public int requestBufferSize() { return Math.max(largestPayload(), 128 * 1024) + 8192; }
+    public int requestBufferSize() { return requestBufferSize(KERNEL_MAX_PAGES); }
 
-    static int effectivePages(int replied) { return InitOut.effectiveMaxPages(InitFlag.MAX_PAGES, replied); }
+    public int requestBufferSize(int pagesLimit) { return Math.max(largestPayload(pagesLimit), 128 * 1024) + 8192; }
+
+    /** Pages a reply of max_pages {@code replied} gives, with no kernel limit below it (max_write must carry them all). */
+    static int effectivePages(int replied) { return InitOut.effectiveMaxPages(InitFlag.MAX_PAGES, replied, 65535); }
 
     /**
      * Applies one {@code NAME=VALUE} override: a number (max_pages, max_write, max_readahead,

@@ -145,8 +145,9 @@ public final class DaemonStats {
             int pages = n.effectiveMaxPages();
             if (context.get("queue_size") instanceof Integer q) {
                 neg.put("virtqueue_max_pages", dev.fusebench.fuse.InitOut.virtqueueMaxPages(q));
-                pages = n.reply().effectiveMaxPages(q);
+                pages = Math.min(pages, dev.fusebench.fuse.InitOut.virtqueueMaxPages(q));
             }
+            neg.put("max_pages_limit", n.pagesLimit());
             neg.put("effective_max_pages", pages);
             neg.put("effective_max_write", n.effectiveMaxWrite());
             root.put("negotiation", neg);

@@ -61,7 +61,7 @@ public final class VhostUserBackend implements AutoCloseable {
 
     public VhostUserBackend(FuseServer server) {
         this.server = server;
-        this.argsBufferSize = server.settings().requestBufferSize();
+        this.argsBufferSize = server.requestBufferSize();
         for (int i = 0; i < MAX_QUEUES; i++) rings[i] = new Vring();
     }
 

@@ -18,6 +18,7 @@ import dev.fusebench.bench.workload.Workloads;
 import dev.fusebench.fuse.NegotiationSettings;
 import dev.fusebench.fuse.Variant;
 import dev.fusebench.bench.daemons.Variants;
+import dev.fusebench.bench.run.HostPagesLimit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -111,6 +112,11 @@ public final class MatrixCommand implements Callable<Integer> {
                     if (variantSettings.put(s.name(), s) != null) throw new IllegalArgumentException("variant '" + s.name() + "' is given twice");
                 }
             }
+            if (!transport.equals("host-fuse"))
+                for (Variant v : variantSettings.values())
+                    if (v.init().offersMaxPages() && v.init().maxPages() > NegotiationSettings.KERNEL_MAX_PAGES)
+                        throw new IllegalArgumentException("variant '" + v.name() + "' asks max_pages " + v.init().maxPages()
+                                + ": the guest kernels here cap it at 256 (a higher fs.fuse.max_pages_limit needs Linux 6.13+); use --transport host-fuse");
             jobs = Workloads.resolve(workloadsDir, workloads);
             List<CustomDaemon> custom = customDaemons.daemons();
             for (String d : daemons) ds.put(d, VirtioFsDaemon.named(d, GuestImage.defaultCache(), custom));
@@ -203,11 +209,40 @@ public final class MatrixCommand implements Callable<Integer> {
                 WorkDirs.remove(work);
             }
         };
-        if (auto) {
-            Precision.run(new Precision.Rule(Precision.MIN_BLOCKS, maxIterations, targetCi, maxMinutes, variantNames.getFirst(), threshold),
-                    planOf, store, runner);
-        } else {
-            execute(plan, done, store, runner);
+        // max_pages above the host's limit: raised for the run, put back after it (and after a kill, at the next start)
+        String restored = HostPagesLimit.restoreLeftovers(dir);
+        if (restored != null) System.err.println("fusebench matrix: " + restored);
+        HostPagesLimit raised = null;
+        int pagesWanted = variantSettings.values().stream().filter(v -> v.init().offersMaxPages()).mapToInt(v -> v.init().maxPages()).max().orElse(0);
+        if (hostFuse && pagesWanted > NegotiationSettings.KERNEL_MAX_PAGES) {
+            try {
+                raised = HostPagesLimit.raiseTo(pagesWanted, dir);
+                if (raised != null) System.err.println("fusebench matrix: fs.fuse.max_pages_limit raised to " + pagesWanted + " for this run");
+            } catch (IOException e) {
+                System.err.println("fusebench matrix: " + e.getMessage() + "; runs that need it fail with that reason");
+            }
+        }
+        HostPagesLimit toRestore = raised;
+        Thread restoreOnSignal = new Thread(() -> {
+            try {
+                if (toRestore != null) toRestore.close();
+            } catch (IOException e) {
+                System.err.println("fusebench matrix: could not restore fs.fuse.max_pages_limit: " + e.getMessage());
+            }
+        }, "restore-max-pages-limit");
+        if (raised != null) Runtime.getRuntime().addShutdownHook(restoreOnSignal);
+        try {
+            if (auto) {
+                Precision.run(new Precision.Rule(Precision.MIN_BLOCKS, maxIterations, targetCi, maxMinutes, variantNames.getFirst(), threshold),
+                        planOf, store, runner);
+            } else {
+                execute(plan, done, store, runner);
+            }
+        } finally {
+            if (raised != null) {
+                raised.close();
+                Runtime.getRuntime().removeShutdownHook(restoreOnSignal);
+            }
         }
         if (report != null) {
             Path r = report.build(dir);

@@ -28,7 +28,7 @@ public final class Environment {
     /** This machine's name (recorded with every run: shards of one matrix run on several hosts). */
     public static String hostName() {
         try {
-            return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+            return dev.fusebench.files.ProcFiles.read(Path.of("/proc/sys/kernel/hostname")).strip();
         } catch (IOException e) {
             return "unknown";
         }

@@ -4,6 +4,7 @@ import dev.fusebench.bench.daemons.JavaDaemon;
 import dev.fusebench.bench.guest.Shell;
 import dev.fusebench.bench.results.JobRequests;
 import dev.fusebench.bench.results.RunResult;
+import dev.fusebench.fuse.NegotiationSettings;
 import dev.fusebench.stats.JobMarks;
 import dev.fusebench.bench.workload.FioResult;
 import dev.fusebench.devfuse.MountTable;
@@ -44,6 +45,14 @@ public final class HostFuseRun {
         common.host = Environment.host();
         common.guestKernelRelease = System.getProperty("os.version");
 
+        // max_pages above this host's limit would silently negotiate fewer pages: a failed run with the reason
+        NegotiationSettings wanted = NegotiationSettings.parseVariant(spec.variantSpec());
+        int limit = HostPagesLimit.current();
+        if (wanted.offersMaxPages() && wanted.maxPages() > Math.max(limit, NegotiationSettings.KERNEL_MAX_PAGES)) {
+            String why = limit < 0 ? "this kernel has no fs.fuse.max_pages_limit (Linux 6.13+): max_pages " + wanted.maxPages() + " cannot take effect"
+                    : "fs.fuse.max_pages_limit is " + limit + ", below max_pages " + wanted.maxPages() + " (it could not be raised)";
+            return spec.workloads().stream().map(w -> common.failed(w, why)).toList();
+        }
         Process d = new ProcessBuilder(Shell.diesWithUs(cmd)).redirectErrorStream(true).redirectOutput(work.resolve("daemon.log").toFile()).start();
         List<RunResult> out = new ArrayList<>();
         String setupFailure = null;

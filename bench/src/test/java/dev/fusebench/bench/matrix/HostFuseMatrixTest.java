@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -34,6 +35,94 @@ class HostFuseMatrixTest {
             else assertTrue(readMax <= 131072, "baseline READ max " + readMax);
         }
         assertTrue(ProcessHandle.current().descendants().noneMatch(ProcessHandle::isAlive), "nothing left running");
+    }
+
+    static final Path WORKLOADS = Path.of("..", "guest-workloads").toAbsolutePath().normalize();
+
+    static String[] args(Path out, String variants, String workloads, String iterations, String runtime) {
+        return new String[]{"--transport", "host-fuse", "--workloads", workloads, "--variants", variants, "--iterations", iterations,
+                "--warmup", "0", "--runtime", runtime, "--size", "32", "--out", out.toString(), "--workloads-dir", WORKLOADS.toString()};
+    }
+
+    static long readMax(JsonNode run) { return run.get("daemon_stats").get("opcodes").get("READ").get("size").get("max").asLong(); }
+
+    /**
+     * max_pages 512 and 1024 on host-fuse: the controller raises fs.fuse.max_pages_limit for the run,
+     * 4 MiB direct reads arrive as 2 MiB and 4 MiB READs, and the limit is put back afterwards.
+     */
+    @Test
+    void maxPagesBeyond256RaisesTheLimitForTheRunOnly() throws Exception {
+        int before = dev.fusebench.bench.run.HostPagesLimit.current();
+        Path out = tmp.resolve("mp");
+        assertEquals(0, new CommandLine(new MatrixCommand(null)).execute(args(out, "max-pages,mp512:max_pages=512,mp1024:max_pages=1024",
+                "sweep-read-4m", "1", "1")));
+        assertEquals(before, dev.fusebench.bench.run.HostPagesLimit.current(), "the sysctl is back");
+        assertFalse(Files.exists(out.resolve("max_pages_limit.restore")));
+        List<JsonNode> runs = new ResultsStore(out).read(false).subList(1, 4);
+        java.util.Map<String, Long> expected = java.util.Map.of("max-pages", 1L << 20, "mp512", 2L << 20, "mp1024", 4L << 20);
+        for (JsonNode run : runs) {
+            String arm = run.get("arm").asText();
+            if (before < 0) { // a kernel without the sysctl: the arms above 256 fail, saying why
+                if (!arm.equals("max-pages")) assertTrue(run.get("failure").asText().contains("no fs.fuse.max_pages_limit"), run.toString());
+                continue;
+            }
+            assertEquals("ok", run.get("status").asText(), run.toString());
+            assertEquals(expected.get(arm), readMax(run), arm);
+            assertEquals(java.util.Set.of(String.valueOf(expected.get(arm))),
+                    iterable(run.get("requests").get("opcodes").get("READ").get("sizes").fieldNames()), arm + ": the job's own READs");
+        }
+        assertEquals(2, new CommandLine(new MatrixCommand(null)).execute("--variants", "mp512:max_pages=512"),
+                "guests cap max_pages at 256: refused up front");
+    }
+
+    static java.util.Set<String> iterable(java.util.Iterator<String> it) {
+        java.util.Set<String> s = new java.util.TreeSet<>();
+        it.forEachRemaining(s::add);
+        return s;
+    }
+
+    /** A controller killed with SIGKILL while the limit is raised leaves it to --resume, which puts it back. */
+    @Test
+    void aKilledControllerLeavesTheLimitToItsResume() throws Exception {
+        int before = dev.fusebench.bench.run.HostPagesLimit.current();
+        org.junit.jupiter.api.Assumptions.assumeTrue(before >= 0 && before < 512, "a kernel with the sysctl below 512 (this host: 256)");
+        Path out = tmp.resolve("k");
+        Path javaBin = Path.of(ProcessHandle.current().info().command().orElseThrow());
+        List<String> cmd = new java.util.ArrayList<>(List.of(javaBin.toString(), "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), MatrixMain.class.getName()));
+        cmd.addAll(List.of(args(out, "mp512:max_pages=512", "sweep-read-1m", "2", "5")));
+        Process controller = new ProcessBuilder(dev.fusebench.bench.guest.Shell.diesWithUs(cmd)).redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("controller.log").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+            while (System.nanoTime() < deadline && controller.isAlive() && dev.fusebench.bench.run.HostPagesLimit.current() != 512) Thread.sleep(50);
+            assertEquals(512, dev.fusebench.bench.run.HostPagesLimit.current(), () -> "raised for the run: " + read(tmp.resolve("controller.log")));
+            assertTrue(Files.exists(out.resolve("max_pages_limit.restore")), "the old value is written down first");
+            controller.destroyForcibly(); // SIGKILL: no shutdown hook runs
+            controller.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(512, dev.fusebench.bench.run.HostPagesLimit.current(), "a SIGKILL leaves it raised");
+            for (int i = 0; i < 100 && ProcessHandle.current().descendants().anyMatch(ProcessHandle::isAlive); i++) Thread.sleep(100);
+            assertEquals(0, new CommandLine(new MatrixCommand(null)).execute(resumeArgs(out)));
+            assertEquals(before, dev.fusebench.bench.run.HostPagesLimit.current(), "--resume put it back (and its own run's raise too)");
+            assertFalse(Files.exists(out.resolve("max_pages_limit.restore")));
+            assertFalse(Files.exists(dev.fusebench.bench.run.HostPagesLimit.RUN_DIR.resolve("max_pages_limit.restore")));
+        } finally {
+            controller.destroyForcibly();
+            if (dev.fusebench.bench.run.HostPagesLimit.current() != before) dev.fusebench.bench.run.HostPagesLimit.restoreLeftovers(out);
+        }
+    }
+
+    static String[] resumeArgs(Path out) {
+        return new String[]{"--resume", out.toString(), "--transport", "host-fuse", "--workloads", "sweep-read-1m", "--variants", "mp512:max_pages=512",
+                "--iterations", "2", "--warmup", "0", "--runtime", "1", "--size", "32", "--workloads-dir", WORKLOADS.toString()};
+    }
+
+    static String read(Path f) {
+        try {
+            return Files.readString(f);
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 
     /** The README's variant example, as written: two arms, the second with three settings, 64-page READs. */
