@@ -121,6 +121,8 @@ public final class DaemonMain implements Callable<Integer> {
             settings = settings();
             Variant v = Variant.parse(variant);
             cachePolicy = CachePolicy.parse(v.cache() != null ? v.cache() : cache).withOpenFlags(v.openFlags());
+            if ((settings.flags() & dev.fusebench.fuse.InitFlag.PASSTHROUGH) != 0 && cachePolicy.equals(CachePolicy.NEVER))
+                return usage("PASSTHROUGH needs --cache auto or always: with never every open is FOPEN_DIRECT_IO, served without passthrough");
         } catch (IllegalArgumentException e) {
             return usage(e.getMessage());
         }
@@ -201,6 +203,7 @@ public final class DaemonMain implements Callable<Integer> {
             close.run();
             var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
             if (jit.isCompilationTimeMonitoringSupported()) stats.put("jit_compile_s", jit.getTotalCompilationTime() / 1e3);
+            if ((settings.flags() & dev.fusebench.fuse.InitFlag.PASSTHROUGH) != 0) stats.put("passthrough", fs.passthrough());
             writeStats(stats);
         };
         Thread hook = new Thread(finish, "shutdown");

@@ -55,6 +55,28 @@ public final class DevFuseSession implements Session {
         this.captureDir = captureDir;
         // The kernel refuses reads into buffers smaller than a header, a fuse_write_in and max_write.
         this.bufferSize = server.requestBufferSize();
+        server.backingFiles(new DeviceBackingFiles());
+    }
+
+    /** Backing files registered on this session's /dev/fuse descriptor (FUSE passthrough, CAP_SYS_ADMIN). */
+    private final class DeviceBackingFiles implements dev.fusebench.fuse.BackingFiles {
+        @Override
+        public int open(int fd) {
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment map = a.allocate(dev.fusebench.wire.FuseOut.BackingMap.LAYOUT);
+                dev.fusebench.wire.FuseOut.BackingMap.write(map, 0, fd);
+                return Libc.ioctl(devFd, dev.fusebench.wire.FuseOut.BackingMap.IOC_BACKING_OPEN, map);
+            }
+        }
+
+        @Override
+        public int close(int id) {
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment v = a.allocate(java.lang.foreign.ValueLayout.JAVA_INT);
+                v.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, id);
+                return Libc.ioctl(devFd, dev.fusebench.wire.FuseOut.BackingMap.IOC_BACKING_CLOSE, v);
+            }
+        }
     }
 
     /** Mounts and starts the workers. */

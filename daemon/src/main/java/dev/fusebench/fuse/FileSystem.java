@@ -13,7 +13,11 @@ import java.lang.foreign.MemorySegment;
 public interface FileSystem {
     long ROOT = 1;
 
-    void init(Negotiation negotiation);
+    /**
+     * @param backing the kernel's backing files when FUSE_PASSTHROUGH was negotiated (/dev/fuse),
+     *                else null
+     */
+    void init(Negotiation negotiation, BackingFiles backing);
 
     /** The session ended (DESTROY, or INIT again): forget every node id and handle but the root. */
     void destroy();

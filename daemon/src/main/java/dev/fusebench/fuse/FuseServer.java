@@ -36,6 +36,8 @@ public final class FuseServer {
 
     /** The kernel's fs.fuse.max_pages_limit, which caps max_pages (256 in the guests here). */
     private final int pagesLimit;
+    /** Set by a transport that can register backing files (/dev/fuse); without it PASSTHROUGH is never replied. */
+    private volatile BackingFiles backing;
 
     public FuseServer(FileSystem fs, NegotiationSettings settings, DaemonStats stats) {
         this(fs, settings, stats, NegotiationSettings.KERNEL_MAX_PAGES);
@@ -69,6 +71,8 @@ public final class FuseServer {
     public Negotiation negotiation() { return negotiation; }
 
     public NegotiationSettings settings() { return settings; }
+
+    public void backingFiles(BackingFiles b) { this.backing = b; }
 
     /** Bytes a transport's request buffer needs under this kernel's page limit. */
     public int requestBufferSize() { return settings.requestBufferSize(pagesLimit); }
@@ -166,7 +170,10 @@ public final class FuseServer {
             new InitOut(7, Negotiation.OUR_MINOR, 0, 0, 0, 0, 0, 0, 0).encode(w.out, OUT);
             return 8;
         }
-        Negotiation n = Negotiation.negotiate(args.toRecord(), settings, pagesLimit);
+        BackingFiles b = backing;
+        // FUSE passthrough needs backing files: a transport without them (virtio-fs) never replies it
+        NegotiationSettings offer = b == null && (settings.flags() & InitFlag.PASSTHROUGH) != 0 ? settings.withFlag("PASSTHROUGH", false) : settings;
+        Negotiation n = Negotiation.negotiate(args.toRecord(), offer, pagesLimit);
         if (negotiation != null) {
             if (destroyed.compareAndSet(false, true)) fs.destroy();
             sessions.incrementAndGet();
@@ -175,7 +182,7 @@ public final class FuseServer {
         int len = Replies.init(w.out, OUT, n.reply());
         negotiation = n;
         stats.negotiated(n);
-        fs.init(n);
+        fs.init(n, (n.reply().flags() & InitFlag.PASSTHROUGH) != 0 ? b : null);
         return len;
     }
 }

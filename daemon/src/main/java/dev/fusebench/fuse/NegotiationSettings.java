@@ -26,7 +26,9 @@ public record NegotiationSettings(String name, long flags, int maxPages, int max
             | InitFlag.NO_OPENDIR_SUPPORT | InitFlag.DONT_MASK | InitFlag.SPLICE_READ | InitFlag.SPLICE_WRITE
             | InitFlag.SPLICE_MOVE | InitFlag.ABORT_ERROR | InitFlag.INIT_EXT | InitFlag.DIRECT_IO_ALLOW_MMAP
             // the passthrough file system clears setuid/setgid on every write, truncate and truncating open flagged KILL_SUIDGID
-            | InitFlag.HANDLE_KILLPRIV_V2;
+            | InitFlag.HANDLE_KILLPRIV_V2
+            // FUSE passthrough: backing files on /dev/fuse (a transport without them never replies it)
+            | InitFlag.PASSTHROUGH;
 
     public static final int PAGE = 4096;
     /**

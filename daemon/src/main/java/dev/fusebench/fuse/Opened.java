@@ -4,4 +4,6 @@ package dev.fusebench.fuse;
 public final class Opened {
     public long fh;
     public int openFlags;
+    /** With FOPEN_PASSTHROUGH: the backing file's id ({@link BackingFiles}); 0 otherwise. */
+    public int backingId;
 }

@@ -67,8 +67,15 @@ public record Variant(NegotiationSettings init, String cache, int openFlags) {
                 v = new Variant(v.init.with(p), v.cache, v.openFlags);
             }
         }
-        return new Variant(v.init.named(name).checkedAgainst(initParts).validated(), v.cache, v.openFlags);
+        Variant out = new Variant(v.init.named(name).checkedAgainst(initParts).validated(), v.cache, v.openFlags);
+        if (out.passesThrough() && !"auto".equals(out.cache) && !"always".equals(out.cache))
+            throw new IllegalArgumentException("variant '" + name + "': +PASSTHROUGH needs cache=auto or cache=always"
+                    + " (with cache never every open is FOPEN_DIRECT_IO, which the kernel serves without passthrough)");
+        return out;
     }
+
+    /** Whether the variant asks for FUSE passthrough (only /dev/fuse can give it). */
+    public boolean passesThrough() { return (init.flags() & InitFlag.PASSTHROUGH) != 0; }
 
     private static String cacheMode(String s) {
         String m = s.strip().toLowerCase(Locale.ROOT);

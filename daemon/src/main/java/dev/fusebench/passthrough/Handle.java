@@ -4,11 +4,14 @@ package dev.fusebench.passthrough;
 final class Handle extends Counted {
     private final long id;
     final int kind;
+    /** The kernel's backing-file id for this open (FUSE passthrough), or 0. */
+    final int backingId;
 
-    Handle(long id, int fd, int kind) {
+    Handle(long id, int fd, int kind, int backingId) {
         super(fd);
         this.id = id;
         this.kind = kind;
+        this.backingId = backingId;
     }
 
     @Override long id() { return id; }

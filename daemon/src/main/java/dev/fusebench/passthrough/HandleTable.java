@@ -10,8 +10,11 @@ final class HandleTable {
     private final SlotTable<Handle> ids = new SlotTable<>();
 
     /** Takes ownership of {@code fd}; returns the id to give the kernel. */
-    long add(int fd, int kind) {
-        return ids.insert(id -> new Handle(id, fd, kind)).id();
+    long add(int fd, int kind) { return add(fd, kind, 0); }
+
+    /** The same for an open passed through to the backing file {@code backingId}. */
+    long add(int fd, int kind, int backingId) {
+        return ids.insert(id -> new Handle(id, fd, kind, backingId)).id();
     }
 
     /** The handle of that kind with a reference taken (give it back with {@link Handle#release}), or null. */
@@ -23,14 +26,17 @@ final class HandleTable {
         return null;
     }
 
-    /** RELEASE/RELEASEDIR: true when it was one of ours of that kind; its fd closes with its last user. */
-    boolean remove(long fh, int kind) {
+    /**
+     * RELEASE/RELEASEDIR: the handle's backing id (0 without one), or -1 when it was none of ours
+     * of that kind; its fd closes with its last user.
+     */
+    int remove(long fh, int kind) {
         synchronized (ids) {
             Handle h = ids.peek(fh);
-            if (h == null || h.kind != kind) return false;
+            if (h == null || h.kind != kind) return -1;
             ids.remove(fh);
             h.release();
-            return true;
+            return h.backingId;
         }
     }
 

@@ -1,10 +1,15 @@
 package dev.fusebench.passthrough;
 
+import dev.fusebench.fuse.BackingFiles;
 import dev.fusebench.fuse.Opened;
 import dev.fusebench.fuse.Request;
 import dev.fusebench.sys.Errno;
 import dev.fusebench.sys.Libc;
 import dev.fusebench.wire.FuseIn.OpenIn;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static dev.fusebench.sys.Flags.*;
 
@@ -12,10 +17,19 @@ import static dev.fusebench.sys.Flags.*;
 final class Opening {
     private final SharedDir dir;
     private volatile boolean writebackCache;
+    /** Set when FUSE_PASSTHROUGH was negotiated: every regular file open is passed through. */
+    private volatile BackingFiles backing;
+    final AtomicLong passthroughOpens = new AtomicLong();
+    /** Opens that could not be passed through, by errno name (they are served by the daemon as usual). */
+    final Map<String, Long> passthroughRefused = new ConcurrentHashMap<>();
 
     Opening(SharedDir dir) { this.dir = dir; }
 
     void writebackCache(boolean on) { writebackCache = on; }
+
+    void backingFiles(BackingFiles b) { backing = b; }
+
+    BackingFiles backingFiles() { return backing; }
 
     /**
      * Host open flags for the guest's: no O_DIRECT (our buffers are not aligned), no O_NOFOLLOW (the
@@ -31,10 +45,25 @@ final class Opening {
         return f;
     }
 
-    /** Gives {@code fd} a handle and answers it with the cache policy's open flags. */
+    /**
+     * Gives {@code fd} a handle and answers it with the cache policy's open flags; with passthrough,
+     * registers it as the open's backing file, so the kernel reads and writes it without us.
+     */
     void opened(int fd, Opened out) {
-        out.fh = dir.handles.add(fd, HandleTable.FILE);
         out.openFlags = dir.cache.openFlags();
+        out.backingId = 0;
+        BackingFiles b = backing;
+        if (b != null) {
+            int id = b.open(fd);
+            if (id > 0) {
+                out.backingId = id;
+                out.openFlags |= dev.fusebench.wire.FuseOut.OpenOut.FOPEN_PASSTHROUGH;
+                passthroughOpens.incrementAndGet();
+            } else {
+                passthroughRefused.merge(Errno.name(-id), 1L, Long::sum);
+            }
+        }
+        out.fh = dir.handles.add(fd, HandleTable.FILE, out.backingId);
     }
 
     int open(Request caller, long nodeid, int flags, int openFlags, Opened out) {

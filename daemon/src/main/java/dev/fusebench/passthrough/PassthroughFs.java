@@ -57,8 +57,9 @@ public final class PassthroughFs implements FileSystem {
     public int openHandles() { return dir.handles.size(); }
 
     @Override
-    public void init(Negotiation n) {
+    public void init(Negotiation n, dev.fusebench.fuse.BackingFiles backing) {
         opening.writebackCache((n.reply().flags() & InitFlag.WRITEBACK_CACHE) != 0);
+        opening.backingFiles(backing);
         creations.dontMask((n.reply().flags() & InitFlag.DONT_MASK) != 0);
     }
 
@@ -263,7 +264,19 @@ public final class PassthroughFs implements FileSystem {
 
     @Override
     public int release(Request caller, long nodeid, long fh, int flags) {
-        return dir.handles.remove(fh, HandleTable.FILE) ? 0 : -Errno.EBADF;
+        int backingId = dir.handles.remove(fh, HandleTable.FILE);
+        if (backingId < 0) return -Errno.EBADF;
+        var b = opening.backingFiles();
+        if (backingId > 0 && b != null) b.close(backingId); // the kernel's file keeps its own reference
+        return 0;
+    }
+
+    /** Opens passed through to their backing file (FUSE passthrough), and why others were not, by errno. */
+    public java.util.Map<String, Object> passthrough() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("opens", opening.passthroughOpens.get());
+        m.put("refused", new java.util.TreeMap<>(opening.passthroughRefused));
+        return m;
     }
 
     /**
@@ -370,7 +383,7 @@ public final class PassthroughFs implements FileSystem {
 
     @Override
     public int releasedir(Request caller, long nodeid, long fh) {
-        return dir.handles.remove(fh, HandleTable.DIR) ? 0 : -Errno.EBADF;
+        return dir.handles.remove(fh, HandleTable.DIR) >= 0 ? 0 : -Errno.EBADF;
     }
 
     @Override

@@ -47,6 +47,7 @@ public final class Libc {
 
     private static final MethodHandle OPENAT = errnoCall("openat", i(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(3));
     private static final MethodHandle CLOSE = errnoCall("close", i(JAVA_INT));
+    private static final MethodHandle IOCTL = errnoCall("ioctl", i(JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
     private static final MethodHandle READ = errnoCall("read", l(JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle WRITE = errnoCall("write", l(JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle PREADV = errnoCall("preadv64", l(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
@@ -123,6 +124,12 @@ public final class Libc {
     public static int close(int fd) {
         MemorySegment c = cs();
         try { return ret((int) CLOSE.invokeExact(c, fd), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    /** ioctl(2) with a pointer argument. */
+    public static int ioctl(int fd, long request, MemorySegment arg) {
+        MemorySegment c = cs();
+        try { return ret((int) IOCTL.invokeExact(c, fd, request, arg), c); } catch (Throwable t) { throw fatal(t); }
     }
 
     public static long read(int fd, MemorySegment buf, long count) {

@@ -40,9 +40,9 @@ public final class FuseOut {
                 MAX_READAHEAD = field(LAYOUT, "max_readahead"), FLAGS = field(LAYOUT, "flags"),
                 MAX_BACKGROUND = field(LAYOUT, "max_background"), CONGESTION = field(LAYOUT, "congestion_threshold"),
                 MAX_WRITE = field(LAYOUT, "max_write"), TIME_GRAN = field(LAYOUT, "time_gran"),
-                MAX_PAGES = field(LAYOUT, "max_pages"), FLAGS2 = field(LAYOUT, "flags2");
+                MAX_PAGES = field(LAYOUT, "max_pages"), FLAGS2 = field(LAYOUT, "flags2"), MAX_STACK_DEPTH = field(LAYOUT, "max_stack_depth");
         public static void write(MemorySegment s, long at, int major, int minor, int maxReadahead, long flags,
-                                 int maxBackground, int congestionThreshold, int maxWrite, int timeGran, int maxPages) {
+                                 int maxBackground, int congestionThreshold, int maxWrite, int timeGran, int maxPages, int maxStackDepth) {
             s.asSlice(at, SIZE).fill((byte) 0);
             MAJOR.set(s, at, major);
             MINOR.set(s, at, minor);
@@ -54,6 +54,7 @@ public final class FuseOut {
             TIME_GRAN.set(s, at, timeGran);
             MAX_PAGES.set(s, at, (short) maxPages);
             FLAGS2.set(s, at, (int) (flags >>> 32));
+            MAX_STACK_DEPTH.set(s, at, maxStackDepth);
         }
         /**
          * Overwrites only the fields a restriction may change (readahead, flags, max_background,
@@ -81,6 +82,24 @@ public final class FuseOut {
         public static int maxWrite(MemorySegment s, long at) { return (int) MAX_WRITE.get(s, at); }
         public static int timeGran(MemorySegment s, long at) { return (int) TIME_GRAN.get(s, at); }
         public static int maxPages(MemorySegment s, long at) { return Short.toUnsignedInt((short) MAX_PAGES.get(s, at)); }
+    }
+
+    /**
+     * fuse_backing_map (16): the argument of ioctl FUSE_DEV_IOC_BACKING_OPEN on /dev/fuse, which
+     * registers a backing file for passthrough and returns its id (FUSE_DEV_IOC_BACKING_CLOSE takes
+     * the id as a u32).
+     */
+    public static final class BackingMap {
+        public static final StructLayout LAYOUT = struct("fuse_backing_map", u32("fd"), u32("flags"), u64("padding"));
+        public static final int SIZE = (int) LAYOUT.byteSize();
+        /** _IOW(229, 1, struct fuse_backing_map) and _IOW(229, 2, uint32_t). */
+        public static final long IOC_BACKING_OPEN = 0x4010e501L, IOC_BACKING_CLOSE = 0x4004e502L;
+        private static final VarHandle FD = field(LAYOUT, "fd"), FLAGS = field(LAYOUT, "flags"), PADDING = field(LAYOUT, "padding");
+        public static void write(MemorySegment s, long at, int fd) {
+            FD.set(s, at, fd);
+            FLAGS.set(s, at, 0);
+            PADDING.set(s, at, 0L);
+        }
     }
 
     /** fuse_attr (88), inside fuse_entry_out and fuse_attr_out. */

@@ -48,7 +48,7 @@ public final class RecordingFs implements FileSystem {
         return 0;
     }
 
-    @Override public void init(Negotiation n) { calls.add("init"); }
+    @Override public void init(Negotiation n, dev.fusebench.fuse.BackingFiles backing) { calls.add("init"); }
     @Override public void destroy() { calls.add("destroy"); }
     @Override public int lookup(Request c, long parent, MemorySegment name, Entry out) {
         calls.add("lookup " + parent + " " + s(name)); return entry(out); }

@@ -22,7 +22,7 @@ final class Findings {
 
     /** One arm's requests in a cell, summed over its measured runs. */
     record ArmRequests(String arm, String opcode, long requests, long ios, long ioBytes, long requestBytes,
-                       Map<Long, Long> sizes, String source, long unread, long allRequests) {
+                       Map<Long, Long> sizes, String source, long unread, long allRequests, long passthroughOpens) {
         double perIo() { return (double) requests / ios; }
         long ioSize() { return Math.round((double) ioBytes / ios); }
         double bytesPerRequest() { return (double) requestBytes / requests; }
@@ -62,7 +62,8 @@ final class Findings {
     }
 
     static ArmRequests armRequests(List<ResultSet.Run> runs, String arm) {
-        long requests = 0, ios = 0, ioBytes = 0, bytes = 0, unread = 0, all = 0;
+        long requests = 0, ios = 0, ioBytes = 0, bytes = 0, unread = 0, all = 0, passthrough = 0;
+        java.util.Set<String> boots = new java.util.HashSet<>();
         String opcode = null, source = null;
         Map<Long, Long> sizes = new TreeMap<>();
         for (ResultSet.Run r : runs) {
@@ -77,17 +78,20 @@ final class Findings {
             ios += io.ios();
             ioBytes += io.ioBytes();
             if (r.requests().unreadable() != null) unread += r.requests().unreadable();
+            if (r.daemonStats() != null && boots.add(r.unit()))
+                passthrough += r.daemonStats().path("daemon").path("passthrough").path("opens").asLong(0);
             if (r.requests().opcodes() != null) for (JobRequests.Opcode each : r.requests().opcodes().values()) all += each.count();
             if (o == null) continue;
             requests += o.count();
             bytes += o.bytes();
             if (o.sizes() != null) o.sizes().forEach((k, v) -> sizes.merge(k, v, Long::sum));
         }
-        return ios == 0 ? null : new ArmRequests(arm, opcode, requests, ios, ioBytes, bytes, sizes, source, unread, all + unread);
+        return ios == 0 ? null : new ArmRequests(arm, opcode, requests, ios, ioBytes, bytes, sizes, source, unread, all + unread, passthrough);
     }
 
     static String describe(ArmRequests a) {
-        if (a.requests() == 0) return a.arm() + " no " + a.opcode() + " reached the daemon";
+        if (a.requests() == 0) return a.arm() + " no " + a.opcode() + " reached the daemon"
+                + (a.passthroughOpens() > 0 ? " (FUSE passthrough: " + a.passthroughOpens() + " opens handed the kernel their backing file)" : "");
         // unread requests (the observing proxy came too late for them) make the count a lower bound
         StringBuilder sb = new StringBuilder(a.arm()).append(' ').append(a.unread() > 0 ? "≥" : "")
                 .append(String.format(Locale.ROOT, "%.2f %s%s per I/O", a.perIo(), a.opcode(), a.perIo() == 1 ? "" : "s"));

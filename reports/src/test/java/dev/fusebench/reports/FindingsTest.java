@@ -75,6 +75,29 @@ class FindingsTest {
         assertTrue(line.endsWith("[counted by the observing proxy]"), line);
     }
 
+    /** With FUSE passthrough no READ reaches the daemon: the line says so, and why. */
+    @Test
+    void passthroughIsNamedAsTheReasonNoReadCame() throws Exception {
+        ResultsStore store = new ResultsStore(dir);
+        store.create(Map.of("reference_variant", "auto", "iterations", 1));
+        List<RunLine> lines = new ArrayList<>();
+        for (String arm : List.of("auto", "pt")) {
+            RunResult.Builder b = new RunResult.Builder();
+            b.arm = arm;
+            b.daemon = new RunResult.DaemonInfo("java", "fusebench", true, null, null);
+            b.daemonStats = RunLine.JSON.readTree(arm.equals("pt") ? "{\"daemon\":{\"passthrough\":{\"opens\":3}}}" : "{\"daemon\":{}}");
+            var d = new FioResult.Direction(100L << 20, 500 * 1048576.0, 400, 3000, 10, Map.of("50", 9.0), 100);
+            var req = arm.equals("pt") ? new JobRequests("daemon", Map.of("LOOKUP", new JobRequests.Opcode(1, null)), null) : reads(Map.of(1048576L, 100L));
+            lines.add(new RunLine(RunLine.TYPE, "i1/java/" + arm, 1, false, arm.equals("auto") ? 1 : 2, List.of("auto", "pt"), 30.0, "h", "host", null,
+                    b.ok("direct-read-1m", null, null, Map.of(), new FioResult("direct-read-1m", 0, d, null, "")).withRequests(req)));
+        }
+        store.append(lines);
+        var doc = Jsoup.parse(Files.readString(ReportBuilder.build(dir)));
+        String line = doc.select("#why li").text();
+        assertTrue(line.contains("auto 1.00 READ per I/O"), line);
+        assertTrue(line.contains("pt no READ reached the daemon (FUSE passthrough: 3 opens handed the kernel their backing file)"), line);
+    }
+
     @Test
     void cellsWithoutPerJobRequestsHaveNoFinding() throws Exception {
         ResultsStore store = new ResultsStore(dir);

@@ -112,11 +112,7 @@ public final class MatrixCommand implements Callable<Integer> {
                     if (variantSettings.put(s.name(), s) != null) throw new IllegalArgumentException("variant '" + s.name() + "' is given twice");
                 }
             }
-            if (!transport.equals("host-fuse"))
-                for (Variant v : variantSettings.values())
-                    if (v.init().offersMaxPages() && v.init().maxPages() > NegotiationSettings.KERNEL_MAX_PAGES)
-                        throw new IllegalArgumentException("variant '" + v.name() + "' asks max_pages " + v.init().maxPages()
-                                + ": the guest kernels here cap it at 256 (a higher fs.fuse.max_pages_limit needs Linux 6.13+); use --transport host-fuse");
+            if (!transport.equals("host-fuse")) Variants.checkGuests(variantSettings.values());
             jobs = Workloads.resolve(workloadsDir, workloads);
             List<CustomDaemon> custom = customDaemons.daemons();
             for (String d : daemons) ds.put(d, VirtioFsDaemon.named(d, GuestImage.defaultCache(), custom));

@@ -92,7 +92,9 @@ public final class RunCommand implements Callable<Integer> {
             cfg = new GuestConfig(kernel, vcpus, memory, queueSize, kernelArgs, Accel.choose(accel), sizeMiB + "M", runtime, checksum);
             dev.fusebench.bench.guest.GuestKernel.suitesFor(kernel); // refuses unknown series in one line
             d = VirtioFsDaemon.named(daemon, GuestImage.defaultCache(), customDaemons.daemons());
-            dev.fusebench.bench.daemons.Variants.checkTakes(d, List.of(dev.fusebench.fuse.Variant.parse(variant)));
+            var v = List.of(dev.fusebench.fuse.Variant.parse(variant));
+            dev.fusebench.bench.daemons.Variants.checkTakes(d, v);
+            dev.fusebench.bench.daemons.Variants.checkGuests(v);
 
         } catch (IllegalArgumentException e) {
             return Controller.usage(e.getMessage());

@@ -75,6 +75,28 @@ class HostFuseMatrixTest {
                 "guests cap max_pages at 256: refused up front");
     }
 
+    /**
+     * +PASSTHROUGH (cache auto) on host-fuse: the read job's bytes move while the daemon sees no
+     * READ, and the write-then-verify job finds every block intact (FindingsTest: the report says why).
+     */
+    @Test
+    void passthroughMovesTheBytesWithoutTheDaemon() throws Exception {
+        Path out = tmp.resolve("pt");
+        assertEquals(0, new CommandLine(new MatrixCommand(null)).execute(args(out, "auto:cache=auto;pt:cache=auto,+PASSTHROUGH",
+                "direct-read-1m,verify-seq", "1", "1")));
+        List<JsonNode> runs = new ResultsStore(out).read(false).subList(1, 5);
+        for (JsonNode run : runs) assertEquals("ok", run.get("status").asText(), run.toString());
+        JsonNode ptRead = runs.stream().filter(r -> r.get("arm").asText().equals("pt") && r.get("workload").asText().equals("direct-read-1m")).findFirst().orElseThrow();
+        assertTrue(ptRead.get("fio").get("read").get("ioBytes").asLong() > 0);
+        assertTrue(ptRead.get("requests").get("opcodes").path("READ").path("count").asLong(0) == 0, "no READ reached the daemon: " + ptRead.get("requests"));
+        assertTrue(ptRead.get("daemon_stats").get("daemon").get("passthrough").get("opens").asLong() >= 2, ptRead.get("daemon_stats").get("daemon").toString());
+        JsonNode autoRead = runs.stream().filter(r -> r.get("arm").asText().equals("auto") && r.get("workload").asText().equals("direct-read-1m")).findFirst().orElseThrow();
+        assertTrue(autoRead.get("requests").get("opcodes").get("READ").get("count").asLong() > 0, "without passthrough they do");
+        assertEquals(2, new CommandLine(new MatrixCommand(null)).execute("--transport", "host-fuse", "--variants", "pt:+PASSTHROUGH"),
+                "passthrough with the matrix's cache never is refused");
+        assertEquals(2, new CommandLine(new MatrixCommand(null)).execute("--variants", "pt:cache=auto,+PASSTHROUGH"), "and on guests");
+    }
+
     static java.util.Set<String> iterable(java.util.Iterator<String> it) {
         java.util.Set<String> s = new java.util.TreeSet<>();
         it.forEachRemaining(s::add);
