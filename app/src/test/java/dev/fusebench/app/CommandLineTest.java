@@ -25,5 +25,12 @@ class CommandLineTest {
         assertEquals(2, Main.execute("matrix", "--daemons", "java,virtiofsd-rust", "--variants", "baseline,cached:cache=auto"), "cache for a peer");
         assertEquals(2, Main.execute("run", "--daemon", "virtiofsd-c", "--workload", "seed", "--variant", "k:+FOPEN_KEEP_CACHE"), "FOPEN for a peer");
         assertEquals(2, Main.execute("matrix", "--variants", "x:cache=sometimes"), "bad cache mode");
+        // guest axes a guest cannot honour
+        assertEquals(2, Main.execute("matrix", "--request-queues", "1,9"), "more request queues than QEMU and the daemon serve");
+        assertEquals(2, Main.execute("matrix", "--readahead-kb", "lots"), "readahead not a number");
+        assertEquals(2, Main.execute("matrix", "--readahead-kb", "0"), "readahead not above 0");
+        assertEquals(2, Main.execute("matrix", "--transport", "host-fuse", "--vcpus", "4"), "a guest axis without a guest");
+        assertEquals(2, Main.execute("run", "--daemon", "java", "--workload", "seed", "--request-queues", "0"), "no request queue");
+        assertEquals(2, Main.execute("run", "--daemon", "java", "--workload", "seed", "--variant", "mp512:max_pages=512"), "guests cap max_pages at 256");
     }
 }

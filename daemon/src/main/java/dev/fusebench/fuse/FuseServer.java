@@ -66,7 +66,10 @@ public final class FuseServer {
         return Header.opcode(first, 0) == Opcode.WRITE && total >= WRITE_ARGS ? WRITE_ARGS : total;
     }
 
-    public Worker newWorker(Arena arena) { return new Worker(arena, stats.newRecorder()); }
+    public Worker newWorker(Arena arena) { return newWorker(arena, "worker"); }
+
+    /** A worker whose requests the statistics count under {@code source} (e.g. its virtqueue, "queue-1"). */
+    public Worker newWorker(Arena arena, String source) { return new Worker(arena, stats.newRecorder(source)); }
 
     public Negotiation negotiation() { return negotiation; }
 

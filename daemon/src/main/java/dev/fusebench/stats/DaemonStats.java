@@ -32,8 +32,10 @@ public final class DaemonStats {
     private final Map<String, Object> context = new LinkedHashMap<>();
     private final long startNanos = System.nanoTime();
 
-    public synchronized OpcodeRecorder newRecorder() {
-        OpcodeRecorder r = new OpcodeRecorder(phase);
+    public OpcodeRecorder newRecorder() { return newRecorder("worker"); }
+
+    public synchronized OpcodeRecorder newRecorder(String source) {
+        OpcodeRecorder r = new OpcodeRecorder(phase, source);
         recorders.add(r);
         return r;
     }
@@ -42,7 +44,19 @@ public final class DaemonStats {
      * The recorder a worker should count its next request in: {@code r} itself while the phase has
      * not changed (one volatile read), else a new one for the current phase.
      */
-    public OpcodeRecorder current(OpcodeRecorder r) { return r.phase == phase ? r : newRecorder(); }
+    public OpcodeRecorder current(OpcodeRecorder r) { return r.phase == phase ? r : newRecorder(r.source); }
+
+    /** Requests per virtqueue ("queue-N": what the guest used), all phases; empty for /dev/fuse. */
+    public synchronized Map<String, Long> requestsPerQueue() {
+        Map<String, Long> out = new TreeMap<>();
+        for (OpcodeRecorder r : recorders) {
+            if (!r.source.startsWith("queue-")) continue;
+            long n = 0;
+            for (long c : r.count) n += c;
+            out.merge(r.source, n, Long::sum);
+        }
+        return out;
+    }
 
     /** Starts a new phase named {@code label}: requests from now on count in it. */
     public synchronized void mark(String label) {
@@ -165,6 +179,8 @@ public final class DaemonStats {
             }
             root.put("phases", list);
         }
+        Map<String, Long> queues = requestsPerQueue();
+        if (!queues.isEmpty()) root.put("requests_per_queue", queues);
         root.put("dropped_requests", dropped());
         return root;
     }

@@ -11,6 +11,8 @@ import org.HdrHistogram.Histogram;
 public final class OpcodeRecorder {
     /** The phase this recorder counts in (an index into {@link DaemonStats}' marks). */
     final int phase;
+    /** Whose requests it counts: a virtqueue ("queue-1") or a /dev/fuse thread ("worker"). */
+    final String source;
     static final long MAX_SIZE = 1L << 30;
     static final long MAX_LATENCY_NS = 3_600_000_000_000L;
 
@@ -22,7 +24,10 @@ public final class OpcodeRecorder {
     final Histogram[] latencies = new Histogram[Opcode.TABLE_SIZE];
     long dropped;
 
-    OpcodeRecorder(int phase) { this.phase = phase; }
+    OpcodeRecorder(int phase, String source) {
+        this.phase = phase;
+        this.source = source;
+    }
 
     /**
      * @param size payload bytes (READ: asked, WRITE: carried), or -1 when the opcode has none

@@ -157,7 +157,7 @@ final class QueueWorker implements Runnable {
     public void run() {
         try (Arena arena = Arena.ofConfined()) {
             chain = new DescriptorChain(arena, Math.max(queue.size(), 1024) + 8);
-            fuse = server.newWorker(arena);
+            fuse = server.newWorker(arena, "queue-" + index);
             reply = new VirtioReply(queue.memory(), arena.allocate(argsBufferSize + FuseOut.Header.SIZE, 4096), chain.writable);
             in = arena.allocate(argsBufferSize, 4096);
             pollFds = arena.allocate(Pollfd.LAYOUT, 2);

@@ -4,8 +4,20 @@ import java.util.List;
 
 /** How a guest is booted: all of it is recorded with every result. */
 public record GuestConfig(String kernelSeries, int vcpus, int memoryMiB, int queueSize, String kernelArgs,
-                          Accel accel, String sizeMiB, int runtimeSeconds, boolean checksum) {
+                          Accel accel, String sizeMiB, int runtimeSeconds, boolean checksum, int requestQueues, int readaheadKb) {
+    /** The most request queues QEMU and our daemon serve (vhost-user-fs-pci's num-request-queues). */
+    public static final int MAX_REQUEST_QUEUES = 8;
+
+    /** One request queue, the kernel's readahead. */
+    public GuestConfig(String kernelSeries, int vcpus, int memoryMiB, int queueSize, String kernelArgs,
+                       Accel accel, String sizeMiB, int runtimeSeconds, boolean checksum) {
+        this(kernelSeries, vcpus, memoryMiB, queueSize, kernelArgs, accel, sizeMiB, runtimeSeconds, checksum, 1, 0);
+    }
+
     public GuestConfig {
+        if (requestQueues < 1 || requestQueues > MAX_REQUEST_QUEUES)
+            throw new IllegalArgumentException("request queues must be 1.." + MAX_REQUEST_QUEUES + " (QEMU's num-request-queues), got " + requestQueues);
+        if (readaheadKb < 0 || readaheadKb > 1 << 20) throw new IllegalArgumentException("readahead must be 0 (the kernel's) .. 1048576 KiB, got " + readaheadKb);
         if (vcpus < 1 || vcpus > 64) throw new IllegalArgumentException("vcpus must be 1..64");
         if (memoryMiB < 256) throw new IllegalArgumentException("guest memory must be at least 256 MiB");
         if (queueSize < 8 || queueSize > 1024 || Integer.bitCount(queueSize) != 1)
@@ -31,7 +43,7 @@ public record GuestConfig(String kernelSeries, int vcpus, int memoryMiB, int que
     public String cmdline(List<String> jobs, String tag) {
         String base = "console=ttyS0 quiet loglevel=3 panic=-1 oops=panic cryptomgr.notests rdinit=/init fb.tag=" + tag
                 + " fb.jobs=" + String.join(",", jobs) + " fb.size=" + sizeMiB + " fb.runtime=" + runtimeSeconds
-                + " fb.checksum=" + (checksum ? 1 : 0) + " fb.layout=host";
+                + " fb.checksum=" + (checksum ? 1 : 0) + " fb.layout=host" + (readaheadKb > 0 ? " fb.readahead=" + readaheadKb : "");
         return kernelArgs == null || kernelArgs.isBlank() ? base : base + " " + kernelArgs;
     }
 }

@@ -5,10 +5,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** What the guest's /init reported on its result port (ttyS1): markers, and each job's fio JSON. */
+/**
+ * What the guest's /init reported on its result port (ttyS1): markers, each job's fio JSON, and the
+ * share's read_ahead_kb as read back after setting it (null when not set).
+ */
 public record GuestOutput(String kernelRelease, Double bootedUptime, Double mountedUptime, Double layoutSeconds,
                           Double layoutEnd, Map<String, Job> jobs, List<String> fatal, List<String> warnings, boolean done,
-                          Double doneUptime, String sha256) {
+                          Double doneUptime, String sha256, Integer readaheadKb) {
 
     /**
      * Seconds between the end of what came before a job (the layout, or the previous job) and the
@@ -41,6 +44,7 @@ public record GuestOutput(String kernelRelease, Double bootedUptime, Double moun
         List<String> fatal = new ArrayList<>(), warnings = new ArrayList<>();
         boolean done = false;
         String sha256 = null;
+        Integer readahead = null;
         String jsonJob = null;
         boolean jsonGz = false;
         StringBuilder json = new StringBuilder();
@@ -83,10 +87,11 @@ public record GuestOutput(String kernelRelease, Double bootedUptime, Double moun
                 case "WARN" -> warnings.add(rest(f, 1));
                 case "DONE" -> { done = true; doneAt = num(f, 1); }
                 case "SHA256" -> sha256 = f.length > 1 ? f[1] : null;
+                case "READAHEAD" -> { Double kb = num(f, 1); readahead = kb == null ? null : kb.intValue(); }
                 default -> { }
             }
         }
-        return new GuestOutput(kernel, booted, mounted, layout, layoutEnd, jobs, fatal, warnings, done, doneAt, sha256);
+        return new GuestOutput(kernel, booted, mounted, layout, layoutEnd, jobs, fatal, warnings, done, doneAt, sha256, readahead);
     }
 
     /** fio's JSON as the guest sends it (gzip, then base64); empty (unreadable fio output) when it arrived garbled. */

@@ -39,6 +39,7 @@ public final class Qemu {
                 "-numa", "node,memdev=mem",
                 "-chardev", "socket,id=vfs,path=" + socket,
                 "-device", "vhost-user-fs-pci,queue-size=" + cfg.queueSize() + ",chardev=vfs,tag=" + TAG
+                        + (cfg.requestQueues() > 1 ? ",num-request-queues=" + cfg.requestQueues() : "")
                         + (cfg.dmaApi() ? ",iommu_platform=on" : ""),
                 "-fsdev", "local,id=tools,path=" + image.tools() + ",security_model=none,readonly=on",
                 "-device", "virtio-9p-pci,fsdev=tools,mount_tag=tools",

@@ -61,6 +61,14 @@ public final class MatrixCommand implements Callable<Integer> {
     @Option(names = "--transport", defaultValue = "virtio-fs", paramLabel = "T") String transport;
     @Option(names = "--guest-kernels", split = ",", defaultValue = "6.1", paramLabel = "K") List<String> kernels;
     @Option(names = "--queue-sizes", split = ",", defaultValue = "1024", paramLabel = "N") List<Integer> queueSizes;
+    @Option(names = "--vcpus", split = ",", defaultValue = "2", paramLabel = "N", description = "Guest vCPU counts, an axis (default: ${DEFAULT-VALUE}).")
+    List<Integer> vcpuCounts;
+    @Option(names = "--request-queues", split = ",", defaultValue = "1", paramLabel = "N",
+            description = "virtio-fs request queues (QEMU num-request-queues), an axis; Linux 6.11+ guests use them, 6.1 uses one (default: ${DEFAULT-VALUE}).")
+    List<Integer> requestQueues;
+    @Option(names = "--readahead-kb", split = ",", paramLabel = "KB",
+            description = "The guest's read_ahead_kb for the share (its FUSE bdi), an axis; without it the kernel's (128).")
+    List<Integer> readaheadKb;
     @Option(names = "--kernel-args", split = ";", defaultValue = "", paramLabel = "ARGS",
             description = "Guest kernel argument sets, separated by ';' (e.g. ';swiotlb=force').") List<String> kernelArgs;
     @Option(names = "--iterations", defaultValue = "auto", paramLabel = "N|auto",
@@ -120,6 +128,10 @@ public final class MatrixCommand implements Callable<Integer> {
             for (String k : kernels) dev.fusebench.bench.guest.GuestKernel.suitesFor(k);
             acc = Accel.choose(accel);
             for (int q : queueSizes) new GuestConfig("6.1", 2, 1024, q, "", acc, "1M", 1, false);
+            for (int c : vcpuCounts) for (int rq : requestQueues) for (int ra : readaheads())
+                new GuestConfig("6.1", c, 1024, 1024, "", acc, "1M", 1, false, rq, ra);
+            if (transport.equals("host-fuse") && (!vcpuCounts.equals(List.of(2)) || !requestQueues.equals(List.of(1)) || readaheadKb != null))
+                throw new IllegalArgumentException("--vcpus, --request-queues and --readahead-kb are guest axes: not with --transport host-fuse");
             auto = iterations.equals("auto");
             if (!auto && !iterations.matches("[0-9]{1,4}")) throw new IllegalArgumentException("--iterations wants a number or auto, got '" + iterations + "'");
             fixedBlocks = auto ? 0 : Integer.parseInt(iterations);
@@ -151,7 +163,9 @@ public final class MatrixCommand implements Callable<Integer> {
         boolean hostFuse = transport.equals("host-fuse");
         List<Unit.GuestKey> guests = new ArrayList<>();
         if (hostFuse) guests.add(Unit.GuestKey.HOST);
-        else for (String k : kernels) for (int q : queueSizes) for (String a : kernelArgs) guests.add(new Unit.GuestKey(k, q, a.strip()));
+        else for (String k : kernels) for (int q : queueSizes) for (String a : kernelArgs)
+            for (int c : vcpuCounts) for (int rq : requestQueues) for (int ra : readaheads())
+                guests.add(new Unit.GuestKey(k, q, a.strip(), c, rq, ra));
         List<String> variantNames = new ArrayList<>(variantSettings.keySet());
         java.util.function.IntFunction<List<Unit>> planOf = blocks -> Shard.filter(shardOf,
                 Schedule.plan(daemons, d -> variantNames, guests, blocks, warmup, seed));
@@ -190,7 +204,8 @@ public final class MatrixCommand implements Callable<Integer> {
                 WorkDirs.remove(work);
             }
         } : u -> {
-            GuestConfig cfg = new GuestConfig(u.guest().kernel(), 2, 1024, u.guest().queueSize(), u.guest().kernelArgs(), acc, sz + "M", rt, false);
+            GuestConfig cfg = new GuestConfig(u.guest().kernel(), u.guest().vcpus(), 1024, u.guest().queueSize(), u.guest().kernelArgs(), acc,
+                    sz + "M", rt, false, u.guest().requestQueues(), u.guest().readaheadKb());
             VirtioFsDaemon d = ds.get(u.daemon());
             String variantArg = d.takesVariants() ? variantSettings.get(u.variant()).toSpec() : u.variant();
             GuestRun.Spec spec = new GuestRun.Spec(d, variantArg, cfg, jobs, workloadsDir.toAbsolutePath(), GuestRun.defaultDeadline(cfg, jobs.size()))
@@ -245,6 +260,13 @@ public final class MatrixCommand implements Callable<Integer> {
             System.out.println(r.toAbsolutePath());
         }
         return 0;
+    }
+
+    /** The readahead axis: the kernel's (0) unless --readahead-kb is given. */
+    private List<Integer> readaheads() {
+        if (readaheadKb == null) return List.of(0);
+        for (int kb : readaheadKb) if (kb < 1) throw new IllegalArgumentException("--readahead-kb wants KiB above 0, got " + kb);
+        return readaheadKb;
     }
 
     /** Runs one guest boot; returns one result per workload. */

@@ -11,13 +11,19 @@ import java.util.List;
 public record Unit(String id, int iteration, boolean warmup, String daemon, String variant, GuestKey guest,
                    int position, List<String> blockOrder) {
     /** The guest axes: kernel series, virtqueue size, extra kernel arguments. */
-    public record GuestKey(String kernel, int queueSize, String kernelArgs) {
+    public record GuestKey(String kernel, int queueSize, String kernelArgs, int vcpus, int requestQueues, int readaheadKb) {
         /** No guest: the host-fuse transport mounts the daemon on this host. */
         public static final GuestKey HOST = new GuestKey("host", 0, "");
 
+        /** Two vCPUs, one request queue, the kernel's readahead. */
+        public GuestKey(String kernel, int queueSize, String kernelArgs) { this(kernel, queueSize, kernelArgs, 2, 1, 0); }
+
+        /** e.g. 6.12/q1024/4cpu/rq2/ra1024: only what differs from 2 vCPUs, one request queue and the kernel's readahead. */
         public String label() {
             if (equals(HOST)) return "host /dev/fuse";
-            return kernel + "/q" + queueSize + (kernelArgs.isBlank() ? "" : "/" + kernelArgs.replace(' ', '+'));
+            return kernel + "/q" + queueSize + (kernelArgs.isBlank() ? "" : "/" + kernelArgs.replace(' ', '+'))
+                    + (vcpus != 2 ? "/" + vcpus + "cpu" : "") + (requestQueues > 1 ? "/rq" + requestQueues : "")
+                    + (readaheadKb > 0 ? "/ra" + readaheadKb : "");
         }
     }
 

@@ -93,7 +93,20 @@ public record RunResult(String workload, @JsonAlias("variant") String arm, Daemo
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record GuestInfo(String kernelSeries, String kernelPackage, String kernelVersion, Integer vcpus, Integer memoryMib,
-                            Integer queueSize, String kernelArgs, Boolean iommuPlatform, String fileSize, Integer runtimeS, String image) {}
+                            Integer queueSize, String kernelArgs, Boolean iommuPlatform, String fileSize, Integer runtimeS, String image,
+                            Integer requestQueues, Integer readaheadKb, Integer readaheadKbReadBack) {
+        public GuestInfo(String kernelSeries, String kernelPackage, String kernelVersion, Integer vcpus, Integer memoryMib,
+                         Integer queueSize, String kernelArgs, Boolean iommuPlatform, String fileSize, Integer runtimeS, String image) {
+            this(kernelSeries, kernelPackage, kernelVersion, vcpus, memoryMib, queueSize, kernelArgs, iommuPlatform, fileSize, runtimeS, image,
+                    null, null, null);
+        }
+
+        /** The same, with the read_ahead_kb the guest read back after setting it. */
+        public GuestInfo withReadaheadReadBack(Integer kb) {
+            return new GuestInfo(kernelSeries, kernelPackage, kernelVersion, vcpus, memoryMib, queueSize, kernelArgs, iommuPlatform, fileSize,
+                    runtimeS, image, requestQueues, readaheadKb, kb);
+        }
+    }
 
     /** QEMU as it ran the guest. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

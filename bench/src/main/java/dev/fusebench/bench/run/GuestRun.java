@@ -172,6 +172,7 @@ public final class GuestRun {
         timings.put("qemu_wall_s", out.wallSeconds());
         timings.put("after_last_job_s", g.afterLastJob());
         common.guestKernelRelease = g.kernelRelease();
+        if (g.readaheadKb() != null) common.guest = common.guest.withReadaheadReadBack(g.readaheadKb());
         common.guestPanic = out.panic();
         if (daemonExit != null) common.daemonExit = Shell.describeExit(daemonExit);
         String cause = proxyRefusal != null ? proxyRefusal : cause(out, g, watcher.daemonDeath, spec);
@@ -328,6 +329,6 @@ public final class GuestRun {
     private static RunResult.GuestInfo guestInfo(GuestConfig g, GuestImage image) {
         return new RunResult.GuestInfo(g.kernelSeries(), image.kernel().packageName(), image.kernel().version(), g.vcpus(),
                 g.memoryMiB(), g.queueSize(), g.kernelArgs() == null ? "" : g.kernelArgs(), g.dmaApi(), g.sizeMiB(),
-                g.runtimeSeconds(), image.dir().getFileName().toString());
+                g.runtimeSeconds(), image.dir().getFileName().toString(), g.requestQueues(), g.readaheadKb() > 0 ? g.readaheadKb() : null, null);
     }
 }

@@ -51,6 +51,11 @@ public final class RunCommand implements Callable<Integer> {
     String size;
 
     @Option(names = "--vcpus", defaultValue = "2", paramLabel = "N") int vcpus;
+    @Option(names = "--request-queues", defaultValue = "1", paramLabel = "N",
+            description = "virtio-fs request queues (QEMU num-request-queues; Linux 6.11+ guests use them) (default: ${DEFAULT-VALUE}).")
+    int requestQueues;
+    @Option(names = "--readahead-kb", paramLabel = "KB", description = "The guest's read_ahead_kb for the share (default: the kernel's, 128).")
+    Integer readaheadKb;
 
     @Option(names = "--memory", defaultValue = "1024", paramLabel = "MIB") int memory;
 
@@ -89,7 +94,9 @@ public final class RunCommand implements Callable<Integer> {
             jobs = Workloads.resolve(workloadsDir, workloads);
             String sizeMiB = size.toUpperCase(java.util.Locale.ROOT).replaceAll("M(IB)?$", "");
             if (!sizeMiB.matches("[0-9]+") || Integer.parseInt(sizeMiB) < 1) throw new IllegalArgumentException("--size wants MiB, got '" + size + "'");
-            cfg = new GuestConfig(kernel, vcpus, memory, queueSize, kernelArgs, Accel.choose(accel), sizeMiB + "M", runtime, checksum);
+            if (readaheadKb != null && readaheadKb < 1) throw new IllegalArgumentException("--readahead-kb wants KiB above 0, got " + readaheadKb);
+            cfg = new GuestConfig(kernel, vcpus, memory, queueSize, kernelArgs, Accel.choose(accel), sizeMiB + "M", runtime, checksum,
+                    requestQueues, readaheadKb == null ? 0 : readaheadKb);
             dev.fusebench.bench.guest.GuestKernel.suitesFor(kernel); // refuses unknown series in one line
             d = VirtioFsDaemon.named(daemon, GuestImage.defaultCache(), customDaemons.daemons());
             var v = List.of(dev.fusebench.fuse.Variant.parse(variant));

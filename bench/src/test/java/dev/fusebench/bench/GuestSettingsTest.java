@@ -1,0 +1,61 @@
+package dev.fusebench.bench;
+
+import dev.fusebench.bench.daemons.VirtioFsDaemon;
+import dev.fusebench.bench.guest.Accel;
+import dev.fusebench.bench.guest.GuestConfig;
+import dev.fusebench.bench.guest.GuestImage;
+import dev.fusebench.bench.results.RunResult;
+import dev.fusebench.bench.run.GuestRun;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Guest settings that only a real guest shows: several request queues, and a page cache with readahead. */
+@Timeout(900)
+class GuestSettingsTest {
+    @TempDir Path tmp;
+
+    private RunResult runJava(String kernel, String variant, String workload, int vcpus, int requestQueues, int readaheadKb) throws Exception {
+        GuestImage image = GuestImage.obtain(kernel, GuestImage.defaultCache(), GuestBootTest.WORKLOADS.resolve("init"));
+        GuestConfig cfg = new GuestConfig(kernel, vcpus, 1024, 1024, "", Accel.choose("auto"), "64M", 3, false, requestQueues, readaheadKb);
+        var spec = new GuestRun.Spec(VirtioFsDaemon.named("java", GuestImage.defaultCache()), variant, cfg, List.of(workload),
+                GuestBootTest.WORKLOADS, 400);
+        RunResult r = GuestRun.run(spec, image, tmp.resolve(kernel + "-" + requestQueues + "-" + readaheadKb)).getFirst();
+        assertEquals("ok", r.status(), () -> r.failure() + "\n" + r.consoleTail());
+        GuestBootTest.assertNothingLeft();
+        return r;
+    }
+
+    /** A 6.12 guest with two request queues and two vCPUs spreads a four-job workload over both queues. */
+    @Test
+    void fourJobsUseBothRequestQueues() throws Exception {
+        RunResult r = runJava("6.12", "max-pages", "rand-read-4jobs", 2, 2, 0);
+        assertEquals(2, r.guest().requestQueues());
+        var perQueue = r.daemonStats().get("requests_per_queue");
+        assertNotNull(perQueue, r.daemonStats().toString());
+        assertTrue(perQueue.path("queue-1").asLong() > 100 && perQueue.path("queue-2").asLong() > 100, "both request queues served: " + perQueue);
+    }
+
+    /**
+     * With a page cache (cache=auto), FUSE max_readahead 1 MiB and the guest's read_ahead_kb 1024, a
+     * buffered sequential read of 128 KiB arrives as READs larger than 128 KiB (readahead-sized);
+     * with cache never (GuestBootTest) it arrives at the application's size.
+     */
+    @Test
+    void cachedReadsArriveReadaheadSized() throws Exception {
+        RunResult r = runJava("6.1", "ra:cache=auto,max_readahead=1m", "seq-read", 2, 1, 1024);
+        assertEquals(1024, r.guest().readaheadKbReadBack(), "the guest read its read_ahead_kb back");
+        assertEquals("auto", r.daemonStats().get("daemon").get("cache").asText());
+        Map<Long, Long> sizes = r.requests().opcode("READ").sizes();
+        long above = sizes.entrySet().stream().filter(e -> e.getKey() > 131072).mapToLong(Map.Entry::getValue).sum();
+        long all = sizes.values().stream().mapToLong(Long::longValue).sum();
+        assertTrue(above * 2 > all, "most READs above 128 KiB: " + sizes);
+        assertTrue(sizes.containsKey(1048576L), "readahead-sized (1 MiB) READs: " + sizes);
+    }
+}
