@@ -33,8 +33,11 @@ public record GuestOutput(String kernelRelease, Double bootedUptime, Double moun
         return last == null ? null : doneUptime - last;
     }
 
-    public record Job(String name, Double startUptime, Double endUptime, Integer exitCode, String json, String log) {
+    /** @param metric a figure the job reported itself (readdir.sh's entries per second), or null */
+    public record Job(String name, Double startUptime, Double endUptime, Integer exitCode, String json, String log, Double metric) {
         public Double seconds() { return startUptime == null || endUptime == null ? null : endUptime - startUptime; }
+
+        Job withMetric(Double m) { return new Job(name, startUptime, endUptime, exitCode, json, log, m); }
     }
 
     public static GuestOutput parse(String text) {
@@ -53,7 +56,7 @@ public record GuestOutput(String kernelRelease, Double bootedUptime, Double moun
             if (jsonJob != null) {
                 if (line.startsWith("@@FB JSON-END ")) {
                     Job j = jobs.get(jsonJob);
-                    jobs.put(jsonJob, new Job(jsonJob, j.startUptime(), null, null, jsonGz ? gunzip(json.toString()) : json.toString(), null));
+                    jobs.put(jsonJob, new Job(jsonJob, j.startUptime(), null, null, jsonGz ? gunzip(json.toString()) : json.toString(), null, j.metric()));
                     jsonJob = null;
                 } else {
                     json.append(line).append('\n');
@@ -66,27 +69,28 @@ public record GuestOutput(String kernelRelease, Double bootedUptime, Double moun
                 case "BOOTED" -> { booted = num(f, 1); kernel = f.length > 2 ? f[2] : null; }
                 case "MOUNTED" -> mounted = num(f, 1);
                 case "LAYOUT" -> { Double a = num(f, 1), b = num(f, 2); layout = a == null || b == null ? null : b - a; layoutEnd = b; }
-                case "JOB-START" -> { if (f.length > 1) jobs.put(f[1], new Job(f[1], num(f, 2), null, null, null, null)); }
+                case "JOB-START" -> { if (f.length > 1) jobs.put(f[1], new Job(f[1], num(f, 2), null, null, null, null, null)); }
                 case "JSON-BEGIN", "JSON-GZ-BEGIN" -> {
                     if (f.length > 1 && jobs.containsKey(f[1])) { jsonJob = f[1]; jsonGz = f[0].equals("JSON-GZ-BEGIN"); json.setLength(0); }
                 }
                 case "JOB-LOG" -> {
                     if (f.length > 1 && jobs.containsKey(f[1])) {
                         Job j = jobs.get(f[1]);
-                        jobs.put(f[1], new Job(j.name(), j.startUptime(), j.endUptime(), j.exitCode(), j.json(), rest(f, 2)));
+                        jobs.put(f[1], new Job(j.name(), j.startUptime(), j.endUptime(), j.exitCode(), j.json(), rest(f, 2), j.metric()));
                     }
                 }
                 case "JOB-END" -> {
                     if (f.length > 2 && jobs.containsKey(f[1])) {
                         Job j = jobs.get(f[1]);
                         Double rc = num(f, 2);
-                        jobs.put(f[1], new Job(j.name(), j.startUptime(), num(f, 3), rc == null ? null : rc.intValue(), j.json(), j.log()));
+                        jobs.put(f[1], new Job(j.name(), j.startUptime(), num(f, 3), rc == null ? null : rc.intValue(), j.json(), j.log(), j.metric()));
                     }
                 }
                 case "FATAL" -> fatal.add(rest(f, 1));
                 case "WARN" -> warnings.add(rest(f, 1));
                 case "DONE" -> { done = true; doneAt = num(f, 1); }
                 case "SHA256" -> sha256 = f.length > 1 ? f[1] : null;
+                case "METRIC" -> { if (f.length > 3 && jobs.containsKey(f[1])) jobs.put(f[1], jobs.get(f[1]).withMetric(num(f, 3))); }
                 case "READAHEAD" -> { Double kb = num(f, 1); readahead = kb == null ? null : kb.intValue(); }
                 default -> { }
             }

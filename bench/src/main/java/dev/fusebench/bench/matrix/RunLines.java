@@ -17,10 +17,20 @@ public final class RunLines {
         public String label() { return workload + " · " + daemon + " · " + guest; }
     }
 
-    /** IOPS for random workloads, bandwidth (MiB/s) for the rest: the figure the seed compared. */
-    public static boolean usesIops(String workload) { return workload.contains("rand"); }
+    /**
+     * IOPS for random workloads, bandwidth (MiB/s) for the rest: the figure the seed compared. The
+     * metadata workloads count files per second (fio's IOPS of their job); readdir reports entries
+     * per second itself.
+     */
+    public static boolean usesIops(String workload) { return workload.contains("rand") || isMetadata(workload); }
 
-    public static String metricName(String workload) { return usesIops(workload) ? "IOPS" : "MiB/s"; }
+    static boolean isMetadata(String workload) { return workload.startsWith("meta-"); }
+
+    public static String metricName(String workload) {
+        if (workload.startsWith("readdir")) return "entries/s";
+        if (isMetadata(workload)) return "files/s";
+        return usesIops(workload) ? "IOPS" : "MiB/s";
+    }
 
     /** The direction fio moved data in (read, else write); null when fio gave no result. */
     public static FioResult.Direction direction(RunLine run) {
@@ -42,6 +52,7 @@ public final class RunLines {
     /** The compared figure of a successful run, NaN for a failed one. */
     public static double value(RunLine run) {
         if (!run.ok()) return Double.NaN;
+        if (run.result().metric() != null) return run.result().metric(); // the job's own figure (readdir)
         return usesIops(run.workload()) ? iops(run) : bandwidthMiB(run);
     }
 

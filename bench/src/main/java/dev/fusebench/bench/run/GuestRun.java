@@ -15,6 +15,7 @@ import dev.fusebench.stats.JobMarks;
 import dev.fusebench.proxy.ProxyServer;
 import dev.fusebench.proxy.Restriction;
 import dev.fusebench.bench.workload.FioResult;
+import dev.fusebench.bench.workload.Workloads;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -199,15 +200,17 @@ public final class GuestRun {
             FioResult fio = null;
             if (failure == null) {
                 try {
-                    fio = FioResult.parse(job.json());
+                    fio = FioResult.parse(job.json(), w);
                     if (!fio.ok()) failure = "fio reported error " + fio.error() + " (" + dev.fusebench.sys.Errno.name(fio.error()) + ")"
                             + (job.log() == null ? "" : ": " + job.log());
+                    else if (Workloads.reportsOwnMetric(w) && job.metric() == null) failure = w + " reported no figure of its own";
                 } catch (IOException e) {
                     failure = "unreadable fio output: " + e.getMessage();
                 }
             }
             list.add((failure == null ? common.ok(w, watcher.cpu.of(w), watcher.cpu.noiseOf(w), t, fio)
-                    : common.failed(w, watcher.cpu.of(w), watcher.cpu.noiseOf(w), t, fio, failure, out.consoleTail())).withRequests(requests));
+                    : common.failed(w, watcher.cpu.of(w), watcher.cpu.noiseOf(w), t, fio, failure, out.consoleTail()))
+                    .withRequests(requests).withMetric(job == null ? null : job.metric()));
         }
         return list;
     }

@@ -7,6 +7,7 @@ import dev.fusebench.bench.results.RunResult;
 import dev.fusebench.fuse.NegotiationSettings;
 import dev.fusebench.stats.JobMarks;
 import dev.fusebench.bench.workload.FioResult;
+import dev.fusebench.bench.workload.Workloads;
 import dev.fusebench.devfuse.MountTable;
 
 import java.io.IOException;
@@ -73,6 +74,7 @@ public final class HostFuseRun {
                 Map<String, Double> timings = null;
                 RunResult.Noise hostNoise = null;
                 FioResult f = null;
+                Double metric = null;
                 if (failure == null) {
                     Path json = work.resolve(w + ".json");
                     ProcessBuilder fio = new ProcessBuilder(Shell.diesWithUs(List.of("fio", "--output-format=json", "--output=" + json,
@@ -81,6 +83,10 @@ public final class HostFuseRun {
                     fio.environment().put("FB_DIR", mnt.toString());
                     fio.environment().put("FB_SIZE", spec.sizeMiB() + "M");
                     fio.environment().put("FB_RUNTIME", Integer.toString(spec.runtimeSeconds()));
+                    // a job that reports its own figure (readdir.sh) writes it here; no cache dropping on the host
+                    Path metrics = work.resolve(w + ".metrics");
+                    fio.environment().put("FB_METRICS", metrics.toString());
+                    fio.environment().put("FB_JOBS", spec.workloadsDir().toString());
                     long t0 = System.nanoTime();
                     HostNoise noise = HostNoise.start();
                     Process p = fio.start();
@@ -91,15 +97,17 @@ public final class HostFuseRun {
                         timings = Map.of("job_s", (System.nanoTime() - t0) / 1e9);
                         hostNoise = noise.end();
                         try {
-                            f = FioResult.parse(Files.readString(json));
+                            f = FioResult.parse(Files.readString(json), w);
                             if (p.exitValue() != 0 || !f.ok()) failure = "fio exited " + p.exitValue() + ", error " + f.error() + ": " + tail(work.resolve(w + ".log"));
+                            metric = ownMetric(work.resolve(w + ".metrics"), w);
+                            if (failure == null && Workloads.reportsOwnMetric(w) && metric == null) failure = w + " reported no figure of its own";
                         } catch (IOException e) {
                             failure = "fio exited " + p.exitValue() + " without results: " + tail(work.resolve(w + ".log"));
                         }
                     }
                 }
-                out.add(failure == null ? common.ok(w, null, hostNoise, timings, f)
-                        : common.failed(w, null, hostNoise, timings, f, failure, null));
+                out.add((failure == null ? common.ok(w, null, hostNoise, timings, f)
+                        : common.failed(w, null, hostNoise, timings, f, failure, null)).withMetric(metric));
             }
             if (setupFailure == null) Files.exists(mnt.resolve(JobMarks.END));
         } catch (InterruptedException e) {
@@ -125,6 +133,23 @@ public final class HostFuseRun {
     }
 
     private static void sleep(long ms) throws InterruptedException { Thread.sleep(ms); }
+
+    /** The figure a job reported itself ("@@FB METRIC JOB NAME VALUE ..."), or null. */
+    static Double ownMetric(Path metrics, String job) throws IOException {
+        if (!Files.exists(metrics)) return null;
+        Double value = null;
+        for (String line : Files.readAllLines(metrics)) {
+            String[] f = line.strip().split(" ");
+            if (f.length > 4 && f[0].equals("@@FB") && f[1].equals("METRIC") && f[2].equals(job)) {
+                try {
+                    value = Double.parseDouble(f[4]);
+                } catch (NumberFormatException e) {
+                    value = null;
+                }
+            }
+        }
+        return value;
+    }
 
     private static String tail(Path log) {
         try {

@@ -25,13 +25,20 @@ public record FioResult(String job, int error, Direction read, Direction write, 
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public static FioResult parse(String json) throws IOException {
+    public static FioResult parse(String json) throws IOException { return parse(json, null); }
+
+    /**
+     * The job named {@code job} when fio ran several (a setup job before the measured one, as the
+     * meta-stat and meta-delete workloads have), else the first.
+     */
+    public static FioResult parse(String json, String job) throws IOException {
         int start = json.indexOf('{');
         if (start < 0) throw new IOException("no JSON object in fio output");
         JsonNode root = JSON.readTree(json.substring(start));
         JsonNode jobs = root.path("jobs");
         if (!jobs.isArray() || jobs.isEmpty()) throw new IOException("fio output has no jobs");
         JsonNode j = jobs.get(0);
+        for (JsonNode each : jobs) if (job != null && job.equals(each.path("jobname").asText())) j = each;
         return new FioResult(j.path("jobname").asText(), j.path("error").asInt(0),
                 direction(j.path("read")), direction(j.path("write")), root.path("fio version").asText(""));
     }

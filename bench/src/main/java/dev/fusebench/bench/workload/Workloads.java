@@ -14,6 +14,12 @@ public final class Workloads {
     /** The seed comparison's four jobs. */
     public static final List<String> SEED = List.of("seq-read", "seq-write", "rand-read", "rand-write");
 
+    /** The metadata jobs: create, stat and delete 2,000 files, and list 10,000 ("meta" in a list). */
+    public static final List<String> META = List.of("meta-create", "meta-stat", "meta-delete", "readdir");
+
+    /** Whether the workload reports its figure itself ("@@FB METRIC", readdir.sh) rather than through fio. */
+    public static boolean reportsOwnMetric(String workload) { return workload.equals("readdir"); }
+
     public static List<String> available(Path dir) throws IOException {
         List<String> out = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
@@ -23,13 +29,14 @@ public final class Workloads {
         return out;
     }
 
-    /** Checks names against the directory; "seed" stands for the seed's four jobs. */
+    /** Checks names against the directory; "seed" stands for the seed's four jobs, "meta" for the metadata jobs. */
     public static List<String> resolve(Path dir, List<String> names) throws IOException {
         if (!java.nio.file.Files.isDirectory(dir)) throw new IllegalArgumentException("no workloads directory " + dir.toAbsolutePath());
         List<String> known = available(dir);
         List<String> out = new ArrayList<>();
         for (String n : names) {
             if (n.equals("seed")) { out.addAll(SEED); continue; }
+            if (n.equals("meta")) { out.addAll(META); continue; }
             if (!known.contains(n)) throw new IllegalArgumentException("unknown workload '" + n + "' (known: seed, " + String.join(", ", known) + ")");
             out.add(n);
         }

@@ -97,6 +97,35 @@ class HostFuseMatrixTest {
         assertEquals(2, new CommandLine(new MatrixCommand(null)).execute("--variants", "pt:cache=auto,+PASSTHROUGH"), "and on guests");
     }
 
+    /**
+     * The metadata workloads run, each produces its figure (files/s from fio's filecreate, filestat
+     * and filedelete jobs; entries/s from readdir.sh), and the statistics take it like any other.
+     */
+    @Test
+    void metadataJobsProduceTheirFigures() throws Exception {
+        Path out = tmp.resolve("meta");
+        assertEquals(0, new CommandLine(new MatrixCommand(null)).execute(args(out, "max-pages", "meta", "1", "1")));
+        List<JsonNode> lines = new ResultsStore(out).read(false);
+        List<dev.fusebench.bench.results.RunLine> runs = RunLines.runs(lines);
+        assertEquals(4, runs.size(), "the four metadata jobs");
+        for (var run : runs) {
+            assertTrue(run.ok(), run.workload() + ": " + run.result().failure());
+            double v = RunLines.value(run);
+            assertTrue(v > 0, run.workload() + " " + v);
+            String metric = RunLines.metricName(run.workload());
+            assertEquals(run.workload().equals("readdir") ? "entries/s" : "files/s", metric);
+            if (run.workload().equals("readdir")) assertEquals(run.result().metric(), v, "readdir's own figure");
+            else assertEquals(run.result().fio().read().active() ? run.result().fio().read().iops() : run.result().fio().write().iops(), v, 1e-9);
+        }
+        var stat = runs.stream().filter(r -> r.workload().equals("meta-stat")).findFirst().orElseThrow();
+        assertEquals("meta-stat", stat.result().fio().job(), "the measured job, not its setup");
+        assertTrue(stat.result().requests().opcode("GETATTR") != null || stat.result().requests().opcode("LOOKUP") != null, "stat reached the daemon");
+        var readdir = runs.stream().filter(r -> r.workload().equals("readdir")).findFirst().orElseThrow();
+        assertTrue(readdir.result().requests().opcode("READDIRPLUS") != null || readdir.result().requests().opcode("READDIR") != null,
+                "the listing reached the daemon: " + readdir.result().requests());
+        assertEquals(4, RunLines.observations(lines).size(), "each run is an observation for the statistics");
+    }
+
     static java.util.Set<String> iterable(java.util.Iterator<String> it) {
         java.util.Set<String> s = new java.util.TreeSet<>();
         it.forEachRemaining(s::add);
