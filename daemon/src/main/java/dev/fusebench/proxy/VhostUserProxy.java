@@ -41,6 +41,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * rewrites the INIT reply in guest memory (restrictions only: {@link Restriction}) and then signals
  * the guest. After that INIT it hands the daemon the real call fds and steps out of the data path.
  * A refused rewrite answers INIT with EPROTO: the guest's mount fails, and {@link #refusal} says why.
+ * Observing ({@code observe}), it stays on the kick and call paths instead and counts the requests
+ * on the avail rings by opcode and size, cut into phases at job marks ({@link Observed}).
  */
 public final class VhostUserProxy implements AutoCloseable {
     static final int MAX_QUEUES = 16;
@@ -78,7 +80,7 @@ public final class VhostUserProxy implements AutoCloseable {
     /** How often the observing proxy scans the avail rings besides at kicks. */
     static final int OBSERVE_SCAN_MS = 1;
 
-    /** With {@code observe}, the proxy also stays on each request queue's kick path and counts request sizes. */
+    /** With {@code observe}, the proxy stays on each request queue's kick and call paths and counts request sizes. */
     private final boolean observe;
     private final Observed observed = new Observed();
 

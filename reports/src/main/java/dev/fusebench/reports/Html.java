@@ -110,8 +110,15 @@ final class Html {
             for (String w : why) h.append("<li>").append(esc(w)).append("</li>\n");
             h.append("</ul></section>\n");
         }
+        var guests = rs.guestSettingsInEffect();
+        if (guests.values().stream().anyMatch(t -> !t.startsWith("request queues 1 asked, 1 used") || !t.endsWith("the kernel's"))) {
+            h.append("<section id=\"guests\"><h2>Guest settings in effect</h2>\n<ul>\n");
+            guests.forEach((g, t) -> h.append("<li>").append(esc(g)).append(": ").append(esc(t)).append("</li>\n"));
+            h.append("</ul></section>\n");
+        }
         h.append("<section id=\"negotiation\"><h2>Negotiation and request sizes (Java daemon)</h2>\n");
-        h.append("<table><tr><th class=\"l\">arm</th><th class=\"l\">replied flags</th><th>max_pages</th><th>max_write</th><th>max_readahead</th><th>max_background</th><th>congestion_threshold</th><th>pages per request (kernel)</th><th>READ size max</th><th>WRITE size max</th></tr>\n");
+        h.append("<table><tr><th class=\"l\">arm</th><th class=\"l\">replied flags</th><th>max_pages</th><th>max_write</th><th>max_readahead</th><th>max_background</th><th>congestion_threshold</th><th>pages per request (kernel)</th><th>READ size max</th><th>WRITE size max</th>"
+                + "<th class=\"l\">cache · open flags · passthrough</th></tr>\n");
         for (String arm : rs.arms) {
             JsonNode n = rs.negotiation(arm);
             if (n == null) continue;
@@ -121,7 +128,8 @@ final class Html {
                     .append("</td><td>").append(n.path("congestion_threshold").asInt()).append("</td><td>")
                     .append(n.has("effective_max_pages") ? Integer.toString(n.path("effective_max_pages").asInt()) : "–").append("</td><td>")
                     .append(maxSize(rs.requestSizes("READ", arm))).append(beyond(rs.requestSizes("READ", arm), n))
-                    .append("</td><td>").append(maxSize(rs.requestSizes("WRITE", arm))).append(beyond(rs.requestSizes("WRITE", arm), n)).append("</td></tr>\n");
+                    .append("</td><td>").append(maxSize(rs.requestSizes("WRITE", arm))).append(beyond(rs.requestSizes("WRITE", arm), n))
+                    .append("</td><td class=\"l\">").append(esc(caching(rs.daemonContext(arm)))).append("</td></tr>\n");
         }
         h.append("</table>\n");
         for (ReportBuilder.Figure f : figures) if (f.section().equals("sizes")) img(h, f);
@@ -187,6 +195,17 @@ final class Html {
                     .append("</td><td>").append(r.ok() ? ReportBuilder.num(r.value()) : "failed").append("</td></tr>\n");
         }
         h.append("</table></section>\n");
+    }
+
+    /** "never · FOPEN_KEEP_CACHE · 12 opens passed through": the caching the daemon says it served. */
+    private static String caching(JsonNode daemon) {
+        if (daemon == null) return "–";
+        List<String> parts = new java.util.ArrayList<>();
+        parts.add(daemon.path("cache").asText("–"));
+        List<String> flags = textList(daemon.path("open_flags"));
+        parts.add(flags.isEmpty() ? "no extra open flags" : String.join(" ", flags));
+        if (daemon.has("passthrough")) parts.add(daemon.path("passthrough").path("opens").asLong() + " opens passed through");
+        return String.join(" · ", parts);
     }
 
     private static List<String> textList(JsonNode n) {

@@ -188,6 +188,37 @@ public final class ResultSet {
         return m;
     }
 
+    /** The daemon's own account of its settings for an arm (cache mode, open flags, passthrough), or null. */
+    public JsonNode daemonContext(String arm) {
+        for (Run r : runs) if (r.arm().equals(arm) && r.daemonStats() != null && r.daemonStats().has("daemon")) return r.daemonStats().path("daemon");
+        return null;
+    }
+
+    /**
+     * What each guest configuration really did, per guest label: request queues asked and used (the
+     * daemon's requests per queue, the most queues any boot used), read_ahead_kb asked and read back.
+     */
+    public Map<String, String> guestSettingsInEffect() {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        Map<String, Integer> used = new java.util.HashMap<>();
+        for (JsonNode n : lines) {
+            if (!RunLine.isRun(n) || !n.has("guest")) continue;
+            String label = n.path("guest_key").asText(n.path("guest").path("kernel_series").asText());
+            int queues = 0;
+            for (var it = n.path("daemon_stats").path("requests_per_queue").fields(); it.hasNext(); ) {
+                var e = it.next();
+                if (!e.getKey().equals("queue-0") && e.getValue().asLong() > 0) queues++;
+            }
+            used.merge(label, queues, Math::max);
+            JsonNode g = n.path("guest");
+            String ra = g.has("readahead_kb") ? "read_ahead_kb " + g.path("readahead_kb").asInt() + " asked, "
+                    + (g.has("readahead_kb_read_back") ? g.path("readahead_kb_read_back").asInt() + " read back" : "not read back") : "read_ahead_kb the kernel's";
+            out.put(label, "request queues " + g.path("request_queues").asInt(1) + " asked, %d used (Java daemon's counts); " + ra);
+        }
+        out.replaceAll((label, text) -> String.format(java.util.Locale.ROOT, text, used.getOrDefault(label, 0)));
+        return out;
+    }
+
     /** The negotiation a run of this arm recorded (the same for every run of an arm). */
     public JsonNode negotiation(String arm) {
         for (Run r : runs) if (r.arm().equals(arm) && r.daemonStats() != null) return r.daemonStats().path("negotiation");

@@ -21,6 +21,20 @@ import static org.junit.jupiter.api.Assertions.*;
 class FindingsTest {
     @TempDir Path dir;
 
+    static RunResult.Builder builder(String daemon, String arm) {
+        RunResult.Builder b = new RunResult.Builder();
+        b.arm = arm;
+        b.daemon = new RunResult.DaemonInfo(daemon, daemon.equals("java") ? "fusebench" : "virtiofsd 1.13.2", daemon.equals("java"), null, null);
+        return b;
+    }
+
+    /** One measured run line of block 1 (or {@code block}) at {@code position} in a block of {@code order}. */
+    static RunLine runLine(String daemon, String arm, int block, int position, List<String> order, String guest, RunResult r) {
+        return new RunLine(RunLine.TYPE, "i" + block + "/" + daemon + "/" + arm, block, false, position, order, 30.0, "h", guest, null, r);
+    }
+
+    static FioResult fio(String workload, FioResult.Direction read) { return new FioResult(workload, 0, read, null, ""); }
+
     static JobRequests reads(Map<Long, Long> sizes) {
         long n = sizes.values().stream().mapToLong(Long::longValue).sum();
         return new JobRequests("daemon", Map.of("READ", new JobRequests.Opcode(n, sizes), "LOOKUP", new JobRequests.Opcode(1, null)), null);
@@ -34,14 +48,10 @@ class FindingsTest {
         for (int block = 1; block <= 2; block++) {
             long ios = 1000L * block;
             for (String arm : List.of("baseline", "max-pages")) {
-                RunResult.Builder b = new RunResult.Builder();
-                b.arm = arm;
-                b.daemon = new RunResult.DaemonInfo("java", "fusebench", true, null, null);
                 var d = new FioResult.Direction(ios * 131072, 500 * 1048576.0, 4000, 3000, 10, Map.of("50", 9.0), ios);
                 JobRequests req = arm.equals("baseline") ? reads(Map.of(16L, ios, 131056L, ios)) : reads(Map.of(131072L, ios));
-                lines.add(new RunLine(RunLine.TYPE, "i" + block + "/java/" + arm, block, false, arm.equals("baseline") ? 1 : 2,
-                        List.of("baseline", "max-pages"), 30.0, "h", "6.1/q1024", null,
-                        b.ok("seq-read", null, null, Map.of(), new FioResult("seq-read", 0, d, null, "")).withRequests(req)));
+                lines.add(runLine("java", arm, block, arm.equals("baseline") ? 1 : 2, List.of("baseline", "max-pages"), "6.1/q1024",
+                        builder("java", arm).ok("seq-read", null, null, Map.of(), fio("seq-read", d)).withRequests(req)));
             }
         }
         store.append(lines);
@@ -62,13 +72,10 @@ class FindingsTest {
     void unreadRequestsMakeTheFigureALowerBound() throws Exception {
         ResultsStore store = new ResultsStore(dir);
         store.create(Map.of("reference_variant", "max-pages", "iterations", 1));
-        RunResult.Builder b = new RunResult.Builder();
-        b.arm = "max-pages";
-        b.daemon = new RunResult.DaemonInfo("virtiofsd-rust", "virtiofsd 1.13.2", false, null, null);
         var d = new FioResult.Direction(1000L << 20, 500 * 1048576.0, 400, 3000, 10, Map.of("50", 9.0), 1000);
         var req = new JobRequests("proxy", Map.of("READ", new JobRequests.Opcode(990, Map.of(1048576L, 990L))), 10L);
-        store.append(List.of(new RunLine(RunLine.TYPE, "i1/virtiofsd-rust/max-pages", 1, false, 1, List.of("max-pages"), 30.0, "h", "6.1/q1024", null,
-                b.ok("direct-read-1m", null, null, Map.of(), new FioResult("direct-read-1m", 0, d, null, "")).withRequests(req))));
+        store.append(List.of(runLine("virtiofsd-rust", "max-pages", 1, 1, List.of("max-pages"), "6.1/q1024",
+                builder("virtiofsd-rust", "max-pages").ok("direct-read-1m", null, null, Map.of(), fio("direct-read-1m", d)).withRequests(req))));
         var doc = Jsoup.parse(Files.readString(ReportBuilder.build(dir)));
         String line = doc.select("#why li").text();
         assertTrue(line.contains("max-pages ≥0.99 READs per I/O, 1,048,576 B per request (1,048,576 B); 10 requests (1.0%) went unread"), line);
@@ -82,14 +89,12 @@ class FindingsTest {
         store.create(Map.of("reference_variant", "auto", "iterations", 1));
         List<RunLine> lines = new ArrayList<>();
         for (String arm : List.of("auto", "pt")) {
-            RunResult.Builder b = new RunResult.Builder();
-            b.arm = arm;
-            b.daemon = new RunResult.DaemonInfo("java", "fusebench", true, null, null);
+            RunResult.Builder b = builder("java", arm);
             b.daemonStats = RunLine.JSON.readTree(arm.equals("pt") ? "{\"daemon\":{\"passthrough\":{\"opens\":3}}}" : "{\"daemon\":{}}");
             var d = new FioResult.Direction(100L << 20, 500 * 1048576.0, 400, 3000, 10, Map.of("50", 9.0), 100);
             var req = arm.equals("pt") ? new JobRequests("daemon", Map.of("LOOKUP", new JobRequests.Opcode(1, null)), null) : reads(Map.of(1048576L, 100L));
-            lines.add(new RunLine(RunLine.TYPE, "i1/java/" + arm, 1, false, arm.equals("auto") ? 1 : 2, List.of("auto", "pt"), 30.0, "h", "host", null,
-                    b.ok("direct-read-1m", null, null, Map.of(), new FioResult("direct-read-1m", 0, d, null, "")).withRequests(req)));
+            lines.add(runLine("java", arm, 1, arm.equals("auto") ? 1 : 2, List.of("auto", "pt"), "host",
+                    b.ok("direct-read-1m", null, null, Map.of(), fio("direct-read-1m", d)).withRequests(req)));
         }
         store.append(lines);
         var doc = Jsoup.parse(Files.readString(ReportBuilder.build(dir)));
@@ -102,12 +107,9 @@ class FindingsTest {
     void cellsWithoutPerJobRequestsHaveNoFinding() throws Exception {
         ResultsStore store = new ResultsStore(dir);
         store.create(Map.of("reference_variant", "baseline", "iterations", 1));
-        RunResult.Builder b = new RunResult.Builder();
-        b.arm = "baseline";
-        b.daemon = new RunResult.DaemonInfo("java", "fusebench", true, null, null);
         var d = new FioResult.Direction(1 << 30, 500 * 1048576.0, 4000, 3000, 10, Map.of("50", 9.0)); // an older result: no total_ios
-        store.append(List.of(new RunLine(RunLine.TYPE, "i1/java/baseline", 1, false, 1, List.of("baseline"), 30.0, "h", "6.1/q1024", null,
-                b.ok("seq-read", null, null, Map.of(), new FioResult("seq-read", 0, d, null, "")))));
+        store.append(List.of(runLine("java", "baseline", 1, 1, List.of("baseline"), "6.1/q1024",
+                builder("java", "baseline").ok("seq-read", null, null, Map.of(), fio("seq-read", d)))));
         var doc = Jsoup.parse(Files.readString(ReportBuilder.build(dir)));
         assertTrue(doc.select("#why").isEmpty());
     }
