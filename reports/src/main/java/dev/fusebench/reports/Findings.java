@@ -94,7 +94,7 @@ final class Findings {
                 + (a.passthroughOpens() > 0 ? " (FUSE passthrough: " + a.passthroughOpens() + " opens handed the kernel their backing file)" : "");
         // unread requests (the observing proxy came too late for them) make the count a lower bound
         StringBuilder sb = new StringBuilder(a.arm()).append(' ').append(a.unread() > 0 ? "≥" : "")
-                .append(String.format(Locale.ROOT, "%.2f %s%s per I/O", a.perIo(), a.opcode(), a.perIo() == 1 ? "" : "s"));
+                .append(perIo(a.perIo(), a.opcode()));
         if (a.requestBytes() > 0) {
             sb.append(", ").append(String.format(Locale.ROOT, "%,.0f", a.bytesPerRequest())).append(" B per request (");
             List<Long> main = a.main();
@@ -105,6 +105,12 @@ final class Findings {
         if (a.unread() > 0)
             sb.append(String.format(Locale.ROOT, "; %,d requests (%.1f%%) went unread", a.unread(), 100.0 * a.unread() / a.allRequests()));
         return sb.toString();
+    }
+
+    /** "1.00 READ per I/O", "2.00 READs per I/O": singular where the figure reads as one. */
+    static String perIo(double n, String opcode) {
+        String figure = String.format(Locale.ROOT, "%.2f", n);
+        return figure + " " + opcode + (figure.equals("1.00") ? "" : "s") + " per I/O";
     }
 
     /**
