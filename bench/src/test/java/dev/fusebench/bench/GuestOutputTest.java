@@ -37,6 +37,29 @@ class GuestOutputTest {
         GuestOutput.Job w = g.jobs().get("seq-write");
         assertEquals(1, w.exitCode());
         assertTrue(w.log().contains("Input/output error"));
+        assertNull(g.readaheadKb());
+    }
+
+    /** A job's own figure (readdir.sh) stays with its job through the JSON that follows; readahead is read back. */
+    @Test
+    void ownFiguresAndReadahead() {
+        String text = """
+                @@FB BOOTED 0.91 6.1.0-50-amd64
+                @@FB MOUNTED 1.52
+                @@FB READAHEAD 1024
+                @@FB JOB-START readdir 3.10
+                @@FB METRIC readdir entries_per_s 701 30006 42.8
+                @@FB METRIC other entries_per_s 5 1 1
+                @@FB JSON-BEGIN readdir
+                {"jobs": [{"jobname": "readdir"}]}
+                @@FB JSON-END readdir
+                @@FB JOB-END readdir 0 50.0
+                @@FB DONE 50.1
+                """;
+        GuestOutput g = GuestOutput.parse(text);
+        assertEquals(1024, g.readaheadKb());
+        assertEquals(701.0, g.jobs().get("readdir").metric());
+        assertNull(GuestOutput.metric("@@FB METRIC readdir entries_per_s many 1 1", "readdir"));
     }
 
     @Test

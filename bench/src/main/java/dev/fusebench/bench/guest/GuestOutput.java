@@ -90,12 +90,26 @@ public record GuestOutput(String kernelRelease, Double bootedUptime, Double moun
                 case "WARN" -> warnings.add(rest(f, 1));
                 case "DONE" -> { done = true; doneAt = num(f, 1); }
                 case "SHA256" -> sha256 = f.length > 1 ? f[1] : null;
-                case "METRIC" -> { if (f.length > 3 && jobs.containsKey(f[1])) jobs.put(f[1], jobs.get(f[1]).withMetric(num(f, 3))); }
+                case "METRIC" -> { if (f.length > 1 && jobs.containsKey(f[1])) jobs.put(f[1], jobs.get(f[1]).withMetric(metric(line, f[1]))); }
                 case "READAHEAD" -> { Double kb = num(f, 1); readahead = kb == null ? null : kb.intValue(); }
                 default -> { }
             }
         }
         return new GuestOutput(kernel, booted, mounted, layout, layoutEnd, jobs, fatal, warnings, done, doneAt, sha256, readahead);
+    }
+
+    /**
+     * The figure in a "@@FB METRIC JOB NAME VALUE ..." line a job wrote itself (readdir.sh), when the
+     * line is one and names {@code job}; else null.
+     */
+    public static Double metric(String line, String job) {
+        String[] f = line.strip().split(" ");
+        if (f.length < 5 || !f[0].equals("@@FB") || !f[1].equals("METRIC") || !f[2].equals(job)) return null;
+        try {
+            return Double.parseDouble(f[4]);
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** fio's JSON as the guest sends it (gzip, then base64); empty (unreadable fio output) when it arrived garbled. */

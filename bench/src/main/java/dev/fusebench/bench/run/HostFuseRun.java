@@ -139,14 +139,8 @@ public final class HostFuseRun {
         if (!Files.exists(metrics)) return null;
         Double value = null;
         for (String line : Files.readAllLines(metrics)) {
-            String[] f = line.strip().split(" ");
-            if (f.length > 4 && f[0].equals("@@FB") && f[1].equals("METRIC") && f[2].equals(job)) {
-                try {
-                    value = Double.parseDouble(f[4]);
-                } catch (NumberFormatException e) {
-                    value = null;
-                }
-            }
+            Double v = dev.fusebench.bench.guest.GuestOutput.metric(line, job);
+            if (v != null) value = v;
         }
         return value;
     }
