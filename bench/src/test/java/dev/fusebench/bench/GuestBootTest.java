@@ -82,6 +82,20 @@ class GuestBootTest {
         return stats.get("opcodes").get("READ").get("size").get("max").asLong();
     }
 
+    /** A boot of the seed's four workloads: four job histograms (and boot and end) adding up to the boot's total. */
+    @Test
+    void theSeedWorkloadsEachHaveTheirOwnRequests() throws Exception {
+        List<RunResult> rs = run("java", "baseline", dev.fusebench.bench.workload.Workloads.SEED, 400, false);
+        for (RunResult r : rs) assertGoodRun(r);
+        assertJobsAddUp(rs, rs.getFirst().daemonStats());
+        for (RunResult r : rs) {
+            boolean reads = r.workload().contains("read");
+            var sizes = r.requests().opcode(reads ? "READ" : "WRITE").sizes();
+            assertNotNull(sizes, r.workload() + ": a histogram of its own");
+            if (reads) assertNull(r.requests().opcode("WRITE"), r.workload() + ": no other job's writes in its histogram");
+        }
+    }
+
     /** Each job has its own requests (from the daemon's phases), and the phases add up to the boot's total. */
     static void assertJobsAddUp(List<RunResult> rs, com.fasterxml.jackson.databind.JsonNode stats) {
         var phases = stats.get("phases");
