@@ -34,7 +34,9 @@ class MetadataReportTest {
                 var create = new FioResult.Direction(2000 * 4096L, 0, 1000 * k + block, 2000, 10, Map.of("50", 9.0), 2000);
                 lines.add(new RunLine(RunLine.TYPE, "i" + block + "/java/" + arm, block, false, arm.equals("baseline") ? 1 : 2,
                         List.of("baseline", "max-pages"), 30.0, "h", "6.1/q1024", null,
-                        b.ok("meta-create", null, null, Map.of(), new FioResult("meta-create", 0, null, create, ""))));
+                        b.ok("meta-create", null, null, Map.of(), new FioResult("meta-create", 0, null, create, ""))
+                                .withRequests(new dev.fusebench.bench.results.JobRequests("daemon",
+                                        Map.of("CREATE", new dev.fusebench.bench.results.JobRequests.Opcode(2000, null)), null))));
                 var tiny = new FioResult.Direction(65536, 1e6, 16, 1, 10, Map.of("50", 9.0), 16);
                 lines.add(new RunLine(RunLine.TYPE, "i" + block + "/java/" + arm, block, false, arm.equals("baseline") ? 1 : 2,
                         List.of("baseline", "max-pages"), 30.0, "h", "6.1/q1024", null,
@@ -50,5 +52,6 @@ class MetadataReportTest {
         String readdir = md.lines().filter(l -> l.startsWith("| readdir")).findFirst().orElseThrow();
         assertTrue(readdir.contains("50,004") && readdir.contains("75,004") && readdir.contains("+50."), "readdir's own figure, compared: " + readdir);
         assertTrue(readdir.contains("faster"), readdir);
+        assertTrue(doc.select("#why").isEmpty(), "no READs-per-I/O line for jobs that move no data");
     }
 }
