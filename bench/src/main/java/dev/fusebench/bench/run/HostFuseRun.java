@@ -79,7 +79,8 @@ public final class HostFuseRun {
                     Path json = work.resolve(w + ".json");
                     ProcessBuilder fio = new ProcessBuilder(Shell.diesWithUs(List.of("fio", "--output-format=json", "--output=" + json,
                             spec.workloadsDir().resolve(w + ".fio").toString())))
-                            .redirectErrorStream(true).redirectOutput(work.resolve(w + ".log").toFile());
+                            .redirectErrorStream(true).redirectOutput(work.resolve(w + ".log").toFile())
+                            .directory(work.toFile()); // fio leaves verify state and prerun output in its working directory
                     fio.environment().put("FB_DIR", mnt.toString());
                     fio.environment().put("FB_SIZE", spec.sizeMiB() + "M");
                     fio.environment().put("FB_RUNTIME", Integer.toString(spec.runtimeSeconds()));

@@ -92,6 +92,10 @@ class HostFuseMatrixTest {
         assertTrue(ptRead.get("daemon_stats").get("daemon").get("passthrough").get("opens").asLong() >= 2, ptRead.get("daemon_stats").get("daemon").toString());
         JsonNode autoRead = runs.stream().filter(r -> r.get("arm").asText().equals("auto") && r.get("workload").asText().equals("direct-read-1m")).findFirst().orElseThrow();
         assertTrue(autoRead.get("requests").get("opcodes").get("READ").get("count").asLong() > 0, "without passthrough they do");
+        try (var here = Files.list(Path.of(""))) {
+            assertEquals(List.of(), here.map(Path::toString).filter(n -> n.endsWith("verify.state")).toList(),
+                    "fio's verify state stays in the run's work directory, not the controller's");
+        }
         assertEquals(2, new CommandLine(new MatrixCommand(null)).execute("--transport", "host-fuse", "--variants", "pt:+PASSTHROUGH"),
                 "passthrough with the matrix's cache never is refused");
         assertEquals(2, new CommandLine(new MatrixCommand(null)).execute("--variants", "pt:cache=auto,+PASSTHROUGH"), "and on guests");
@@ -124,6 +128,7 @@ class HostFuseMatrixTest {
         assertTrue(readdir.result().requests().opcode("READDIRPLUS") != null || readdir.result().requests().opcode("READDIR") != null,
                 "the listing reached the daemon: " + readdir.result().requests());
         assertEquals(4, RunLines.observations(lines).size(), "each run is an observation for the statistics");
+        assertFalse(Files.exists(Path.of("readdir.prerun.txt")), "fio's prerun output stays in the run's work directory");
     }
 
     static java.util.Set<String> iterable(java.util.Iterator<String> it) {
