@@ -103,9 +103,9 @@ public final class DaemonMain implements Callable<Integer> {
     @Option(names = "--capture", paramLabel = "DIR", description = "Save the first raw requests of each opcode here.")
     Path captureDir;
 
-    /** Builds the negotiation settings from the variant and the overrides, in command-line order. */
-    NegotiationSettings settings() {
-        NegotiationSettings s = Variant.parse(variant).init();
+    /** Builds the negotiation settings from the variant's and the overrides, in command-line order. */
+    NegotiationSettings settings(Variant v) {
+        NegotiationSettings s = v.init();
         boolean custom = false;
         if (maxPages != null) { s = s.withMaxPages(maxPages); custom = true; }
         for (String o : overrides) { s = s.with(o); custom = true; }
@@ -118,8 +118,8 @@ public final class DaemonMain implements Callable<Integer> {
         NegotiationSettings settings;
         CachePolicy cachePolicy;
         try {
-            settings = settings();
             Variant v = Variant.parse(variant);
+            settings = settings(v);
             cachePolicy = CachePolicy.parse(v.cache() != null ? v.cache() : cache).withOpenFlags(v.openFlags());
             if ((settings.flags() & dev.fusebench.fuse.InitFlag.PASSTHROUGH) != 0 && cachePolicy.equals(CachePolicy.NEVER))
                 return usage("PASSTHROUGH needs --cache auto or always: with never every open is FOPEN_DIRECT_IO, served without passthrough");

@@ -38,14 +38,17 @@ public record NegotiationSettings(String name, long flags, int maxPages, int max
     public static final int KERNEL_MAX_PAGES = 256;
     public static final java.nio.file.Path PAGES_LIMIT_SYSCTL = java.nio.file.Path.of("/proc/sys/fs/fuse/max_pages_limit");
 
-    /** This host's fs.fuse.max_pages_limit, or 256 on a kernel without it. */
-    public static int hostPagesLimit() {
+    /** This host's fs.fuse.max_pages_limit, or empty on a kernel without it. */
+    public static java.util.OptionalInt pagesLimitSysctl() {
         try {
-            return Integer.parseInt(dev.fusebench.files.ProcFiles.read(PAGES_LIMIT_SYSCTL).strip());
+            return java.util.OptionalInt.of(Integer.parseInt(dev.fusebench.files.ProcFiles.read(PAGES_LIMIT_SYSCTL).strip()));
         } catch (java.io.IOException | NumberFormatException e) {
-            return KERNEL_MAX_PAGES;
+            return java.util.OptionalInt.empty();
         }
     }
+
+    /** This host's fs.fuse.max_pages_limit, or 256 on a kernel without it. */
+    public static int hostPagesLimit() { return pagesLimitSysctl().orElse(KERNEL_MAX_PAGES); }
     public static final int DEFAULT_MAX_PAGES = 32;
 
     public static final NegotiationSettings BASELINE =

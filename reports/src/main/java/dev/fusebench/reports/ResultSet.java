@@ -199,23 +199,25 @@ public final class ResultSet {
      * daemon's requests per queue, the most queues any boot used), read_ahead_kb asked and read back.
      */
     public Map<String, String> guestSettingsInEffect() {
-        Map<String, String> out = new java.util.LinkedHashMap<>();
+        Map<String, JsonNode> guest = new java.util.LinkedHashMap<>();
         Map<String, Integer> used = new java.util.HashMap<>();
         for (JsonNode n : lines) {
             if (!RunLine.isRun(n) || !n.has("guest")) continue;
             String label = n.path("guest_key").asText(n.path("guest").path("kernel_series").asText());
+            guest.put(label, n.path("guest"));
             int queues = 0;
             for (var it = n.path("daemon_stats").path("requests_per_queue").fields(); it.hasNext(); ) {
                 var e = it.next();
                 if (!e.getKey().equals("queue-0") && e.getValue().asLong() > 0) queues++;
             }
             used.merge(label, queues, Math::max);
-            JsonNode g = n.path("guest");
+        }
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        guest.forEach((label, g) -> {
             String ra = g.has("readahead_kb") ? "read_ahead_kb " + g.path("readahead_kb").asInt() + " asked, "
                     + (g.has("readahead_kb_read_back") ? g.path("readahead_kb_read_back").asInt() + " read back" : "not read back") : "read_ahead_kb the kernel's";
-            out.put(label, "request queues " + g.path("request_queues").asInt(1) + " asked, %d used (Java daemon's counts); " + ra);
-        }
-        out.replaceAll((label, text) -> String.format(java.util.Locale.ROOT, text, used.getOrDefault(label, 0)));
+            out.put(label, "request queues " + g.path("request_queues").asInt(1) + " asked, " + used.get(label) + " used (Java daemon's counts); " + ra);
+        });
         return out;
     }
 

@@ -14,6 +14,13 @@ public record GuestConfig(String kernelSeries, int vcpus, int memoryMiB, int que
         this(kernelSeries, vcpus, memoryMiB, queueSize, kernelArgs, accel, sizeMiB, runtimeSeconds, checksum, 1, 0);
     }
 
+    /** The readahead a --readahead-kb option gives: 0 (the kernel's) when absent; refused unless above 0. */
+    public static int readaheadOption(Integer kb) {
+        if (kb == null) return 0;
+        if (kb < 1) throw new IllegalArgumentException("--readahead-kb wants KiB above 0, got " + kb);
+        return kb;
+    }
+
     public GuestConfig {
         if (requestQueues < 1 || requestQueues > MAX_REQUEST_QUEUES)
             throw new IllegalArgumentException("request queues must be 1.." + MAX_REQUEST_QUEUES + " (QEMU's num-request-queues), got " + requestQueues);

@@ -14,7 +14,6 @@ import dev.fusebench.bench.daemons.DaemonProcess;
 import dev.fusebench.bench.daemons.VirtioFsDaemon;
 import dev.fusebench.bench.guest.GuestImage;
 import dev.fusebench.bench.run.ProcessCpu;
-import dev.fusebench.fuse.NegotiationSettings;
 import dev.fusebench.loadgen.LoadGenerator;
 import dev.fusebench.loadgen.VhostUserFrontend;
 import picocli.CommandLine.Command;
@@ -94,7 +93,7 @@ public final class LoadCommand implements Callable<Integer> {
                     throw new IllegalArgumentException("unknown op '" + o + "' (read, write, randread, randwrite)");
                 }
             }
-            dev.fusebench.fuse.Variant v = dev.fusebench.fuse.Variant.parse(variant);
+            dev.fusebench.fuse.Variant v = parsedVariant = dev.fusebench.fuse.Variant.parse(variant);
             List<CustomDaemon> custom = customDaemons.daemons();
             for (String d : daemons) ds.put(d, VirtioFsDaemon.named(d.strip(), GuestImage.defaultCache(), custom));
             for (VirtioFsDaemon d : ds.values()) dev.fusebench.bench.daemons.Variants.checkTakes(d, List.of(v));
@@ -173,7 +172,7 @@ public final class LoadCommand implements Callable<Integer> {
         String failure = null;
         boolean proxied = proxy || observe;
         Path daemonSock = proxied ? work.resolve("daemon.sock") : sock;
-        Restriction restriction = d.takesVariants() ? Restriction.NONE : Restriction.of(NegotiationSettings.parseVariant(variant));
+        Restriction restriction = d.takesVariants() ? Restriction.NONE : Restriction.of(parsedVariant.init());
         try (DaemonProcess dp = DaemonProcess.start(d, share, daemonSock, variant, statsFile, log);
              ProxyServer ps = proxied ? new ProxyServer(sock, daemonSock, restriction, observe) : null;
              VhostUserFrontend fe = VhostUserFrontend.connect(sock, queueSize, LoadGenerator.memoryFor(sz, depth, seg))) {
@@ -231,6 +230,9 @@ public final class LoadCommand implements Callable<Integer> {
             return records; // the measurements stand without them
         }
     }
+
+    /** {@link #variant}, parsed once when the command line is checked. */
+    private dev.fusebench.fuse.Variant parsedVariant;
 
     /** How the stream reached the daemon: directly (null), through the proxy stepped out, or observed by it. */
     private String proxyMode() { return observe ? "observe" : proxy ? "stepped-out" : null; }

@@ -265,8 +265,7 @@ public final class MatrixCommand implements Callable<Integer> {
     /** The readahead axis: the kernel's (0) unless --readahead-kb is given. */
     private List<Integer> readaheads() {
         if (readaheadKb == null) return List.of(0);
-        for (int kb : readaheadKb) if (kb < 1) throw new IllegalArgumentException("--readahead-kb wants KiB above 0, got " + kb);
-        return readaheadKb;
+        return readaheadKb.stream().map(GuestConfig::readaheadOption).toList();
     }
 
     /** Runs one guest boot; returns one result per workload. */

@@ -1,6 +1,5 @@
 package dev.fusebench.bench.run;
 
-import dev.fusebench.files.ProcFiles;
 import dev.fusebench.fuse.NegotiationSettings;
 
 import java.io.IOException;
@@ -29,13 +28,7 @@ public final class HostPagesLimit implements AutoCloseable {
     }
 
     /** The sysctl's value, or -1 when this kernel has none. */
-    public static int current() {
-        try {
-            return Integer.parseInt(ProcFiles.read(NegotiationSettings.PAGES_LIMIT_SYSCTL).strip());
-        } catch (IOException | NumberFormatException e) {
-            return -1;
-        }
-    }
+    public static int current() { return NegotiationSettings.pagesLimitSysctl().orElse(-1); }
 
     /**
      * Makes the limit at least {@code pages}; null when it already is. Throws when the kernel has no

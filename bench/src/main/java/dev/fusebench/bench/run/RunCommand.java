@@ -10,7 +10,6 @@ import dev.fusebench.bench.guest.Accel;
 import dev.fusebench.bench.guest.GuestConfig;
 import dev.fusebench.bench.guest.GuestImage;
 import dev.fusebench.bench.workload.Workloads;
-import dev.fusebench.fuse.NegotiationSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -87,6 +86,7 @@ public final class RunCommand implements Callable<Integer> {
         List<String> jobs;
         GuestConfig cfg;
         VirtioFsDaemon d;
+        dev.fusebench.fuse.Variant parsed;
         Fault injected;
         try {
             injected = fault == null ? null : Fault.parse(fault);
@@ -94,15 +94,13 @@ public final class RunCommand implements Callable<Integer> {
             jobs = Workloads.resolve(workloadsDir, workloads);
             String sizeMiB = size.toUpperCase(java.util.Locale.ROOT).replaceAll("M(IB)?$", "");
             if (!sizeMiB.matches("[0-9]+") || Integer.parseInt(sizeMiB) < 1) throw new IllegalArgumentException("--size wants MiB, got '" + size + "'");
-            if (readaheadKb != null && readaheadKb < 1) throw new IllegalArgumentException("--readahead-kb wants KiB above 0, got " + readaheadKb);
             cfg = new GuestConfig(kernel, vcpus, memory, queueSize, kernelArgs, Accel.choose(accel), sizeMiB + "M", runtime, checksum,
-                    requestQueues, readaheadKb == null ? 0 : readaheadKb);
+                    requestQueues, GuestConfig.readaheadOption(readaheadKb));
             dev.fusebench.bench.guest.GuestKernel.suitesFor(kernel); // refuses unknown series in one line
             d = VirtioFsDaemon.named(daemon, GuestImage.defaultCache(), customDaemons.daemons());
-            var v = List.of(dev.fusebench.fuse.Variant.parse(variant));
-            dev.fusebench.bench.daemons.Variants.checkTakes(d, v);
-            dev.fusebench.bench.daemons.Variants.checkGuests(v);
-
+            parsed = dev.fusebench.fuse.Variant.parse(variant);
+            dev.fusebench.bench.daemons.Variants.checkTakes(d, List.of(parsed));
+            dev.fusebench.bench.daemons.Variants.checkGuests(List.of(parsed));
         } catch (IllegalArgumentException e) {
             return Controller.usage(e.getMessage());
         }
@@ -117,7 +115,7 @@ public final class RunCommand implements Callable<Integer> {
         try {
             var spec = new GuestRun.Spec(d, variant, cfg, jobs, workloadsDir.toAbsolutePath(), dl, injected, shareTmpfs, variant);
             // a daemon that takes no variant itself gets it through the INIT-rewriting proxy
-            if (!d.takesVariants()) spec = spec.withProxy(Restriction.of(NegotiationSettings.parseVariant(variant)));
+            if (!d.takesVariants()) spec = spec.withProxy(Restriction.of(parsed.init()));
             if (observe) spec = spec.withObserve();
             results = GuestRun.run(spec, image, work);
             for (String keep : List.of("console.log", "results.log", "daemon.log", "qemu.log")) {
