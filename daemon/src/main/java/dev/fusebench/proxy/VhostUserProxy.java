@@ -306,17 +306,13 @@ public final class VhostUserProxy implements AutoCloseable {
         MemorySegment args = arena.allocate(FuseIn.Header.SIZE + Math.max(FuseIn.ReadIn.SIZE, 64));
         int[] queueOf = new int[2 * MAX_QUEUES + 1];
         boolean[] isKick = new boolean[2 * MAX_QUEUES + 1];
-        boolean callsGone = false;
         while (!closed) {
-            if (!callsGone && handedOverAt != 0 && System.nanoTime() - handedOverAt > GRACE_NANOS) {
-                closeCallFds();
-                callsGone = true;
-                if (!observe) break;
-            }
+            // stepped out (never when observing): after the grace period the proxy's part is done
+            if (handedOverAt != 0 && System.nanoTime() - handedOverAt > GRACE_NANOS) break;
             int n = 0;
             Pollfd.write(pfds, n++, controlFd, Flags.POLLIN);
             for (int q = 1; q < MAX_QUEUES; q++) {
-                if (rings[q].proxyCall >= 0 && !callsGone) {
+                if (rings[q].proxyCall >= 0) {
                     queueOf[n] = q;
                     isKick[n] = false;
                     Pollfd.write(pfds, n++, rings[q].proxyCall, Flags.POLLIN);
@@ -330,7 +326,7 @@ public final class VhostUserProxy implements AutoCloseable {
             // observe: the ring is scanned every millisecond too, not only at kicks. A daemon that keeps
             // finding work polls the ring without asking for kicks (EVENT_IDX), and more than a ring's
             // worth of requests can pass between two kicks: counted at kicks alone, they were lost.
-            int timeout = observe ? OBSERVE_SCAN_MS : handedOverAt != 0 && !callsGone ? 100 : -1;
+            int timeout = observe ? OBSERVE_SCAN_MS : handedOverAt != 0 ? 100 : -1;
             if (Libc.poll(pfds, n, timeout) < 0) continue;
             if ((Pollfd.revents(pfds, 0) & Flags.POLLIN) != 0) Libc.read(controlFd, counter, 8);
             if (observe) for (int q = 1; q < MAX_QUEUES; q++) if (rings[q].realKick >= 0) scanAvail(rings[q], chain, args);
