@@ -56,6 +56,51 @@ public final class DevFuseSession implements Session {
         // The kernel refuses reads into buffers smaller than a header, a fuse_write_in and max_write.
         this.bufferSize = server.requestBufferSize();
         server.backingFiles(new DeviceBackingFiles());
+        server.ringCapable(true);
+    }
+
+    /** Entries per io_uring queue: requests one CPU's callers may have in the daemon at once (libfuse's default). */
+    static final int RING_DEPTH = 8;
+    private final List<Thread> ringThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final AtomicBoolean ringStarted = new AtomicBoolean();
+
+    /**
+     * After an INIT reply with FUSE_OVER_IO_URING (written: the kernel has initialised the
+     * connection), one queue per possible CPU registers its entries; once every queue has, the
+     * kernel sends requests through the rings instead of /dev/fuse (which still carries FORGETs,
+     * INTERRUPTs and what is already queued there).
+     */
+    private void startRingIfNegotiated() {
+        var n = server.negotiation();
+        if (n == null || (n.reply().flags() & dev.fusebench.fuse.InitFlag.OVER_IO_URING) == 0) return;
+        if (!ringStarted.compareAndSet(false, true)) return;
+        int queues = possibleCpus();
+        long payload = Math.max(Math.max(8192, n.effectiveMaxWrite()), (long) n.effectiveMaxPages() * dev.fusebench.fuse.NegotiationSettings.PAGE);
+        server.stats().put("uring", java.util.Map.of("queues", queues, "depth", RING_DEPTH, "payload_bytes", payload));
+        for (int q = 0; q < queues; q++) {
+            UringQueue queue = new UringQueue(server, devFd, q, RING_DEPTH, payload);
+            Thread t = new LibcThread(() -> {
+                queue.run();
+                if (queue.failure != null) server.stats().put("uring_failure", "queue " + queue.qid() + ": " + queue.failure);
+            }, "fuse-ring-" + q);
+            t.setDaemon(true);
+            ringThreads.add(t);
+            t.start();
+        }
+    }
+
+    /** The kernel keeps a queue per possible CPU (num_possible_cpus) and is ready only when each has an entry. */
+    static int possibleCpus() {
+        try {
+            int max = -1;
+            for (String range : Files.readString(Path.of("/sys/devices/system/cpu/possible")).strip().split(",")) {
+                String[] ends = range.split("-");
+                max = Math.max(max, Integer.parseInt(ends[ends.length - 1].strip()));
+            }
+            return max + 1;
+        } catch (IOException | RuntimeException e) {
+            return Runtime.getRuntime().availableProcessors();
+        }
     }
 
     /** Backing files registered on this session's /dev/fuse descriptor (FUSE passthrough, CAP_SYS_ADMIN). */
@@ -123,7 +168,9 @@ public final class DevFuseSession implements Session {
                 }
                 if (captureDir != null) capture(in, n);
                 w.request.setContiguous(in, n);
-                if (!server.handle(w, sink)) return;
+                boolean more = server.handle(w, sink);
+                if (w.request.opcode == Opcode.INIT) startRingIfNegotiated();
+                if (!more) return;
             }
         } catch (RuntimeException | Error e) {
             LOG.severe("worker died: " + e);
@@ -159,12 +206,13 @@ public final class DevFuseSession implements Session {
     @Override
     public void awaitTermination() throws InterruptedException {
         for (Thread t : workers) t.join();
+        for (Thread t : ringThreads) t.join();
     }
 
     /** Waits at most {@code millis}; true when all workers ended. */
     public boolean awaitTermination(long millis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + millis;
-        for (Thread t : workers) {
+        for (Thread t : concat(workers, ringThreads)) {
             long left = deadline - System.currentTimeMillis();
             if (left <= 0) return false;
             t.join(left);
@@ -208,6 +256,12 @@ public final class DevFuseSession implements Session {
         } catch (IOException e) {
             // already gone with the unmount
         }
+    }
+
+    private static List<Thread> concat(List<Thread> a, List<Thread> b) {
+        List<Thread> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     public Path mountPoint() { return mountPoint; }

@@ -38,6 +38,8 @@ public final class FuseServer {
     private final int pagesLimit;
     /** Set by a transport that can register backing files (/dev/fuse); without it PASSTHROUGH is never replied. */
     private volatile BackingFiles backing;
+    /** Set by a transport that can take requests over io_uring (/dev/fuse); without it OVER_IO_URING is never replied. */
+    private volatile boolean ringCapable;
 
     public FuseServer(FileSystem fs, NegotiationSettings settings, DaemonStats stats) {
         this(fs, settings, stats, NegotiationSettings.KERNEL_MAX_PAGES);
@@ -76,6 +78,8 @@ public final class FuseServer {
     public NegotiationSettings settings() { return settings; }
 
     public void backingFiles(BackingFiles b) { this.backing = b; }
+
+    public void ringCapable(boolean capable) { this.ringCapable = capable; }
 
     /** Bytes a transport's request buffer needs under this kernel's page limit. */
     public int requestBufferSize() { return settings.requestBufferSize(pagesLimit); }
@@ -176,6 +180,8 @@ public final class FuseServer {
         BackingFiles b = backing;
         // FUSE passthrough needs backing files: a transport without them (virtio-fs) never replies it
         NegotiationSettings offer = b == null && (settings.flags() & InitFlag.PASSTHROUGH) != 0 ? settings.withFlag("PASSTHROUGH", false) : settings;
+        // and one that cannot take requests over io_uring (virtio-fs) never replies OVER_IO_URING
+        if (!ringCapable && (offer.flags() & InitFlag.OVER_IO_URING) != 0) offer = offer.withFlag("OVER_IO_URING", false);
         Negotiation n = Negotiation.negotiate(args.toRecord(), offer, pagesLimit);
         if (negotiation != null) {
             if (destroyed.compareAndSet(false, true)) fs.destroy();

@@ -28,7 +28,9 @@ public record NegotiationSettings(String name, long flags, int maxPages, int max
             // the passthrough file system clears setuid/setgid on every write, truncate and truncating open flagged KILL_SUIDGID
             | InitFlag.HANDLE_KILLPRIV_V2
             // FUSE passthrough: backing files on /dev/fuse (a transport without them never replies it)
-            | InitFlag.PASSTHROUGH;
+            | InitFlag.PASSTHROUGH
+            // FUSE over io_uring: /dev/fuse only, and only offered where the fuse module's enable_uring is on
+            | InitFlag.OVER_IO_URING;
 
     public static final int PAGE = 4096;
     /**

@@ -43,6 +43,19 @@ public final class Request {
         return true;
     }
 
+    /**
+     * Points this request at {@code inLength} bytes of {@code buffer} (header and arguments) of a
+     * request {@code totalLength} long whose remaining {@code dataLength} bytes (a WRITE's data) sit
+     * at {@code dataAddress}; with no data, the request is all in the buffer.
+     */
+    public void setWithPayload(MemorySegment buffer, long inLength, long totalLength, long dataAddress, long dataLength) {
+        this.in = buffer;
+        this.inLength = inLength;
+        this.totalLength = totalLength;
+        this.payload.clear();
+        if (dataLength > 0) this.payload.add(dataAddress, dataLength);
+    }
+
     /** Points this request at a contiguous buffer holding the whole request. */
     public void setContiguous(MemorySegment buffer, long length) {
         this.in = buffer;

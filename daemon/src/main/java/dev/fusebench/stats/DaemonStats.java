@@ -46,15 +46,21 @@ public final class DaemonStats {
      */
     public OpcodeRecorder current(OpcodeRecorder r) { return r.phase == phase ? r : newRecorder(r.source); }
 
-    /** Requests per virtqueue ("queue-N": what the guest used), all phases; empty for /dev/fuse. */
+    /**
+     * Requests per queue, all phases: per virtqueue ("queue-N": what the guest used), or per
+     * io_uring queue ("uring-N", one per host CPU) beside those read from /dev/fuse ("dev-fuse");
+     * empty for /dev/fuse alone.
+     */
     public synchronized Map<String, Long> requestsPerQueue() {
         Map<String, Long> out = new TreeMap<>();
+        long device = 0;
         for (OpcodeRecorder r : recorders) {
-            if (!r.source.startsWith("queue-")) continue;
             long n = 0;
             for (long c : r.count) n += c;
-            out.merge(r.source, n, Long::sum);
+            if (r.source.startsWith("queue-") || r.source.startsWith("uring-")) out.merge(r.source, n, Long::sum);
+            else device += n;
         }
+        if (out.keySet().stream().anyMatch(k -> k.startsWith("uring-"))) out.put("dev-fuse", device);
         return out;
     }
 

@@ -8,7 +8,7 @@ public final class Errno {
             ENODEV = 19, ENOTDIR = 20, EISDIR = 21, EINVAL = 22, ENFILE = 23, EMFILE = 24, EFBIG = 27,
             ENOSPC = 28, ESPIPE = 29, EROFS = 30, EMLINK = 31, ERANGE = 34, ENAMETOOLONG = 36, ENOSYS = 38,
             ENOTEMPTY = 39, ELOOP = 40, ENODATA = 61, EPROTO = 71, EOVERFLOW = 75, EOPNOTSUPP = 95,
-            ECONNREFUSED = 111, ESTALE = 116;
+            ECONNABORTED = 103, ENOTCONN = 107, ECONNREFUSED = 111, ESTALE = 116, ECANCELED = 125;
 
     /** The symbolic name, e.g. "ENOSPC", or "errno N" for one not listed here. */
     public static String name(int e) {

@@ -94,6 +94,9 @@ public final class Libc {
     private static final MethodHandle UNSHARE = errnoCall("unshare", i(JAVA_INT));
     private static final MethodHandle SYNCFS = errnoCall("syncfs", i(JAVA_INT));
     private static final MethodHandle DUP = errnoCall("dup", i(JAVA_INT));
+    // syscall(2) for the calls glibc 2.36 has no wrapper for (io_uring); every argument a long, as the kernel reads them
+    private static final MethodHandle SYSCALL6 = errnoCall("syscall", l(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+            Linker.Option.firstVariadicArg(1));
     private static final MethodHandle SETFSUID = plainCall("setfsuid", i(JAVA_INT));
     private static final MethodHandle SETFSGID = plainCall("setfsgid", i(JAVA_INT));
     private static final MethodHandle GETEUID = plainCall("geteuid", i());
@@ -340,6 +343,12 @@ public final class Libc {
     public static int memfdCreate(MemorySegment name, int flags) {
         MemorySegment c = cs();
         try { return ret((int) MEMFD_CREATE.invokeExact(c, name, flags), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    /** A raw system call with up to six arguments; returns its result or a negative errno. */
+    public static long syscall(long number, long a, long b, long c2, long d, long e, long f) {
+        MemorySegment c = cs();
+        try { return ret((long) SYSCALL6.invokeExact(c, number, a, b, c2, d, e, f), c); } catch (Throwable t) { throw fatal(t); }
     }
 
     public static int eventfd(int initval, int flags) {
