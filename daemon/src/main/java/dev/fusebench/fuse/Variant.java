@@ -77,6 +77,9 @@ public record Variant(NegotiationSettings init, String cache, int openFlags) {
     /** Whether the variant asks for FUSE passthrough (only /dev/fuse can give it). */
     public boolean passesThrough() { return (init.flags() & InitFlag.PASSTHROUGH) != 0; }
 
+    /** Whether it asks for FUSE over io_uring (/dev/fuse only). */
+    public boolean overIoUring() { return (init.flags() & InitFlag.OVER_IO_URING) != 0; }
+
     private static String cacheMode(String s) {
         String m = s.strip().toLowerCase(Locale.ROOT);
         if (m.equals("none")) return "never";

@@ -79,6 +79,9 @@ public final class DaemonStats {
     /** Free-form facts about the run (transport, settings, shared dir), written under "daemon". */
     public synchronized void put(String key, Object value) { context.put(key, value); }
 
+    /** A context value {@link #put} earlier, or null. */
+    public synchronized Object get(String key) { return context.get(key); }
+
     /** Merged per-opcode statistics of all phases; call after workers stopped for exact figures. */
     public synchronized Map<String, OpcodeSummary> summary() { return summary(-1); }
 

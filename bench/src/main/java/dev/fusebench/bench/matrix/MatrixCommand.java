@@ -19,6 +19,7 @@ import dev.fusebench.fuse.NegotiationSettings;
 import dev.fusebench.fuse.Variant;
 import dev.fusebench.bench.daemons.Variants;
 import dev.fusebench.bench.run.HostPagesLimit;
+import dev.fusebench.bench.run.HostSetting;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -45,6 +46,18 @@ public final class MatrixCommand implements Callable<Integer> {
     /** Builds the report of a results directory; returns the report's path. */
     public interface ReportHook { Path build(Path dir) throws IOException; }
 
+
+    /** Puts back each host setting this run changed (once: from the run's end or a signal, whichever comes first). */
+    private static synchronized void restore(List<HostSetting.Change> changes) {
+        for (HostSetting.Change c : changes) {
+            try {
+                c.close();
+            } catch (IOException e) {
+                System.err.println("fusebench matrix: could not restore " + c.setting().name() + ": " + e.getMessage());
+            }
+        }
+        changes.clear();
+    }
     private final ReportHook report;
 
     public MatrixCommand(ReportHook report) { this.report = report; }
@@ -220,28 +233,36 @@ public final class MatrixCommand implements Callable<Integer> {
                 WorkDirs.remove(work);
             }
         };
-        // max_pages above the host's limit: raised for the run, put back after it (and after a kill, at the next start)
-        String restored = HostPagesLimit.restoreLeftovers(dir);
-        if (restored != null) System.err.println("fusebench matrix: " + restored);
-        HostPagesLimit raised = null;
-        int pagesWanted = variantSettings.values().stream().filter(v -> v.init().offersMaxPages()).mapToInt(v -> v.init().maxPages()).max().orElse(0);
-        if (hostFuse && pagesWanted > NegotiationSettings.KERNEL_MAX_PAGES) {
-            try {
-                raised = HostPagesLimit.raiseTo(pagesWanted, dir);
-                if (raised != null) System.err.println("fusebench matrix: fs.fuse.max_pages_limit raised to " + pagesWanted + " for this run");
-            } catch (IOException e) {
-                System.err.println("fusebench matrix: " + e.getMessage() + "; runs that need it fail with that reason");
+        // host settings a variant needs (max_pages above the host's limit, FUSE over io_uring): changed
+        // for the run, put back after it (and after a kill, at the next start or --resume)
+        for (HostSetting h : HostSetting.ALL) {
+            String restored = h.restoreLeftovers(dir);
+            if (restored != null) System.err.println("fusebench matrix: " + restored);
+        }
+        List<HostSetting.Change> changes = new ArrayList<>();
+        if (hostFuse) {
+            int pagesWanted = variantSettings.values().stream().filter(v -> v.init().offersMaxPages()).mapToInt(v -> v.init().maxPages()).max().orElse(0);
+            if (pagesWanted > NegotiationSettings.KERNEL_MAX_PAGES) {
+                try {
+                    HostSetting.Change c = HostPagesLimit.raiseTo(pagesWanted, dir);
+                    if (c != null) changes.add(c);
+                    if (c != null) System.err.println("fusebench matrix: fs.fuse.max_pages_limit raised to " + pagesWanted + " for this run");
+                } catch (IOException e) {
+                    System.err.println("fusebench matrix: " + e.getMessage() + "; runs that need it fail with that reason");
+                }
+            }
+            if (variantSettings.values().stream().anyMatch(Variant::overIoUring)) {
+                try {
+                    HostSetting.Change c = HostSetting.FUSE_URING.set("Y", dir);
+                    if (c != null) changes.add(c);
+                    if (c != null) System.err.println("fusebench matrix: the fuse module's enable_uring set to Y for this run");
+                } catch (IOException e) {
+                    System.err.println("fusebench matrix: " + e.getMessage() + "; runs that need it fail with that reason");
+                }
             }
         }
-        HostPagesLimit toRestore = raised;
-        Thread restoreOnSignal = new Thread(() -> {
-            try {
-                if (toRestore != null) toRestore.close();
-            } catch (IOException e) {
-                System.err.println("fusebench matrix: could not restore fs.fuse.max_pages_limit: " + e.getMessage());
-            }
-        }, "restore-max-pages-limit");
-        if (raised != null) Runtime.getRuntime().addShutdownHook(restoreOnSignal);
+        Thread restoreOnSignal = new Thread(() -> restore(changes), "restore-host-settings");
+        if (!changes.isEmpty()) Runtime.getRuntime().addShutdownHook(restoreOnSignal);
         try {
             if (auto) {
                 Precision.run(new Precision.Rule(Precision.MIN_BLOCKS, maxIterations, targetCi, maxMinutes, variantNames.getFirst(), threshold),
@@ -250,8 +271,8 @@ public final class MatrixCommand implements Callable<Integer> {
                 execute(plan, done, store, runner);
             }
         } finally {
-            if (raised != null) {
-                raised.close();
+            if (!changes.isEmpty()) {
+                restore(changes);
                 Runtime.getRuntime().removeShutdownHook(restoreOnSignal);
             }
         }

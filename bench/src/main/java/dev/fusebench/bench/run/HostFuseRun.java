@@ -54,6 +54,14 @@ public final class HostFuseRun {
                     : "fs.fuse.max_pages_limit is " + limit + ", below max_pages " + wanted.maxPages() + " (it could not be raised)";
             return spec.workloads().stream().map(w -> common.failed(w, why)).toList();
         }
+        // FUSE over io_uring that the kernel will not offer would quietly run over /dev/fuse reads
+        boolean ring = (wanted.flags() & dev.fusebench.fuse.InitFlag.OVER_IO_URING) != 0;
+        String uring = HostSetting.FUSE_URING.current().orElse(null);
+        if (ring && !"Y".equals(uring)) {
+            String why = uring == null ? "this kernel has no FUSE over io_uring (Linux 6.14+ built with CONFIG_FUSE_IO_URING)"
+                    : "the fuse module's enable_uring is " + uring + " (the matrix sets it to Y for the run; it could not)";
+            return spec.workloads().stream().map(w -> common.failed(w, why)).toList();
+        }
         Process d = new ProcessBuilder(Shell.diesWithUs(cmd)).redirectErrorStream(true).redirectOutput(work.resolve("daemon.log").toFile()).start();
         List<RunResult> out = new ArrayList<>();
         String setupFailure = null;
@@ -126,11 +134,25 @@ public final class HostFuseRun {
         if (!Files.exists(stats)) return out;
         // the daemon writes its statistics when it stops, after the last job
         common.daemonStats = GuestRun.JSON.readTree(stats.toFile());
+        String notOnRing = ring ? notServedOverRing(common.daemonStats) : null;
         List<RunResult> withStats = new ArrayList<>();
-        for (int i = 0; i < out.size(); i++)
-            withStats.add(out.get(i).withDaemonStats(common.daemonStats)
+        for (int i = 0; i < out.size(); i++) {
+            RunResult r = notOnRing != null && out.get(i).failure() == null ? common.failed(out.get(i).workload(), notOnRing) : out.get(i);
+            withStats.add(r.withDaemonStats(common.daemonStats)
                     .withRequests(JobRequests.fromDaemonStats(common.daemonStats, JobMarks.jobLabel(i + 1))));
+        }
         return withStats;
+    }
+
+    /** Why a run that asked for FUSE over io_uring was not served through the rings, or null when it was. */
+    static String notServedOverRing(com.fasterxml.jackson.databind.JsonNode stats) {
+        var failure = stats.path("daemon").path("uring_failure");
+        if (!failure.isMissingNode()) return "FUSE over io_uring failed in the daemon: " + failure.asText();
+        if (!stats.path("negotiation").path("reply_flag_names").toString().contains("\"OVER_IO_URING\""))
+            return "FUSE over io_uring was not negotiated (the kernel did not offer it)";
+        long onRings = 0;
+        for (var e : stats.path("requests_per_queue").properties()) if (e.getKey().startsWith("uring-")) onRings += e.getValue().asLong();
+        return onRings > 0 ? null : "FUSE over io_uring was negotiated but no request came through a ring";
     }
 
     private static void sleep(long ms) throws InterruptedException { Thread.sleep(ms); }

@@ -161,10 +161,10 @@ class HostFuseMatrixTest {
             assertEquals(0, new CommandLine(new MatrixCommand(null)).execute(resumeArgs(out)));
             assertEquals(before, dev.fusebench.bench.run.HostPagesLimit.current(), "--resume put it back (and its own run's raise too)");
             assertFalse(Files.exists(out.resolve("max_pages_limit.restore")));
-            assertFalse(Files.exists(dev.fusebench.bench.run.HostPagesLimit.RUN_DIR.resolve("max_pages_limit.restore")));
+            assertFalse(Files.exists(dev.fusebench.bench.run.HostSetting.RUN_DIR.resolve("max_pages_limit.restore")));
         } finally {
             controller.destroyForcibly();
-            if (dev.fusebench.bench.run.HostPagesLimit.current() != before) dev.fusebench.bench.run.HostPagesLimit.restoreLeftovers(out);
+            if (dev.fusebench.bench.run.HostPagesLimit.current() != before) dev.fusebench.bench.run.HostSetting.PAGES_LIMIT.restoreLeftovers(out);
         }
     }
 
