@@ -41,7 +41,8 @@ public final class HostSetting {
     /** Its value now; empty when this kernel has no such setting. */
     public Optional<String> current() {
         try {
-            return Files.exists(file) ? Optional.of(Files.readString(file).strip()) : Optional.empty();
+            // ProcFiles: Files.readString trusts procfs's zero size and returns "2" of "256"
+            return Files.exists(file) ? Optional.of(dev.fusebench.files.ProcFiles.read(file).strip()) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
         }

@@ -102,6 +102,28 @@ class HostFuseMatrixTest {
     }
 
     /**
+     * +OVER_IO_URING on host-fuse: the controller turns the fuse module's enable_uring on for the run
+     * and back after; the ring arm's requests came through the daemon's rings, the other arm's did not.
+     */
+    @Test
+    void ioUringArmIsServedThroughTheRingsAndTheModuleIsPutBack() throws Exception {
+        var setting = dev.fusebench.bench.run.HostSetting.FUSE_URING;
+        String before = setting.current().orElseThrow();
+        Path out = tmp.resolve("ring");
+        assertEquals(0, new CommandLine(new MatrixCommand(null)).execute(args(out, "max-pages,ring:+OVER_IO_URING", "direct-read-1m", "1", "1")));
+        assertEquals(before, setting.current().orElseThrow(), "enable_uring is back");
+        assertFalse(Files.exists(setting.noteIn(out)));
+        for (JsonNode run : new ResultsStore(out).read(false).subList(1, 3)) {
+            assertEquals("ok", run.get("status").asText(), run.toString());
+            JsonNode queues = run.get("daemon_stats").path("requests_per_queue");
+            boolean ring = run.get("arm").asText().equals("ring");
+            assertEquals(ring, queues.path("uring-0").asLong(0) + queues.path("uring-1").asLong(0) > 0, run.get("arm") + ": " + queues);
+            assertEquals(1 << 20, readMax(run), "1 MiB READs either way");
+        }
+        assertEquals(2, new CommandLine(new MatrixCommand(null)).execute("--variants", "ring:+OVER_IO_URING"), "guests have no /dev/fuse: refused");
+    }
+
+    /**
      * The metadata workloads run, each produces its figure (files/s from fio's filecreate, filestat
      * and filedelete jobs; entries/s from readdir.sh), and the statistics take it like any other.
      */
