@@ -16,8 +16,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 /**
  * One io_uring with 128-byte SQEs (what URING_CMDs with command data need), used by one thread:
  * SQEs are filled in place and submitted in a batch with the wait for completions, which are then
- * read in place. No per-call allocation; no liburing (Debian 12 has none new enough), only the two
- * system calls and the shared mappings.
+ * read in place. No per-call allocation and no liburing: the two system calls and the shared
+ * mappings are all it takes.
  */
 public final class Ring implements AutoCloseable {
     private final int fd;
