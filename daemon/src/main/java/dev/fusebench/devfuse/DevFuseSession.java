@@ -1,7 +1,10 @@
 package dev.fusebench.devfuse;
 
 import dev.fusebench.fuse.ContiguousReply;
+import dev.fusebench.files.ProcFiles;
 import dev.fusebench.fuse.FuseServer;
+import dev.fusebench.fuse.InitFlag;
+import dev.fusebench.fuse.NegotiationSettings;
 import dev.fusebench.fuse.Opcode;
 import dev.fusebench.fuse.ReplySink;
 import dev.fusebench.fuse.Session;
@@ -19,6 +22,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.logging.Logger;
@@ -61,7 +66,7 @@ public final class DevFuseSession implements Session {
 
     /** Entries per io_uring queue: requests one CPU's callers may have in the daemon at once (libfuse's default). */
     static final int RING_DEPTH = 8;
-    private final List<Thread> ringThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Thread> ringThreads = new CopyOnWriteArrayList<>();
     private final AtomicBoolean ringStarted = new AtomicBoolean();
 
     /**
@@ -72,11 +77,17 @@ public final class DevFuseSession implements Session {
      */
     private void startRingIfNegotiated() {
         var n = server.negotiation();
-        if (n == null || (n.reply().flags() & dev.fusebench.fuse.InitFlag.OVER_IO_URING) == 0) return;
+        if (n == null) return;
+        long ring = InitFlag.OVER_IO_URING;
+        if ((n.reply().flags() & ring) == 0) {
+            if ((server.settings().flags() & ring) != 0 && (n.offered().flags() & ring) == 0)
+                LOG.warning("FUSE over io_uring was asked for but the kernel did not offer it (Linux 6.14+; is /sys/module/fuse/parameters/enable_uring Y?): serving /dev/fuse");
+            return;
+        }
         if (!ringStarted.compareAndSet(false, true)) return;
         int queues = possibleCpus();
-        long payload = Math.max(Math.max(8192, n.effectiveMaxWrite()), (long) n.effectiveMaxPages() * dev.fusebench.fuse.NegotiationSettings.PAGE);
-        server.stats().put("uring", java.util.Map.of("queues", queues, "depth", RING_DEPTH, "payload_bytes", payload));
+        long payload = Math.max(Math.max(8192, n.effectiveMaxWrite()), (long) n.effectiveMaxPages() * NegotiationSettings.PAGE);
+        server.stats().put("uring", Map.of("queues", queues, "depth", RING_DEPTH, "payload_bytes", payload));
         for (int q = 0; q < queues; q++) {
             UringQueue queue = new UringQueue(server, devFd, q, RING_DEPTH, payload);
             Thread t = new LibcThread(() -> {
@@ -93,7 +104,7 @@ public final class DevFuseSession implements Session {
     static int possibleCpus() {
         try {
             int max = -1;
-            for (String range : Files.readString(Path.of("/sys/devices/system/cpu/possible")).strip().split(",")) {
+            for (String range : ProcFiles.read(Path.of("/sys/devices/system/cpu/possible")).strip().split(",")) {
                 String[] ends = range.split("-");
                 max = Math.max(max, Integer.parseInt(ends[ends.length - 1].strip()));
             }

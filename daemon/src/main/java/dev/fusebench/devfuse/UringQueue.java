@@ -3,6 +3,7 @@ package dev.fusebench.devfuse;
 import dev.fusebench.fuse.FuseServer;
 import dev.fusebench.fuse.Opcode;
 import dev.fusebench.fuse.ReplySink;
+import dev.fusebench.fuse.Request;
 import dev.fusebench.fuse.Worker;
 import dev.fusebench.iouring.Ring;
 import dev.fusebench.sys.Errno;
@@ -19,7 +20,6 @@ import dev.fusebench.wire.LibcStructs.Iovec;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
@@ -40,10 +40,8 @@ final class UringQueue implements Runnable {
     private final FuseServer server;
     private final int devFd, qid, depth;
     private final long payloadBytes;
-    /** Requests served through this queue, and whether its entries were taken by the kernel. */
-    final AtomicLong served = new AtomicLong();
+    /** Why the queue stopped early (set up failed, or an entry ended with an unexpected error); null otherwise. */
     volatile String failure;
-    volatile boolean registered;
 
     int qid() { return qid; }
 
@@ -93,8 +91,6 @@ final class UringQueue implements Runnable {
                 int entry = (int) Cqe.userData(ring.completions(), at);
                 int res = Cqe.res(ring.completions(), at);
                 if (res == 0) {
-                    registered = true;
-                    served.incrementAndGet();
                     serveEntry(w, in, reply, entry);
                 } else if (res == -Errno.EAGAIN || res == -Errno.EINTR) {
                     register(ring, iovs, entry); // the connection was not initialised yet: ask again
@@ -118,30 +114,38 @@ final class UringQueue implements Runnable {
 
     /** Rebuilds the request of {@code entry} as /dev/fuse lays it out, serves it, and commits the reply. */
     private void serveEntry(Worker w, MemorySegment in, Reply reply, int entry) {
-        MemorySegment h = reply.headers[entry], p = reply.payloads[entry];
-        long payload = Integer.toUnsignedLong(EntInOut.payloadSize(h, ReqHeader.ENT_IN_OUT));
+        MemorySegment h = reply.headers[entry];
         long commitId = EntInOut.commitId(h, ReqHeader.ENT_IN_OUT);
-        long len = Integer.toUnsignedLong(FuseIn.Header.len(h, ReqHeader.IN_OUT));
-        // the per-opcode struct is whatever the header's length leaves besides the payload
-        long opIn = Math.clamp(len - FuseIn.Header.SIZE - payload, 0, ReqHeader.OP_IN_SIZE);
-        payload = Math.min(payload, payloadBytes);
-        long total = FuseIn.Header.SIZE + opIn + payload; // a header that disagrees gets EINVAL from the server
-        MemorySegment.copy(h, ReqHeader.IN_OUT, in, 0, FuseIn.Header.SIZE);
-        MemorySegment.copy(h, ReqHeader.OP_IN, in, FuseIn.Header.SIZE, opIn);
-        long inline = FuseIn.Header.SIZE + opIn;
-        var req = w.request;
-        if (FuseIn.Header.opcode(h, ReqHeader.IN_OUT) == Opcode.WRITE && opIn == FuseIn.WriteIn.SIZE) {
-            req.setWithPayload(in, inline, total, p.address(), payload);
-        } else {
-            long copied = Math.min(payload, in.byteSize() - inline); // short: the server answers EINVAL
-            MemorySegment.copy(p, 0, in, inline, copied);
-            req.setWithPayload(in, inline + copied, total, 0, 0);
-        }
+        rebuild(h, reply.payloads[entry], in, w.request);
         reply.start(entry, commitId);
         server.handle(w, reply);
         if (!reply.sent) { // a request without a reply (FORGET travels /dev/fuse, but be safe): free the entry
             FuseOut.Header.write(reply.buffer(), 0, OUT, -Errno.ENOSYS, FuseIn.Header.unique(h, ReqHeader.IN_OUT));
             reply.send(OUT);
+        }
+    }
+
+    /**
+     * Puts the request in a ring entry ({@code header}, {@code payload}) into {@code req} as /dev/fuse
+     * would have delivered it: fuse_in_header, the per-opcode struct from op_in, then the payload,
+     * copied into {@code in}; a WRITE's data stays in the payload buffer, named by the request's
+     * payload list. The per-opcode struct is what the header's length leaves besides the payload; a
+     * header that disagrees with the entry makes a request whose length does not add up, which the
+     * server answers with EINVAL.
+     */
+    static void rebuild(MemorySegment header, MemorySegment payload, MemorySegment in, Request req) {
+        long size = Math.min(Integer.toUnsignedLong(EntInOut.payloadSize(header, ReqHeader.ENT_IN_OUT)), payload.byteSize());
+        long len = Integer.toUnsignedLong(FuseIn.Header.len(header, ReqHeader.IN_OUT));
+        long opIn = Math.clamp(len - FuseIn.Header.SIZE - size, 0, ReqHeader.OP_IN_SIZE);
+        long inline = FuseIn.Header.SIZE + opIn, total = inline + size;
+        MemorySegment.copy(header, ReqHeader.IN_OUT, in, 0, FuseIn.Header.SIZE);
+        MemorySegment.copy(header, ReqHeader.OP_IN, in, FuseIn.Header.SIZE, opIn);
+        if (FuseIn.Header.opcode(header, ReqHeader.IN_OUT) == Opcode.WRITE && opIn == FuseIn.WriteIn.SIZE) {
+            req.setWithPayload(in, inline, total, payload.address(), size);
+        } else {
+            long copied = Math.min(size, in.byteSize() - inline); // short: the server answers EINVAL
+            MemorySegment.copy(payload, 0, in, inline, copied);
+            req.setWithPayload(in, inline + copied, total, 0, 0);
         }
     }
 

@@ -22,7 +22,8 @@ final class Findings {
 
     /** One arm's requests in a cell, summed over its measured runs. */
     record ArmRequests(String arm, String opcode, long requests, long ios, long ioBytes, long requestBytes,
-                       Map<Long, Long> sizes, String source, long unread, long allRequests, long passthroughOpens) {
+                       Map<Long, Long> sizes, String source, long unread, long allRequests, long passthroughOpens,
+                       Map<String, Long> ringQueues) {
         double perIo() { return (double) requests / ios; }
         long ioSize() { return Math.round((double) ioBytes / ios); }
         double bytesPerRequest() { return (double) requestBytes / requests; }
@@ -66,6 +67,7 @@ final class Findings {
 
     static ArmRequests armRequests(List<ResultSet.Run> runs, String arm) {
         long requests = 0, ios = 0, ioBytes = 0, bytes = 0, unread = 0, all = 0, passthrough = 0;
+        Map<String, Long> queues = new TreeMap<>(); // FUSE over io_uring: requests per ring queue and /dev/fuse, per boot
         java.util.Set<String> boots = new java.util.HashSet<>();
         String opcode = null, source = null;
         Map<Long, Long> sizes = new TreeMap<>();
@@ -81,15 +83,18 @@ final class Findings {
             ios += io.ios();
             ioBytes += io.ioBytes();
             if (r.requests().unreadable() != null) unread += r.requests().unreadable();
-            if (r.daemonStats() != null && boots.add(r.unit()))
+            if (r.daemonStats() != null && boots.add(r.unit())) {
                 passthrough += r.daemonStats().path("daemon").path("passthrough").path("opens").asLong(0);
+                for (var q : r.daemonStats().path("requests_per_queue").properties())
+                    if (q.getKey().startsWith("uring-") || q.getKey().equals("dev-fuse")) queues.merge(q.getKey(), q.getValue().asLong(), Long::sum);
+            }
             if (r.requests().opcodes() != null) for (JobRequests.Opcode each : r.requests().opcodes().values()) all += each.count();
             if (o == null) continue;
             requests += o.count();
             bytes += o.bytes();
             if (o.sizes() != null) o.sizes().forEach((k, v) -> sizes.merge(k, v, Long::sum));
         }
-        return ios == 0 ? null : new ArmRequests(arm, opcode, requests, ios, ioBytes, bytes, sizes, source, unread, all + unread, passthrough);
+        return ios == 0 ? null : new ArmRequests(arm, opcode, requests, ios, ioBytes, bytes, sizes, source, unread, all + unread, passthrough, queues);
     }
 
     static String describe(ArmRequests a) {
@@ -107,7 +112,23 @@ final class Findings {
         }
         if (a.unread() > 0)
             sb.append(String.format(Locale.ROOT, "; %,d requests (%.1f%%) went unread", a.unread(), 100.0 * a.unread() / a.allRequests()));
+        String ring = overRings(a.ringQueues());
+        if (ring != null) sb.append(" (").append(ring).append(')');
         return sb.toString();
+    }
+
+    /**
+     * FUSE over io_uring: the share of the daemon's requests that came through its rings and how
+     * they spread over the queues (one per CPU; the kernel picks the caller's), or null without rings.
+     */
+    static String overRings(Map<String, Long> queues) {
+        long total = queues.values().stream().mapToLong(Long::longValue).sum();
+        long rings = total - queues.getOrDefault("dev-fuse", 0L);
+        if (rings <= 0) return null;
+        List<String> each = queues.entrySet().stream().filter(e -> e.getKey().startsWith("uring-"))
+                .map(e -> String.format(Locale.ROOT, "%s %.0f%%", e.getKey(), 100.0 * e.getValue() / rings)).toList();
+        return String.format(Locale.ROOT, "over io_uring: %.1f%% of the daemon's requests through its rings: ", 100.0 * rings / total)
+                + String.join(", ", each);
     }
 
     /** "1.00 READ per I/O", "2.00 READs per I/O": singular where the figure reads as one. */

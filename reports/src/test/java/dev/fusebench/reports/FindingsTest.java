@@ -103,6 +103,26 @@ class FindingsTest {
         assertTrue(line.contains("pt no READ reached the daemon (FUSE passthrough: 3 opens handed the kernel their backing file)"), line);
     }
 
+    /** Over io_uring the line says how much came through the rings, and over which queues. */
+    @Test
+    void ringArmsSayHowTheirRequestsSpreadOverTheQueues() throws Exception {
+        ResultsStore store = new ResultsStore(dir);
+        store.create(Map.of("reference_variant", "max-pages", "iterations", 1));
+        List<RunLine> lines = new ArrayList<>();
+        for (String arm : List.of("max-pages", "ring")) {
+            RunResult.Builder b = builder("java", arm);
+            b.daemonStats = RunLine.JSON.readTree(arm.equals("ring")
+                    ? "{\"daemon\":{},\"requests_per_queue\":{\"dev-fuse\":2,\"uring-0\":299,\"uring-1\":99}}" : "{\"daemon\":{}}");
+            var d = new FioResult.Direction(100L << 20, 500 * 1048576.0, 400, 3000, 10, Map.of("50", 9.0), 100);
+            lines.add(runLine("java", arm, 1, arm.equals("max-pages") ? 1 : 2, List.of("max-pages", "ring"), "host",
+                    b.ok("direct-read-1m", null, null, Map.of(), fio("direct-read-1m", d)).withRequests(reads(Map.of(1048576L, 100L)))));
+        }
+        store.append(lines);
+        String line = Jsoup.parse(Files.readString(ReportBuilder.build(dir))).select("#why li").text();
+        assertTrue(line.contains("ring 1.00 READ per I/O, 1,048,576 B per request (1,048,576 B) (over io_uring: 99.5% of the daemon's requests through its rings: uring-0 75%, uring-1 25%)"), line);
+        assertFalse(line.contains("max-pages 1.00 READ per I/O, 1,048,576 B per request (1,048,576 B) (over"), "no rings, no remark: " + line);
+    }
+
     @Test
     void cellsWithoutPerJobRequestsHaveNoFinding() throws Exception {
         ResultsStore store = new ResultsStore(dir);
