@@ -8,6 +8,7 @@ import dev.fusebench.fuse.Worker;
 import dev.fusebench.iouring.Ring;
 import dev.fusebench.sys.Errno;
 import dev.fusebench.sys.IoVecs;
+import dev.fusebench.sys.Libc;
 import dev.fusebench.wire.FuseIn;
 import dev.fusebench.wire.FuseOut;
 import dev.fusebench.wire.FuseUring;
@@ -24,7 +25,8 @@ import java.util.logging.Logger;
 
 /**
  * One queue of FUSE over io_uring (Linux 6.14+): the kernel hands a request to the queue of the CPU
- * its caller runs on, so there is one per possible CPU, each served by one thread with its own ring.
+ * its caller runs on, so there is one per possible CPU, each served by one thread, bound to that
+ * CPU, with its own ring.
  * Each of its {@code depth} entries is a header buffer and a payload buffer registered with the
  * kernel (FUSE_IO_URING_CMD_REGISTER); a completion means a request sits in an entry, and the
  * reply goes back in the same entry with COMMIT_AND_FETCH, which also asks for the next request.
@@ -55,6 +57,10 @@ final class UringQueue implements Runnable {
 
     @Override
     public void run() {
+        // served on the CPU whose callers it serves, as libfuse does: 4 KiB random reads measured
+        // +10% over an unbound thread here (1 MiB direct reads: within the noise)
+        int pin = Libc.pinToCpu(qid);
+        if (pin < 0) LOG.info("io_uring queue " + qid + " not bound to its CPU: " + Errno.name(-pin));
         try (Arena arena = Arena.ofConfined(); Ring ring = Ring.open(depth, 2 * depth)) {
             serve(arena, ring);
         } catch (IOException e) {

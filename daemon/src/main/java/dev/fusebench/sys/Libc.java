@@ -92,6 +92,7 @@ public final class Libc {
     private static final MethodHandle EVENTFD = errnoCall("eventfd", i(JAVA_INT, JAVA_INT));
     private static final MethodHandle POLL = errnoCall("poll", i(ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle UNSHARE = errnoCall("unshare", i(JAVA_INT));
+    private static final MethodHandle SCHED_SETAFFINITY = errnoCall("sched_setaffinity", i(JAVA_INT, JAVA_LONG, ADDRESS));
     private static final MethodHandle SYNCFS = errnoCall("syncfs", i(JAVA_INT));
     private static final MethodHandle DUP = errnoCall("dup", i(JAVA_INT));
     // syscall(2) for the calls glibc 2.36 has no wrapper for (io_uring); every argument a long, as the kernel reads them
@@ -359,6 +360,17 @@ public final class Libc {
     public static int poll(MemorySegment fds, long nfds, int timeoutMs) {
         MemorySegment c = cs();
         try { return ret((int) POLL.invokeExact(c, fds, nfds, timeoutMs), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    /** Binds the calling thread to one CPU (a cpu_set_t of 1024 bits with only {@code cpu} set). */
+    public static int pinToCpu(int cpu) {
+        if (cpu < 0 || cpu >= 1024) return -Errno.EINVAL;
+        MemorySegment c = cs();
+        try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
+            MemorySegment set = a.allocate(128);
+            set.set(java.lang.foreign.ValueLayout.JAVA_BYTE, cpu / 8, (byte) (1 << (cpu % 8)));
+            return ret((int) SCHED_SETAFFINITY.invokeExact(c, 0, 128L, set), c);
+        } catch (Throwable t) { throw fatal(t); }
     }
 
     public static int unshare(int flags) {
