@@ -46,18 +46,6 @@ public final class MatrixCommand implements Callable<Integer> {
     /** Builds the report of a results directory; returns the report's path. */
     public interface ReportHook { Path build(Path dir) throws IOException; }
 
-
-    /** Puts back each host setting this run changed (once: from the run's end or a signal, whichever comes first). */
-    private static synchronized void restore(List<HostSetting.Change> changes) {
-        for (HostSetting.Change c : changes) {
-            try {
-                c.close();
-            } catch (IOException e) {
-                System.err.println("fusebench matrix: could not restore " + c.setting().name() + ": " + e.getMessage());
-            }
-        }
-        changes.clear();
-    }
     private final ReportHook report;
 
     public MatrixCommand(ReportHook report) { this.report = report; }
@@ -242,24 +230,10 @@ public final class MatrixCommand implements Callable<Integer> {
         List<HostSetting.Change> changes = new ArrayList<>();
         if (hostFuse) {
             int pagesWanted = variantSettings.values().stream().filter(v -> v.init().offersMaxPages()).mapToInt(v -> v.init().maxPages()).max().orElse(0);
-            if (pagesWanted > NegotiationSettings.KERNEL_MAX_PAGES) {
-                try {
-                    HostSetting.Change c = HostPagesLimit.raiseTo(pagesWanted, dir);
-                    if (c != null) changes.add(c);
-                    if (c != null) System.err.println("fusebench matrix: fs.fuse.max_pages_limit raised to " + pagesWanted + " for this run");
-                } catch (IOException e) {
-                    System.err.println("fusebench matrix: " + e.getMessage() + "; runs that need it fail with that reason");
-                }
-            }
-            if (variantSettings.values().stream().anyMatch(Variant::overIoUring)) {
-                try {
-                    HostSetting.Change c = HostSetting.FUSE_URING.set("Y", dir);
-                    if (c != null) changes.add(c);
-                    if (c != null) System.err.println("fusebench matrix: the fuse module's enable_uring set to Y for this run");
-                } catch (IOException e) {
-                    System.err.println("fusebench matrix: " + e.getMessage() + "; runs that need it fail with that reason");
-                }
-            }
+            if (pagesWanted > NegotiationSettings.KERNEL_MAX_PAGES)
+                change(changes, () -> HostPagesLimit.raiseTo(pagesWanted, dir), "fs.fuse.max_pages_limit raised to " + pagesWanted);
+            if (variantSettings.values().stream().anyMatch(Variant::overIoUring))
+                change(changes, () -> HostSetting.FUSE_URING.set("Y", dir), "the fuse module's enable_uring set to Y");
         }
         Thread restoreOnSignal = new Thread(() -> restore(changes), "restore-host-settings");
         if (!changes.isEmpty()) Runtime.getRuntime().addShutdownHook(restoreOnSignal);
@@ -315,6 +289,32 @@ public final class MatrixCommand implements Callable<Integer> {
             }
         }
         System.err.println("fusebench matrix: done in " + fmt(Duration.ofNanos(System.nanoTime() - start)));
+    }
+
+    /** Makes one host change for the run; a change that cannot be made is said, and the runs needing it fail with the reason. */
+    private static void change(List<HostSetting.Change> changes, HostChange make, String what) {
+        try {
+            HostSetting.Change c = make.make();
+            if (c == null) return;
+            changes.add(c);
+            System.err.println("fusebench matrix: " + what + " for this run");
+        } catch (IOException e) {
+            System.err.println("fusebench matrix: " + e.getMessage() + "; runs that need it fail with that reason");
+        }
+    }
+
+    private interface HostChange { HostSetting.Change make() throws IOException; }
+
+    /** Puts back each host setting this run changed (once: from the run's end or a signal, whichever comes first). */
+    private static synchronized void restore(List<HostSetting.Change> changes) {
+        for (HostSetting.Change c : changes) {
+            try {
+                c.close();
+            } catch (IOException e) {
+                System.err.println("fusebench matrix: could not restore " + c.setting().name() + ": " + e.getMessage());
+            }
+        }
+        changes.clear();
     }
 
     private static void progress(Unit u, int k, int n, long start) {

@@ -4,6 +4,8 @@ import dev.fusebench.bench.daemons.JavaDaemon;
 import dev.fusebench.bench.guest.Shell;
 import dev.fusebench.bench.results.JobRequests;
 import dev.fusebench.bench.results.RunResult;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fusebench.fuse.InitFlag;
 import dev.fusebench.fuse.NegotiationSettings;
 import dev.fusebench.stats.JobMarks;
 import dev.fusebench.bench.workload.FioResult;
@@ -55,7 +57,7 @@ public final class HostFuseRun {
             return spec.workloads().stream().map(w -> common.failed(w, why)).toList();
         }
         // FUSE over io_uring that the kernel will not offer would quietly run over /dev/fuse reads
-        boolean ring = (wanted.flags() & dev.fusebench.fuse.InitFlag.OVER_IO_URING) != 0;
+        boolean ring = (wanted.flags() & InitFlag.OVER_IO_URING) != 0;
         String uring = HostSetting.FUSE_URING.current().orElse(null);
         if (ring && !"Y".equals(uring)) {
             String why = uring == null ? "this kernel has no FUSE over io_uring (Linux 6.14+ built with CONFIG_FUSE_IO_URING)"
@@ -145,7 +147,7 @@ public final class HostFuseRun {
     }
 
     /** Why a run that asked for FUSE over io_uring was not served through the rings, or null when it was. */
-    static String notServedOverRing(com.fasterxml.jackson.databind.JsonNode stats) {
+    static String notServedOverRing(JsonNode stats) {
         var failure = stats.path("daemon").path("uring_failure");
         if (!failure.isMissingNode()) return "FUSE over io_uring failed in the daemon: " + failure.asText();
         if (!stats.path("negotiation").path("reply_flag_names").toString().contains("\"OVER_IO_URING\""))
