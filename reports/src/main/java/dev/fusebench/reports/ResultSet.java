@@ -195,10 +195,22 @@ public final class ResultSet {
     }
 
     /**
-     * What each guest configuration really did, per guest label: request queues asked and used (the
-     * daemon's requests per queue, the most queues any boot used), read_ahead_kb asked and read back.
+     * What one guest configuration really did: request queues asked and used (the daemon's requests
+     * per queue, the most queues any boot used), read_ahead_kb asked (null: the kernel's) and read back.
      */
-    public Map<String, String> guestSettingsInEffect() {
+    public record GuestSettings(int queuesAsked, int queuesUsed, Integer readaheadAsked, Integer readaheadReadBack) {
+        /** One queue used and the kernel's readahead: nothing a reader needs told. */
+        boolean isDefault() { return queuesAsked == 1 && queuesUsed == 1 && readaheadAsked == null; }
+
+        String text() {
+            String ra = readaheadAsked == null ? "read_ahead_kb the kernel's" : "read_ahead_kb " + readaheadAsked + " asked, "
+                    + (readaheadReadBack != null ? readaheadReadBack + " read back" : "not read back");
+            return "request queues " + queuesAsked + " asked, " + queuesUsed + " used (Java daemon's counts); " + ra;
+        }
+    }
+
+    /** {@link GuestSettings} per guest label, in first-seen order. */
+    public Map<String, GuestSettings> guestSettingsInEffect() {
         Map<String, JsonNode> guest = new java.util.LinkedHashMap<>();
         Map<String, Integer> used = new java.util.HashMap<>();
         for (JsonNode n : lines) {
@@ -212,12 +224,10 @@ public final class ResultSet {
             }
             used.merge(label, queues, Math::max);
         }
-        Map<String, String> out = new java.util.LinkedHashMap<>();
-        guest.forEach((label, g) -> {
-            String ra = g.has("readahead_kb") ? "read_ahead_kb " + g.path("readahead_kb").asInt() + " asked, "
-                    + (g.has("readahead_kb_read_back") ? g.path("readahead_kb_read_back").asInt() + " read back" : "not read back") : "read_ahead_kb the kernel's";
-            out.put(label, "request queues " + g.path("request_queues").asInt(1) + " asked, " + used.get(label) + " used (Java daemon's counts); " + ra);
-        });
+        Map<String, GuestSettings> out = new java.util.LinkedHashMap<>();
+        guest.forEach((label, g) -> out.put(label, new GuestSettings(g.path("request_queues").asInt(1), used.get(label),
+                g.has("readahead_kb") ? g.path("readahead_kb").asInt() : null,
+                g.has("readahead_kb_read_back") ? g.path("readahead_kb_read_back").asInt() : null)));
         return out;
     }
 
