@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fusebench.bench.results.RunLine;
 import dev.fusebench.bench.stats.Analysis;
 import dev.fusebench.bench.workload.FioResult;
+import dev.fusebench.bench.workload.Workloads;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,7 @@ public final class RunLines {
     static boolean isMetadata(String workload) { return workload.startsWith("meta-"); }
 
     public static String metricName(String workload) {
-        if (workload.startsWith("readdir")) return "entries/s";
+        if (Workloads.reportsOwnMetric(workload)) return "entries/s"; // readdir.sh's own figure
         if (isMetadata(workload)) return "files/s";
         return usesIops(workload) ? "IOPS" : "MiB/s";
     }

@@ -203,7 +203,7 @@ public final class GuestRun {
                     fio = FioResult.parse(job.json(), w);
                     if (!fio.ok()) failure = "fio reported error " + fio.error() + " (" + dev.fusebench.sys.Errno.name(fio.error()) + ")"
                             + (job.log() == null ? "" : ": " + job.log());
-                    else if (Workloads.reportsOwnMetric(w) && job.metric() == null) failure = w + " reported no figure of its own";
+                    else failure = Workloads.missingOwnMetric(w, job.metric());
                 } catch (IOException e) {
                     failure = "unreadable fio output: " + e.getMessage();
                 }

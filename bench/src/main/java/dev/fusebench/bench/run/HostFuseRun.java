@@ -111,7 +111,7 @@ public final class HostFuseRun {
                             f = FioResult.parse(Files.readString(json), w);
                             if (p.exitValue() != 0 || !f.ok()) failure = "fio exited " + p.exitValue() + ", error " + f.error() + ": " + tail(work.resolve(w + ".log"));
                             metric = ownMetric(work.resolve(w + ".metrics"), w);
-                            if (failure == null && Workloads.reportsOwnMetric(w) && metric == null) failure = w + " reported no figure of its own";
+                            if (failure == null) failure = Workloads.missingOwnMetric(w, metric);
                         } catch (IOException e) {
                             failure = "fio exited " + p.exitValue() + " without results: " + tail(work.resolve(w + ".log"));
                         }

@@ -20,6 +20,11 @@ public final class Workloads {
     /** Whether the workload reports its figure itself ("@@FB METRIC", readdir.sh) rather than through fio. */
     public static boolean reportsOwnMetric(String workload) { return workload.equals("readdir"); }
 
+    /** Why a run of {@code workload} that got {@code metric} from it has no figure, or null when it has what it needs. */
+    public static String missingOwnMetric(String workload, Double metric) {
+        return reportsOwnMetric(workload) && metric == null ? workload + " reported no figure of its own" : null;
+    }
+
     public static List<String> available(Path dir) throws IOException {
         List<String> out = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
