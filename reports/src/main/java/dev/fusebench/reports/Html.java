@@ -48,9 +48,12 @@ final class Html {
         h.append("</table>\n<p id=\"method\">").append(esc(ReportBuilder.method(rs))).append("</p>\n");
         h.append("<p id=\"family\">Family: ").append(rs.analysis().familySize()).append(" comparison(s), Benjamini-Hochberg at q &lt; 0.05.</p>\n");
         h.append("<p id=\"stop\">Blocks: ").append(rs.blocks()).append(". Why the run stopped: ").append(esc(rs.stopReason())).append("</p>\n");
-        if (rs.blocks() < dev.fusebench.bench.stats.Comparison.MIN_PAIRS)
+        if (rs.blocks() < rs.minBlocks())
             h.append("<p class=\"warn\">A smoke run: with ").append(rs.blocks()).append(" blocks no verdict can be reached (")
-                    .append(dev.fusebench.bench.stats.Comparison.MIN_PAIRS).append(" needed).</p>\n");
+                    .append(rs.minBlocks()).append(" needed).</p>\n");
+        String noise = ReportBuilder.noiseLines(rs, rows);
+        if (!noise.isEmpty()) h.append("<p id=\"noise\">Where the noise is (SD of the log: per slice / per round's log-ratio / between boots):<br>")
+                .append(esc(noise.strip()).replace("\n", "<br>")).append("</p>\n");
         for (ReportBuilder.Row r : rows) {
             if (r.cmp() != null && r.otherFailed() > r.refFailed())
                 h.append("<p class=\"warn\">").append(esc(r.cell().label() + ": " + r.arm() + " failed " + r.otherFailed() + " run(s), "

@@ -17,7 +17,7 @@ import java.util.Map;
 
 /**
  * Builds a report from a results directory alone: summary.md (the table to paste into a pull
- * request), results.csv (every run), charts/*.png, and report.html, a single self-contained page
+ * request), results.csv (every run; with the interleaved design slices.csv, every slice), charts/*.png, and report.html, a single self-contained page
  * with the charts embedded.
  */
 public final class ReportBuilder {
@@ -29,6 +29,7 @@ public final class ReportBuilder {
         List<Row> rows = rows(rs);
         Files.writeString(dir.resolve("summary.md"), markdown(rs, rows));
         Files.writeString(dir.resolve("results.csv"), csv(rs));
+        if (rs.interleaved()) Files.writeString(dir.resolve("slices.csv"), slicesCsv(rs));
         List<Figure> figures = charts(rs, rows, charts);
         Path html = dir.resolve("report.html");
         Files.writeString(html, Html.page(rs, rows, figures, markdownTable(rs, rows)));
@@ -93,15 +94,28 @@ public final class ReportBuilder {
     /** The figures of one summary row, as text, in the order of {@link #COLUMNS}. */
     static List<String> cells(ResultSet rs, Row r) {
         Comparison c = r.cmp();
-        String verdict = c == null ? (r.ref() == null ? "peer (no comparison)" : "one arm") : c.verdict().label;
+        String verdict = c == null ? (r.ref() == null ? "peer (no comparison)" : "one arm") : verdictText(c);
         String ci = c == null || Double.isNaN(c.ciLowPct()) ? "–" : "[" + pct(c.ciLowPct()) + ", " + pct(c.ciHighPct()) + "]";
         String cv = (r.ref() == null ? "–" : share(r.ref().cv())) + " / " + (r.other() == null ? "–" : share(r.other().cv()));
         String n = c == null ? (r.other() != null ? r.other().n() + failed(r.otherFailed()) : r.ref().n() + failed(r.refFailed()))
+                : interleaved(c) ? c.pairs() + " boots, " + c.rounds() + " rounds" + (c.dropped() > 0 ? " (" + c.dropped() + " boots dropped)" : "")
                 : c.pairs() + (c.dropped() > 0 ? " (" + c.dropped() + " dropped)" : "");
         return List.of(r.cell().workload(), r.cell().daemon() + " · " + r.cell().guest(), ResultSet.metricName(r.cell().workload()),
                 r.ref() == null ? "–" : num(r.ref().median()), r.arm(), r.other() == null ? "–" : num(r.other().median()),
                 c == null ? "–" : pct(c.effectPct()), ci, c == null ? "–" : pval(c.p()), c == null ? "–" : pval(c.q()),
                 c == null ? "–" : pval(c.mannWhitneyP()), c == null || Double.isNaN(c.mdePct()) ? "–" : "±" + num(c.mdePct()) + "%", cv, verdict, n);
+    }
+
+    static boolean interleaved(Comparison c) { return "interleaved".equals(c.design()); }
+
+    /**
+     * The verdict as the table gives it: an interleaved cell that is inconclusive says the largest
+     * effect its 90% interval still allows ("Δ within ±12%"), so "no effect" and "could not have seen one" differ.
+     */
+    static String verdictText(Comparison c) {
+        if (interleaved(c) && c.verdict() == Comparison.Verdict.INCONCLUSIVE && !Double.isNaN(c.excludesPct()))
+            return c.verdict().label + " (Δ within ±" + num(c.excludesPct()) + "%)"; // no '|': it would split a Markdown table cell
+        return c.verdict().label;
     }
 
     static final List<String> COLUMNS = List.of("workload", "daemon · guest", "metric", "REF", "arm", "arm median", "Δ", "95% CI",
@@ -124,6 +138,20 @@ public final class ReportBuilder {
 
     /** The method in two sentences, for the page and the pull request. */
     static String method(ResultSet rs) {
+        if (rs.interleaved()) {
+            JsonNode env = rs.environment;
+            return "Interleaved design: each boot held every arm, one virtio-fs device (or host mount) and daemon each; each workload ran "
+                    + env.path("rounds").asInt() + " rounds (after " + env.path("warmup_rounds").asInt() + " discarded) in which every arm took one "
+                    + env.path("slice_s").asInt() + " s slice, in an order counterbalanced over the rounds. Per boot, the mean of the rounds' log-ratios arm/"
+                    + rs.reference + "; Δ is the geometric mean ratio over boots, with the 95% t-interval over the boot means (the boot is the unit: "
+                    + "rounds inside one share its bursts of host noise) and that t-test's p; q = Benjamini-Hochberg over the "
+                    + rs.analysis().familySize() + " comparison(s) of this report. Verdict: faster/slower when q < 0.05 and the 95% CI excludes 0; "
+                    + "no difference when the 90% CI lies within ±" + num(rs.threshold()) + "% (two one-sided tests at 5%); no verdict below "
+                    + Comparison.MIN_BOOTS + " boots; otherwise inconclusive, with the largest |Δ| the 90% CI allows. MDE: the change this design "
+                    + "would detect with 80% power at the observed noise. Noise: SDs of the log figure per slice, of the log-ratio per round, "
+                    + "and of the ratio between boots. Boots: " + rs.blocks() + " (" + rs.stopReason() + ")."
+                    + (rs.timeUse() == null ? "" : " Time: " + rs.timeUse() + ".");
+        }
         return "Each block ran every arm once, in a counterbalanced order; Δ is the geometric mean of the per-block ratios arm/"
                 + rs.reference + ", with the 95% t-interval of the mean log-ratio and the paired t-test's p (a block in which an arm failed drops out); "
                 + "q = Benjamini-Hochberg over the " + rs.analysis().familySize() + " comparison(s) of this report. Verdict: faster/slower when q < 0.05 and the CI excludes 0; "
@@ -138,15 +166,18 @@ public final class ReportBuilder {
         StringBuilder sb = new StringBuilder("## fusebench: ");
         sb.append(String.join(" vs ", rs.arms)).append("\n\n");
         sb.append(markdownTable(rs, rows)).append('\n');
-        sb.append(method(rs)).append(" Warm-up blocks discarded: ").append(env.path("warmup").asInt()).append("; seed ").append(env.path("seed").asLong()).append(".\n\n");
+        sb.append(method(rs)).append(rs.interleaved() ? "" : " Warm-up blocks discarded: " + env.path("warmup").asInt() + ";")
+                .append(" Seed ").append(env.path("seed").asLong()).append(".\n\n");
+        String noise = noiseLines(rs, rows);
+        if (!noise.isEmpty()) sb.append("Where the noise is (SD of the log: per slice / per round's log-ratio / between boots)\n\n").append(noise).append('\n');
         List<String> why = Findings.lines(rs);
         if (!why.isEmpty()) {
             sb.append("Why: each job's own FUSE requests per fio I/O\n\n");
             for (String w : why) sb.append("- ").append(w).append('\n');
             sb.append('\n');
         }
-        if (rs.blocks() < Comparison.MIN_PAIRS)
-            sb.append("**A smoke run: with ").append(rs.blocks()).append(" blocks no verdict can be reached (").append(Comparison.MIN_PAIRS).append(" needed).**\n\n");
+        if (rs.blocks() < rs.minBlocks())
+            sb.append("**A smoke run: with ").append(rs.blocks()).append(" blocks no verdict can be reached (").append(rs.minBlocks()).append(" needed).**\n\n");
         long steal = rs.runs.stream().filter(r -> r.noise().steal() > ResultSet.STEAL_WARNING).count();
         if (steal > 0) sb.append("**").append(steal).append(" job(s) ran with host steal above ").append(share(ResultSet.STEAL_WARNING)).append("**: see report.html.\n\n");
         sb.append("Accelerator: ").append(env.path("accel").asText()).append(env.path("emulated").asBoolean() ? " (emulated: absolute figures are not hardware figures)" : "")
@@ -157,6 +188,36 @@ public final class ReportBuilder {
         if (failed > 0) sb.append("\n**").append(failed).append(" failed run(s)**: see report.html.\n");
         return sb.toString();
     }
+
+    /** One line per interleaved comparison: its variance components; empty for the boots design. */
+    static String noiseLines(ResultSet rs, List<Row> rows) {
+        StringBuilder sb = new StringBuilder();
+        for (Row r : rows) {
+            Comparison c = r.cmp();
+            if (c == null || c.components() == null) continue;
+            var v = c.components();
+            sb.append("- ").append(r.cell().label()).append(" / ").append(r.arm()).append(": ")
+                    .append(String.format(Locale.ROOT, "slice %.3f, round %.3f, boot %.3f", v.sliceSd(), v.roundSd(), v.bootSd())).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** Every slice of an interleaved run, in run order: the raw figures the statistics came from. */
+    static String slicesCsv(ResultSet rs) {
+        StringBuilder sb = new StringBuilder("unit,boot,workload,daemon,arm,guest,slice,round,position,start_s,seconds,status,metric,value,clat_p50_us,clat_p99_us,clat_p99_9_us,host_steal,failure\n");
+        for (ResultSet.Slice sl : rs.slices()) {
+            ResultSet.Run r = sl.run();
+            var s = sl.slice();
+            var pct = s.clatPercentilesUs() == null ? Map.<String, Double>of() : s.clatPercentilesUs();
+            sb.append(String.join(",", csvField(r.unit()), Integer.toString(r.iteration()), csvField(r.workload()), csvField(r.daemon()),
+                    csvField(r.arm()), csvField(r.guest()), Integer.toString(s.id()), Integer.toString(s.round()), Integer.toString(s.position()),
+                    d(s.start()), d(s.seconds()), s.status(), ResultSet.metricName(r.workload()), d(s.value()), d(pct.get("50")), d(pct.get("99")),
+                    d(pct.get("99.9")), d(s.steal()), csvField(s.failure() == null ? "" : s.failure()))).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String d(Double v) { return v == null ? "" : d(v.doubleValue()); }
 
     static String csv(ResultSet rs) {
         StringBuilder sb = new StringBuilder("unit,iteration,position,warmup,workload,daemon,arm,guest,host,status,metric,value,bandwidth_mib_s,iops,clat_p50_us,clat_p99_us,daemon_cpu_s,qemu_cpu_s,host_steal,host_iowait,host_load_avg,failure\n");

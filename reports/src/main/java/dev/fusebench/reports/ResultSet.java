@@ -158,6 +158,29 @@ public final class ResultSet {
 
     public double threshold() { return environment.path("threshold_pct").asDouble(3); }
 
+    /** Whether the run used the interleaved design (every arm in one boot, in slices); older files are boots. */
+    public boolean interleaved() { return "interleaved".equals(environment.path("design").asText("boots")); }
+
+    /** The fewest blocks (boots, interleaved) from which a verdict can come. */
+    public int minBlocks() { return interleaved() ? Comparison.MIN_BOOTS : Comparison.MIN_PAIRS; }
+
+    /** Every slice of the interleaved design, with the run it belongs to, in run order (empty for the boots design). */
+    public List<Slice> slices() {
+        List<Slice> out = new ArrayList<>();
+        for (JsonNode n : lines) {
+            if (!RunLine.isRun(n) || !n.has("slices")) continue;
+            RunLine line = RunLine.of(n);
+            Run r = toRun(n);
+            for (dev.fusebench.bench.results.SliceResult s : line.result().slices()) out.add(new Slice(r, s));
+        }
+        out.sort(java.util.Comparator.comparingInt((Slice s) -> s.run().iteration()).thenComparing(s -> s.run().unit())
+                .thenComparingInt(s -> s.slice().id()));
+        return out;
+    }
+
+    /** One slice and the run (boot, workload, arm) it belongs to. */
+    public record Slice(Run run, dev.fusebench.bench.results.SliceResult slice) {}
+
 
     /** Arm {@code arm} against the reference in cell c, decided in this result set's family; null for none. */
     public Comparison compare(RunLines.Cell c, String arm) { return analysis().of(c, arm); }

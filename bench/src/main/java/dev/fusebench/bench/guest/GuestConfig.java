@@ -47,8 +47,13 @@ public record GuestConfig(String kernelSeries, int vcpus, int memoryMiB, int que
      * cryptomgr.notests skips the crypto self-tests, which take 0.6-0.8 s of an emulated boot
      * (measured with initcall_debug: crypto_algapi_init was the longest initcall) and touch no I/O path.
      */
-    public String cmdline(List<String> jobs, String tag) {
-        String base = "console=ttyS0 quiet loglevel=3 panic=-1 oops=panic cryptomgr.notests rdinit=/init fb.tag=" + tag
+    public String cmdline(List<String> jobs, String tag) { return commandLine(jobs, "fb.tag=" + tag); }
+
+    /** The command line of an interleaved guest: one share per arm (tags in device order), the jobs run as slice files. */
+    public String cmdline(List<String> jobs, List<String> tags) { return commandLine(jobs, "fb.tags=" + String.join(",", tags) + " fb.slices=1"); }
+
+    private String commandLine(List<String> jobs, String shares) {
+        String base = "console=ttyS0 quiet loglevel=3 panic=-1 oops=panic cryptomgr.notests rdinit=/init " + shares
                 + " fb.jobs=" + String.join(",", jobs) + " fb.size=" + sizeMiB + " fb.runtime=" + runtimeSeconds
                 + " fb.checksum=" + (checksum ? 1 : 0) + " fb.layout=host" + (readaheadKb > 0 ? " fb.readahead=" + readaheadKb : "");
         return kernelArgs == null || kernelArgs.isBlank() ? base : base + " " + kernelArgs;

@@ -11,7 +11,12 @@ import java.util.Map;
  */
 public record GuestOutput(String kernelRelease, Double bootedUptime, Double mountedUptime, Double layoutSeconds,
                           Double layoutEnd, Map<String, Job> jobs, List<String> fatal, List<String> warnings, boolean done,
-                          Double doneUptime, String sha256, Integer readaheadKb) {
+                          Double doneUptime, String sha256, Integer readaheadKb, Map<Integer, SliceTimes> slices) {
+
+    /** When an interleaved slice started and ended (guest uptime, from fbmark); end is null while it has not. */
+    public record SliceTimes(Double start, Double end) {
+        public Double seconds() { return start == null || end == null ? null : end - start; }
+    }
 
     /**
      * Seconds between the end of what came before a job (the layout, or the previous job) and the
@@ -48,6 +53,7 @@ public record GuestOutput(String kernelRelease, Double bootedUptime, Double moun
         boolean done = false;
         String sha256 = null;
         Integer readahead = null;
+        Map<Integer, SliceTimes> slices = new LinkedHashMap<>();
         String jsonJob = null;
         boolean jsonGz = false;
         StringBuilder json = new StringBuilder();
@@ -91,11 +97,16 @@ public record GuestOutput(String kernelRelease, Double bootedUptime, Double moun
                 case "DONE" -> { done = true; doneAt = num(f, 1); }
                 case "SHA256" -> sha256 = f.length > 1 ? f[1] : null;
                 case "METRIC" -> { if (f.length > 1 && jobs.containsKey(f[1])) jobs.put(f[1], jobs.get(f[1]).withMetric(metric(line, f[1]))); }
+                case "SLICE-START" -> { Integer id = id(f, 1); if (id != null) slices.put(id, new SliceTimes(num(f, 2), null)); }
+                case "SLICE-END" -> {
+                    Integer id = id(f, 1);
+                    if (id != null && slices.containsKey(id)) slices.put(id, new SliceTimes(slices.get(id).start(), num(f, 2)));
+                }
                 case "READAHEAD" -> { Double kb = num(f, 1); readahead = kb == null ? null : kb.intValue(); }
                 default -> { }
             }
         }
-        return new GuestOutput(kernel, booted, mounted, layout, layoutEnd, jobs, fatal, warnings, done, doneAt, sha256, readahead);
+        return new GuestOutput(kernel, booted, mounted, layout, layoutEnd, jobs, fatal, warnings, done, doneAt, sha256, readahead, slices);
     }
 
     /**
@@ -123,6 +134,11 @@ public record GuestOutput(String kernelRelease, Double bootedUptime, Double moun
 
     private static String rest(String[] f, int from) {
         return from >= f.length ? "" : String.join(" ", java.util.Arrays.copyOfRange(f, from, f.length));
+    }
+
+    private static Integer id(String[] f, int i) {
+        Double d = num(f, i);
+        return d == null ? null : d.intValue();
     }
 
     private static Double num(String[] f, int i) {

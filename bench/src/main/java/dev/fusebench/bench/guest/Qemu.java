@@ -32,22 +32,38 @@ public final class Qemu {
 
     public static List<String> command(GuestImage image, GuestConfig cfg, Path socket, Path workloads,
                                        List<String> jobs, Path console, Path results) {
+        return command(image, cfg, List.of(socket), workloads, jobs, console, results);
+    }
+
+    /**
+     * The guest with one virtio-fs device per socket: one socket is the boots design's single share
+     * (tag {@link #TAG}); several are the arms of an interleaved design, tags {@code fbshare1..N} in
+     * socket order, each mounted at its own mount point, and the jobs run as slice files.
+     */
+    public static List<String> command(GuestImage image, GuestConfig cfg, List<Path> sockets, Path workloads,
+                                       List<String> jobs, Path console, Path results) {
         List<String> c = new ArrayList<>(List.of(BINARY, "-nodefaults", "-no-user-config", "-machine", "q35"));
         c.addAll(cfg.accel().qemuArgs());
         c.addAll(List.of("-smp", Integer.toString(cfg.vcpus()), "-m", cfg.memoryMiB() + "M",
                 "-object", "memory-backend-memfd,id=mem,size=" + cfg.memoryMiB() + "M,share=on",
-                "-numa", "node,memdev=mem",
-                "-chardev", "socket,id=vfs,path=" + socket,
-                "-device", "vhost-user-fs-pci,queue-size=" + cfg.queueSize() + ",chardev=vfs,tag=" + TAG
-                        + (cfg.requestQueues() > 1 ? ",num-request-queues=" + cfg.requestQueues() : "")
-                        + (cfg.dmaApi() ? ",iommu_platform=on" : ""),
+                "-numa", "node,memdev=mem"));
+        List<String> tags = new ArrayList<>();
+        for (int i = 0; i < sockets.size(); i++) {
+            String tag = sockets.size() == 1 ? TAG : TAG + (i + 1);
+            tags.add(tag);
+            c.addAll(List.of("-chardev", "socket,id=vfs" + i + ",path=" + sockets.get(i),
+                    "-device", "vhost-user-fs-pci,queue-size=" + cfg.queueSize() + ",chardev=vfs" + i + ",tag=" + tag
+                            + (cfg.requestQueues() > 1 ? ",num-request-queues=" + cfg.requestQueues() : "")
+                            + (cfg.dmaApi() ? ",iommu_platform=on" : "")));
+        }
+        c.addAll(List.of(
                 "-fsdev", "local,id=tools,path=" + image.tools() + ",security_model=none,readonly=on",
                 "-device", "virtio-9p-pci,fsdev=tools,mount_tag=tools",
                 "-fsdev", "local,id=jobs,path=" + workloads + ",security_model=none,readonly=on",
                 "-device", "virtio-9p-pci,fsdev=jobs,mount_tag=jobs",
                 "-kernel", image.kernel().vmlinux().toString(),
                 "-initrd", image.initramfs().toString(),
-                "-append", cfg.cmdline(jobs, TAG),
+                "-append", sockets.size() == 1 ? cfg.cmdline(jobs, TAG) : cfg.cmdline(jobs, tags),
                 "-display", "none", "-monitor", "none",
                 "-serial", "file:" + console, "-serial", "file:" + results,
                 "-no-reboot"));

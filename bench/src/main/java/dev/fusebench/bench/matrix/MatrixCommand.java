@@ -14,6 +14,8 @@ import dev.fusebench.bench.guest.Shell;
 import dev.fusebench.bench.run.Environment;
 import dev.fusebench.bench.run.Fault;
 import dev.fusebench.bench.run.GuestRun;
+import dev.fusebench.bench.run.InterleavedGuestRun;
+import dev.fusebench.bench.stats.Comparison;
 import dev.fusebench.bench.workload.Workloads;
 import dev.fusebench.fuse.NegotiationSettings;
 import dev.fusebench.fuse.Variant;
@@ -60,6 +62,12 @@ public final class MatrixCommand implements Callable<Integer> {
     @Option(names = "--observe", description = "Put the proxy in front of every daemon (ours too) and count request sizes on the avail rings, "
             + "so the report shows request-size evidence for the peers; it stays on the kick path, which costs throughput.") boolean observe;
     @Option(names = "--transport", defaultValue = "virtio-fs", paramLabel = "T") String transport;
+    @Option(names = "--design", defaultValue = "interleaved", paramLabel = "D",
+            description = "interleaved: every arm in one guest (one device each), taking turns in short slices; boots: one guest boot per arm, "
+                    + "for what cannot share a guest (default: ${DEFAULT-VALUE}).") String design;
+    @Option(names = "--slice", defaultValue = "1", paramLabel = "S", description = "interleaved: seconds of one slice (default: ${DEFAULT-VALUE}).") int slice;
+    @Option(names = "--rounds", paramLabel = "R", description = "interleaved: measured rounds per workload in each boot, every arm one slice a round "
+            + "(default: " + DEFAULT_ROUNDS + ", with --quick " + QUICK_ROUNDS + ").") Integer roundsOption;
     @Option(names = "--guest-kernels", split = ",", defaultValue = "6.1", paramLabel = "K") List<String> kernels;
     @Option(names = "--queue-sizes", split = ",", defaultValue = "1024", paramLabel = "N") List<Integer> queueSizes;
     @Option(names = "--vcpus", split = ",", defaultValue = "2", paramLabel = "N", description = "Guest vCPU counts, an axis (default: ${DEFAULT-VALUE}).")
@@ -79,12 +87,14 @@ public final class MatrixCommand implements Callable<Integer> {
     @Option(names = "--max-iterations", defaultValue = "12", paramLabel = "N", description = "auto: at most N blocks (default: ${DEFAULT-VALUE}).") int maxIterations;
     @Option(names = "--max-minutes", paramLabel = "M", description = "auto: add no blocks that would take the guest boots past M minutes (default: 18, with --quick 8).") Double maxMinutesOption;
     @Option(names = "--shard", paramLabel = "K/N", description = "Run only the K-th of N disjoint sets of blocks of this plan (same --seed on every host); combine with merge.") String shard;
-    @Option(names = "--warmup", defaultValue = "1", paramLabel = "N") int warmup;
+    @Option(names = "--warmup", defaultValue = "1", paramLabel = "N",
+            description = "Warm-up blocks (boots design) or warm-up rounds per workload and boot (interleaved), never in the statistics (default: ${DEFAULT-VALUE}).") int warmup;
     @Option(names = "--seed", defaultValue = "1", paramLabel = "N") long seed;
     @Option(names = "--runtime", paramLabel = "S") Integer runtime;
     @Option(names = "--size", paramLabel = "MIB") Integer size;
     @Option(names = "--accel", defaultValue = "auto") String accel;
-    @Option(names = "--threshold", defaultValue = "3", paramLabel = "PCT", description = "'no difference' band, +-%% (default: ${DEFAULT-VALUE}).") double threshold;
+    @Option(names = "--threshold", paramLabel = "PCT", description = "'no difference' band, +-%% (default: " + BAND_INTERLEAVED
+            + " interleaved, " + BAND_BOOTS + " boots).") Double thresholdOption;
     @Option(names = "--out", paramLabel = "DIR") Path out;
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue an interrupted matrix in DIR.") Path resume;
     @Option(names = "--quick", description = "A small version: 3 s jobs, a 64 MiB file.") boolean quick;
@@ -93,7 +103,16 @@ public final class MatrixCommand implements Callable<Integer> {
     List<String> injectFaults = new ArrayList<>();
     @Option(names = "--workloads-dir", hidden = true, defaultValue = "guest-workloads") Path workloadsDir;
 
+    /** Rounds per workload and boot of the interleaved design, and the default 'no difference' bands (see the README). */
+    static final int DEFAULT_ROUNDS = 8, QUICK_ROUNDS = 4;
+    static final int BAND_INTERLEAVED = 10, BAND_BOOTS = 3;
+    /** The most arms (devices) one interleaved guest takes. */
+    static final int MAX_DEVICES = 8;
+
     private final List<String> argv = new ArrayList<>();
+    private boolean interleaved;
+    private int rounds;
+    private double threshold;
     private final Map<Integer, Fault> faults = new HashMap<>();
     private boolean auto;
     private double maxMinutes;
@@ -140,7 +159,7 @@ public final class MatrixCommand implements Callable<Integer> {
             if (!(targetCi > 0 && targetCi < 100)) throw new IllegalArgumentException("--target-ci wants a half-width in (0, 100) %, got " + targetCi);
             if (auto && maxIterations < Precision.MIN_BLOCKS)
                 throw new IllegalArgumentException("--max-iterations must be at least the minimum of " + Precision.MIN_BLOCKS + " blocks, got " + maxIterations);
-            maxMinutes = maxMinutesOption != null ? maxMinutesOption : quick ? 8 : 18;
+            maxMinutes = maxMinutesOption != null ? maxMinutesOption : design.equals("boots") ? (quick ? 8 : 18) : (quick ? 4 : 11);
             if (!(maxMinutes > 0)) throw new IllegalArgumentException("--max-minutes must be positive, got " + maxMinutes);
             if (shard != null) {
                 shardOf = Shard.parse(shard);
@@ -155,6 +174,13 @@ public final class MatrixCommand implements Callable<Integer> {
             }
             if (shareTmpfs != null && (shareTmpfs < 1 || shareTmpfs > 1 << 20)) throw new IllegalArgumentException("--share-tmpfs wants 1..1048576 MiB");
             if (shareTmpfs != null && transport.equals("host-fuse")) throw new IllegalArgumentException("--share-tmpfs applies to guests (virtio-fs) only");
+            if (!design.equals("interleaved") && !design.equals("boots"))
+                throw new IllegalArgumentException("--design must be interleaved or boots, got '" + design + "'");
+            interleaved = design.equals("interleaved");
+            threshold = thresholdOption != null ? thresholdOption : interleaved ? BAND_INTERLEAVED : BAND_BOOTS;
+            if (!(threshold > 0 && threshold < 100)) throw new IllegalArgumentException("--threshold wants a band in (0, 100) %, got " + threshold);
+            rounds = roundsOption != null ? roundsOption : quick ? QUICK_ROUNDS : DEFAULT_ROUNDS;
+            if (interleaved) checkInterleaved(jobs, variantSettings.size() * ds.size());
         } catch (IllegalArgumentException e) {
             return Controller.usage(e.getMessage());
         }
@@ -168,9 +194,11 @@ public final class MatrixCommand implements Callable<Integer> {
             for (int c : vcpuCounts) for (int rq : requestQueues) for (int ra : readaheads())
                 guests.add(new Unit.GuestKey(k, q, a.strip(), c, rq, ra));
         List<String> variantNames = new ArrayList<>(variantSettings.keySet());
-        java.util.function.IntFunction<List<Unit>> planOf = blocks -> Shard.filter(shardOf,
-                Schedule.plan(daemons, d -> variantNames, guests, blocks, warmup, seed));
-        List<Unit> plan = planOf.apply(auto ? Precision.MIN_BLOCKS : fixedBlocks);
+        java.util.function.IntFunction<List<Unit>> planOf = blocks -> Shard.filter(shardOf, interleaved
+                ? Schedule.interleavedPlan(daemons, d -> variantNames, guests, blocks, seed)
+                : Schedule.plan(daemons, d -> variantNames, guests, blocks, warmup, seed));
+        int minBlocks = interleaved ? Comparison.MIN_BOOTS : Precision.MIN_BLOCKS;
+        List<Unit> plan = planOf.apply(auto ? minBlocks : fixedBlocks);
 
         Map<String, GuestImage> images = new HashMap<>();
         for (String k : hostFuse ? List.<String>of() : kernels) {
@@ -191,12 +219,16 @@ public final class MatrixCommand implements Callable<Integer> {
             }
             done = Set.of();
         }
-        System.err.println("fusebench matrix: " + plan.size() + " guest boots" + (auto ? " at first (iterations auto: " + Precision.MIN_BLOCKS
-                + " blocks, then two more at a time until every 95% CI is within ±" + targetCi + "%, at most " + maxIterations + " blocks or "
-                + maxMinutes + " min)" : "") + " (" + done.size() + " already done), " + jobs.size() + " workloads each, results in " + store.file());
-        if (!auto && fixedBlocks < Precision.MIN_BLOCKS)
-            System.err.println("fusebench matrix: " + fixedBlocks + " iterations: a smoke run; no verdict can be reached with fewer than " + Precision.MIN_BLOCKS + " blocks");
-        UnitRunner runner = hostFuse ? u -> {
+        int step = interleaved ? 1 : Precision.STEP;
+        System.err.println("fusebench matrix: " + (interleaved ? "interleaved design, " : "boots design, ") + plan.size()
+                + (hostFuse ? " mount sets" : " guest boots") + (auto ? " at first (iterations auto: " + minBlocks
+                + " blocks, then " + step + " more at a time until every 95% CI is within ±" + targetCi + "%, at most " + maxIterations + " blocks or "
+                + maxMinutes + " min)" : "") + " (" + done.size() + " already done), " + jobs.size() + " workloads each"
+                + (interleaved ? " in " + rounds + " rounds of " + slice + " s slices (+" + warmup + " warm-up)" : "") + ", results in " + store.file());
+        if (!auto && fixedBlocks < minBlocks)
+            System.err.println("fusebench matrix: " + fixedBlocks + " iterations: a smoke run; no verdict can be reached with fewer than " + minBlocks + " blocks");
+        UnitRunner runner = interleaved ? u -> runInterleaved(u, dir, ds, variantSettings, jobs, acc, sz, rt, images, faults.get(plan.indexOf(u) + 1))
+                : hostFuse ? u -> {
             Path work = WorkDirs.create(dir);
             try {
                 return WorkDirs.keepLogsOfFailures(dir, u, work, dev.fusebench.bench.run.HostFuseRun.run(new dev.fusebench.bench.run.HostFuseRun.Spec(
@@ -239,7 +271,7 @@ public final class MatrixCommand implements Callable<Integer> {
         if (!changes.isEmpty()) Runtime.getRuntime().addShutdownHook(restoreOnSignal);
         try {
             if (auto) {
-                Precision.run(new Precision.Rule(Precision.MIN_BLOCKS, maxIterations, targetCi, maxMinutes, variantNames.getFirst(), threshold),
+                Precision.run(new Precision.Rule(minBlocks, maxIterations, targetCi, maxMinutes, variantNames.getFirst(), threshold, step),
                         planOf, store, runner);
             } else {
                 execute(plan, done, store, runner);
@@ -257,10 +289,58 @@ public final class MatrixCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * What the interleaved design cannot take, refused before anything starts: a slice or round count
+     * below one, more arms than one guest takes devices, a workload that cannot be cut into slices, and
+     * the options that belong to one boot per arm. (Guest kernels, kernel arguments and vCPUs stay
+     * cells of their own, one guest configuration per boot, as in the boots design.)
+     */
+    private void checkInterleaved(List<String> jobs, int arms) throws IOException {
+        if (slice < 1) throw new IllegalArgumentException("--slice wants whole seconds above 0, got " + slice);
+        if (rounds < 1) throw new IllegalArgumentException("--rounds wants at least 1, got " + rounds);
+        if (arms > MAX_DEVICES)
+            throw new IllegalArgumentException(arms + " arms (daemons x variants) are more than one guest takes devices (" + MAX_DEVICES + "); use --design boots");
+        if (shareTmpfs != null) throw new IllegalArgumentException("--share-tmpfs applies to the boots design (one share per boot)");
+        for (String w : jobs) dev.fusebench.bench.workload.SliceFile.read(workloadsDir, w);
+    }
+
     /** The readahead axis: the kernel's (0) unless --readahead-kb is given. */
     private List<Integer> readaheads() {
         if (readaheadKb == null) return List.of(0);
         return readaheadKb.stream().map(GuestConfig::readaheadOption).toList();
+    }
+
+    /** One interleaved boot (or host-fuse mount set): every arm of the unit, its slices planned from the seed. */
+    private List<RunResult> runInterleaved(Unit u, Path dir, Map<String, VirtioFsDaemon> ds, Map<String, Variant> variantSettings, List<String> jobs,
+                                           Accel acc, int sz, int rt, Map<String, GuestImage> images, Fault fault) throws IOException {
+        Map<String, List<dev.fusebench.bench.workload.SliceFile.Slice>> slices = SlicePlan.of(jobs, u.arms().size(), warmup, rounds, seed, u.iteration());
+        Path work = WorkDirs.create(dir);
+        try {
+            List<RunResult> results;
+            if (transport.equals("host-fuse")) {
+                List<dev.fusebench.bench.run.InterleavedHostFuseRun.Arm> arms = u.arms().stream()
+                        .map(a -> new dev.fusebench.bench.run.InterleavedHostFuseRun.Arm(a.variant(), variantSettings.get(a.variant()).toSpec())).toList();
+                Double kill = fault instanceof Fault.KillDaemon k ? k.afterSeconds() : null;
+                results = dev.fusebench.bench.run.InterleavedHostFuseRun.run(new dev.fusebench.bench.run.InterleavedHostFuseRun.Spec(
+                        arms, jobs, workloadsDir.toAbsolutePath(), sz, slices, slice, kill), work);
+            } else {
+                GuestConfig cfg = new GuestConfig(u.guest().kernel(), u.guest().vcpus(), 1024, u.guest().queueSize(), u.guest().kernelArgs(), acc,
+                        sz + "M", rt, false, u.guest().requestQueues(), u.guest().readaheadKb());
+                List<InterleavedGuestRun.Arm> arms = new ArrayList<>();
+                for (Unit.Arm a : u.arms()) {
+                    VirtioFsDaemon d = ds.get(a.daemon());
+                    Variant v = variantSettings.get(a.variant());
+                    // a daemon that takes no variant itself gets it through the INIT-rewriting proxy
+                    arms.add(new InterleavedGuestRun.Arm(a.variant(), d, d.takesVariants() ? v.toSpec() : a.variant(),
+                            d.takesVariants() ? null : Restriction.of(v.init())));
+                }
+                results = InterleavedGuestRun.run(new InterleavedGuestRun.Spec(arms, cfg, jobs, workloadsDir.toAbsolutePath(), slices, slice,
+                        InterleavedGuestRun.defaultDeadline(slices, slice), fault, observe), images.get(u.guest().kernel()), work);
+            }
+            return WorkDirs.keepLogsOfFailures(dir, u, work, results);
+        } finally {
+            WorkDirs.remove(work);
+        }
     }
 
     /** Runs one guest boot; returns one result per workload. */
@@ -280,7 +360,9 @@ public final class MatrixCommand implements Callable<Integer> {
             double wall = (System.nanoTime() - t0) / 1e9;
             List<RunLine> lines = new ArrayList<>();
             for (RunResult r : results) {
-                lines.add(new RunLine(RunLine.TYPE, u.id(), u.iteration(), u.warmup(), u.position(), u.blockOrder(), wall, host,
+                // interleaved: an arm's place is its device's (its slices' own order is in each slice)
+                int position = u.interleaved() ? u.blockOrder().indexOf((r.daemon() == null ? "" : r.daemon().name()) + "/" + r.arm()) + 1 : u.position();
+                lines.add(new RunLine(RunLine.TYPE, u.id(), u.iteration(), u.warmup(), position, u.blockOrder(), wall, host,
                         u.guest().label(), null, r));
             }
             store.append(lines);
@@ -360,7 +442,17 @@ public final class MatrixCommand implements Callable<Integer> {
         }
         env.put("warmup", warmup);
         env.put("seed", seed);
-        env.put("schedule", "blocks: every arm of a guest configuration once per iteration, counterbalanced by seeded random Latin squares");
+        env.put("design", design);
+        if (interleaved) {
+            env.put("schedule", "interleaved: one boot per iteration and guest configuration holding every arm (one device each, attached in a "
+                    + "counterbalanced order); each workload in " + rounds + " rounds of one " + slice + " s slice per arm, ordered by seeded random "
+                    + "Latin squares, after " + warmup + " warm-up round(s)");
+            env.put("slice_s", slice);
+            env.put("rounds", rounds);
+            env.put("warmup_rounds", warmup);
+        } else {
+            env.put("schedule", "blocks: every arm of a guest configuration once per iteration, counterbalanced by seeded random Latin squares");
+        }
         if (shardOf != null) env.put("shard", shardOf.toString());
         env.put("runtime_s", rt);
         env.put("size_mib", sz);
@@ -372,7 +464,8 @@ public final class MatrixCommand implements Callable<Integer> {
         }
         env.put("threshold_pct", threshold);
         env.put("boots", boots);
-        env.put("one_boot_serves", "all workloads of one daemon, variant and guest configuration, in order: " + String.join(", ", jobs));
+        env.put("one_boot_serves", (interleaved ? "every arm of one guest configuration, one device each; all workloads in order: "
+                : "all workloads of one daemon, variant and guest configuration, in order: ") + String.join(", ", jobs));
         env.put("git_commit", gitCommit());
         List<String> args = argv.isEmpty() || !argv.getFirst().equals("matrix") ? argv : argv.subList(1, argv.size());
         env.put("command_line", "run-bench.sh matrix " + String.join(" ", args));

@@ -26,7 +26,12 @@ public final class Precision {
     public static final int STEP = 2;
 
     /** The stopping rule's settings. */
-    public record Rule(int minBlocks, int maxBlocks, double targetPct, double maxMinutes, String reference, double thresholdPct) {}
+    public record Rule(int minBlocks, int maxBlocks, double targetPct, double maxMinutes, String reference, double thresholdPct, int step) {
+        /** Two blocks at a time (the boots design). */
+        public Rule(int minBlocks, int maxBlocks, double targetPct, double maxMinutes, String reference, double thresholdPct) {
+            this(minBlocks, maxBlocks, targetPct, maxMinutes, reference, thresholdPct, STEP);
+        }
+    }
 
     /** One decision: keep going to {@code blocksPlanned}, or stop, and why. */
     public record Decision(int blocks, boolean extend, int blocksPlanned, String reason, double widestPct, String widestCell, double elapsedS) {
@@ -51,16 +56,17 @@ public final class Precision {
         if (w <= rule.targetPct())
             return new Decision(blocks, false, blocks, String.format(Locale.ROOT, "precision reached: the widest 95%% CI is %s (%s), target ±%s%%",
                     wf, cell, fmt(rule.targetPct())), w, cell, elapsed);
-        if (blocks + STEP > rule.maxBlocks())
+        int step = rule.step();
+        if (blocks + step > rule.maxBlocks())
             return new Decision(blocks, false, blocks, String.format(Locale.ROOT, "cap reached: --max-iterations %d; the widest 95%% CI is %s (%s), target ±%s%%",
                     rule.maxBlocks(), wf, cell, fmt(rule.targetPct())), w, cell, elapsed);
-        double next = elapsed + STEP * perBlock;
+        double next = elapsed + step * perBlock;
         if (next > rule.maxMinutes() * 60)
             return new Decision(blocks, false, blocks, String.format(Locale.ROOT,
                     "cap reached: --max-minutes %s (%.1f min run, %d more blocks would take ~%.1f min); the widest 95%% CI is %s (%s), target ±%s%%",
-                    fmt(rule.maxMinutes()), elapsed / 60, STEP, STEP * perBlock / 60, wf, cell, fmt(rule.targetPct())), w, cell, elapsed);
-        return new Decision(blocks, true, blocks + STEP, String.format(Locale.ROOT, "the widest 95%% CI is %s (%s), target ±%s%%: %d more blocks",
-                wf, cell, fmt(rule.targetPct()), STEP), w, cell, elapsed);
+                    fmt(rule.maxMinutes()), elapsed / 60, step, step * perBlock / 60, wf, cell, fmt(rule.targetPct())), w, cell, elapsed);
+        return new Decision(blocks, true, blocks + step, String.format(Locale.ROOT, "the widest 95%% CI is %s (%s), target ±%s%%: %d more blocks",
+                wf, cell, fmt(rule.targetPct()), step), w, cell, elapsed);
     }
 
     /** [wall seconds of all boots so far, mean wall seconds of one measured block]. */

@@ -2,6 +2,7 @@ package dev.fusebench.bench.matrix;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fusebench.bench.results.RunLine;
+import dev.fusebench.bench.results.SliceResult;
 import dev.fusebench.bench.stats.Analysis;
 import dev.fusebench.bench.workload.FioResult;
 import dev.fusebench.bench.workload.Workloads;
@@ -23,9 +24,9 @@ public final class RunLines {
      * metadata workloads count files per second (fio's IOPS of their job); readdir reports entries
      * per second itself.
      */
-    public static boolean usesIops(String workload) { return workload.contains("rand") || isMetadata(workload); }
+    public static boolean usesIops(String workload) { return Workloads.usesIops(workload); }
 
-    static boolean isMetadata(String workload) { return workload.startsWith("meta-"); }
+    static boolean isMetadata(String workload) { return Workloads.isMetadata(workload); }
 
     public static String metricName(String workload) {
         if (Workloads.reportsOwnMetric(workload)) return "entries/s"; // readdir.sh's own figure
@@ -75,7 +76,15 @@ public final class RunLines {
         List<Analysis.Observation<Cell>> out = new ArrayList<>();
         for (RunLine r : runs(lines)) {
             if (r.warmup()) continue;
-            out.add(new Analysis.Observation<>(cell(r), r.arm(), r.iteration(), r.ok(), value(r)));
+            if (r.result().slices() == null) {
+                out.add(new Analysis.Observation<>(cell(r), r.arm(), r.iteration(), r.ok(), value(r)));
+                continue;
+            }
+            // interleaved: each measured slice, by its boot (the block) and round
+            for (SliceResult s : r.result().slices()) {
+                if (s.warmup()) continue;
+                out.add(new Analysis.Observation<>(cell(r), r.arm(), r.iteration(), s.round(), s.ok(), s.ok() ? s.value() : Double.NaN));
+            }
         }
         return out;
     }

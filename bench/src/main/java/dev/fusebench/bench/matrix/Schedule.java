@@ -28,6 +28,27 @@ public final class Schedule {
         return out;
     }
 
+    /**
+     * The interleaved design's boots: in each block, one boot per guest configuration holding every
+     * arm; the arms' devices are attached in the block's row of the same Latin squares, so no arm
+     * keeps the first device (the slices inside each boot are counterbalanced by {@link SliceOrder}).
+     */
+    public static List<Unit> interleavedPlan(List<String> daemons, Function<String, List<String>> arms,
+                                             List<Unit.GuestKey> guests, int boots, long seed) {
+        List<Unit> out = new ArrayList<>();
+        for (int i = 1; i <= boots; i++) {
+            for (int g = 0; g < guests.size(); g++) {
+                List<Unit.Arm> group = new ArrayList<>();
+                for (String d : daemons) for (String v : arms.apply(d)) group.add(new Unit.Arm(d, v));
+                int[] row = order(group.size(), i, seed * 31 + g * 2L);
+                List<Unit.Arm> devices = new ArrayList<>();
+                for (int a : row) devices.add(group.get(a));
+                out.add(Unit.interleaved(i, false, devices, guests.get(g)));
+            }
+        }
+        return out;
+    }
+
     /** The units of one block (all guest configurations), in the order they run. */
     static List<Unit> block(int index, boolean warmup, List<String> daemons, Function<String, List<String>> arms,
                             List<Unit.GuestKey> guests, long seed) {

@@ -6,10 +6,14 @@ import java.util.List;
  * One guest boot of the matrix: a daemon, a variant (the arm), a guest configuration and an
  * iteration (its block); it runs all the matrix's workloads in a row. {@code position} is its place
  * in the block (1-based) and {@code blockOrder} the block's arms in the order they run. Warm-up
- * units are recorded but never enter the statistics.
+ * units are recorded but never enter the statistics. In the interleaved design a unit is a boot
+ * holding every arm of its group, one device each: {@code arms} in device order (null in the boots
+ * design, whose unit is one arm), {@code daemon} and {@code variant} then name no single arm.
  */
 public record Unit(String id, int iteration, boolean warmup, String daemon, String variant, GuestKey guest,
-                   int position, List<String> blockOrder) {
+                   int position, List<String> blockOrder, List<Arm> arms) {
+    public boolean interleaved() { return arms != null; }
+
     /** The guest axes: kernel series, virtqueue size, extra kernel arguments. */
     public record GuestKey(String kernel, int queueSize, String kernelArgs, int vcpus, int requestQueues, int readaheadKb) {
         /** No guest: the host-fuse transport mounts the daemon on this host. */
@@ -34,6 +38,12 @@ public record Unit(String id, int iteration, boolean warmup, String daemon, Stri
 
     static Unit of(int iteration, boolean warmup, Arm arm, GuestKey g, int position, List<String> blockOrder) {
         String id = (warmup ? "w" : "i") + iteration + "/" + arm.daemon() + "/" + g.label() + "/" + arm.variant();
-        return new Unit(id, iteration, warmup, arm.daemon(), arm.variant(), g, position, blockOrder);
+        return new Unit(id, iteration, warmup, arm.daemon(), arm.variant(), g, position, blockOrder, null);
+    }
+
+    /** An interleaved boot: every arm of the group, devices in {@code arms}' order. */
+    static Unit interleaved(int iteration, boolean warmup, List<Arm> arms, GuestKey g) {
+        String id = (warmup ? "w" : "i") + iteration + "/" + g.label() + "/interleaved";
+        return new Unit(id, iteration, warmup, "*", "*", g, 1, arms.stream().map(Arm::label).toList(), List.copyOf(arms));
     }
 }

@@ -61,6 +61,11 @@ final class WorkDirs {
         for (String name : LOGS) {
             Path f = work.resolve(name);
             if (Files.exists(f)) Files.copy(f, logs.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+            // an interleaved boot's arms each have their own daemon: arm1/daemon.log -> arm1-daemon.log
+            for (int i = 1; Files.isDirectory(work.resolve("arm" + i)); i++) {
+                Path a = work.resolve("arm" + i).resolve(name);
+                if (Files.exists(a)) Files.copy(a, logs.resolve("arm" + i + "-" + name), StandardCopyOption.REPLACE_EXISTING);
+            }
         }
         String rel = dir.relativize(logs).toString();
         return results.stream().map(r -> r.ok() ? r : r.withLogs(rel)).toList();

@@ -22,7 +22,9 @@ import java.util.Map;
  * @param daemonStats  the daemon's own statistics file, as it wrote it
  * @param timings      where the wall time went, phase by phase, in seconds
  * @param requests     the FUSE requests of this workload's job alone (the daemon's statistics, or the observing proxy's)
- * @param metric       the workload's figure when fio's is not it (readdir: entries per second, which it reports itself)
+ * @param metric       the workload's figure when fio's is not it (readdir: entries per second, which it reports itself;
+ *                     an interleaved arm: the geometric mean of its measured slices)
+ * @param slices       an interleaved design's slices of this arm and workload in this boot, in run order (null in the boots design)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -31,7 +33,7 @@ public record RunResult(String workload, @JsonAlias("variant") String arm, Daemo
                         QemuInfo qemu, JsonNode daemonStats, String guestKernelRelease, String guestPanic, String daemonExit,
                         Integrity integrity, CpuSeconds cpuS, Noise hostNoise, Map<String, Double> timings, FioResult fio,
                         String status, String failure, String consoleTail, String logs, ProxyInfo proxy,
-                        JobRequests requests, Double metric) {
+                        JobRequests requests, Double metric, List<SliceResult> slices) {
 
     public boolean ok() { return "ok".equals(status); }
 
@@ -39,28 +41,35 @@ public record RunResult(String workload, @JsonAlias("variant") String arm, Daemo
     public RunResult withLogs(String dir) {
         return new RunResult(workload, arm, daemon, guest, transport, accel, emulated, host, faultInjected, shareTmpfsMib, qemu,
                 daemonStats, guestKernelRelease, guestPanic, daemonExit, integrity, cpuS, hostNoise, timings, fio, status, failure,
-                consoleTail, dir, proxy, requests, metric);
+                consoleTail, dir, proxy, requests, metric, slices);
     }
 
     /** The same result with the daemon's statistics (written when the daemon stops, after the run's last job). */
     public RunResult withDaemonStats(JsonNode stats) {
         return new RunResult(workload, arm, daemon, guest, transport, accel, emulated, host, faultInjected, shareTmpfsMib, qemu,
                 stats, guestKernelRelease, guestPanic, daemonExit, integrity, cpuS, hostNoise, timings, fio, status, failure,
-                consoleTail, logs, proxy, requests, metric);
+                consoleTail, logs, proxy, requests, metric, slices);
     }
 
     /** The same result with the figure its job reported itself. */
     public RunResult withMetric(Double m) {
         return new RunResult(workload, arm, daemon, guest, transport, accel, emulated, host, faultInjected, shareTmpfsMib, qemu,
                 daemonStats, guestKernelRelease, guestPanic, daemonExit, integrity, cpuS, hostNoise, timings, fio, status, failure,
-                consoleTail, logs, proxy, requests, m);
+                consoleTail, logs, proxy, requests, m, slices);
+    }
+
+    /** The same result with an interleaved arm's slices. */
+    public RunResult withSlices(List<SliceResult> s) {
+        return new RunResult(workload, arm, daemon, guest, transport, accel, emulated, host, faultInjected, shareTmpfsMib, qemu,
+                daemonStats, guestKernelRelease, guestPanic, daemonExit, integrity, cpuS, hostNoise, timings, fio, status, failure,
+                consoleTail, logs, proxy, requests, metric, s);
     }
 
     /** The same result with its job's own requests ({@link JobRequests}). */
     public RunResult withRequests(JobRequests r) {
         return new RunResult(workload, arm, daemon, guest, transport, accel, emulated, host, faultInjected, shareTmpfsMib, qemu,
                 daemonStats, guestKernelRelease, guestPanic, daemonExit, integrity, cpuS, hostNoise, timings, fio, status, failure,
-                consoleTail, logs, proxy, r, metric);
+                consoleTail, logs, proxy, r, metric, slices);
     }
 
     /**
@@ -162,7 +171,7 @@ public record RunResult(String workload, @JsonAlias("variant") String arm, Daemo
                                  String status, String failure, String consoleTail) {
             return new RunResult(workload, arm, daemon, guest, transport, accel, emulated, host, faultInjected, shareTmpfsMib, qemu,
                     daemonStats, guestKernelRelease, guestPanic, daemonExit, integrity, cpu, noise, timings, fio, status, failure,
-                    consoleTail, null, proxy, null, null);
+                    consoleTail, null, proxy, null, null, null);
         }
     }
 }

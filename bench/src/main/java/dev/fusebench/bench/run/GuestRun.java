@@ -176,7 +176,7 @@ public final class GuestRun {
         if (g.readaheadKb() != null) common.guest = common.guest.withReadaheadReadBack(g.readaheadKb());
         common.guestPanic = out.panic();
         if (daemonExit != null) common.daemonExit = Shell.describeExit(daemonExit);
-        String cause = proxyRefusal != null ? proxyRefusal : cause(out, g, watcher.daemonDeath, spec);
+        String cause = proxyRefusal != null ? proxyRefusal : cause(out, g, watcher.daemonDeath, spec.deadlineSeconds());
         String integrityFailure = null;
         if (spec.guest().checksum()) {
             boolean match = g.sha256() != null && g.sha256().equals(hostSha);
@@ -256,12 +256,12 @@ public final class GuestRun {
      * What ended the boot early, if something did, most fundamental first: the guest's own fatal
      * report, a kernel panic, a dead daemon, the controller's watcher, QEMU's death, the deadline.
      */
-    static String cause(Qemu.Outcome out, GuestOutput g, String daemonDeath, Spec spec) {
+    static String cause(Qemu.Outcome out, GuestOutput g, String daemonDeath, long deadlineSeconds) {
         if (!g.fatal().isEmpty()) return "guest: " + String.join("; ", g.fatal());
         if (out.panic() != null) return "guest kernel panic: " + out.panic();
         if (daemonDeath != null) return daemonDeath;
         if (out.stoppedBecause() != null) return out.stoppedBecause();
-        if (out.killedAtDeadline()) return "guest killed at its deadline of " + spec.deadlineSeconds() + " s";
+        if (out.killedAtDeadline()) return "guest killed at its deadline of " + deadlineSeconds + " s";
         if (g.bootedUptime() == null) return "guest never reached /init (QEMU " + Shell.describeExit(out.exitCode()) + ")";
         if (!g.done()) return "guest ended early (QEMU " + Shell.describeExit(out.exitCode()) + ")";
         return null;
@@ -315,21 +315,23 @@ public final class GuestRun {
         }
     }
 
-    private static List<RunResult> failAll(Spec spec, RunResult.Builder common, String why) {
+    static List<RunResult> failAll(Spec spec, RunResult.Builder common, String why) {
         return spec.workloads().stream().map(w -> common.failed(w, why)).toList();
     }
 
-    private static RunResult.DaemonInfo daemonInfo(Spec spec) {
+    private static RunResult.DaemonInfo daemonInfo(Spec spec) { return daemonInfo(spec.daemon()); }
+
+    static RunResult.DaemonInfo daemonInfo(VirtioFsDaemon daemon) {
         String version;
         try {
-            version = spec.daemon().version();
+            version = daemon.version();
         } catch (IOException e) {
             version = "unknown: " + e.getMessage();
         }
-        return new RunResult.DaemonInfo(spec.daemon().name(), version, spec.daemon().takesVariants(), spec.daemon().confinement(), null);
+        return new RunResult.DaemonInfo(daemon.name(), version, daemon.takesVariants(), daemon.confinement(), null);
     }
 
-    private static RunResult.GuestInfo guestInfo(GuestConfig g, GuestImage image) {
+    static RunResult.GuestInfo guestInfo(GuestConfig g, GuestImage image) {
         return new RunResult.GuestInfo(g.kernelSeries(), image.kernel().packageName(), image.kernel().version(), g.vcpus(),
                 g.memoryMiB(), g.queueSize(), g.kernelArgs() == null ? "" : g.kernelArgs(), g.dmaApi(), g.sizeMiB(),
                 g.runtimeSeconds(), image.dir().getFileName().toString(), g.requestQueues(), g.readaheadKb() > 0 ? g.readaheadKb() : null, null);

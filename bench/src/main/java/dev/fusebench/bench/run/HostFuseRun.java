@@ -35,35 +35,13 @@ public final class HostFuseRun {
         Path shared = Files.createDirectories(work.resolve("share"));
         Path mnt = Files.createDirectories(work.resolve("mnt"));
         Path stats = work.resolve("daemon-stats.json");
-        List<String> cmd = new ArrayList<>(new JavaDaemon("never", dev.fusebench.sandbox.Sandbox.NONE).command(shared, work.resolve("unused.sock"), spec.variantSpec(), stats));
-        int at = cmd.indexOf("--socket-path");
-        cmd.set(at, "--mount");
-        cmd.set(at + 1, mnt.toString());
-        RunResult.Builder common = new RunResult.Builder();
-        common.arm = spec.variantName();
-        common.daemon = new RunResult.DaemonInfo("java", new JavaDaemon().version(), true, null, cmd);
-        common.transport = "host-fuse";
-        common.accel = "native";
-        common.emulated = false;
-        common.host = Environment.host();
-        common.guestKernelRelease = System.getProperty("os.version");
+        List<String> cmd = mountCommand(shared, mnt, spec.variantSpec(), stats);
+        RunResult.Builder common = common(spec.variantName(), cmd);
 
-        // max_pages above this host's limit would silently negotiate fewer pages: a failed run with the reason
         NegotiationSettings wanted = NegotiationSettings.parseVariant(spec.variantSpec());
-        int limit = HostPagesLimit.current();
-        if (wanted.offersMaxPages() && wanted.maxPages() > Math.max(limit, NegotiationSettings.KERNEL_MAX_PAGES)) {
-            String why = limit < 0 ? "this kernel has no fs.fuse.max_pages_limit (Linux 6.13+): max_pages " + wanted.maxPages() + " cannot take effect"
-                    : "fs.fuse.max_pages_limit is " + limit + ", below max_pages " + wanted.maxPages() + " (it could not be raised)";
-            return spec.workloads().stream().map(w -> common.failed(w, why)).toList();
-        }
-        // FUSE over io_uring that the kernel will not offer would quietly run over /dev/fuse reads
         boolean ring = (wanted.flags() & InitFlag.OVER_IO_URING) != 0;
-        String uring = HostSetting.FUSE_URING.current().orElse(null);
-        if (ring && !"Y".equals(uring)) {
-            String why = uring == null ? "this kernel has no FUSE over io_uring (Linux 6.14+ built with CONFIG_FUSE_IO_URING)"
-                    : "the fuse module's enable_uring is " + uring + " (the matrix sets it to Y for the run; it could not)";
-            return spec.workloads().stream().map(w -> common.failed(w, why)).toList();
-        }
+        String refused = hostRefusal(wanted);
+        if (refused != null) return spec.workloads().stream().map(w -> common.failed(w, refused)).toList();
         Process d = new ProcessBuilder(Shell.diesWithUs(cmd)).redirectErrorStream(true).redirectOutput(work.resolve("daemon.log").toFile()).start();
         List<RunResult> out = new ArrayList<>();
         String setupFailure = null;
@@ -144,6 +122,46 @@ public final class HostFuseRun {
                     .withRequests(JobRequests.fromDaemonStats(common.daemonStats, JobMarks.jobLabel(i + 1))));
         }
         return withStats;
+    }
+
+    /** The Java daemon serving {@code shared} at {@code mnt} through /dev/fuse with a variant. */
+    static List<String> mountCommand(Path shared, Path mnt, String variantSpec, Path stats) throws IOException {
+        List<String> cmd = new ArrayList<>(new JavaDaemon("never", dev.fusebench.sandbox.Sandbox.NONE).command(shared, mnt.resolveSibling("unused.sock"), variantSpec, stats));
+        int at = cmd.indexOf("--socket-path");
+        cmd.set(at, "--mount");
+        cmd.set(at + 1, mnt.toString());
+        return cmd;
+    }
+
+    /** What every result of a host-fuse run of arm {@code arm} shares. */
+    static RunResult.Builder common(String arm, List<String> cmd) throws IOException {
+        RunResult.Builder common = new RunResult.Builder();
+        common.arm = arm;
+        common.daemon = new RunResult.DaemonInfo("java", new JavaDaemon().version(), true, null, cmd);
+        common.transport = "host-fuse";
+        common.accel = "native";
+        common.emulated = false;
+        common.host = Environment.host();
+        common.guestKernelRelease = System.getProperty("os.version");
+        return common;
+    }
+
+    /** Why this host cannot give a variant what it asks (max_pages above the limit, io_uring it will not offer), or null. */
+    static String hostRefusal(NegotiationSettings wanted) {
+        // max_pages above this host's limit would silently negotiate fewer pages: a failed run with the reason
+        int limit = HostPagesLimit.current();
+        if (wanted.offersMaxPages() && wanted.maxPages() > Math.max(limit, NegotiationSettings.KERNEL_MAX_PAGES)) {
+            return limit < 0 ? "this kernel has no fs.fuse.max_pages_limit (Linux 6.13+): max_pages " + wanted.maxPages() + " cannot take effect"
+                    : "fs.fuse.max_pages_limit is " + limit + ", below max_pages " + wanted.maxPages() + " (it could not be raised)";
+        }
+        // FUSE over io_uring that the kernel will not offer would quietly run over /dev/fuse reads
+        boolean ring = (wanted.flags() & InitFlag.OVER_IO_URING) != 0;
+        String uring = HostSetting.FUSE_URING.current().orElse(null);
+        if (ring && !"Y".equals(uring)) {
+            return uring == null ? "this kernel has no FUSE over io_uring (Linux 6.14+ built with CONFIG_FUSE_IO_URING)"
+                    : "the fuse module's enable_uring is " + uring + " (the matrix sets it to Y for the run; it could not)";
+        }
+        return null;
     }
 
     /** Why a run that asked for FUSE over io_uring was not served through the rings, or null when it was. */

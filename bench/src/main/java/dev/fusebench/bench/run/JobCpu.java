@@ -14,7 +14,9 @@ import java.util.Map;
  * CPU seconds the daemon and QEMU spent during each fio job, from /proc/PID/stat sampled when the
  * guest reports a job's start and end (polled ten times a second). Under emulation the daemon
  * shares the host's cores with QEMU's vCPU threads, so a daemon that burns more CPU slows the
- * guest: this is the figure that says so.
+ * guest: this is the figure that says so. An interleaved design's slices get the host's steal
+ * during each of them the same way ({@code SLICE-START}/{@code SLICE-END}, polled every 25 ms,
+ * since a slice lasts about a second).
  */
 final class JobCpu {
     private static final double TICK = ProcessCpu.TICKS_PER_SECOND;
@@ -23,30 +25,47 @@ final class JobCpu {
     private final Map<String, HostNoise> noise = new HashMap<>();
     private final Map<String, RunResult.Noise> noisePerJob = new LinkedHashMap<>();
     private final Map<String, RunResult.CpuSeconds> perJob = new LinkedHashMap<>();
-    private int seen;
+    private final Map<Integer, HostNoise> sliceNoise = new HashMap<>();
+    private final Map<Integer, RunResult.Noise> noisePerSlice = new HashMap<>();
+    private final long pollNanos;
+    private long seen;
     private long nextPoll;
 
-    JobCpu(Path results) { this.results = results; }
+    JobCpu(Path results) { this(results, 100_000_000L); }
+
+    JobCpu(Path results, long pollNanos) {
+        this.results = results;
+        this.pollNanos = pollNanos;
+    }
 
     /** Looks for new job markers; cheap enough to call on every poll. */
     void poll(long daemonPid, long qemuPid) {
         long now = System.nanoTime();
         if (now < nextPoll) return;
-        nextPoll = now + 100_000_000L;
+        nextPoll = now + pollNanos;
         noise.values().forEach(HostNoise::sample);
         String text;
-        try {
-            if (!Files.exists(results)) return;
-            text = Files.readString(results, StandardCharsets.ISO_8859_1);
+        // only what the guest wrote since the last poll (fio's JSON passes through here too)
+        try (var in = java.nio.channels.FileChannel.open(results)) {
+            long size = in.size();
+            if (size <= seen) return;
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) Math.min(size - seen, 1 << 24));
+            in.read(buf, seen);
+            text = new String(buf.array(), 0, buf.position(), StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
             return;
         }
         int end = text.lastIndexOf('\n') + 1;
-        if (end <= seen) return;
-        for (String line : text.substring(seen, end).split("\n")) {
+        if (end == 0) return;
+        for (String line : text.substring(0, end).split("\n")) {
             String[] f = line.strip().split(" ");
             if (f.length < 3 || !f[0].equals("@@FB")) continue;
-            if (f[1].equals("JOB-START")) {
+            if (f[1].equals("SLICE-START") || f[1].equals("SLICE-END")) {
+                Integer id = sliceId(f[2]);
+                if (id == null) continue;
+                if (f[1].equals("SLICE-START")) sliceNoise.put(id, HostNoise.start());
+                else if (sliceNoise.containsKey(id)) noisePerSlice.put(id, sliceNoise.remove(id).end());
+            } else if (f[1].equals("JOB-START")) {
                 start.put(f[2], new long[]{ticks(daemonPid), ticks(qemuPid)});
                 noise.put(f[2], HostNoise.start());
             } else if (f[1].equals("JOB-END") && start.containsKey(f[2])) {
@@ -58,7 +77,21 @@ final class JobCpu {
                 perJob.put(f[2], new RunResult.CpuSeconds((d - s[0]) / TICK, (q - s[1]) / TICK));
             }
         }
-        seen = end;
+        seen += end;
+    }
+
+    private static Integer sliceId(String s) {
+        try {
+            return Integer.valueOf(s);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** The host's steal during interleaved slice {@code id}, or null. */
+    Double stealOf(int id) {
+        RunResult.Noise n = noisePerSlice.get(id);
+        return n == null ? null : n.steal();
     }
 
     RunResult.CpuSeconds of(String job) { return perJob.get(job); }

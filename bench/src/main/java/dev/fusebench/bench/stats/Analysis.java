@@ -11,13 +11,20 @@ import java.util.TreeMap;
 /**
  * The statistics of one result set, the same for the matrix (deciding whether to add blocks), the
  * report and compare: for every cell and every arm other than the reference, the paired
- * comparison by block; then Benjamini-Hochberg over the whole family and each verdict.
+ * comparison by block (boots design) or, when the cell's observations carry rounds, by round
+ * inside each boot with the boot as the unit (interleaved design); then Benjamini-Hochberg over
+ * the whole family, both designs together, and each verdict.
  *
  * @param <C> what identifies a cell (workload x daemon x guest configuration)
  */
 public final class Analysis<C> {
-    /** One measured run: its cell, arm, block (iteration) and value; a failed run has ok = false. */
-    public record Observation<C>(C cell, String arm, int block, boolean ok, double value) {}
+    /**
+     * One measured run: its cell, arm, block (iteration) and value; a failed run has ok = false. In the
+     * interleaved design one slice: its block is its boot and {@code round} its round (0: no rounds, the boots design).
+     */
+    public record Observation<C>(C cell, String arm, int block, int round, boolean ok, double value) {
+        public Observation(C cell, String arm, int block, boolean ok, double value) { this(cell, arm, block, 0, ok, value); }
+    }
 
     /** One line of the family. */
     public record Result<C>(C cell, String arm, Comparison comparison) {}
@@ -42,7 +49,9 @@ public final class Analysis<C> {
                 arm.getValue().forEach(o -> blocks.add(o.block()));
                 cells.add(cell.getKey());
                 arms.add(arm.getKey());
-                family.add(Comparison.paired(byBlock(ref), byBlock(arm.getValue()), blocks.size()));
+                boolean rounds = ref.stream().anyMatch(o -> o.round() > 0) || arm.getValue().stream().anyMatch(o -> o.round() > 0);
+                family.add(rounds ? Comparison.interleaved(byRound(ref), byRound(arm.getValue()), blocks.size())
+                        : Comparison.paired(byBlock(ref), byBlock(arm.getValue()), blocks.size()));
             }
         }
         List<Comparison> decided = Comparison.decideAll(family, thresholdPct);
@@ -54,6 +63,14 @@ public final class Analysis<C> {
     private static <C> Map<Integer, Double> byBlock(List<Observation<C>> runs) {
         Map<Integer, Double> m = new TreeMap<>();
         for (Observation<C> o : runs) if (o.ok() && !Double.isNaN(o.value())) m.put(o.block(), o.value());
+        return m;
+    }
+
+    /** Interleaved: boot -> round -> value of the slices that succeeded. */
+    private static <C> Map<Integer, Map<Integer, Double>> byRound(List<Observation<C>> slices) {
+        Map<Integer, Map<Integer, Double>> m = new TreeMap<>();
+        for (Observation<C> o : slices)
+            if (o.ok() && !Double.isNaN(o.value())) m.computeIfAbsent(o.block(), k -> new TreeMap<>()).put(o.round(), o.value());
         return m;
     }
 

@@ -14,15 +14,27 @@ import java.util.TreeMap;
  * blocks cancels in the ratio. A block in which either arm failed drops out and is counted.
  * Unpaired (two separate result sets): the ratio of geometric means with Welch's interval, and
  * drift between the runs stays inside the difference. Mann-Whitney's p is kept as a secondary,
- * assumption-free figure. The verdict needs the family's q-value: see {@link #decide}.
+ * assumption-free figure. Interleaved (one boot holds every arm, slices paired by round): the
+ * boot's mean round log-ratio is the unit, with a t-interval over boots (see {@link Interleaved});
+ * there {@code pairs} counts boots, {@code rounds} the paired rounds, and the 90% interval gives
+ * the equivalence test. The verdict needs the family's q-value: see {@link #decide}.
+ *
+ * @param design     {@link #BOOTS} or {@link #INTERLEAVED} (null: unpaired, two result sets)
+ * @param rounds     interleaved: paired rounds over all boots; 0 otherwise
+ * @param ci90LowPct interleaved: the 90% interval (for the equivalence test); NaN otherwise
+ * @param components interleaved: where the noise sits; null otherwise
  */
 public record Comparison(Summary ref, Summary arm, boolean paired, int pairs, int dropped, double effectPct,
                          double ciLowPct, double ciHighPct, double p, double q, double mdePct,
-                         double mannWhitneyP, boolean mannWhitneyExact, Verdict verdict) {
+                         double mannWhitneyP, boolean mannWhitneyExact, Verdict verdict,
+                         String design, int rounds, double ci90LowPct, double ci90HighPct, VarianceComponents components) {
+
+    /** The design a comparison comes from: its unit of pairing and its verdict rules differ. */
+    public static final String BOOTS = "boots", INTERLEAVED = "interleaved";
 
     public enum Verdict {
         FASTER("faster"), SLOWER("slower"), NO_DIFFERENCE("no difference"), INCONCLUSIVE("inconclusive"),
-        TOO_FEW("no verdict (< " + Comparison.MIN_PAIRS + " pairs)");
+        TOO_FEW("no verdict (< " + Comparison.MIN_PAIRS + " pairs)"), TOO_FEW_BOOTS("no verdict (< " + Comparison.MIN_BOOTS + " boots)");
         public final String label;
         Verdict(String label) { this.label = label; }
         public boolean claimsDifference() { return this == FASTER || this == SLOWER; }
@@ -30,6 +42,12 @@ public record Comparison(Summary ref, Summary arm, boolean paired, int pairs, in
 
     /** Fewer pairs than this give no verdict at all (at n = 2 or 3 an interval covers the truth too rarely). */
     public static final int MIN_PAIRS = 6;
+    /**
+     * Interleaved: fewer boots than this give no verdict. The interval is a t over boot means, each the
+     * mean of many rounds (near normal), so it holds from two boots on; with two its t quantile (12.7)
+     * makes it useless, with three (4.3) it can already resolve what the slices carry.
+     */
+    public static final int MIN_BOOTS = 3;
     public static final double Q_LEVEL = 0.05;
 
     /** Paired by block: block number -> value of the runs that succeeded; {@code blocks} every block either arm ran in. */
@@ -43,7 +61,8 @@ public record Comparison(Summary ref, Summary arm, boolean paired, int pairs, in
         double[] a = values(ref), b = values(arm);
         MannWhitney.Result mw = MannWhitney.test(a, b);
         return new Comparison(Summary.of(a), Summary.of(b), true, logs.size(), blocks - logs.size(), pct(t.mean()),
-                pct(t.ciLow()), pct(t.ciHigh()), t.p(), Double.NaN, pct(t.mde()), mw.p(), mw.exact(), null);
+                pct(t.ciLow()), pct(t.ciHigh()), t.p(), Double.NaN, pct(t.mde()), mw.p(), mw.exact(), null,
+                BOOTS, 0, Double.NaN, Double.NaN, null);
     }
 
     /** Two independent samples (no shared blocks): ratio of geometric means, Welch's t on the logs. */
@@ -51,19 +70,48 @@ public record Comparison(Summary ref, Summary arm, boolean paired, int pairs, in
         WelchT w = WelchT.of(logs(a), logs(b));
         MannWhitney.Result mw = MannWhitney.test(a, b);
         return new Comparison(Summary.of(a), Summary.of(b), false, Math.min(a.length, b.length), 0, pct(w.diff()),
-                pct(w.ciLow()), pct(w.ciHigh()), w.p(), Double.NaN, Double.NaN, mw.p(), mw.exact(), null);
+                pct(w.ciLow()), pct(w.ciHigh()), w.p(), Double.NaN, Double.NaN, mw.p(), mw.exact(), null,
+                null, 0, Double.NaN, Double.NaN, null);
+    }
+
+    /**
+     * The interleaved design (see {@link Interleaved}): slices paired by round inside each boot, the
+     * boot's mean log-ratio as the unit, a t-interval over boots. {@code ref} and {@code arm} hold each
+     * boot's slice values by round; {@code boots} every boot either arm ran in.
+     */
+    public static Comparison interleaved(Map<Integer, Map<Integer, Double>> ref, Map<Integer, Map<Integer, Double>> arm, int boots) {
+        Interleaved i = Interleaved.ofSlices(ref, arm);
+        return new Comparison(Summary.of(allValues(ref)), Summary.of(allValues(arm)), true, i.boots(), boots - i.boots(), pct(i.mean()),
+                pct(i.ci95Low()), pct(i.ci95High()), i.p(), Double.NaN, pct(i.mde()), Double.NaN, false, null,
+                INTERLEAVED, i.rounds(), pct(i.ci90Low()), pct(i.ci90High()), i.components());
+    }
+
+    private static double[] allValues(Map<Integer, Map<Integer, Double>> byBoot) {
+        return byBoot.values().stream().flatMap(m -> m.values().stream()).mapToDouble(Double::doubleValue).toArray();
     }
 
     /** The verdict, given this comparison's q-value in its family and the "no difference" band (±%). */
     public Comparison decide(double q, double thresholdPct) {
         Verdict v;
-        if (pairs < MIN_PAIRS || Double.isNaN(p)) v = Verdict.TOO_FEW;
+        boolean interleaved = INTERLEAVED.equals(design);
+        if (interleaved && (pairs < MIN_BOOTS || Double.isNaN(p))) v = Verdict.TOO_FEW_BOOTS;
+        else if (!interleaved && (pairs < MIN_PAIRS || Double.isNaN(p))) v = Verdict.TOO_FEW;
         else if (q < Q_LEVEL && ciLowPct > 0) v = Verdict.FASTER;
         else if (q < Q_LEVEL && ciHighPct < 0) v = Verdict.SLOWER;
-        else if (ciLowPct >= -thresholdPct && ciHighPct <= thresholdPct) v = Verdict.NO_DIFFERENCE;
+        // equivalence: interleaved, two one-sided tests at 5% (the 90% CI inside the band); boots, the 95% CI as before
+        else if (interleaved ? ci90LowPct >= -thresholdPct && ci90HighPct <= thresholdPct : ciLowPct >= -thresholdPct && ciHighPct <= thresholdPct)
+            v = Verdict.NO_DIFFERENCE;
         else v = Verdict.INCONCLUSIVE;
         return new Comparison(ref, arm, paired, pairs, dropped, effectPct, ciLowPct, ciHighPct, p, q, mdePct,
-                mannWhitneyP, mannWhitneyExact, v);
+                mannWhitneyP, mannWhitneyExact, v, design, rounds, ci90LowPct, ci90HighPct, components);
+    }
+
+    /**
+     * The largest effect this run still allows (percentage points): the farther end of the 90% interval,
+     * so an inconclusive interleaved cell reads "|Δ| < 12%". NaN for the boots design.
+     */
+    public double excludesPct() {
+        return Double.isNaN(ci90LowPct) || Double.isNaN(ci90HighPct) ? Double.NaN : Math.max(Math.abs(ci90LowPct), Math.abs(ci90HighPct));
     }
 
     /** Half the width of the 95% interval, in percentage points (infinite while it cannot be computed). */

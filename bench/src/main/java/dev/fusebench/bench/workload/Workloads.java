@@ -25,6 +25,21 @@ public final class Workloads {
         return reportsOwnMetric(workload) && metric == null ? workload + " reported no figure of its own" : null;
     }
 
+    /**
+     * IOPS for random workloads, bandwidth (MiB/s) for the rest: the figure the seed compared. The
+     * metadata workloads count files per second (fio's IOPS of their job).
+     */
+    public static boolean usesIops(String workload) { return workload.contains("rand") || isMetadata(workload); }
+
+    public static boolean isMetadata(String workload) { return workload.startsWith("meta-"); }
+
+    /** A fio result's figure for {@code workload}: IOPS or MiB/s (see {@link #usesIops}); NaN when it moved nothing. */
+    public static double figure(String workload, FioResult fio) {
+        FioResult.Direction d = fio.read() != null && fio.read().active() ? fio.read() : fio.write();
+        if (d == null || !d.active()) return Double.NaN;
+        return usesIops(workload) ? d.iops() : d.bandwidthBytesPerSec() / 1048576.0;
+    }
+
     public static List<String> available(Path dir) throws IOException {
         List<String> out = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {

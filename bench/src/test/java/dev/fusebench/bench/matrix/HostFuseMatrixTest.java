@@ -20,7 +20,7 @@ class HostFuseMatrixTest {
     @Test
     void bothArmsRunAndTheNegotiationShows() throws Exception {
         Path out = tmp.resolve("m");
-        int rc = new CommandLine(new MatrixCommand(null)).execute("--transport", "host-fuse", "--workloads", "direct-read-1m",
+        int rc = new CommandLine(new MatrixCommand(null)).execute("--design", "boots", "--transport", "host-fuse", "--workloads", "direct-read-1m",
                 "--iterations", "1", "--warmup", "0", "--runtime", "1", "--size", "16", "--out", out.toString(),
                 "--workloads-dir", Path.of("..", "guest-workloads").toString());
         assertEquals(0, rc);
@@ -40,7 +40,7 @@ class HostFuseMatrixTest {
     static final Path WORKLOADS = Path.of("..", "guest-workloads").toAbsolutePath().normalize();
 
     static String[] args(Path out, String variants, String workloads, String iterations, String runtime) {
-        return new String[]{"--transport", "host-fuse", "--workloads", workloads, "--variants", variants, "--iterations", iterations,
+        return new String[]{"--design", "boots", "--transport", "host-fuse", "--workloads", workloads, "--variants", variants, "--iterations", iterations,
                 "--warmup", "0", "--runtime", runtime, "--size", "32", "--out", out.toString(), "--workloads-dir", WORKLOADS.toString()};
     }
 
@@ -71,7 +71,7 @@ class HostFuseMatrixTest {
             assertEquals(java.util.Set.of(String.valueOf(expected.get(arm))),
                     iterable(run.get("requests").get("opcodes").get("READ").get("sizes").fieldNames()), arm + ": the job's own READs");
         }
-        assertEquals(2, new CommandLine(new MatrixCommand(null)).execute("--variants", "mp512:max_pages=512"),
+        assertEquals(2, new CommandLine(new MatrixCommand(null)).execute("--design", "boots", "--variants", "mp512:max_pages=512"),
                 "guests cap max_pages at 256: refused up front");
     }
 
@@ -96,9 +96,9 @@ class HostFuseMatrixTest {
             assertEquals(List.of(), here.map(Path::toString).filter(n -> n.endsWith("verify.state")).toList(),
                     "fio's verify state stays in the run's work directory, not the controller's");
         }
-        assertEquals(2, new CommandLine(new MatrixCommand(null)).execute("--transport", "host-fuse", "--variants", "pt:+PASSTHROUGH"),
+        assertEquals(2, new CommandLine(new MatrixCommand(null)).execute("--design", "boots", "--transport", "host-fuse", "--variants", "pt:+PASSTHROUGH"),
                 "passthrough with the matrix's cache never is refused");
-        assertEquals(2, new CommandLine(new MatrixCommand(null)).execute("--variants", "pt:cache=auto,+PASSTHROUGH"), "and on guests");
+        assertEquals(2, new CommandLine(new MatrixCommand(null)).execute("--design", "boots", "--variants", "pt:cache=auto,+PASSTHROUGH"), "and on guests");
     }
 
     /**
@@ -120,7 +120,7 @@ class HostFuseMatrixTest {
             assertEquals(ring, queues.path("uring-0").asLong(0) + queues.path("uring-1").asLong(0) > 0, run.get("arm") + ": " + queues);
             assertEquals(1 << 20, readMax(run), "1 MiB READs either way");
         }
-        assertEquals(2, new CommandLine(new MatrixCommand(null)).execute("--variants", "ring:+OVER_IO_URING"), "guests have no /dev/fuse: refused");
+        assertEquals(2, new CommandLine(new MatrixCommand(null)).execute("--design", "boots", "--variants", "ring:+OVER_IO_URING"), "guests have no /dev/fuse: refused");
     }
 
     /**
@@ -191,7 +191,7 @@ class HostFuseMatrixTest {
     }
 
     static String[] resumeArgs(Path out) {
-        return new String[]{"--resume", out.toString(), "--transport", "host-fuse", "--workloads", "sweep-read-1m", "--variants", "mp512:max_pages=512",
+        return new String[]{"--design", "boots", "--resume", out.toString(), "--transport", "host-fuse", "--workloads", "sweep-read-1m", "--variants", "mp512:max_pages=512",
                 "--iterations", "2", "--warmup", "0", "--runtime", "1", "--size", "32", "--workloads-dir", WORKLOADS.toString()};
     }
 
@@ -207,7 +207,7 @@ class HostFuseMatrixTest {
     @Test
     void aVariantWithSeveralSettingsIsOneArm() throws Exception {
         Path out = tmp.resolve("v");
-        int rc = new CommandLine(new MatrixCommand(null)).execute("--transport", "host-fuse", "--workloads", "direct-read-1m",
+        int rc = new CommandLine(new MatrixCommand(null)).execute("--design", "boots", "--transport", "host-fuse", "--workloads", "direct-read-1m",
                 "--variants", "baseline,mp64:max_pages=64,max_background=64,-ASYNC_READ",
                 "--iterations", "1", "--warmup", "0", "--runtime", "1", "--size", "16", "--out", out.toString(),
                 "--workloads-dir", Path.of("..", "guest-workloads").toString());
@@ -220,12 +220,12 @@ class HostFuseMatrixTest {
         assertEquals(64, n.get("max_pages").asInt());
         assertEquals(64, n.get("max_background").asInt());
         assertEquals(64 * 4096, mp64.get("daemon_stats").get("opcodes").get("READ").get("size").get("max").asLong());
-        assertEquals(2, new CommandLine(new MatrixCommand(null)).execute("--transport", "host-fuse", "--variants", "baseline,max_pages=64"),
+        assertEquals(2, new CommandLine(new MatrixCommand(null)).execute("--design", "boots", "--transport", "host-fuse", "--variants", "baseline,max_pages=64"),
                 "a setting without a variant is a usage error");
     }
 
     @Test
     void hostFuseTakesOnlyTheJavaDaemon() {
-        assertEquals(2, new CommandLine(new MatrixCommand(null)).execute("--transport", "host-fuse", "--daemons", "virtiofsd-rust"));
+        assertEquals(2, new CommandLine(new MatrixCommand(null)).execute("--design", "boots", "--transport", "host-fuse", "--daemons", "virtiofsd-rust"));
     }
 }

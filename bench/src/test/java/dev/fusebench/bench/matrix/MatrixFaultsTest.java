@@ -29,7 +29,7 @@ class MatrixFaultsTest {
     @TempDir Path tmp;
 
     static List<String> args(Path out, String... more) {
-        List<String> a = new ArrayList<>(List.of("--daemons", "java", "--variants", "baseline,max-pages", "--workloads", "rand-read",
+        List<String> a = new ArrayList<>(List.of("--design", "boots", "--daemons", "java", "--variants", "baseline,max-pages", "--workloads", "rand-read",
                 "--iterations", "2", "--warmup", "0", "--runtime", "3", "--size", "32", "--out", out.toString(),
                 "--workloads-dir", WORKLOADS.toString()));
         a.addAll(List.of(more));
@@ -82,7 +82,7 @@ class MatrixFaultsTest {
         assertEquals(List.of(), running(out).stream().map(p -> p.info().commandLine().orElse("?")).toList(),
                 "the controller's QEMU and daemon die with it");
 
-        assertEquals(0, new CommandLine(new MatrixCommand(null)).execute("--resume", out.toString(),
+        assertEquals(0, new CommandLine(new MatrixCommand(null)).execute("--design", "boots", "--resume", out.toString(),
                 "--daemons", "java", "--variants", "baseline,max-pages", "--workloads", "rand-read", "--iterations", "2",
                 "--warmup", "0", "--runtime", "3", "--size", "32", "--workloads-dir", WORKLOADS.toString()));
         List<JsonNode> lines = store.read(false);

@@ -24,7 +24,7 @@ class SwiotlbMatrixTest {
     @Test
     void bothPresetsRunAndReport() throws Exception {
         Path out = tmp.resolve("s");
-        int rc = new CommandLine(new MatrixCommand(null)).execute("--daemons", "java", "--variants", "baseline,max-pages",
+        int rc = new CommandLine(new MatrixCommand(null)).execute("--design", "boots", "--daemons", "java", "--variants", "baseline,max-pages",
                 "--workloads", "direct-read-1m", "--kernel-args", "swiotlb=force", "--iterations", "1", "--warmup", "0",
                 "--runtime", "3", "--size", "32", "--out", out.toString(), "--workloads-dir", MatrixFaultsTest.WORKLOADS.toString());
         assertEquals(0, rc);

@@ -1,0 +1,276 @@
+package dev.fusebench.bench.run;
+
+import dev.fusebench.bench.daemons.DaemonProcess;
+import dev.fusebench.bench.daemons.VirtioFsDaemon;
+import dev.fusebench.bench.guest.GuestConfig;
+import dev.fusebench.bench.guest.GuestImage;
+import dev.fusebench.bench.guest.GuestOutput;
+import dev.fusebench.bench.guest.Qemu;
+import dev.fusebench.bench.guest.Shell;
+import dev.fusebench.bench.results.JobRequests;
+import dev.fusebench.bench.results.RunResult;
+import dev.fusebench.bench.workload.FioResult;
+import dev.fusebench.bench.workload.SliceFile;
+import dev.fusebench.proxy.Observed;
+import dev.fusebench.proxy.ProxyServer;
+import dev.fusebench.proxy.Restriction;
+import dev.fusebench.stats.JobMarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One guest boot of the interleaved design: every arm of a group in the same guest, one
+ * vhost-user-fs-pci device each, with its own daemon process (or a peer behind its own
+ * INIT-rewriting proxy), its own share with its own copy of the test file, and its own tag and
+ * mount point. Each workload runs as the slices the controller planned (rounds in which every arm
+ * takes a short turn, see {@link SliceFile}), so the arms meet the same host noise second by second.
+ * A device whose daemon dies fails its arm's slices in this boot; the slices the other arms ran
+ * still count, and the guest is stopped (its requests to the dead device can never complete).
+ */
+public final class InterleavedGuestRun {
+    private InterleavedGuestRun() {}
+
+    /** One arm: its name, its daemon, what the daemon is given, and the proxy's restriction (null: no proxy). */
+    public record Arm(String name, VirtioFsDaemon daemon, String variant, Restriction proxy) {}
+
+    /**
+     * One boot. {@code slices}: each workload's slices in run order; {@code fault}: kill-daemon kills the
+     * last arm's daemon (the reference's device stays), kill-qemu the guest.
+     */
+    public record Spec(List<Arm> arms, GuestConfig guest, List<String> workloads, Path workloadsDir,
+                       Map<String, List<SliceFile.Slice>> slices, int sliceSeconds, long deadlineSeconds, Fault fault, boolean observe) {}
+
+    /** The mount point of device {@code i} (0-based) in the guest: /init mounts tag i+1 there. */
+    static String guestMount(int i) { return "/mnt/fb" + (i + 1); }
+
+    /** A deadline for the boot: boot and layout, each slice with its start-up, fsync and room to spare. */
+    public static long defaultDeadline(Map<String, List<SliceFile.Slice>> slices, int sliceSeconds) {
+        long n = slices.values().stream().mapToLong(List::size).sum();
+        return 120 + n * (sliceSeconds + 5L);
+    }
+
+    public static List<RunResult> run(Spec spec, GuestImage image, Path work) throws IOException {
+        int k = spec.arms().size();
+        Path jobs = Files.createDirectories(work.resolve("jobs"));
+        List<String> mounts = new ArrayList<>();
+        for (int i = 0; i < k; i++) mounts.add(guestMount(i));
+        for (String w : spec.workloads()) {
+            SliceFile.Parsed p = SliceFile.read(spec.workloadsDir(), w);
+            Files.writeString(jobs.resolve(w + ".slices.fio"), SliceFile.of(p, spec.slices().get(w), mounts, spec.sliceSeconds(), "fbmark"));
+        }
+        List<RunResult.Builder> common = new ArrayList<>();
+        List<Path> armDirs = new ArrayList<>(), sockets = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            Arm a = spec.arms().get(i);
+            Path dir = Files.createDirectories(work.resolve("arm" + (i + 1)));
+            armDirs.add(dir);
+            Files.createDirectories(dir.resolve("share"));
+            sockets.add(dir.resolve("vfs.sock"));
+            RunResult.Builder b = new RunResult.Builder();
+            b.arm = a.name();
+            b.daemon = GuestRun.daemonInfo(a.daemon());
+            b.guest = GuestRun.guestInfo(spec.guest(), image);
+            b.accel = spec.guest().accel().name().toLowerCase(java.util.Locale.ROOT);
+            b.emulated = spec.guest().accel() == dev.fusebench.bench.guest.Accel.TCG;
+            b.host = Environment.host();
+            if (spec.fault() != null) b.faultInjected = spec.fault().toString();
+            common.add(b);
+        }
+        Path console = work.resolve("console.log"), results = work.resolve("results.log");
+        long t0 = System.nanoTime();
+        List<Process> layouts = new ArrayList<>();
+        for (Path d : armDirs) layouts.add(GuestRun.layOut(d.resolve("share").resolve("fusebench.dat"), spec.guest().sizeMiB()));
+        List<DaemonProcess> daemons = new ArrayList<>();
+        List<ProxyServer> proxies = new ArrayList<>();
+        String startFailure = startAll(spec, armDirs, daemons, proxies);
+        long t1 = System.nanoTime();
+        for (Process dd : layouts) {
+            String f = GuestRun.awaitLayout(dd);
+            if (f != null && startFailure == null) startFailure = "laying out the test file on the host failed: " + f;
+        }
+        if (startFailure != null) {
+            layouts.forEach(Process::destroyForcibly);
+            closeAll(daemons, proxies);
+            List<RunResult> out = new ArrayList<>();
+            for (String w : spec.workloads()) for (RunResult.Builder b : common) out.add(b.failed(w, startFailure));
+            return out;
+        }
+        long t2 = System.nanoTime();
+        JobCpu marks = new JobCpu(results, 25_000_000L);
+        Watcher watcher = new Watcher(spec.fault(), daemons, marks);
+        Qemu.Outcome out;
+        try {
+            for (int i = 0; i < k; i++) common.get(i).daemon = common.get(i).daemon.withCommand(daemons.get(i).command);
+            List<String> cmd = Qemu.command(image, spec.guest(), sockets, jobs, spec.workloads(), console, results);
+            out = Qemu.run(cmd, console, results, work.resolve("qemu.log"), spec.deadlineSeconds(), watcher);
+        } finally {
+            closeAll(daemons, proxies);
+        }
+        List<com.fasterxml.jackson.databind.JsonNode> stats = new ArrayList<>();
+        List<List<Observed.Phase>> observed = new ArrayList<>();
+        Map<Integer, String> refusals = new HashMap<>();
+        for (int i = 0; i < k; i++) {
+            RunResult.Builder b = common.get(i);
+            Path s = armDirs.get(i).resolve("daemon-stats.json");
+            stats.add(Files.exists(s) ? GuestRun.JSON.readTree(s.toFile()) : null);
+            b.daemonStats = SliceResults.withoutPhases(stats.get(i));
+            b.qemu = new RunResult.QemuInfo(Environment.qemuVersion(), out.command(), out.exitCode(), out.wallSeconds());
+            b.guestPanic = out.panic();
+            Integer exit = daemons.get(i).exitCode();
+            if (exit != null) b.daemonExit = Shell.describeExit(exit);
+            ProxyServer p = proxies.get(i);
+            observed.add(null);
+            if (p != null) {
+                ProxyServer.Report r = p.report();
+                if (spec.observe()) observed.set(i, r.observedPhases());
+                b.proxy = new RunResult.ProxyInfo(b.arm, RunResult.InitReply.of(r.daemonReply()), RunResult.InitReply.of(r.givenReply()),
+                        r.refusal(), r.steppedOut(), r.error(), spec.observe() ? r.observedSizes() : null,
+                        spec.observe() ? r.observedMissed() : null, spec.observe() ? r.observedUnreadable() : null);
+                if (r.refusal() != null) refusals.put(i, "the proxy could not give variant " + b.arm + ": " + r.refusal());
+            }
+        }
+        GuestOutput g = GuestOutput.parse(out.results());
+        for (RunResult.Builder b : common) {
+            b.guestKernelRelease = g.kernelRelease();
+            if (g.readaheadKb() != null) b.guest = b.guest.withReadaheadReadBack(g.readaheadKb());
+        }
+        String bootCause = GuestRun.cause(out, g, watcher.firstDeath(), spec.deadlineSeconds());
+        // a daemon ends by itself once QEMU has gone: a death only fails its arm when the guest did not finish
+        Map<Integer, String> armFailure = new HashMap<>(g.done() ? Map.of() : watcher.deaths);
+        refusals.forEach(armFailure::putIfAbsent);
+        Map<String, Map<String, FioResult>> fio = new HashMap<>();
+        Map<String, Double> jobSeconds = new HashMap<>();
+        for (String w : spec.workloads()) {
+            GuestOutput.Job j = g.jobs().get(w);
+            fio.put(w, SliceResults.sections(j == null ? null : j.json()));
+            jobSeconds.put(w, j == null ? null : j.seconds());
+        }
+        Map<String, Double> timings = new LinkedHashMap<>();
+        timings.put("daemon_start_s", (t1 - t0) / 1e9);
+        timings.put("daemon_start_and_host_layout_s", (t2 - t0) / 1e9);
+        timings.put("boot_to_mounted_s", out.hostSecondsToMounted());
+        timings.put("guest_uptime_at_mount_s", g.mountedUptime());
+        timings.put("qemu_wall_s", out.wallSeconds());
+        return SliceResults.assemble(spec.workloads(), spec.slices(), common, SliceResults.timings(spec.workloads(), timings, jobSeconds),
+                new SliceResults.Boot() {
+                    public FioResult fio(String workload, SliceFile.Slice s) { return fio.get(workload).get(s.section()); }
+
+                    public Double[] times(SliceFile.Slice s) {
+                        GuestOutput.SliceTimes t = g.slices().get(s.id());
+                        return t == null ? new Double[]{null, null} : new Double[]{t.start(), t.end()};
+                    }
+
+                    public Double steal(SliceFile.Slice s) { return marks.stealOf(s.id()); }
+
+                    public JobRequests requests(int arm, SliceFile.Slice s) {
+                        JobRequests r = SliceResults.daemonRequests(stats.get(arm), s);
+                        return r != null ? r : JobRequests.fromObserved(observed.get(arm), JobMarks.jobLabel(s.id()));
+                    }
+
+                    public String armFailure(int arm) { return armFailure.get(arm); }
+
+                    public String bootCause() { return bootCause; }
+                });
+    }
+
+    /** Starts every arm's daemon (in parallel: a Java daemon warms up for seconds) and proxy; the first failure, or null. */
+    private static String startAll(Spec spec, List<Path> armDirs, List<DaemonProcess> daemons, List<ProxyServer> proxies) {
+        List<CompletableFuture<DaemonProcess>> starts = new ArrayList<>();
+        for (int i = 0; i < spec.arms().size(); i++) {
+            Arm a = spec.arms().get(i);
+            Path dir = armDirs.get(i);
+            boolean proxied = a.proxy() != null || spec.observe();
+            Path daemonSocket = dir.resolve(proxied ? "daemon.sock" : "vfs.sock");
+            starts.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return DaemonProcess.start(a.daemon(), dir.resolve("share"), daemonSocket, a.variant(), dir.resolve("daemon-stats.json"),
+                            dir.resolve("daemon.log"));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }));
+        }
+        String failure = null;
+        for (int i = 0; i < starts.size(); i++) {
+            try {
+                daemons.add(starts.get(i).join());
+            } catch (java.util.concurrent.CompletionException e) {
+                daemons.add(null);
+                if (failure == null) failure = "the daemon of arm " + spec.arms().get(i).name() + " did not start: " + e.getCause().getMessage();
+            }
+        }
+        for (int i = 0; i < spec.arms().size(); i++) {
+            Arm a = spec.arms().get(i);
+            proxies.add(null);
+            if (failure != null || (a.proxy() == null && !spec.observe())) continue;
+            Path dir = armDirs.get(i);
+            try {
+                proxies.set(i, new ProxyServer(dir.resolve("vfs.sock"), dir.resolve("daemon.sock"), a.proxy() != null ? a.proxy() : Restriction.NONE,
+                        spec.observe()));
+            } catch (IOException e) {
+                failure = "the proxy of arm " + a.name() + " could not listen: " + e.getMessage();
+            }
+        }
+        return failure;
+    }
+
+    private static void closeAll(List<DaemonProcess> daemons, List<ProxyServer> proxies) throws IOException {
+        for (DaemonProcess d : daemons) if (d != null) d.close();
+        for (ProxyServer p : proxies) if (p != null) p.close();
+    }
+
+    /**
+     * Samples each slice's host noise, injects the fault, and notices a dead daemon: its arm fails in
+     * this boot, and the guest is stopped two seconds later (its requests to that device never return).
+     */
+    private static final class Watcher implements Qemu.Watch {
+        private final Fault fault;
+        private final List<DaemonProcess> daemons;
+        private final JobCpu marks;
+        private boolean injected;
+        private long firstDeathAt;
+        final Map<Integer, String> deaths = new HashMap<>();
+        private String firstDeath;
+
+        Watcher(Fault fault, List<DaemonProcess> daemons, JobCpu marks) {
+            this.fault = fault;
+            this.daemons = daemons;
+            this.marks = marks;
+        }
+
+        String firstDeath() { return firstDeath; }
+
+        @Override
+        public String check(Process qemu, Double sinceFirstJob) {
+            if (sinceFirstJob != null) marks.poll(-1, qemu.pid());
+            if (fault != null && !injected && sinceFirstJob != null && sinceFirstJob >= fault.afterSeconds()) {
+                injected = true;
+                switch (fault) {
+                    case Fault.KillDaemon k -> daemons.getLast().kill();
+                    case Fault.KillQemu k -> qemu.destroyForcibly();
+                }
+            }
+            if (!qemu.isAlive()) return null;
+            for (int i = 0; i < daemons.size(); i++) {
+                DaemonProcess d = daemons.get(i);
+                if (d.alive() || deaths.containsKey(i)) continue;
+                String why = "the daemon of device " + (i + 1) + " " + Shell.describeExit(d.exitCode()) + " during the boot";
+                deaths.put(i, why);
+                if (firstDeath == null) {
+                    firstDeath = why;
+                    firstDeathAt = System.nanoTime();
+                }
+            }
+            if (firstDeath == null || System.nanoTime() - firstDeathAt < 2_000_000_000L) return null;
+            return firstDeath + "; the controller stopped the guest";
+        }
+    }
+}

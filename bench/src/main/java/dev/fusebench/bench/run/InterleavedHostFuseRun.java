@@ -1,0 +1,181 @@
+package dev.fusebench.bench.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fusebench.bench.guest.GuestOutput;
+import dev.fusebench.bench.guest.Shell;
+import dev.fusebench.bench.results.JobRequests;
+import dev.fusebench.bench.results.RunResult;
+import dev.fusebench.bench.workload.FioResult;
+import dev.fusebench.bench.workload.SliceFile;
+import dev.fusebench.devfuse.MountTable;
+import dev.fusebench.fuse.InitFlag;
+import dev.fusebench.fuse.NegotiationSettings;
+import dev.fusebench.stats.JobMarks;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The interleaved design on the host-fuse transport: one Java daemon and one /dev/fuse mount per
+ * arm, each with its own share and test file, and each workload run as the planned slices (one fio
+ * process per workload, a stonewalled section per slice on its arm's mount). A daemon that dies
+ * fails its arm's slices; its mount answers ENOTCONN at once, so the other arms' slices go on.
+ */
+public final class InterleavedHostFuseRun {
+    private InterleavedHostFuseRun() {}
+
+    /** One arm: its name and the variant its daemon is given. */
+    public record Arm(String name, String variantSpec) {}
+
+    /** {@code killAfterSeconds}: kill the last arm's daemon this long after the first slice starts (null: no fault). */
+    public record Spec(List<Arm> arms, List<String> workloads, Path workloadsDir, int sizeMiB,
+                       Map<String, List<SliceFile.Slice>> slices, int sliceSeconds, Double killAfterSeconds) {}
+
+    public static List<RunResult> run(Spec spec, Path work) throws IOException {
+        int k = spec.arms().size();
+        Path results = work.resolve("results.log");
+        Files.writeString(results, "");
+        Path marker = work.resolve("fbmark");
+        // the guest's fbmark, on the host: the slice's job mark on its arm's mount, and its time
+        Files.writeString(marker, "#!/bin/sh\n[ \"$1\" = START ] && stat \"$3/" + JobMarks.PREFIX + "job-$2\" >/dev/null 2>&1\n"
+                + "echo \"@@FB SLICE-$1 $2 $(cut -d' ' -f1 /proc/uptime)\" >> " + results + "\nexit 0\n");
+        Files.setPosixFilePermissions(marker, PosixFilePermissions.fromString("rwxr-xr-x"));
+        List<RunResult.Builder> common = new ArrayList<>();
+        List<Path> mounts = new ArrayList<>(), stats = new ArrayList<>();
+        List<List<String>> commands = new ArrayList<>();
+        String failure = null;
+        boolean[] ring = new boolean[k];
+        for (int i = 0; i < k; i++) {
+            Arm a = spec.arms().get(i);
+            Path dir = Files.createDirectories(work.resolve("arm" + (i + 1)));
+            Path mnt = Files.createDirectories(dir.resolve("mnt"));
+            mounts.add(mnt);
+            stats.add(dir.resolve("daemon-stats.json"));
+            List<String> cmd = HostFuseRun.mountCommand(Files.createDirectories(dir.resolve("share")), mnt, a.variantSpec(), stats.get(i));
+            commands.add(cmd);
+            common.add(HostFuseRun.common(a.name(), cmd));
+            NegotiationSettings wanted = NegotiationSettings.parseVariant(a.variantSpec());
+            ring[i] = (wanted.flags() & InitFlag.OVER_IO_URING) != 0;
+            String refused = HostFuseRun.hostRefusal(wanted);
+            if (refused != null && failure == null) failure = "arm " + a.name() + ": " + refused;
+        }
+        List<Process> daemons = new ArrayList<>();
+        Map<Integer, String> deaths = new HashMap<>();
+        Map<String, Double> jobSeconds = new HashMap<>();
+        Map<String, Map<String, FioResult>> fio = new HashMap<>();
+        JobCpu marks = new JobCpu(results, 25_000_000L);
+        try {
+            if (failure == null) {
+                for (int i = 0; i < k; i++)
+                    daemons.add(new ProcessBuilder(Shell.diesWithUs(commands.get(i))).redirectErrorStream(true)
+                            .redirectOutput(work.resolve("arm" + (i + 1)).resolve("daemon.log").toFile()).start());
+                failure = mountAndLayOut(spec, work, mounts, daemons);
+            }
+            long firstSlice = 0;
+            for (String w : spec.workloads()) {
+                if (failure != null) break;
+                Path file = work.resolve(w + ".slices.fio");
+                Files.writeString(file, SliceFile.of(SliceFile.read(spec.workloadsDir(), w), spec.slices().get(w),
+                        mounts.stream().map(Path::toString).toList(), spec.sliceSeconds(), marker.toString()));
+                ProcessBuilder pb = new ProcessBuilder(Shell.diesWithUs(List.of("fio", "--output-format=json", "--output=" + work.resolve(w + ".json"),
+                        file.toString()))).redirectErrorStream(true).redirectOutput(work.resolve(w + ".log").toFile())
+                        .directory(work.toFile()); // fio leaves each section's prerun output in its working directory
+                pb.environment().put("FB_SIZE", spec.sizeMiB() + "M");
+                long t0 = System.nanoTime();
+                if (firstSlice == 0) firstSlice = t0;
+                Process p = pb.start();
+                long deadline = t0 + TimeUnit.SECONDS.toNanos(60 + spec.slices().get(w).size() * (spec.sliceSeconds() + 10L));
+                while (!p.waitFor(25, TimeUnit.MILLISECONDS)) {
+                    marks.poll(-1, -1);
+                    if (spec.killAfterSeconds() != null && !deaths.containsKey(k - 1) && daemons.getLast().isAlive()
+                            && System.nanoTime() - firstSlice >= spec.killAfterSeconds() * 1e9) daemons.getLast().destroyForcibly();
+                    noteDeaths(daemons, deaths);
+                    if (System.nanoTime() > deadline) {
+                        p.destroyForcibly();
+                        failure = "fio did not finish " + w + " within its deadline";
+                        break;
+                    }
+                }
+                marks.poll(-1, -1);
+                noteDeaths(daemons, deaths);
+                jobSeconds.put(w, (System.nanoTime() - t0) / 1e9);
+                Path json = work.resolve(w + ".json");
+                fio.put(w, SliceResults.sections(Files.exists(json) ? Files.readString(json) : null));
+            }
+            for (int i = 0; i < k && failure == null; i++) if (daemons.get(i).isAlive()) Files.exists(mounts.get(i).resolve(JobMarks.END));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        } finally {
+            for (Process d : daemons) d.destroy(); // SIGTERM: each daemon unmounts and writes its statistics
+            for (Process d : daemons) {
+                try {
+                    if (!d.waitFor(30, TimeUnit.SECONDS)) d.destroyForcibly();
+                } catch (InterruptedException e) {
+                    d.destroyForcibly();
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        List<JsonNode> daemonStats = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            JsonNode s = Files.exists(stats.get(i)) ? GuestRun.JSON.readTree(stats.get(i).toFile()) : null;
+            daemonStats.add(s);
+            common.get(i).daemonStats = SliceResults.withoutPhases(s);
+            if (s != null && ring[i] && !deaths.containsKey(i)) {
+                String notOnRing = HostFuseRun.notServedOverRing(s);
+                if (notOnRing != null) deaths.put(i, notOnRing);
+            }
+        }
+        GuestOutput times = GuestOutput.parse(Files.readString(results, StandardCharsets.ISO_8859_1));
+        String bootCause = failure;
+        return SliceResults.assemble(spec.workloads(), spec.slices(), common, SliceResults.timings(spec.workloads(), Map.of(), jobSeconds),
+                new SliceResults.Boot() {
+                    public FioResult fio(String workload, SliceFile.Slice s) { return fio.getOrDefault(workload, Map.of()).get(s.section()); }
+
+                    public Double[] times(SliceFile.Slice s) {
+                        GuestOutput.SliceTimes t = times.slices().get(s.id());
+                        return t == null ? new Double[]{null, null} : new Double[]{t.start(), t.end()};
+                    }
+
+                    public Double steal(SliceFile.Slice s) { return marks.stealOf(s.id()); }
+
+                    public JobRequests requests(int arm, SliceFile.Slice s) { return SliceResults.daemonRequests(daemonStats.get(arm), s); }
+
+                    public String armFailure(int arm) { return deaths.get(arm); }
+
+                    public String bootCause() { return bootCause; }
+                });
+    }
+
+    private static void noteDeaths(List<Process> daemons, Map<Integer, String> deaths) {
+        for (int i = 0; i < daemons.size(); i++)
+            if (!daemons.get(i).isAlive() && !deaths.containsKey(i))
+                deaths.put(i, "the daemon of mount " + (i + 1) + " " + Shell.describeExit(daemons.get(i).exitValue()) + " during the run");
+    }
+
+    /** Waits for every mount, then writes each arm's test file through it (in parallel); the failure, or null. */
+    private static String mountAndLayOut(Spec spec, Path work, List<Path> mounts, List<Process> daemons) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        for (int i = 0; i < mounts.size(); i++) {
+            while (MountTable.at(mounts.get(i)).isEmpty() && daemons.get(i).isAlive() && System.nanoTime() < deadline) Thread.sleep(20);
+            if (MountTable.at(mounts.get(i)).isEmpty())
+                return "the daemon of arm " + spec.arms().get(i).name() + " did not mount " + mounts.get(i) + " (see " + work.relativize(work.resolve("arm" + (i + 1)).resolve("daemon.log")) + ")";
+        }
+        List<Process> dds = new ArrayList<>();
+        for (Path m : mounts)
+            dds.add(new ProcessBuilder(Shell.diesWithUs(List.of("dd", "if=/dev/zero", "of=" + m.resolve("fusebench.dat"), "bs=1M",
+                    "count=" + spec.sizeMiB(), "conv=fsync"))).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+        String failure = null;
+        for (Process dd : dds) if ((!dd.waitFor(600, TimeUnit.SECONDS) || dd.exitValue() != 0) && failure == null) failure = "laying out the test file failed";
+        return failure;
+    }
+}

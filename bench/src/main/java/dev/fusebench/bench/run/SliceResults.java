@@ -1,0 +1,147 @@
+package dev.fusebench.bench.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fusebench.bench.results.JobRequests;
+import dev.fusebench.bench.results.RunResult;
+import dev.fusebench.bench.results.SliceResult;
+import dev.fusebench.bench.workload.FioResult;
+import dev.fusebench.bench.workload.SliceFile;
+import dev.fusebench.bench.workload.Workloads;
+import dev.fusebench.stats.JobMarks;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An interleaved boot's results, the same for guests and host-fuse: one result per workload and
+ * arm, carrying that arm's slices. A slice is ok when it ran from mark to mark and fio reported no
+ * error; an arm whose device failed has every slice of the boot failed with the reason (its daemon's
+ * death may have slowed the slices before it), while the other arms' slices that ran still count.
+ * The result's figure is the geometric mean of its measured slices; the statistics take the slices.
+ */
+final class SliceResults {
+    private SliceResults() {}
+
+    /** What the boot gives to judge and fill in each slice. */
+    interface Boot {
+        /** fio's result of a slice's section, or null when it has none. */
+        FioResult fio(String workload, SliceFile.Slice s);
+
+        /** [start, end] of the slice (null where a mark never came). */
+        Double[] times(SliceFile.Slice s);
+
+        Double steal(SliceFile.Slice s);
+
+        /** The slice's requests as its arm's daemon (or the observing proxy) counted them. */
+        JobRequests requests(int arm, SliceFile.Slice s);
+
+        /** Why arm {@code arm}'s device failed in this boot, or null. */
+        String armFailure(int arm);
+
+        /** Why the boot ended before a slice could run, or null. */
+        String bootCause();
+    }
+
+    /** One result per workload and arm (workload-major), each from its arm's common part. */
+    static List<RunResult> assemble(List<String> workloads, Map<String, List<SliceFile.Slice>> plan, List<RunResult.Builder> arms,
+                                    Map<String, Map<String, Double>> timings, Boot boot) {
+        List<RunResult> out = new ArrayList<>();
+        for (String w : workloads) {
+            for (int a = 0; a < arms.size(); a++) {
+                List<SliceResult> slices = new ArrayList<>();
+                String firstFailure = null;
+                double logSum = 0;
+                int measured = 0;
+                for (SliceFile.Slice s : plan.get(w)) {
+                    if (s.arm() != a) continue;
+                    SliceResult r = slice(w, s, a, boot);
+                    slices.add(r);
+                    if (!r.ok() && firstFailure == null) firstFailure = "slice " + s.id() + " (round " + s.round() + "): " + r.failure();
+                    if (r.ok() && !r.warmup()) { logSum += Math.log(r.value()); measured++; }
+                }
+                RunResult.Builder b = arms.get(a);
+                Map<String, Double> t = timings.getOrDefault(w, Map.of());
+                RunResult res = firstFailure == null ? b.ok(w, null, null, t, null) : b.failed(w, null, null, t, null, firstFailure, null);
+                out.add(res.withSlices(slices).withMetric(measured > 0 ? Math.exp(logSum / measured) : null));
+            }
+        }
+        return out;
+    }
+
+    private static SliceResult slice(String workload, SliceFile.Slice s, int arm, Boot boot) {
+        Double[] t = boot.times(s);
+        Double seconds = t[0] == null || t[1] == null ? null : t[1] - t[0];
+        FioResult fio = boot.fio(workload, s);
+        String failure = boot.armFailure(arm);
+        Double value = null;
+        if (failure == null) {
+            if (fio == null || t[1] == null) failure = "not run to its end" + (boot.bootCause() == null ? "" : ": " + boot.bootCause());
+            else if (!fio.ok()) failure = "fio reported error " + fio.error() + " (" + dev.fusebench.sys.Errno.name(fio.error()) + ")";
+            else {
+                double v = Workloads.figure(workload, fio);
+                if (Double.isNaN(v) || v <= 0) failure = "fio moved no data";
+                else value = v;
+            }
+        }
+        Map<String, Double> pct = null;
+        if (fio != null) {
+            FioResult.Direction d = fio.read() != null && fio.read().active() ? fio.read() : fio.write();
+            if (d != null && d.active()) pct = d.clatPercentilesUs();
+        }
+        return new SliceResult(s.id(), s.round(), s.position(), failure == null ? "ok" : "failed", failure, t[0], seconds, value, pct,
+                boot.steal(s), boot.requests(arm, s));
+    }
+
+    /** fio's results of a slice file, by section name; empty when the JSON is unreadable. */
+    static Map<String, FioResult> sections(String json) {
+        Map<String, FioResult> out = new HashMap<>();
+        if (json == null) return out;
+        int start = json.indexOf('{');
+        if (start < 0) return out;
+        try {
+            JsonNode root = JSON.readTree(json.substring(start));
+            for (JsonNode j : root.path("jobs")) {
+                String name = j.path("jobname").asText();
+                out.put(name, FioResult.parse(json, name));
+            }
+        } catch (IOException e) {
+            return out;
+        }
+        return out;
+    }
+
+    /** A slice's requests from its arm's daemon statistics (its job mark's phase). */
+    static JobRequests daemonRequests(JsonNode stats, SliceFile.Slice s) {
+        return JobRequests.fromDaemonStats(stats, JobMarks.jobLabel(s.id()));
+    }
+
+    /**
+     * The daemon's statistics without their per-phase part, which the slices carry each for itself
+     * (a boot of hundreds of slices would otherwise repeat them in every result).
+     */
+    static JsonNode withoutPhases(JsonNode stats) {
+        if (!(stats instanceof ObjectNode o)) return stats;
+        ObjectNode copy = o.deepCopy();
+        copy.remove("phases");
+        return copy;
+    }
+
+    /** Timings shared by every arm's result of a workload: the boot's, plus the workload's own job time. */
+    static Map<String, Map<String, Double>> timings(List<String> workloads, Map<String, Double> boot, Map<String, Double> jobSeconds) {
+        Map<String, Map<String, Double>> out = new LinkedHashMap<>();
+        for (String w : workloads) {
+            Map<String, Double> t = new LinkedHashMap<>(boot);
+            t.put("job_s", jobSeconds.get(w));
+            out.put(w, t);
+        }
+        return out;
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+}
