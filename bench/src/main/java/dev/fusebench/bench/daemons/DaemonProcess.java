@@ -24,31 +24,44 @@ public final class DaemonProcess implements AutoCloseable {
 
     public static DaemonProcess start(VirtioFsDaemon d, Path shared, Path socket, String variant, Path statsFile, Path log)
             throws IOException {
+        return launch(d, shared, socket, variant, statsFile, log).awaitListening(d.name());
+    }
+
+    /**
+     * Starts the daemon without waiting for its socket, so several can start at once. Call it from a
+     * thread that outlives the daemon: the child's parent-death signal fires when the thread that
+     * forked it ends, not the process.
+     */
+    public static DaemonProcess launch(VirtioFsDaemon d, Path shared, Path socket, String variant, Path statsFile, Path log)
+            throws IOException {
         List<String> cmd = d.command(shared, socket, variant, statsFile);
         Files.deleteIfExists(socket);
         ProcessBuilder pb = new ProcessBuilder(dev.fusebench.bench.guest.Shell.diesWithUs(cmd)).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(d.environment());
-        Process p = pb.start();
-        DaemonProcess dp = new DaemonProcess(p, socket, log, cmd, d.stopsThroughDescendants());
+        return new DaemonProcess(pb.start(), socket, log, cmd, d.stopsThroughDescendants());
+    }
+
+    /** Waits up to 20 s for the socket; a daemon that exits or never listens is stopped and said why. */
+    public DaemonProcess awaitListening(String name) throws IOException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!Files.exists(socket)) {
-            if (!p.isAlive()) {
-                dp.close();
-                throw new IOException(d.name() + " exited with " + p.exitValue() + " before listening: " + dp.logTail());
+            if (!process.isAlive()) {
+                close();
+                throw new IOException(name + " exited with " + process.exitValue() + " before listening: " + logTail());
             }
             if (System.nanoTime() > deadline) {
-                dp.close();
-                throw new IOException(d.name() + " did not create " + socket + " within 20 s: " + dp.logTail());
+                close();
+                throw new IOException(name + " did not create " + socket + " within 20 s: " + logTail());
             }
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                dp.close();
+                close();
                 throw new IOException("interrupted");
             }
         }
-        return dp;
+        return this;
     }
 
     public boolean alive() { return process.isAlive(); }

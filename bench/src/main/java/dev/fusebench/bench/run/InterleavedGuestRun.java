@@ -24,7 +24,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * One guest boot of the interleaved design: every arm of a group in the same guest, one
@@ -181,30 +180,30 @@ public final class InterleavedGuestRun {
                 });
     }
 
-    /** Starts every arm's daemon (in parallel: a Java daemon warms up for seconds) and proxy; the first failure, or null. */
+    /**
+     * Starts every arm's daemon and proxy; the first failure, or null. The daemons start together (a
+     * Java daemon warms up for seconds), all forked from this thread, which outlives them.
+     */
     private static String startAll(Spec spec, List<Path> armDirs, List<DaemonProcess> daemons, List<ProxyServer> proxies) {
-        List<CompletableFuture<DaemonProcess>> starts = new ArrayList<>();
+        String failure = null;
         for (int i = 0; i < spec.arms().size(); i++) {
             Arm a = spec.arms().get(i);
             Path dir = armDirs.get(i);
             boolean proxied = a.proxy() != null || spec.observe();
-            Path daemonSocket = dir.resolve(proxied ? "daemon.sock" : "vfs.sock");
-            starts.add(CompletableFuture.supplyAsync(() -> {
-                try {
-                    return DaemonProcess.start(a.daemon(), dir.resolve("share"), daemonSocket, a.variant(), dir.resolve("daemon-stats.json"),
-                            dir.resolve("daemon.log"));
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }));
-        }
-        String failure = null;
-        for (int i = 0; i < starts.size(); i++) {
             try {
-                daemons.add(starts.get(i).join());
-            } catch (java.util.concurrent.CompletionException e) {
+                daemons.add(DaemonProcess.launch(a.daemon(), dir.resolve("share"), dir.resolve(proxied ? "daemon.sock" : "vfs.sock"), a.variant(),
+                        dir.resolve("daemon-stats.json"), dir.resolve("daemon.log")));
+            } catch (IOException e) {
                 daemons.add(null);
-                if (failure == null) failure = "the daemon of arm " + spec.arms().get(i).name() + " did not start: " + e.getCause().getMessage();
+                if (failure == null) failure = "the daemon of arm " + a.name() + " did not start: " + e.getMessage();
+            }
+        }
+        for (int i = 0; i < daemons.size(); i++) {
+            if (daemons.get(i) == null) continue;
+            try {
+                daemons.get(i).awaitListening(spec.arms().get(i).daemon().name());
+            } catch (IOException e) {
+                if (failure == null) failure = "the daemon of arm " + spec.arms().get(i).name() + " did not start: " + e.getMessage();
             }
         }
         for (int i = 0; i < spec.arms().size(); i++) {
