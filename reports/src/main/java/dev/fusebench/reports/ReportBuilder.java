@@ -152,7 +152,7 @@ public final class ReportBuilder {
                     + "and of the ratio between boots. Boots: " + rs.blocks() + " (" + rs.stopReason() + ")."
                     + (rs.timeUse() == null ? "" : " Time: " + rs.timeUse() + ".");
         }
-        return "Each block ran every arm once, in a counterbalanced order; Δ is the geometric mean of the per-block ratios arm/"
+        return "Boots design: each block ran every arm once, one guest boot each, in a counterbalanced order; Δ is the geometric mean of the per-block ratios arm/"
                 + rs.reference + ", with the 95% t-interval of the mean log-ratio and the paired t-test's p (a block in which an arm failed drops out); "
                 + "q = Benjamini-Hochberg over the " + rs.analysis().familySize() + " comparison(s) of this report. Verdict: faster/slower when q < 0.05 and the CI excludes 0; "
                 + "no difference when the CI lies within ±" + num(rs.threshold()) + "%; no verdict below " + Comparison.MIN_PAIRS
@@ -166,8 +166,8 @@ public final class ReportBuilder {
         StringBuilder sb = new StringBuilder("## fusebench: ");
         sb.append(String.join(" vs ", rs.arms)).append("\n\n");
         sb.append(markdownTable(rs, rows)).append('\n');
-        sb.append(method(rs)).append(rs.interleaved() ? "" : " Warm-up blocks discarded: " + env.path("warmup").asInt() + ";")
-                .append(" Seed ").append(env.path("seed").asLong()).append(".\n\n");
+        sb.append(method(rs)).append(rs.interleaved() ? " Seed " : " Warm-up blocks discarded: " + env.path("warmup").asInt() + "; seed ")
+                .append(env.path("seed").asLong()).append(".\n\n");
         String noise = noiseLines(rs, rows);
         if (!noise.isEmpty()) sb.append("Where the noise is (SD of the log: per slice / per round's log-ratio / between boots)\n\n").append(noise).append('\n');
         List<String> why = Findings.lines(rs);

@@ -36,6 +36,27 @@ public record JobRequests(String source, Map<String, Opcode> opcodes, Long unrea
 
     public Opcode opcode(String name) { return opcodes == null ? null : opcodes.get(name); }
 
+    /** Several jobs' requests added up (an interleaved arm's measured slices), or null when none has any. */
+    public static JobRequests together(List<JobRequests> parts) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        Map<String, Map<Long, Long>> sizes = new LinkedHashMap<>();
+        String source = null;
+        Long unreadable = null;
+        for (JobRequests r : parts) {
+            if (r == null || r.opcodes() == null) continue;
+            source = r.source();
+            if (r.unreadable() != null) unreadable = (unreadable == null ? 0 : unreadable) + r.unreadable();
+            r.opcodes().forEach((op, o) -> {
+                counts.merge(op, o.count(), Long::sum);
+                if (o.sizes() != null) o.sizes().forEach((size, n) -> sizes.computeIfAbsent(op, k -> new TreeMap<>()).merge(size, n, Long::sum));
+            });
+        }
+        if (source == null) return null;
+        Map<String, Opcode> ops = new LinkedHashMap<>();
+        counts.forEach((op, n) -> ops.put(op, new Opcode(n, sizes.get(op))));
+        return new JobRequests(source, ops, unreadable);
+    }
+
     /** From the daemon's statistics file: the phase {@code label}, or null when it has none. */
     public static JobRequests fromDaemonStats(JsonNode stats, String label) {
         if (stats == null) return null;

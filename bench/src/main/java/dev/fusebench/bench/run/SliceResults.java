@@ -23,7 +23,8 @@ import java.util.Map;
  * arm, carrying that arm's slices. A slice is ok when it ran from mark to mark and fio reported no
  * error; an arm whose device failed has every slice of the boot failed with the reason (its daemon's
  * death may have slowed the slices before it), while the other arms' slices that ran still count.
- * The result's figure is the geometric mean of its measured slices; the statistics take the slices.
+ * The result's figure is the geometric mean of its measured slices (its fio figures and requests are
+ * theirs added up); the statistics take the slices.
  */
 final class SliceResults {
     private SliceResults() {}
@@ -55,6 +56,8 @@ final class SliceResults {
         for (String w : workloads) {
             for (int a = 0; a < arms.size(); a++) {
                 List<SliceResult> slices = new ArrayList<>();
+                List<FioResult> measuredFio = new ArrayList<>();
+                List<JobRequests> measuredRequests = new ArrayList<>();
                 String firstFailure = null;
                 double logSum = 0;
                 int measured = 0;
@@ -63,12 +66,20 @@ final class SliceResults {
                     SliceResult r = slice(w, s, a, boot);
                     slices.add(r);
                     if (!r.ok() && firstFailure == null) firstFailure = "slice " + s.id() + " (round " + s.round() + "): " + r.failure();
-                    if (r.ok() && !r.warmup()) { logSum += Math.log(r.value()); measured++; }
+                    if (r.ok() && !r.warmup()) {
+                        logSum += Math.log(r.value());
+                        measured++;
+                        measuredFio.add(boot.fio(w, s));
+                        measuredRequests.add(r.requests());
+                    }
                 }
                 RunResult.Builder b = arms.get(a);
                 Map<String, Double> t = timings.getOrDefault(w, Map.of());
-                RunResult res = firstFailure == null ? b.ok(w, null, null, t, null) : b.failed(w, null, null, t, null, firstFailure, null);
-                out.add(res.withSlices(slices).withMetric(measured > 0 ? Math.exp(logSum / measured) : null));
+                // the arm's measured slices together: fio's figures and the requests, for the report's per-run tables and its Why lines
+                FioResult together = FioResult.together(w, measuredFio);
+                RunResult res = firstFailure == null ? b.ok(w, null, null, t, together) : b.failed(w, null, null, t, together, firstFailure, null);
+                out.add(res.withSlices(slices).withMetric(measured > 0 ? Math.exp(logSum / measured) : null)
+                        .withRequests(JobRequests.together(measuredRequests)));
             }
         }
         return out;

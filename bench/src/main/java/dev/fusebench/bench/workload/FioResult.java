@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The figures of one fio job (fio's JSON output), per direction. */
@@ -54,4 +55,35 @@ public record FioResult(String job, int error, Direction read, Direction write, 
     }
 
     public boolean ok() { return error == 0 && (read.active() || write.active()); }
+
+    /**
+     * Several fio results of one job taken together (an interleaved arm's measured slices): bytes, I/Os
+     * and time added, rates over the total time, each latency percentile the median of the parts'.
+     */
+    public static FioResult together(String job, List<FioResult> parts) {
+        if (parts.isEmpty()) return null;
+        return new FioResult(job, 0, together(parts.stream().map(FioResult::read).toList()),
+                together(parts.stream().map(FioResult::write).toList()), parts.getFirst().fioVersion());
+    }
+
+    private static Direction together(List<Direction> parts) {
+        long bytes = 0, ios = 0, ms = 0;
+        double clatSum = 0;
+        Map<String, List<Double>> pct = new LinkedHashMap<>();
+        for (Direction d : parts) {
+            if (d == null) continue;
+            bytes += d.ioBytes();
+            ios += d.ios();
+            ms += d.runtimeMs();
+            clatSum += d.clatMeanUs() * d.ios();
+            if (d.active() && d.clatPercentilesUs() != null) d.clatPercentilesUs().forEach((k, v) -> pct.computeIfAbsent(k, x -> new java.util.ArrayList<>()).add(v));
+        }
+        Map<String, Double> medians = new LinkedHashMap<>();
+        pct.forEach((k, v) -> {
+            double[] a = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            medians.put(k, a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2);
+        });
+        double secs = ms / 1000.0;
+        return new Direction(bytes, secs > 0 ? bytes / secs : 0, secs > 0 ? ios / secs : 0, ms, ios > 0 ? clatSum / ios : 0, medians, ios);
+    }
 }
