@@ -26,7 +26,7 @@ class ShardMergeTest {
     /** A quick host-fuse plan; {@code extra} options (pairs) are added or replace the defaults. */
     static int matrix(Path out, String... extra) {
         java.util.Map<String, String> opts = new java.util.LinkedHashMap<>();
-        String[] defaults = {"--design", "boots", "--transport", "host-fuse", "--workloads", "direct-read-1m", "--iterations", "2", "--warmup", "0", "--runtime", "1",
+        String[] defaults = {"--transport", "host-fuse", "--design", "boots", "--workloads", "direct-read-1m", "--iterations", "2", "--warmup", "0", "--runtime", "1",
                 "--size", "16", "--seed", "3", "--out", out.toString(), "--workloads-dir", Path.of("..", "guest-workloads").toString()};
         for (int i = 0; i < defaults.length; i += 2) opts.put(defaults[i], defaults[i + 1]);
         for (int i = 0; i < extra.length; i += 2) opts.put(extra[i], extra[i + 1]);

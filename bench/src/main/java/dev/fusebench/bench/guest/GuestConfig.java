@@ -49,8 +49,15 @@ public record GuestConfig(String kernelSeries, int vcpus, int memoryMiB, int que
      */
     public String cmdline(List<String> jobs, String tag) { return commandLine(jobs, "fb.tag=" + tag); }
 
-    /** The command line of an interleaved guest: one share per arm (tags in device order), the jobs run as slice files. */
-    public String cmdline(List<String> jobs, List<String> tags) { return commandLine(jobs, "fb.tags=" + String.join(",", tags) + " fb.slices=1"); }
+    /**
+     * The command line of an interleaved guest: one share per arm (tags in device order), each with its
+     * own read_ahead_kb (0: the kernel's), the jobs run as slice files.
+     */
+    public String cmdline(List<String> jobs, List<String> tags, List<Integer> readaheads) {
+        String ra = readaheads.stream().allMatch(r -> r == 0) ? ""
+                : " fb.readaheads=" + String.join(",", readaheads.stream().map(String::valueOf).toList());
+        return commandLine(jobs, "fb.tags=" + String.join(",", tags) + " fb.slices=1" + ra);
+    }
 
     private String commandLine(List<String> jobs, String shares) {
         String base = "console=ttyS0 quiet loglevel=3 panic=-1 oops=panic cryptomgr.notests rdinit=/init " + shares

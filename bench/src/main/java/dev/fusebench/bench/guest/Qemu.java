@@ -32,15 +32,17 @@ public final class Qemu {
 
     public static List<String> command(GuestImage image, GuestConfig cfg, Path socket, Path workloads,
                                        List<String> jobs, Path console, Path results) {
-        return command(image, cfg, List.of(socket), workloads, jobs, console, results);
+        return command(image, cfg, List.of(socket), List.of(cfg), workloads, jobs, console, results);
     }
 
     /**
      * The guest with one virtio-fs device per socket: one socket is the boots design's single share
      * (tag {@link #TAG}); several are the arms of an interleaved design, tags {@code fbshare1..N} in
-     * socket order, each mounted at its own mount point, and the jobs run as slice files.
+     * socket order, each mounted at its own mount point, and the jobs run as slice files. Each device
+     * takes its queue size, request queues and readahead from its own entry of {@code devices}; the
+     * guest everything else from {@code cfg}.
      */
-    public static List<String> command(GuestImage image, GuestConfig cfg, List<Path> sockets, Path workloads,
+    public static List<String> command(GuestImage image, GuestConfig cfg, List<Path> sockets, List<GuestConfig> devices, Path workloads,
                                        List<String> jobs, Path console, Path results) {
         List<String> c = new ArrayList<>(List.of(BINARY, "-nodefaults", "-no-user-config", "-machine", "q35"));
         c.addAll(cfg.accel().qemuArgs());
@@ -51,9 +53,10 @@ public final class Qemu {
         for (int i = 0; i < sockets.size(); i++) {
             String tag = sockets.size() == 1 ? TAG : TAG + (i + 1);
             tags.add(tag);
+            GuestConfig d = devices.get(i);
             c.addAll(List.of("-chardev", "socket,id=vfs" + i + ",path=" + sockets.get(i),
-                    "-device", "vhost-user-fs-pci,queue-size=" + cfg.queueSize() + ",chardev=vfs" + i + ",tag=" + tag
-                            + (cfg.requestQueues() > 1 ? ",num-request-queues=" + cfg.requestQueues() : "")
+                    "-device", "vhost-user-fs-pci,queue-size=" + d.queueSize() + ",chardev=vfs" + i + ",tag=" + tag
+                            + (d.requestQueues() > 1 ? ",num-request-queues=" + d.requestQueues() : "")
                             + (cfg.dmaApi() ? ",iommu_platform=on" : "")));
         }
         c.addAll(List.of(
@@ -63,7 +66,7 @@ public final class Qemu {
                 "-device", "virtio-9p-pci,fsdev=jobs,mount_tag=jobs",
                 "-kernel", image.kernel().vmlinux().toString(),
                 "-initrd", image.initramfs().toString(),
-                "-append", sockets.size() == 1 ? cfg.cmdline(jobs, TAG) : cfg.cmdline(jobs, tags),
+                "-append", sockets.size() == 1 ? cfg.cmdline(jobs, TAG) : cfg.cmdline(jobs, tags, devices.stream().map(GuestConfig::readaheadKb).toList()),
                 "-display", "none", "-monitor", "none",
                 "-serial", "file:" + console, "-serial", "file:" + results,
                 "-no-reboot"));

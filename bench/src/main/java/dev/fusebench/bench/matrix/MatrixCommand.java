@@ -189,13 +189,21 @@ public final class MatrixCommand implements Callable<Integer> {
         ResultsStore store = new ResultsStore(dir);
         boolean hostFuse = transport.equals("host-fuse");
         List<Unit.GuestKey> guests = new ArrayList<>();
+        // interleaved: a device axis given several values is an arm (each device its own), not a cell
+        boolean qArm = interleaved && queueSizes.size() > 1, rqArm = interleaved && requestQueues.size() > 1,
+                raArm = interleaved && readaheads().size() > 1;
+        List<Unit.Device> devices = new ArrayList<>();
+        for (int q : qArm ? queueSizes : List.of(0)) for (int rq : rqArm ? requestQueues : List.of(0)) for (int ra : raArm ? readaheads() : List.of(0))
+            devices.add(qArm || rqArm || raArm ? new Unit.Device(qArm ? q : null, rqArm ? rq : null, raArm ? ra : null) : null);
         if (hostFuse) guests.add(Unit.GuestKey.HOST);
-        else for (String k : kernels) for (int q : queueSizes) for (String a : kernelArgs)
-            for (int c : vcpuCounts) for (int rq : requestQueues) for (int ra : readaheads())
+        else for (String k : kernels) for (int q : qArm ? List.of(0) : queueSizes) for (String a : kernelArgs)
+            for (int c : vcpuCounts) for (int rq : rqArm ? List.of(0) : requestQueues) for (int ra : raArm ? List.of(0) : readaheads())
                 guests.add(new Unit.GuestKey(k, q, a.strip(), c, rq, ra));
         List<String> variantNames = new ArrayList<>(variantSettings.keySet());
+        // the reference: the first arm of a group (first daemon, first variant, first device settings)
+        String reference = interleaved ? new Unit.Arm(daemons.getFirst(), variantNames.getFirst(), devices.getFirst()).name() : variantNames.getFirst();
         java.util.function.IntFunction<List<Unit>> planOf = blocks -> Shard.filter(shardOf, interleaved
-                ? Schedule.interleavedPlan(daemons, d -> variantNames, guests, blocks, seed)
+                ? Schedule.interleavedPlan(daemons, d -> variantNames, devices, guests, blocks, seed)
                 : Schedule.plan(daemons, d -> variantNames, guests, blocks, warmup, seed));
         int minBlocks = interleaved ? Comparison.MIN_BOOTS : Precision.MIN_BLOCKS;
         List<Unit> plan = planOf.apply(auto ? minBlocks : fixedBlocks);
@@ -212,6 +220,7 @@ public final class MatrixCommand implements Callable<Integer> {
             WorkDirs.clear(dir); // what a killed controller left: mounts, shares, sockets
         } else {
             Map<String, Object> env = environment(ds, images, acc, jobs, variantSettings, guests, rt, sz, plan.size());
+            env.put("reference_variant", reference);
             try {
                 store.create(env);
             } catch (IOException e) {
@@ -271,7 +280,7 @@ public final class MatrixCommand implements Callable<Integer> {
         if (!changes.isEmpty()) Runtime.getRuntime().addShutdownHook(restoreOnSignal);
         try {
             if (auto) {
-                Precision.run(new Precision.Rule(minBlocks, maxIterations, targetCi, maxMinutes, variantNames.getFirst(), threshold, step),
+                Precision.run(new Precision.Rule(minBlocks, maxIterations, targetCi, maxMinutes, reference, threshold, step),
                         planOf, store, runner);
             } else {
                 execute(plan, done, store, runner);
@@ -319,20 +328,26 @@ public final class MatrixCommand implements Callable<Integer> {
             List<RunResult> results;
             if (transport.equals("host-fuse")) {
                 List<dev.fusebench.bench.run.InterleavedHostFuseRun.Arm> arms = u.arms().stream()
-                        .map(a -> new dev.fusebench.bench.run.InterleavedHostFuseRun.Arm(a.variant(), variantSettings.get(a.variant()).toSpec())).toList();
+                        .map(a -> new dev.fusebench.bench.run.InterleavedHostFuseRun.Arm(a.name(), variantSettings.get(a.variant()).toSpec())).toList();
                 Double kill = fault instanceof Fault.KillDaemon k ? k.afterSeconds() : null;
                 results = dev.fusebench.bench.run.InterleavedHostFuseRun.run(new dev.fusebench.bench.run.InterleavedHostFuseRun.Spec(
                         arms, jobs, workloadsDir.toAbsolutePath(), sz, slices, slice, kill), work);
             } else {
-                GuestConfig cfg = new GuestConfig(u.guest().kernel(), u.guest().vcpus(), 1024, u.guest().queueSize(), u.guest().kernelArgs(), acc,
-                        sz + "M", rt, false, u.guest().requestQueues(), u.guest().readaheadKb());
                 List<InterleavedGuestRun.Arm> arms = new ArrayList<>();
+                GuestConfig cfg = null;
                 for (Unit.Arm a : u.arms()) {
                     VirtioFsDaemon d = ds.get(a.daemon());
                     Variant v = variantSettings.get(a.variant());
+                    // each device's own settings: the arm's where its device settings are arms, else the guest configuration's
+                    Unit.Device dev = a.device() != null ? a.device() : new Unit.Device(null, null, null);
+                    GuestConfig device = new GuestConfig(u.guest().kernel(), u.guest().vcpus(), 1024,
+                            dev.queueSize() != null ? dev.queueSize() : u.guest().queueSize(), u.guest().kernelArgs(), acc, sz + "M", rt, false,
+                            dev.requestQueues() != null ? dev.requestQueues() : u.guest().requestQueues(),
+                            dev.readaheadKb() != null ? dev.readaheadKb() : u.guest().readaheadKb());
+                    if (cfg == null) cfg = device;
                     // a daemon that takes no variant itself gets it through the INIT-rewriting proxy
-                    arms.add(new InterleavedGuestRun.Arm(a.variant(), d, d.takesVariants() ? v.toSpec() : a.variant(),
-                            d.takesVariants() ? null : Restriction.of(v.init())));
+                    arms.add(new InterleavedGuestRun.Arm(a.name(), d, d.takesVariants() ? v.toSpec() : a.variant(),
+                            d.takesVariants() ? null : Restriction.of(v.init()), device));
                 }
                 results = InterleavedGuestRun.run(new InterleavedGuestRun.Spec(arms, cfg, jobs, workloadsDir.toAbsolutePath(), slices, slice,
                         InterleavedGuestRun.defaultDeadline(slices, slice), fault, observe), images.get(u.guest().kernel()), work);
@@ -430,7 +445,6 @@ public final class MatrixCommand implements Callable<Integer> {
         Map<String, Object> vs = new LinkedHashMap<>();
         variantSettings.forEach((n, s) -> vs.put(n, s.toSpec()));
         env.put("variants", vs);
-        env.put("reference_variant", variantSettings.keySet().iterator().next());
         env.put("workloads", jobs);
         env.put("guests", guests.stream().map(Unit.GuestKey::label).toList());
         env.put("iterations", auto ? "auto" : fixedBlocks);

@@ -30,20 +30,21 @@ public final class Schedule {
 
     /**
      * The interleaved design's boots: in each block, one boot per guest configuration holding every
-     * arm; the arms' devices are attached in the block's row of the same Latin squares, so no arm
+     * arm (each daemon with each variant on each of {@code devices}: a list of one null when the device
+     * settings are the guest configuration's); the arms' devices are attached in the block's row of the same Latin squares, so no arm
      * keeps the first device (the slices inside each boot are counterbalanced by {@link SliceOrder}).
      */
-    public static List<Unit> interleavedPlan(List<String> daemons, Function<String, List<String>> arms,
+    public static List<Unit> interleavedPlan(List<String> daemons, Function<String, List<String>> arms, List<Unit.Device> devices,
                                              List<Unit.GuestKey> guests, int boots, long seed) {
         List<Unit> out = new ArrayList<>();
         for (int i = 1; i <= boots; i++) {
             for (int g = 0; g < guests.size(); g++) {
                 List<Unit.Arm> group = new ArrayList<>();
-                for (String d : daemons) for (String v : arms.apply(d)) group.add(new Unit.Arm(d, v));
+                for (String d : daemons) for (String v : arms.apply(d)) for (Unit.Device dev : devices) group.add(new Unit.Arm(d, v, dev));
                 int[] row = order(group.size(), i, seed * 31 + g * 2L);
-                List<Unit.Arm> devices = new ArrayList<>();
-                for (int a : row) devices.add(group.get(a));
-                out.add(Unit.interleaved(i, false, devices, guests.get(g)));
+                List<Unit.Arm> attached = new ArrayList<>();
+                for (int a : row) attached.add(group.get(a));
+                out.add(Unit.interleaved(i, false, attached, guests.get(g)));
             }
         }
         return out;

@@ -22,18 +22,44 @@ public record Unit(String id, int iteration, boolean warmup, String daemon, Stri
         /** Two vCPUs, one request queue, the kernel's readahead. */
         public GuestKey(String kernel, int queueSize, String kernelArgs) { this(kernel, queueSize, kernelArgs, 2, 1, 0); }
 
-        /** e.g. 6.12/q1024/4cpu/rq2/ra1024: only what differs from 2 vCPUs, one request queue and the kernel's readahead. */
+        /**
+         * e.g. 6.12/q1024/4cpu/rq2/ra1024: only what differs from 2 vCPUs, one request queue and the kernel's
+         * readahead. A queue size of 0 is one the interleaved design's arms set, each for its own device.
+         */
         public String label() {
             if (equals(HOST)) return "host /dev/fuse";
-            return kernel + "/q" + queueSize + (kernelArgs.isBlank() ? "" : "/" + kernelArgs.replace(' ', '+'))
+            return kernel + (queueSize > 0 ? "/q" + queueSize : "") + (kernelArgs.isBlank() ? "" : "/" + kernelArgs.replace(' ', '+'))
                     + (vcpus != 2 ? "/" + vcpus + "cpu" : "") + (requestQueues > 1 ? "/rq" + requestQueues : "")
                     + (readaheadKb > 0 ? "/ra" + readaheadKb : "");
         }
     }
 
-    /** An arm of a block: a daemon with one of its variants. */
-    public record Arm(String daemon, String variant) {
-        public String label() { return daemon + "/" + variant; }
+    /**
+     * An arm of a block: a daemon with one of its variants, and in the interleaved design its device's
+     * own settings where those are arms too (null: the guest configuration's).
+     */
+    public record Arm(String daemon, String variant, Device device) {
+        public Arm(String daemon, String variant) { this(daemon, variant, null); }
+
+        /** The arm's name in the results: its variant, and its device settings when they are arms ("max-pages@q32"). */
+        public String name() { return device == null ? variant : variant + "@" + device.label(); }
+
+        public String label() { return daemon + "/" + name(); }
+    }
+
+    /**
+     * A virtio-fs device's own settings as arms of an interleaved design: those of the device axes given
+     * several values (null where the axis has one, which the guest configuration then carries).
+     */
+    public record Device(Integer queueSize, Integer requestQueues, Integer readaheadKb) {
+        /** e.g. q32, rq2, q32/ra1024. */
+        public String label() {
+            List<String> parts = new java.util.ArrayList<>();
+            if (queueSize != null) parts.add("q" + queueSize);
+            if (requestQueues != null) parts.add("rq" + requestQueues);
+            if (readaheadKb != null) parts.add("ra" + readaheadKb);
+            return String.join("/", parts);
+        }
     }
 
     static Unit of(int iteration, boolean warmup, Arm arm, GuestKey g, int position, List<String> blockOrder) {

@@ -37,8 +37,11 @@ import java.util.Map;
 public final class InterleavedGuestRun {
     private InterleavedGuestRun() {}
 
-    /** One arm: its name, its daemon, what the daemon is given, and the proxy's restriction (null: no proxy). */
-    public record Arm(String name, VirtioFsDaemon daemon, String variant, Restriction proxy) {}
+    /**
+     * One arm: its name, its daemon, what the daemon is given, the proxy's restriction (null: no proxy),
+     * and its device's settings (queue size, request queues, readahead: the guest's when they are no arm).
+     */
+    public record Arm(String name, VirtioFsDaemon daemon, String variant, Restriction proxy, GuestConfig device) {}
 
     /**
      * One boot. {@code slices}: each workload's slices in run order; {@code fault}: kill-daemon kills the
@@ -76,7 +79,7 @@ public final class InterleavedGuestRun {
             RunResult.Builder b = new RunResult.Builder();
             b.arm = a.name();
             b.daemon = GuestRun.daemonInfo(a.daemon());
-            b.guest = GuestRun.guestInfo(spec.guest(), image);
+            b.guest = GuestRun.guestInfo(a.device(), image);
             b.accel = spec.guest().accel().name().toLowerCase(java.util.Locale.ROOT);
             b.emulated = spec.guest().accel() == dev.fusebench.bench.guest.Accel.TCG;
             b.host = Environment.host();
@@ -108,7 +111,8 @@ public final class InterleavedGuestRun {
         Qemu.Outcome out;
         try {
             for (int i = 0; i < k; i++) common.get(i).daemon = common.get(i).daemon.withCommand(daemons.get(i).command);
-            List<String> cmd = Qemu.command(image, spec.guest(), sockets, jobs, spec.workloads(), console, results);
+            List<String> cmd = Qemu.command(image, spec.guest(), sockets, spec.arms().stream().map(Arm::device).toList(), jobs,
+                    spec.workloads(), console, results);
             out = Qemu.run(cmd, console, results, work.resolve("qemu.log"), spec.deadlineSeconds(), watcher);
         } finally {
             closeAll(daemons, proxies);
@@ -139,7 +143,8 @@ public final class InterleavedGuestRun {
         GuestOutput g = GuestOutput.parse(out.results());
         for (RunResult.Builder b : common) {
             b.guestKernelRelease = g.kernelRelease();
-            if (g.readaheadKb() != null) b.guest = b.guest.withReadaheadReadBack(g.readaheadKb());
+            Integer ra = g.readaheadKb(common.indexOf(b));
+            if (ra != null) b.guest = b.guest.withReadaheadReadBack(ra);
         }
         String bootCause = GuestRun.cause(out, g, watcher.firstDeath(), spec.deadlineSeconds());
         // a daemon ends by itself once QEMU has gone: a death only fails its arm when the guest did not finish
