@@ -103,7 +103,7 @@ class ShardMergeTest {
     @Test
     void badPrecisionAndShardOptionsAreOneLineErrors() {
         for (String[] bad : List.of(new String[]{"--target-ci", "0"}, new String[]{"--target-ci", "100"}, new String[]{"--target-ci", "-3"},
-                new String[]{"--max-iterations", "4"}, new String[]{"--shard", "3/2"}, new String[]{"--shard", "0/2"}, new String[]{"--shard", "1of2"},
+                new String[]{"--max-iterations", "2"}, new String[]{"--design", "boots", "--max-iterations", "4"}, new String[]{"--shard", "3/2"}, new String[]{"--shard", "0/2"}, new String[]{"--shard", "1of2"},
                 new String[]{"--shard", "1/2", "--iterations", "auto"}, new String[]{"--iterations", "many"}, new String[]{"--max-minutes", "0"})) {
             Path out = tmp.resolve("never");
             List<String> args = new ArrayList<>(List.of("--transport", "host-fuse", "--out", out.toString(),

@@ -47,7 +47,9 @@ public record GuestConfig(String kernelSeries, int vcpus, int memoryMiB, int que
      * cryptomgr.notests skips the crypto self-tests, which take 0.6-0.8 s of an emulated boot
      * (measured with initcall_debug: crypto_algapi_init was the longest initcall) and touch no I/O path.
      */
-    public String cmdline(List<String> jobs, String tag) { return commandLine(jobs, "fb.tag=" + tag); }
+    public String cmdline(List<String> jobs, String tag) {
+        return commandLine(jobs, "fb.tag=" + tag + (readaheadKb > 0 ? " fb.readahead=" + readaheadKb : ""));
+    }
 
     /**
      * The command line of an interleaved guest: one share per arm (tags in device order), each with its
@@ -62,7 +64,7 @@ public record GuestConfig(String kernelSeries, int vcpus, int memoryMiB, int que
     private String commandLine(List<String> jobs, String shares) {
         String base = "console=ttyS0 quiet loglevel=3 panic=-1 oops=panic cryptomgr.notests rdinit=/init " + shares
                 + " fb.jobs=" + String.join(",", jobs) + " fb.size=" + sizeMiB + " fb.runtime=" + runtimeSeconds
-                + " fb.checksum=" + (checksum ? 1 : 0) + " fb.layout=host" + (readaheadKb > 0 ? " fb.readahead=" + readaheadKb : "");
+                + " fb.checksum=" + (checksum ? 1 : 0) + " fb.layout=host";
         return kernelArgs == null || kernelArgs.isBlank() ? base : base + " " + kernelArgs;
     }
 }

@@ -11,17 +11,17 @@ import java.util.Map;
  */
 public record GuestOutput(String kernelRelease, Double bootedUptime, Double mountedUptime, Double layoutSeconds,
                           Double layoutEnd, Map<String, Job> jobs, List<String> fatal, List<String> warnings, boolean done,
-                          Double doneUptime, String sha256, List<Integer> readaheadsKb, Map<Integer, SliceTimes> slices) {
+                          Double doneUptime, String sha256, Map<Integer, Integer> readaheadsKb, Map<Integer, SliceTimes> slices) {
 
-    /** The read_ahead_kb read back (the last share's), or null when none was set. */
-    public Integer readaheadKb() { return readaheadsKb.isEmpty() ? null : readaheadsKb.getLast(); }
+    /** The read_ahead_kb read back (the first share's), or null when none was set. */
+    public Integer readaheadKb() { return readaheadKb(0); }
 
     /** The read_ahead_kb read back on share {@code i} (0-based, in mount order), or null. */
-    public Integer readaheadKb(int i) { return i < readaheadsKb.size() ? readaheadsKb.get(i) : null; }
+    public Integer readaheadKb(int i) { return readaheadsKb.get(i + 1); }
 
     /** When an interleaved slice started and ended (guest uptime, from fbmark); end is null while it has not. */
     public record SliceTimes(Double start, Double end) {
-        public Double seconds() { return start == null || end == null ? null : end - start; }
+        public static final SliceTimes NONE = new SliceTimes(null, null);
     }
 
     /**
@@ -58,7 +58,7 @@ public record GuestOutput(String kernelRelease, Double bootedUptime, Double moun
         List<String> fatal = new ArrayList<>(), warnings = new ArrayList<>();
         boolean done = false;
         String sha256 = null;
-        List<Integer> readaheads = new ArrayList<>();
+        Map<Integer, Integer> readaheads = new LinkedHashMap<>();
         Map<Integer, SliceTimes> slices = new LinkedHashMap<>();
         String jsonJob = null;
         boolean jsonGz = false;
@@ -108,7 +108,11 @@ public record GuestOutput(String kernelRelease, Double bootedUptime, Double moun
                     Integer id = id(f, 1);
                     if (id != null && slices.containsKey(id)) slices.put(id, new SliceTimes(slices.get(id).start(), num(f, 2)));
                 }
-                case "READAHEAD" -> { Double kb = num(f, 1); if (kb != null) readaheads.add(kb.intValue()); }
+                case "READAHEAD" -> { // "READAHEAD KB SHARE" (SHARE 1-based; older guests give one share and no number)
+                    Double kb = num(f, 1);
+                    Integer share = f.length > 2 ? id(f, 2) : Integer.valueOf(1);
+                    if (kb != null && share != null) readaheads.put(share, kb.intValue());
+                }
                 default -> { }
             }
         }

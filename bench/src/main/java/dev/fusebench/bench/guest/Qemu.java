@@ -32,18 +32,22 @@ public final class Qemu {
 
     public static List<String> command(GuestImage image, GuestConfig cfg, Path socket, Path workloads,
                                        List<String> jobs, Path console, Path results) {
-        return command(image, cfg, List.of(socket), List.of(cfg), workloads, jobs, console, results);
+        return command(image, cfg, List.of(socket), List.of(cfg), workloads, jobs, console, results, false);
     }
 
     /**
-     * The guest with one virtio-fs device per socket: one socket is the boots design's single share
-     * (tag {@link #TAG}); several are the arms of an interleaved design, tags {@code fbshare1..N} in
-     * socket order, each mounted at its own mount point, and the jobs run as slice files. Each device
-     * takes its queue size, request queues and readahead from its own entry of {@code devices}; the
-     * guest everything else from {@code cfg}.
+     * An interleaved design's guest: one virtio-fs device per arm's socket, tags {@code fbshare1..N} in
+     * socket order, each mounted at its own mount point, the jobs run as slice files. Each device takes
+     * its queue size, request queues and readahead from its own entry of {@code devices}; the guest
+     * everything else from {@code cfg}.
      */
     public static List<String> command(GuestImage image, GuestConfig cfg, List<Path> sockets, List<GuestConfig> devices, Path workloads,
                                        List<String> jobs, Path console, Path results) {
+        return command(image, cfg, sockets, devices, workloads, jobs, console, results, true);
+    }
+
+    private static List<String> command(GuestImage image, GuestConfig cfg, List<Path> sockets, List<GuestConfig> devices, Path workloads,
+                                        List<String> jobs, Path console, Path results, boolean interleaved) {
         List<String> c = new ArrayList<>(List.of(BINARY, "-nodefaults", "-no-user-config", "-machine", "q35"));
         c.addAll(cfg.accel().qemuArgs());
         c.addAll(List.of("-smp", Integer.toString(cfg.vcpus()), "-m", cfg.memoryMiB() + "M",
@@ -51,7 +55,7 @@ public final class Qemu {
                 "-numa", "node,memdev=mem"));
         List<String> tags = new ArrayList<>();
         for (int i = 0; i < sockets.size(); i++) {
-            String tag = sockets.size() == 1 ? TAG : TAG + (i + 1);
+            String tag = interleaved ? TAG + (i + 1) : TAG;
             tags.add(tag);
             GuestConfig d = devices.get(i);
             c.addAll(List.of("-chardev", "socket,id=vfs" + i + ",path=" + sockets.get(i),
@@ -66,7 +70,7 @@ public final class Qemu {
                 "-device", "virtio-9p-pci,fsdev=jobs,mount_tag=jobs",
                 "-kernel", image.kernel().vmlinux().toString(),
                 "-initrd", image.initramfs().toString(),
-                "-append", sockets.size() == 1 ? cfg.cmdline(jobs, TAG) : cfg.cmdline(jobs, tags, devices.stream().map(GuestConfig::readaheadKb).toList()),
+                "-append", interleaved ? cfg.cmdline(jobs, tags, devices.stream().map(GuestConfig::readaheadKb).toList()) : cfg.cmdline(jobs, TAG),
                 "-display", "none", "-monitor", "none",
                 "-serial", "file:" + console, "-serial", "file:" + results,
                 "-no-reboot"));

@@ -81,11 +81,13 @@ public final class MatrixCommand implements Callable<Integer> {
     @Option(names = "--kernel-args", split = ";", defaultValue = "", paramLabel = "ARGS",
             description = "Guest kernel argument sets, separated by ';' (e.g. ';swiotlb=force').") List<String> kernelArgs;
     @Option(names = "--iterations", defaultValue = "auto", paramLabel = "N|auto",
-            description = "Blocks (every arm once each): a number, or auto: at least " + Precision.MIN_BLOCKS + ", then two more at a time until every cell's 95%% CI is within --target-ci, or a cap (default: ${DEFAULT-VALUE}).")
+            description = "Blocks (interleaved: boots holding every arm; boots design: every arm booted once each): a number, or auto: at least "
+                    + Comparison.MIN_BOOTS + " boots, then one more at a time (boots design: " + Precision.MIN_BLOCKS + " blocks, then two more) until every cell's 95%% CI is within --target-ci, or a cap (default: ${DEFAULT-VALUE}).")
     String iterations;
     @Option(names = "--target-ci", defaultValue = "10", paramLabel = "PCT", description = "auto: stop when every CI half-width is at most PCT %% (default: ${DEFAULT-VALUE}).") double targetCi;
     @Option(names = "--max-iterations", defaultValue = "12", paramLabel = "N", description = "auto: at most N blocks (default: ${DEFAULT-VALUE}).") int maxIterations;
-    @Option(names = "--max-minutes", paramLabel = "M", description = "auto: add no blocks that would take the guest boots past M minutes (default: 18, with --quick 8).") Double maxMinutesOption;
+    @Option(names = "--max-minutes", paramLabel = "M", description = "auto: add no blocks that would take the guest boots past M minutes "
+            + "(default: interleaved 11, with --quick 4; boots design 18, with --quick 8).") Double maxMinutesOption;
     @Option(names = "--shard", paramLabel = "K/N", description = "Run only the K-th of N disjoint sets of blocks of this plan (same --seed on every host); combine with merge.") String shard;
     @Option(names = "--warmup", defaultValue = "1", paramLabel = "N",
             description = "Warm-up blocks (boots design) or warm-up rounds per workload and boot (interleaved), never in the statistics (default: ${DEFAULT-VALUE}).") int warmup;
@@ -157,8 +159,6 @@ public final class MatrixCommand implements Callable<Integer> {
             fixedBlocks = auto ? 0 : Integer.parseInt(iterations);
             if ((!auto && fixedBlocks < 1) || warmup < 0) throw new IllegalArgumentException("--iterations must be >= 1 and --warmup >= 0");
             if (!(targetCi > 0 && targetCi < 100)) throw new IllegalArgumentException("--target-ci wants a half-width in (0, 100) %, got " + targetCi);
-            if (auto && maxIterations < Precision.MIN_BLOCKS)
-                throw new IllegalArgumentException("--max-iterations must be at least the minimum of " + Precision.MIN_BLOCKS + " blocks, got " + maxIterations);
             maxMinutes = maxMinutesOption != null ? maxMinutesOption : design.equals("boots") ? (quick ? 8 : 18) : (quick ? 4 : 11);
             if (!(maxMinutes > 0)) throw new IllegalArgumentException("--max-minutes must be positive, got " + maxMinutes);
             if (shard != null) {
@@ -177,10 +177,13 @@ public final class MatrixCommand implements Callable<Integer> {
             if (!design.equals("interleaved") && !design.equals("boots"))
                 throw new IllegalArgumentException("--design must be interleaved or boots, got '" + design + "'");
             interleaved = design.equals("interleaved");
+            int least = interleaved ? Comparison.MIN_BOOTS : Precision.MIN_BLOCKS;
+            if (auto && maxIterations < least)
+                throw new IllegalArgumentException("--max-iterations must be at least the minimum of " + least + " blocks, got " + maxIterations);
             threshold = thresholdOption != null ? thresholdOption : interleaved ? BAND_INTERLEAVED : BAND_BOOTS;
             if (!(threshold > 0 && threshold < 100)) throw new IllegalArgumentException("--threshold wants a band in (0, 100) %, got " + threshold);
             rounds = roundsOption != null ? roundsOption : quick ? QUICK_ROUNDS : DEFAULT_ROUNDS;
-            if (interleaved) checkInterleaved(jobs, variantSettings.size() * ds.size());
+            if (interleaved) checkInterleaved(jobs, variantSettings.size() * ds.size() * deviceArms());
         } catch (IllegalArgumentException e) {
             return Controller.usage(e.getMessage());
         }
@@ -190,7 +193,7 @@ public final class MatrixCommand implements Callable<Integer> {
         boolean hostFuse = transport.equals("host-fuse");
         List<Unit.GuestKey> guests = new ArrayList<>();
         // interleaved: a device axis given several values is an arm (each device its own), not a cell
-        boolean qArm = interleaved && queueSizes.size() > 1, rqArm = interleaved && requestQueues.size() > 1,
+        boolean qArm = interleaved && !hostFuse && queueSizes.size() > 1, rqArm = interleaved && requestQueues.size() > 1,
                 raArm = interleaved && readaheads().size() > 1;
         List<Unit.Device> devices = new ArrayList<>();
         for (int q : qArm ? queueSizes : List.of(0)) for (int rq : rqArm ? requestQueues : List.of(0)) for (int ra : raArm ? readaheads() : List.of(0))
@@ -216,6 +219,9 @@ public final class MatrixCommand implements Callable<Integer> {
         Set<String> done;
         if (resume != null) {
             if (!store.exists()) return Controller.usage("nothing to resume in " + dir + " (no " + ResultsStore.FILE + ")");
+            String was = store.environment().path("design").asText("boots");
+            if (!was.equals(design))
+                return Controller.usage(dir + " holds a run of the " + was + " design: resume it with --design " + was);
             done = store.doneUnits();
             WorkDirs.clear(dir); // what a killed controller left: mounts, shares, sockets
         } else {
@@ -305,12 +311,23 @@ public final class MatrixCommand implements Callable<Integer> {
      * cells of their own, one guest configuration per boot, as in the boots design.)
      */
     private void checkInterleaved(List<String> jobs, int arms) throws IOException {
+        Path given = resume != null ? resume : out;
+        if (transport.equals("host-fuse") && given != null && given.toAbsolutePath().toString().contains(":"))
+            throw new IllegalArgumentException("the interleaved design names its host mounts in fio job files, where ':' separates directories: "
+                    + "choose a results directory without ':'");
         if (slice < 1) throw new IllegalArgumentException("--slice wants whole seconds above 0, got " + slice);
         if (rounds < 1) throw new IllegalArgumentException("--rounds wants at least 1, got " + rounds);
         if (arms > MAX_DEVICES)
             throw new IllegalArgumentException(arms + " arms (daemons x variants) are more than one guest takes devices (" + MAX_DEVICES + "); use --design boots");
         if (shareTmpfs != null) throw new IllegalArgumentException("--share-tmpfs applies to the boots design (one share per boot)");
         for (String w : jobs) dev.fusebench.bench.workload.SliceFile.read(workloadsDir, w);
+    }
+
+    /** Interleaved: how many device settings each variant runs on (the values of the device axes given several). */
+    private int deviceArms() {
+        if (transport.equals("host-fuse")) return 1;
+        return (queueSizes.size() > 1 ? queueSizes.size() : 1) * (requestQueues.size() > 1 ? requestQueues.size() : 1)
+                * (readaheads().size() > 1 ? readaheads().size() : 1);
     }
 
     /** The readahead axis: the kernel's (0) unless --readahead-kb is given. */
@@ -322,7 +339,8 @@ public final class MatrixCommand implements Callable<Integer> {
     /** One interleaved boot (or host-fuse mount set): every arm of the unit, its slices planned from the seed. */
     private List<RunResult> runInterleaved(Unit u, Path dir, Map<String, VirtioFsDaemon> ds, Map<String, Variant> variantSettings, List<String> jobs,
                                            Accel acc, int sz, int rt, Map<String, GuestImage> images, Fault fault) throws IOException {
-        Map<String, List<dev.fusebench.bench.workload.SliceFile.Slice>> slices = SlicePlan.of(jobs, u.arms().size(), warmup, rounds, seed, u.iteration());
+        Map<String, List<dev.fusebench.bench.workload.SliceFile.Slice>> slices = SlicePlan.of(jobs, u.arms().size(), warmup, rounds, seed, u.iteration(),
+                u.guest().label());
         Path work = WorkDirs.create(dir);
         try {
             List<RunResult> results;
@@ -449,7 +467,7 @@ public final class MatrixCommand implements Callable<Integer> {
         env.put("guests", guests.stream().map(Unit.GuestKey::label).toList());
         env.put("iterations", auto ? "auto" : fixedBlocks);
         if (auto) {
-            env.put("min_iterations", Precision.MIN_BLOCKS);
+            env.put("min_iterations", interleaved ? Comparison.MIN_BOOTS : Precision.MIN_BLOCKS);
             env.put("target_ci_pct", targetCi);
             env.put("max_iterations", maxIterations);
             env.put("max_minutes", maxMinutes);

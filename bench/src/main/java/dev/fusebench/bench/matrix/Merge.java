@@ -24,7 +24,8 @@ public final class Merge {
     private Merge() {}
 
     /** What makes two results sets the same plan. */
-    static final List<String> PLAN = List.of("seed", "variants", "workloads", "guests", "iterations", "warmup", "runtime_s", "size_mib", "transport", "threshold_pct");
+    static final List<String> PLAN = List.of("seed", "variants", "workloads", "guests", "iterations", "warmup", "runtime_s", "size_mib", "transport",
+            "threshold_pct", "design", "rounds", "slice_s", "warmup_rounds");
 
     /** Checks the shards (IllegalArgumentException with the reason) and writes the merged results.jsonl. */
     public static Path merge(List<Path> dirs, Path out) throws IOException {

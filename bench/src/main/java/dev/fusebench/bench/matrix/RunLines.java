@@ -37,8 +37,7 @@ public final class RunLines {
     /** The direction fio moved data in (read, else write); null when fio gave no result. */
     public static FioResult.Direction direction(RunLine run) {
         FioResult fio = run.result().fio();
-        if (fio == null) return null;
-        return fio.read() != null && fio.read().active() ? fio.read() : fio.write();
+        return fio == null ? null : fio.primary();
     }
 
     public static double bandwidthMiB(RunLine run) {

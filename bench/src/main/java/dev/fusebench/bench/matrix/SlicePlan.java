@@ -16,14 +16,15 @@ import java.util.Map;
 public final class SlicePlan {
     private SlicePlan() {}
 
-    public static Map<String, List<SliceFile.Slice>> of(List<String> workloads, int arms, int warmupRounds, int rounds, long seed, int boot) {
+    /** {@code guest}: the guest configuration's label, so each configuration of a block has orders of its own. */
+    public static Map<String, List<SliceFile.Slice>> of(List<String> workloads, int arms, int warmupRounds, int rounds, long seed, int boot, String guest) {
         Map<String, List<SliceFile.Slice>> out = new LinkedHashMap<>();
         int id = 0;
         for (String w : workloads) {
             List<SliceFile.Slice> slices = new ArrayList<>();
             // warm-ups from a stream of their own, so the measured rounds stay balanced over positions
-            int[][] warm = SliceOrder.rounds(arms, warmupRounds, SliceOrder.seedFor(seed, boot, w + "#warm-up"));
-            int[][] measured = SliceOrder.rounds(arms, rounds, SliceOrder.seedFor(seed, boot, w));
+            int[][] warm = SliceOrder.rounds(arms, warmupRounds, SliceOrder.seedFor(seed, boot, guest + "/" + w + "#warm-up"));
+            int[][] measured = SliceOrder.rounds(arms, rounds, SliceOrder.seedFor(seed, boot, guest + "/" + w));
             for (int[] order : warm) for (int p = 0; p < order.length; p++) slices.add(new SliceFile.Slice(++id, 0, p + 1, order[p]));
             for (int r = 0; r < measured.length; r++)
                 for (int p = 0; p < measured[r].length; p++) slices.add(new SliceFile.Slice(++id, r + 1, p + 1, measured[r][p]));

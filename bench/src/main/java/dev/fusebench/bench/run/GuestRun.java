@@ -315,7 +315,7 @@ public final class GuestRun {
         }
     }
 
-    static List<RunResult> failAll(Spec spec, RunResult.Builder common, String why) {
+    private static List<RunResult> failAll(Spec spec, RunResult.Builder common, String why) {
         return spec.workloads().stream().map(w -> common.failed(w, why)).toList();
     }
 

@@ -14,7 +14,6 @@ import dev.fusebench.bench.workload.SliceFile;
 import dev.fusebench.proxy.Observed;
 import dev.fusebench.proxy.ProxyServer;
 import dev.fusebench.proxy.Restriction;
-import dev.fusebench.stats.JobMarks;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,8 +30,10 @@ import java.util.Map;
  * INIT-rewriting proxy), its own share with its own copy of the test file, and its own tag and
  * mount point. Each workload runs as the slices the controller planned (rounds in which every arm
  * takes a short turn, see {@link SliceFile}), so the arms meet the same host noise second by second.
- * A device whose daemon dies fails its arm's slices in this boot; the slices the other arms ran
- * still count, and the guest is stopped (its requests to the dead device can never complete).
+ * A device whose daemon dies fails its arm's slices in this boot, and the guest is stopped (its
+ * requests to the dead device can never complete): the other arms' slices of the workloads that
+ * ended before still count, while the workload then running is lost for every arm, since the guest
+ * sends fio's results when a workload's whole slice file has run.
  */
 public final class InterleavedGuestRun {
     private InterleavedGuestRun() {}
@@ -45,7 +46,7 @@ public final class InterleavedGuestRun {
 
     /**
      * One boot. {@code slices}: each workload's slices in run order; {@code fault}: kill-daemon kills the
-     * last arm's daemon (the reference's device stays), kill-qemu the guest.
+     * daemon of the last device attached (whichever arm the boot's order put there), kill-qemu the guest.
      */
     public record Spec(List<Arm> arms, GuestConfig guest, List<String> workloads, Path workloadsDir,
                        Map<String, List<SliceFile.Slice>> slices, int sliceSeconds, long deadlineSeconds, Fault fault, boolean observe) {}
@@ -66,8 +67,9 @@ public final class InterleavedGuestRun {
         for (int i = 0; i < k; i++) mounts.add(guestMount(i));
         for (String w : spec.workloads()) {
             SliceFile.Parsed p = SliceFile.read(spec.workloadsDir(), w);
-            Files.writeString(jobs.resolve(w + ".slices.fio"), SliceFile.of(p, spec.slices().get(w), mounts, spec.sliceSeconds(), "fbmark"));
+            Files.writeString(jobs.resolve(w + ".slices.fio"), SliceFile.of(p, spec.slices().get(w), mounts, spec.sliceSeconds(), "/bin/sh /jobs/" + SliceFile.MARKER));
         }
+        Files.copy(spec.workloadsDir().resolve(SliceFile.MARKER), jobs.resolve(SliceFile.MARKER));
         List<RunResult.Builder> common = new ArrayList<>();
         List<Path> armDirs = new ArrayList<>(), sockets = new ArrayList<>();
         for (int i = 0; i < k; i++) {
@@ -87,34 +89,37 @@ public final class InterleavedGuestRun {
             common.add(b);
         }
         Path console = work.resolve("console.log"), results = work.resolve("results.log");
-        long t0 = System.nanoTime();
         List<Process> layouts = new ArrayList<>();
-        for (Path d : armDirs) layouts.add(GuestRun.layOut(d.resolve("share").resolve("fusebench.dat"), spec.guest().sizeMiB()));
         List<DaemonProcess> daemons = new ArrayList<>();
         List<ProxyServer> proxies = new ArrayList<>();
-        String startFailure = startAll(spec, armDirs, daemons, proxies);
-        long t1 = System.nanoTime();
-        for (Process dd : layouts) {
-            String f = GuestRun.awaitLayout(dd);
-            if (f != null && startFailure == null) startFailure = "laying out the test file on the host failed: " + f;
-        }
-        if (startFailure != null) {
-            layouts.forEach(Process::destroyForcibly);
-            closeAll(daemons, proxies);
-            List<RunResult> out = new ArrayList<>();
-            for (String w : spec.workloads()) for (RunResult.Builder b : common) out.add(b.failed(w, startFailure));
-            return out;
-        }
-        long t2 = System.nanoTime();
         JobCpu marks = new JobCpu(results, 25_000_000L);
-        Watcher watcher = new Watcher(spec.fault(), daemons, marks);
+        Watcher watcher = new Watcher(spec.fault(), daemons, spec.arms().stream().map(Arm::name).toList(), marks);
         Qemu.Outcome out;
+        Map<String, Double> timings = new LinkedHashMap<>();
         try {
+            long t0 = System.nanoTime();
+            for (Path d : armDirs) layouts.add(GuestRun.layOut(d.resolve("share").resolve("fusebench.dat"), spec.guest().sizeMiB()));
+            String startFailure = startAll(spec, armDirs, daemons, proxies);
+            long t1 = System.nanoTime();
+            for (Process dd : layouts) {
+                String f = GuestRun.awaitLayout(dd);
+                if (f != null && startFailure == null) startFailure = "laying out the test file on the host failed: " + f;
+            }
+            // one device's daemon that cannot start keeps the guest from booting: every arm fails, with the reason
+            if (startFailure != null) {
+                List<RunResult> failed = new ArrayList<>();
+                for (String w : spec.workloads()) for (RunResult.Builder b : common) failed.add(b.failed(w, startFailure));
+                return failed;
+            }
+            long t2 = System.nanoTime();
             for (int i = 0; i < k; i++) common.get(i).daemon = common.get(i).daemon.withCommand(daemons.get(i).command);
             List<String> cmd = Qemu.command(image, spec.guest(), sockets, spec.arms().stream().map(Arm::device).toList(), jobs,
                     spec.workloads(), console, results);
             out = Qemu.run(cmd, console, results, work.resolve("qemu.log"), spec.deadlineSeconds(), watcher);
+            timings.put("daemon_start_s", (t1 - t0) / 1e9);
+            timings.put("daemon_start_and_host_layout_s", (t2 - t0) / 1e9);
         } finally {
+            layouts.forEach(Process::destroyForcibly); // a no-op for those that ended
             closeAll(daemons, proxies);
         }
         List<com.fasterxml.jackson.databind.JsonNode> stats = new ArrayList<>();
@@ -122,8 +127,7 @@ public final class InterleavedGuestRun {
         Map<Integer, String> refusals = new HashMap<>();
         for (int i = 0; i < k; i++) {
             RunResult.Builder b = common.get(i);
-            Path s = armDirs.get(i).resolve("daemon-stats.json");
-            stats.add(Files.exists(s) ? GuestRun.JSON.readTree(s.toFile()) : null);
+            stats.add(readStats(armDirs.get(i).resolve("daemon-stats.json")));
             b.daemonStats = SliceResults.withoutPhases(stats.get(i));
             b.qemu = new RunResult.QemuInfo(Environment.qemuVersion(), out.command(), out.exitCode(), out.wallSeconds());
             b.guestPanic = out.panic();
@@ -141,9 +145,10 @@ public final class InterleavedGuestRun {
             }
         }
         GuestOutput g = GuestOutput.parse(out.results());
-        for (RunResult.Builder b : common) {
+        for (int i = 0; i < k; i++) {
+            RunResult.Builder b = common.get(i);
             b.guestKernelRelease = g.kernelRelease();
-            Integer ra = g.readaheadKb(common.indexOf(b));
+            Integer ra = g.readaheadKb(i);
             if (ra != null) b.guest = b.guest.withReadaheadReadBack(ra);
         }
         String bootCause = GuestRun.cause(out, g, watcher.firstDeath(), spec.deadlineSeconds());
@@ -157,9 +162,6 @@ public final class InterleavedGuestRun {
             fio.put(w, SliceResults.sections(j == null ? null : j.json()));
             jobSeconds.put(w, j == null ? null : j.seconds());
         }
-        Map<String, Double> timings = new LinkedHashMap<>();
-        timings.put("daemon_start_s", (t1 - t0) / 1e9);
-        timings.put("daemon_start_and_host_layout_s", (t2 - t0) / 1e9);
         timings.put("boot_to_mounted_s", out.hostSecondsToMounted());
         timings.put("guest_uptime_at_mount_s", g.mountedUptime());
         timings.put("qemu_wall_s", out.wallSeconds());
@@ -167,21 +169,19 @@ public final class InterleavedGuestRun {
                 new SliceResults.Boot() {
                     public FioResult fio(String workload, SliceFile.Slice s) { return fio.get(workload).get(s.section()); }
 
-                    public Double[] times(SliceFile.Slice s) {
-                        GuestOutput.SliceTimes t = g.slices().get(s.id());
-                        return t == null ? new Double[]{null, null} : new Double[]{t.start(), t.end()};
-                    }
+                    public GuestOutput.SliceTimes times(SliceFile.Slice s) { return g.slices().getOrDefault(s.id(), GuestOutput.SliceTimes.NONE); }
 
                     public Double steal(SliceFile.Slice s) { return marks.stealOf(s.id()); }
 
-                    public JobRequests requests(int arm, SliceFile.Slice s) {
-                        JobRequests r = SliceResults.daemonRequests(stats.get(arm), s);
-                        return r != null ? r : JobRequests.fromObserved(observed.get(arm), JobMarks.jobLabel(s.id()));
-                    }
+                    public JobRequests requests(int arm, SliceFile.Slice s) { return SliceResults.requests(stats.get(arm), observed.get(arm), s); }
 
                     public String armFailure(int arm) { return armFailure.get(arm); }
 
                     public String bootCause() { return bootCause; }
+
+                    public RunResult.Noise noise(String workload) { return marks.noiseOf(workload); }
+
+                    public String consoleTail() { return out.consoleTail(); }
                 });
     }
 
@@ -226,27 +226,51 @@ public final class InterleavedGuestRun {
         return failure;
     }
 
+    /** Stops every daemon and proxy, each whatever the others do; the first failure is thrown after. */
     private static void closeAll(List<DaemonProcess> daemons, List<ProxyServer> proxies) throws IOException {
         for (DaemonProcess d : daemons) if (d != null) d.close();
-        for (ProxyServer p : proxies) if (p != null) p.close();
+        IOException first = null;
+        for (ProxyServer p : proxies) {
+            try {
+                if (p != null) p.close();
+            } catch (IOException e) {
+                if (first == null) first = e;
+            }
+        }
+        if (first != null) throw first;
+    }
+
+    /** A daemon's statistics file, or null when it has none or only part of one (a daemon killed while writing it). */
+    static com.fasterxml.jackson.databind.JsonNode readStats(Path file) {
+        try {
+            return Files.exists(file) ? GuestRun.JSON.readTree(file.toFile()) : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /**
      * Samples each slice's host noise, injects the fault, and notices a dead daemon: its arm fails in
      * this boot, and the guest is stopped two seconds later (its requests to that device never return).
+     * A daemon also ends by itself when QEMU goes, so a death counts only when QEMU still runs a
+     * moment after it was seen: a crashed guest is not blamed on an arm.
      */
     private static final class Watcher implements Qemu.Watch {
+        private static final long CONFIRM_NANOS = 300_000_000L, STOP_AFTER_NANOS = 2_000_000_000L;
         private final Fault fault;
         private final List<DaemonProcess> daemons;
+        private final List<String> arms;
         private final JobCpu marks;
         private boolean injected;
-        private long firstDeathAt;
+        private final Map<Integer, Long> seenDead = new HashMap<>();
         final Map<Integer, String> deaths = new HashMap<>();
+        private long firstDeathAt;
         private String firstDeath;
 
-        Watcher(Fault fault, List<DaemonProcess> daemons, JobCpu marks) {
+        Watcher(Fault fault, List<DaemonProcess> daemons, List<String> arms, JobCpu marks) {
             this.fault = fault;
             this.daemons = daemons;
+            this.arms = arms;
             this.marks = marks;
         }
 
@@ -263,17 +287,19 @@ public final class InterleavedGuestRun {
                 }
             }
             if (!qemu.isAlive()) return null;
+            long now = System.nanoTime();
             for (int i = 0; i < daemons.size(); i++) {
-                DaemonProcess d = daemons.get(i);
-                if (d.alive() || deaths.containsKey(i)) continue;
-                String why = "the daemon of device " + (i + 1) + " " + Shell.describeExit(d.exitCode()) + " during the boot";
+                if (daemons.get(i).alive() || deaths.containsKey(i)) continue;
+                long since = seenDead.computeIfAbsent(i, x -> now);
+                if (now - since < CONFIRM_NANOS) continue;
+                String why = "the daemon of arm " + arms.get(i) + " " + Shell.describeExit(daemons.get(i).exitCode()) + " during the boot";
                 deaths.put(i, why);
                 if (firstDeath == null) {
                     firstDeath = why;
-                    firstDeathAt = System.nanoTime();
+                    firstDeathAt = now;
                 }
             }
-            if (firstDeath == null || System.nanoTime() - firstDeathAt < 2_000_000_000L) return null;
+            if (firstDeath == null || now - firstDeathAt < STOP_AFTER_NANOS) return null;
             return firstDeath + "; the controller stopped the guest";
         }
     }

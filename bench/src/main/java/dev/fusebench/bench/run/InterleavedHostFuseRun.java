@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,13 +40,10 @@ public final class InterleavedHostFuseRun {
 
     public static List<RunResult> run(Spec spec, Path work) throws IOException {
         int k = spec.arms().size();
+        // the guest's marker (SliceFile.MARKER), here writing to a file: the slices' job marks and times
         Path results = work.resolve("results.log");
         Files.writeString(results, "");
-        Path marker = work.resolve("fbmark");
-        // the guest's fbmark, on the host: the slice's job mark on its arm's mount, and its time
-        Files.writeString(marker, "#!/bin/sh\n[ \"$1\" = START ] && stat \"$3/" + JobMarks.PREFIX + "job-$2\" >/dev/null 2>&1\n"
-                + "echo \"@@FB SLICE-$1 $2 $(cut -d' ' -f1 /proc/uptime)\" >> " + results + "\nexit 0\n");
-        Files.setPosixFilePermissions(marker, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String marker = "/bin/sh " + SliceFile.quoted(spec.workloadsDir().resolve(SliceFile.MARKER).toString());
         List<RunResult.Builder> common = new ArrayList<>();
         List<Path> mounts = new ArrayList<>(), stats = new ArrayList<>();
         List<List<String>> commands = new ArrayList<>();
@@ -71,6 +67,7 @@ public final class InterleavedHostFuseRun {
         Map<Integer, String> deaths = new HashMap<>();
         Map<String, Double> jobSeconds = new HashMap<>();
         Map<String, Map<String, FioResult>> fio = new HashMap<>();
+        Map<String, RunResult.Noise> noise = new HashMap<>();
         JobCpu marks = new JobCpu(results, 25_000_000L);
         try {
             if (failure == null) {
@@ -84,11 +81,13 @@ public final class InterleavedHostFuseRun {
                 if (failure != null) break;
                 Path file = work.resolve(w + ".slices.fio");
                 Files.writeString(file, SliceFile.of(SliceFile.read(spec.workloadsDir(), w), spec.slices().get(w),
-                        mounts.stream().map(Path::toString).toList(), spec.sliceSeconds(), marker.toString()));
+                        mounts.stream().map(Path::toString).toList(), spec.sliceSeconds(), marker));
                 ProcessBuilder pb = new ProcessBuilder(Shell.diesWithUs(List.of("fio", "--output-format=json", "--output=" + work.resolve(w + ".json"),
                         file.toString()))).redirectErrorStream(true).redirectOutput(work.resolve(w + ".log").toFile())
                         .directory(work.toFile()); // fio leaves each section's prerun output in its working directory
                 pb.environment().put("FB_SIZE", spec.sizeMiB() + "M");
+                pb.environment().put("FB_METRICS", results.toString());
+                HostNoise hostNoise = HostNoise.start();
                 long t0 = System.nanoTime();
                 if (firstSlice == 0) firstSlice = t0;
                 Process p = pb.start();
@@ -97,15 +96,18 @@ public final class InterleavedHostFuseRun {
                     marks.poll(-1, -1);
                     if (spec.killAfterSeconds() != null && !deaths.containsKey(k - 1) && daemons.getLast().isAlive()
                             && System.nanoTime() - firstSlice >= spec.killAfterSeconds() * 1e9) daemons.getLast().destroyForcibly();
-                    noteDeaths(daemons, deaths);
+                    noteDeaths(spec.arms(), daemons, deaths);
                     if (System.nanoTime() > deadline) {
-                        p.destroyForcibly();
+                        // SIGTERM first: fio ends its jobs and still writes the results of the slices that ran
+                        p.destroy();
+                        if (!p.waitFor(10, TimeUnit.SECONDS)) p.destroyForcibly();
                         failure = "fio did not finish " + w + " within its deadline";
                         break;
                     }
                 }
+                noise.put(w, hostNoise.end());
                 marks.poll(-1, -1);
-                noteDeaths(daemons, deaths);
+                noteDeaths(spec.arms(), daemons, deaths);
                 jobSeconds.put(w, (System.nanoTime() - t0) / 1e9);
                 Path json = work.resolve(w + ".json");
                 fio.put(w, SliceResults.sections(Files.exists(json) ? Files.readString(json) : null));
@@ -127,7 +129,7 @@ public final class InterleavedHostFuseRun {
         }
         List<JsonNode> daemonStats = new ArrayList<>();
         for (int i = 0; i < k; i++) {
-            JsonNode s = Files.exists(stats.get(i)) ? GuestRun.JSON.readTree(stats.get(i).toFile()) : null;
+            JsonNode s = InterleavedGuestRun.readStats(stats.get(i));
             daemonStats.add(s);
             common.get(i).daemonStats = SliceResults.withoutPhases(s);
             if (s != null && ring[i] && !deaths.containsKey(i)) {
@@ -141,25 +143,26 @@ public final class InterleavedHostFuseRun {
                 new SliceResults.Boot() {
                     public FioResult fio(String workload, SliceFile.Slice s) { return fio.getOrDefault(workload, Map.of()).get(s.section()); }
 
-                    public Double[] times(SliceFile.Slice s) {
-                        GuestOutput.SliceTimes t = times.slices().get(s.id());
-                        return t == null ? new Double[]{null, null} : new Double[]{t.start(), t.end()};
-                    }
+                    public GuestOutput.SliceTimes times(SliceFile.Slice s) { return times.slices().getOrDefault(s.id(), GuestOutput.SliceTimes.NONE); }
 
                     public Double steal(SliceFile.Slice s) { return marks.stealOf(s.id()); }
 
-                    public JobRequests requests(int arm, SliceFile.Slice s) { return SliceResults.daemonRequests(daemonStats.get(arm), s); }
+                    public JobRequests requests(int arm, SliceFile.Slice s) { return SliceResults.requests(daemonStats.get(arm), null, s); }
 
                     public String armFailure(int arm) { return deaths.get(arm); }
 
                     public String bootCause() { return bootCause; }
+
+                    public RunResult.Noise noise(String workload) { return noise.get(workload); }
+
+                    public String consoleTail() { return null; }
                 });
     }
 
-    private static void noteDeaths(List<Process> daemons, Map<Integer, String> deaths) {
+    private static void noteDeaths(List<Arm> arms, List<Process> daemons, Map<Integer, String> deaths) {
         for (int i = 0; i < daemons.size(); i++)
             if (!daemons.get(i).isAlive() && !deaths.containsKey(i))
-                deaths.put(i, "the daemon of mount " + (i + 1) + " " + Shell.describeExit(daemons.get(i).exitValue()) + " during the run");
+                deaths.put(i, "the daemon of arm " + arms.get(i).name() + " " + Shell.describeExit(daemons.get(i).exitValue()) + " during the run");
     }
 
     /** Waits for every mount, then writes each arm's test file through it (in parallel); the failure, or null. */
@@ -175,7 +178,13 @@ public final class InterleavedHostFuseRun {
             dds.add(new ProcessBuilder(Shell.diesWithUs(List.of("dd", "if=/dev/zero", "of=" + m.resolve("fusebench.dat"), "bs=1M",
                     "count=" + spec.sizeMiB(), "conv=fsync"))).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
         String failure = null;
-        for (Process dd : dds) if ((!dd.waitFor(600, TimeUnit.SECONDS) || dd.exitValue() != 0) && failure == null) failure = "laying out the test file failed";
+        for (int i = 0; i < dds.size(); i++) {
+            Process dd = dds.get(i);
+            boolean ended = dd.waitFor(600, TimeUnit.SECONDS);
+            if (!ended) dd.destroyForcibly();
+            if ((!ended || dd.exitValue() != 0) && failure == null)
+                failure = "laying out the test file on " + mounts.get(i) + " failed: " + (ended ? "dd exited " + dd.exitValue() : "dd did not finish within 600 s");
+        }
         return failure;
     }
 }

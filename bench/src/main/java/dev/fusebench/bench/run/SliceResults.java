@@ -3,6 +3,7 @@ package dev.fusebench.bench.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fusebench.bench.guest.GuestOutput;
 import dev.fusebench.bench.results.JobRequests;
 import dev.fusebench.bench.results.RunResult;
 import dev.fusebench.bench.results.SliceResult;
@@ -20,9 +21,10 @@ import java.util.Map;
 
 /**
  * An interleaved boot's results, the same for guests and host-fuse: one result per workload and
- * arm, carrying that arm's slices. A slice is ok when it ran from mark to mark and fio reported no
- * error; an arm whose device failed has every slice of the boot failed with the reason (its daemon's
+ * arm, carrying that arm's slices. A slice is ok when fio reported no error and it ran from mark to
+ * mark; an arm whose device failed has every slice of the boot failed with the reason (its daemon's
  * death may have slowed the slices before it), while the other arms' slices that ran still count.
+ * A result fails when one of its measured slices did (a warm-up slice's failure is in its slice only).
  * The result's figure is the geometric mean of its measured slices (its fio figures and requests are
  * theirs added up); the statistics take the slices.
  */
@@ -34,8 +36,8 @@ final class SliceResults {
         /** fio's result of a slice's section, or null when it has none. */
         FioResult fio(String workload, SliceFile.Slice s);
 
-        /** [start, end] of the slice (null where a mark never came). */
-        Double[] times(SliceFile.Slice s);
+        /** When the slice started and ended (null where a mark never came). */
+        GuestOutput.SliceTimes times(SliceFile.Slice s);
 
         Double steal(SliceFile.Slice s);
 
@@ -47,6 +49,12 @@ final class SliceResults {
 
         /** Why the boot ended before a slice could run, or null. */
         String bootCause();
+
+        /** The host's steal, iowait and load during a workload's whole slice file, or null. */
+        RunResult.Noise noise(String workload);
+
+        /** The end of the guest's console, for a failed result; null on host-fuse. */
+        String consoleTail();
     }
 
     /** One result per workload and arm (workload-major), each from its arm's common part. */
@@ -65,7 +73,7 @@ final class SliceResults {
                     if (s.arm() != a) continue;
                     SliceResult r = slice(w, s, a, boot);
                     slices.add(r);
-                    if (!r.ok() && firstFailure == null) firstFailure = "slice " + s.id() + " (round " + s.round() + "): " + r.failure();
+                    if (!r.ok() && !r.warmup() && firstFailure == null) firstFailure = "slice " + s.id() + " (round " + s.round() + "): " + r.failure();
                     if (r.ok() && !r.warmup()) {
                         logSum += Math.log(r.value());
                         measured++;
@@ -77,7 +85,9 @@ final class SliceResults {
                 Map<String, Double> t = timings.getOrDefault(w, Map.of());
                 // the arm's measured slices together: fio's figures and the requests, for the report's per-run tables and its Why lines
                 FioResult together = FioResult.together(w, measuredFio);
-                RunResult res = firstFailure == null ? b.ok(w, null, null, t, together) : b.failed(w, null, null, t, together, firstFailure, null);
+                RunResult.Noise noise = boot.noise(w);
+                RunResult res = firstFailure == null ? b.ok(w, null, noise, t, together)
+                        : b.failed(w, null, noise, t, together, firstFailure, boot.consoleTail());
                 out.add(res.withSlices(slices).withMetric(measured > 0 ? Math.exp(logSum / measured) : null)
                         .withRequests(JobRequests.together(measuredRequests)));
             }
@@ -86,14 +96,15 @@ final class SliceResults {
     }
 
     private static SliceResult slice(String workload, SliceFile.Slice s, int arm, Boot boot) {
-        Double[] t = boot.times(s);
-        Double seconds = t[0] == null || t[1] == null ? null : t[1] - t[0];
+        GuestOutput.SliceTimes t = boot.times(s);
+        Double seconds = t.start() == null || t.end() == null ? null : t.end() - t.start();
         FioResult fio = boot.fio(workload, s);
         String failure = boot.armFailure(arm);
         Double value = null;
         if (failure == null) {
-            if (fio == null || t[1] == null) failure = "not run to its end" + (boot.bootCause() == null ? "" : ": " + boot.bootCause());
-            else if (!fio.ok()) failure = "fio reported error " + fio.error() + " (" + dev.fusebench.sys.Errno.name(fio.error()) + ")";
+            // fio's own error first: a section that fails while setting up its file never reaches its end mark
+            if (fio != null && fio.error() != 0) failure = "fio reported error " + fio.error() + " (" + dev.fusebench.sys.Errno.name(fio.error()) + ")";
+            else if (fio == null || t.end() == null) failure = "not run to its end" + (boot.bootCause() == null ? "" : ": " + boot.bootCause());
             else {
                 double v = Workloads.figure(workload, fio);
                 if (Double.isNaN(v) || v <= 0) failure = "fio moved no data";
@@ -102,10 +113,10 @@ final class SliceResults {
         }
         Map<String, Double> pct = null;
         if (fio != null) {
-            FioResult.Direction d = fio.read() != null && fio.read().active() ? fio.read() : fio.write();
+            FioResult.Direction d = fio.primary();
             if (d != null && d.active()) pct = d.clatPercentilesUs();
         }
-        return new SliceResult(s.id(), s.round(), s.position(), failure == null ? "ok" : "failed", failure, t[0], seconds, value, pct,
+        return new SliceResult(s.id(), s.round(), s.position(), failure == null ? "ok" : "failed", failure, t.start(), seconds, value, pct,
                 boot.steal(s), boot.requests(arm, s));
     }
 
@@ -127,9 +138,10 @@ final class SliceResults {
         return out;
     }
 
-    /** A slice's requests from its arm's daemon statistics (its job mark's phase). */
-    static JobRequests daemonRequests(JsonNode stats, SliceFile.Slice s) {
-        return JobRequests.fromDaemonStats(stats, JobMarks.jobLabel(s.id()));
+    /** A slice's requests from its arm's daemon statistics (its job mark's phase), else from what the observing proxy counted. */
+    static JobRequests requests(JsonNode stats, List<dev.fusebench.proxy.Observed.Phase> observed, SliceFile.Slice s) {
+        JobRequests r = JobRequests.fromDaemonStats(stats, JobMarks.jobLabel(s.id()));
+        return r != null ? r : JobRequests.fromObserved(observed, JobMarks.jobLabel(s.id()));
     }
 
     /**

@@ -56,6 +56,9 @@ public record FioResult(String job, int error, Direction read, Direction write, 
 
     public boolean ok() { return error == 0 && (read.active() || write.active()); }
 
+    /** The direction the job moved data in: read, else write. */
+    public Direction primary() { return read != null && read.active() ? read : write; }
+
     /**
      * Several fio results of one job taken together (an interleaved arm's measured slices): bytes, I/Os
      * and time added, rates over the total time, each latency percentile the median of the parts'.

@@ -12,12 +12,17 @@ import java.util.Locale;
  * per slice, in the order they run, each on its own arm's mount and {@code runtime} seconds long.
  * The workload's own settings stay as they are (the seed's {@code invalidate=1} starts every read
  * slice uncached for its arm, {@code end_fsync=1} ends every write slice with its own fsync, so no
- * arm pays for another's writeback). Around each slice fio runs the marker command, which looks up
- * the slice's job mark on its arm's share (its daemon's requests are cut there) and reports the
- * slice's start and end. One fio process runs the whole sequence: no start-up per slice.
+ * arm pays for another's writeback). Around each slice fio runs the marker ({@link #MARKER}), which
+ * looks up the slice's job mark on its arm's share (its daemon's requests are cut there) and reports
+ * the slice's start and end. fio runs it after opening the slice's file, so that open and its lookup
+ * count in the arm's previous slice; the slice's own I/O and fsync all follow the mark. One fio
+ * process runs the whole sequence: no start-up per slice.
  */
 public final class SliceFile {
     private SliceFile() {}
+
+    /** The marker script in the workloads directory: {@code fbmark START|END ID DIR}. */
+    public static final String MARKER = "fbmark";
 
     /**
      * One slice: {@code id} is its number in the boot (1-based, in run order; the job mark's), {@code arm}
@@ -56,6 +61,8 @@ public final class SliceFile {
         List<String> all = new ArrayList<>(global);
         all.addAll(job);
         if (jobs != 1) why = "it has " + jobs + " job sections (a setup job, or several), and a slice is one";
+        else if (all.stream().anyMatch(l -> key(l).equals("numjobs") && !l.replaceAll("\\s", "").equals("numjobs=1")))
+            why = "it runs several jobs at once (numjobs), each of which would mark the slice";
         else if (all.stream().noneMatch(l -> key(l).equals("time_based") && !l.endsWith("=0")))
             why = "it is not time-based (it runs to a size or a count), so it has no slice of a given length";
         else if (all.stream().anyMatch(l -> key(l).startsWith("exec_") || key(l).equals("stonewall") || key(l).equals("wait_for")))
@@ -83,15 +90,19 @@ public final class SliceFile {
         sb.append("runtime=").append(sliceSeconds).append('\n');
         for (Slice s : slices) {
             String dir = mounts.get(s.arm());
+            if (dir.contains(":")) throw new IllegalArgumentException("a mount point with ':' cannot be a fio directory: " + dir);
             sb.append('\n').append('[').append(s.section()).append("]\nstonewall\n")
                     .append("directory=").append(dir).append('\n')
-                    .append("exec_prerun=").append(marker).append(" START ").append(s.id()).append(' ').append(dir).append('\n')
-                    .append("exec_postrun=").append(marker).append(" END ").append(s.id()).append(' ').append(dir).append('\n');
+                    .append("exec_prerun=").append(marker).append(" START ").append(s.id()).append(' ').append(quoted(dir)).append('\n')
+                    .append("exec_postrun=").append(marker).append(" END ").append(s.id()).append(' ').append(quoted(dir)).append('\n');
             for (String l : names) sb.append(l).append('\n');
             for (String l : job.job()) if (!key(l).equals("directory") && !key(l).equals("runtime")) sb.append(l).append('\n');
         }
         return sb.toString();
     }
+
+    /** {@code s} as one shell word (fio hands exec_prerun to the shell). */
+    public static String quoted(String s) { return "'" + s.replace("'", "'\\''") + "'"; }
 
     /** Options that name the job's files, which must follow its directory. */
     private static final List<String> NAMES_FILES = List.of("filename", "filename_format");

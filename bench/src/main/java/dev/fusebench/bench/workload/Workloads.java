@@ -35,7 +35,7 @@ public final class Workloads {
 
     /** A fio result's figure for {@code workload}: IOPS or MiB/s (see {@link #usesIops}); NaN when it moved nothing. */
     public static double figure(String workload, FioResult fio) {
-        FioResult.Direction d = fio.read() != null && fio.read().active() ? fio.read() : fio.write();
+        FioResult.Direction d = fio.primary();
         if (d == null || !d.active()) return Double.NaN;
         return usesIops(workload) ? d.iops() : d.bandwidthBytesPerSec() / 1048576.0;
     }

@@ -127,7 +127,7 @@ class InterleavedHostFuseTest {
                 assertEquals("failed", r.result().status());
                 for (SliceResult s : r.result().slices()) {
                     assertFalse(s.ok());
-                    assertTrue(s.failure().contains("daemon of mount") && s.failure().contains("killed"), s.failure());
+                    assertTrue(s.failure().contains("the daemon of arm " + r.arm()) && s.failure().contains("killed"), s.failure());
                 }
             } else {
                 assertEquals("ok", r.result().status(), r.result().failure());
