@@ -98,7 +98,7 @@ public final class ReportBuilder {
         String ci = c == null || Double.isNaN(c.ciLowPct()) ? "–" : "[" + pct(c.ciLowPct()) + ", " + pct(c.ciHighPct()) + "]";
         String cv = (r.ref() == null ? "–" : share(r.ref().cv())) + " / " + (r.other() == null ? "–" : share(r.other().cv()));
         String n = c == null ? (r.other() != null ? r.other().n() + failed(r.otherFailed()) : r.ref().n() + failed(r.refFailed()))
-                : interleaved(c) ? c.pairs() + " boots, " + c.rounds() + " rounds" + (c.dropped() > 0 ? " (" + c.dropped() + " boots dropped)" : "")
+                : interleaved(c) ? c.pairs() + " boots, " + c.rounds() + " rounds" + (c.overRounds() ? " (t over rounds)" : "") + (c.dropped() > 0 ? " (" + c.dropped() + " boots dropped)" : "")
                 : c.pairs() + (c.dropped() > 0 ? " (" + c.dropped() + " dropped)" : "");
         return List.of(r.cell().workload(), r.cell().daemon() + " · " + r.cell().guest(), ResultSet.metricName(r.cell().workload()),
                 r.ref() == null ? "–" : num(r.ref().median()), r.arm(), r.other() == null ? "–" : num(r.other().median()),
@@ -143,8 +143,9 @@ public final class ReportBuilder {
             return "Interleaved design: each boot held every arm, one virtio-fs device (or host mount) and daemon each; each workload ran "
                     + env.path("rounds").asInt() + " rounds (after " + env.path("warmup_rounds").asInt() + " discarded) in which every arm took one "
                     + env.path("slice_s").asInt() + " s slice, in an order counterbalanced over the rounds. Per boot, the mean of the rounds' log-ratios arm/"
-                    + rs.reference + "; Δ is the geometric mean ratio over boots, with the 95% t-interval over the boot means (the boot is the unit: "
-                    + "rounds inside one share its bursts of host noise) and that t-test's p; q = Benjamini-Hochberg over the "
+                    + rs.reference + "; Δ and its 95% CI come from a mixed model with a random boot effect (REML, Satterthwaite's df): the t-interval "
+                    + "over the boot means (df = boots - 1), or, in cells marked \"t over rounds\" (4 boots or more, whose means agree as well as their "
+                    + "rounds allow, so the boot variance is estimated at 0), over all rounds (df = rounds - 1); p from the same t; q = Benjamini-Hochberg over the "
                     + rs.analysis().familySize() + " comparison(s) of this report. Verdict: faster/slower when q < 0.05 and the 95% CI excludes 0; "
                     + "no difference when the 90% CI lies within ±" + num(rs.threshold()) + "% (two one-sided tests at 5%); no verdict below "
                     + Comparison.MIN_BOOTS + " boots; otherwise inconclusive, with the largest |Δ| the 90% CI allows. MDE: the change this design "

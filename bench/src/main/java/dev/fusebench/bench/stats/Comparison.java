@@ -23,11 +23,12 @@ import java.util.TreeMap;
  * @param rounds     interleaved: paired rounds over all boots; 0 otherwise
  * @param ci90LowPct interleaved: the 90% interval (for the equivalence test); NaN otherwise
  * @param components interleaved: where the noise sits; null otherwise
+ * @param overRounds interleaved: the interval is the t over all rounds (the boots agreed as well as their rounds allow), not over boot means
  */
 public record Comparison(Summary ref, Summary arm, boolean paired, int pairs, int dropped, double effectPct,
                          double ciLowPct, double ciHighPct, double p, double q, double mdePct,
                          double mannWhitneyP, boolean mannWhitneyExact, Verdict verdict,
-                         String design, int rounds, double ci90LowPct, double ci90HighPct, VarianceComponents components) {
+                         String design, int rounds, double ci90LowPct, double ci90HighPct, VarianceComponents components, boolean overRounds) {
 
     /** The design a comparison comes from: its unit of pairing and its verdict rules differ. */
     public static final String BOOTS = "boots", INTERLEAVED = "interleaved";
@@ -62,7 +63,7 @@ public record Comparison(Summary ref, Summary arm, boolean paired, int pairs, in
         MannWhitney.Result mw = MannWhitney.test(a, b);
         return new Comparison(Summary.of(a), Summary.of(b), true, logs.size(), blocks - logs.size(), pct(t.mean()),
                 pct(t.ciLow()), pct(t.ciHigh()), t.p(), Double.NaN, pct(t.mde()), mw.p(), mw.exact(), null,
-                BOOTS, 0, Double.NaN, Double.NaN, null);
+                BOOTS, 0, Double.NaN, Double.NaN, null, false);
     }
 
     /** Two independent samples (no shared blocks): ratio of geometric means, Welch's t on the logs. */
@@ -71,7 +72,7 @@ public record Comparison(Summary ref, Summary arm, boolean paired, int pairs, in
         MannWhitney.Result mw = MannWhitney.test(a, b);
         return new Comparison(Summary.of(a), Summary.of(b), false, Math.min(a.length, b.length), 0, pct(w.diff()),
                 pct(w.ciLow()), pct(w.ciHigh()), w.p(), Double.NaN, Double.NaN, mw.p(), mw.exact(), null,
-                null, 0, Double.NaN, Double.NaN, null);
+                null, 0, Double.NaN, Double.NaN, null, false);
     }
 
     /**
@@ -83,7 +84,7 @@ public record Comparison(Summary ref, Summary arm, boolean paired, int pairs, in
         Interleaved i = Interleaved.ofSlices(ref, arm);
         return new Comparison(Summary.of(allValues(ref)), Summary.of(allValues(arm)), true, i.boots(), boots - i.boots(), pct(i.mean()),
                 pct(i.ci95Low()), pct(i.ci95High()), i.p(), Double.NaN, pct(i.mde()), Double.NaN, false, null,
-                INTERLEAVED, i.rounds(), pct(i.ci90Low()), pct(i.ci90High()), i.components());
+                INTERLEAVED, i.rounds(), pct(i.ci90Low()), pct(i.ci90High()), i.components(), i.overRounds());
     }
 
     private static double[] allValues(Map<Integer, Map<Integer, Double>> byBoot) {
@@ -103,7 +104,7 @@ public record Comparison(Summary ref, Summary arm, boolean paired, int pairs, in
             v = Verdict.NO_DIFFERENCE;
         else v = Verdict.INCONCLUSIVE;
         return new Comparison(ref, arm, paired, pairs, dropped, effectPct, ciLowPct, ciHighPct, p, q, mdePct,
-                mannWhitneyP, mannWhitneyExact, v, design, rounds, ci90LowPct, ci90HighPct, components);
+                mannWhitneyP, mannWhitneyExact, v, design, rounds, ci90LowPct, ci90HighPct, components, overRounds);
     }
 
     /**

@@ -35,20 +35,29 @@ public record VarianceComponents(double sliceSd, double roundSd, double bootSd) 
 
     /** The between-group variance component: max(0, (MS between - MS within) / n0), NaN below two groups. */
     static double between(List<double[]> groups) {
-        int k = groups.size();
-        if (k < 2) return Double.NaN;
+        double msb = msBetween(groups), msw = pooledWithin(groups);
+        if (Double.isNaN(msb) || Double.isNaN(msw)) return Double.NaN;
         long n = 0, sumSq = 0;
-        double total = 0;
         for (double[] g : groups) {
             n += g.length;
             sumSq += (long) g.length * g.length;
+        }
+        double n0 = (n - (double) sumSq / n) / (groups.size() - 1);
+        return Math.max(0, (msb - msw) / n0);
+    }
+
+    /** The mean square between groups (each group's mean around the grand mean, weighted by its size), NaN below two groups. */
+    static double msBetween(List<double[]> groups) {
+        int k = groups.size();
+        if (k < 2) return Double.NaN;
+        long n = 0;
+        double total = 0;
+        for (double[] g : groups) {
+            n += g.length;
             for (double x : g) total += x;
         }
         double grand = total / n, ssb = 0;
         for (double[] g : groups) ssb += g.length * Math.pow(Interleaved.mean(g) - grand, 2);
-        double msb = ssb / (k - 1), msw = pooledWithin(groups);
-        if (Double.isNaN(msw)) return Double.NaN;
-        double n0 = (n - (double) sumSq / n) / (k - 1);
-        return Math.max(0, (msb - msw) / n0);
+        return ssb / (k - 1);
     }
 }

@@ -216,6 +216,14 @@ class InterleavedStatsTest {
     record Cell(Map<Integer, Map<Integer, Double>> ref, Map<Integer, Map<Integer, Double>> arm, int boots) {
         Comparison comparison() { return Comparison.interleaved(ref, arm, boots); }
 
+        /** Per boot, the rounds' log-ratios arm/reference. */
+        Map<Integer, double[]> ratios() {
+            Map<Integer, double[]> out = new TreeMap<>();
+            for (var b : ref.entrySet())
+                out.put(b.getKey(), b.getValue().entrySet().stream().mapToDouble(e -> Math.log(arm.get(b.getKey()).get(e.getKey()) / e.getValue())).toArray());
+            return out;
+        }
+
         /** The naive alternative: one t over all rounds, as if they were independent. */
         PairedT pooled() {
             List<Double> logs = new ArrayList<>();
@@ -260,9 +268,11 @@ class InterleavedStatsTest {
     }
 
     /**
-     * A/A under this machine's noise, the default design: cells alone claim a difference in 5.3% of
-     * 4,000 (seed 21), in families of 4 in 1.1% (seed 22). Nominal is 5% alone: the boot means are
-     * near normal, so the t over them holds (it is not blunt either: the bound below).
+     * A/A under this machine's noise, 4 boots x 12 rounds: cells alone claim a difference in 3.1% of
+     * 4,000 (seed 21), in families of 4 in 0.8% (seed 22). Below the nominal 5% alone: in the cells
+     * whose boots agree (about half) the t over rounds is a little conservative here (counterbalanced
+     * rounds under steal bursts), and the t over boot means holds its level; not blunt either (the
+     * bound below).
      */
     @Test
     void aaCellsRarelyClaimADifference() {
@@ -273,7 +283,7 @@ class InterleavedStatsTest {
         double fours = rate(inFours, Comparison.Verdict.FASTER, Comparison.Verdict.SLOWER);
         System.out.printf(Locale.ROOT, "A/A %s: false verdicts alone %.4f, in families of 4 %.4f%n", DEFAULT, alone, fours);
         assertTrue(alone <= 0.06, "alone " + alone);
-        assertTrue(alone >= 0.035, "the test is not blunt either: " + alone);
+        assertTrue(alone >= 0.02, "the test is not blunt either: " + alone);
         assertTrue(fours <= 0.06, "families of 4 " + fours);
     }
 
@@ -301,8 +311,52 @@ class InterleavedStatsTest {
     }
 
     /**
-     * A true +20% under the same noise, the default design, a cell alone: found faster in 56.2% of
-     * 3,000 cells (seed 24); 41% when it is one of a family of 4 such cells. The bound is about four
+     * The mixed model keeps the level whatever the boot-to-boot shift of the ratio, and is narrower
+     * than the boot means alone when the boots agree. Seed 31, 3,000 A/A cells alone per row, this
+     * machine's noise with the given ratio shift (p < 0.05 rates; the simulation's own standard error
+     * is about 0.4 points):
+     * <pre>
+     * design        shift  mixed  boot means  median 95% half-width (log), mixed / boot means
+     * 4 boots x 8   0      3.1%   5.5%        0.161 / 0.197
+     *               0.05   3.3%   5.0%        0.170 / 0.211
+     *               0.10   4.5%   4.7%        0.241 / 0.244
+     *               0.15   5.5%   4.8%        0.293 / 0.293
+     * 5 boots x 8   0      3.2%   5.7%        0.139 / 0.159
+     *               0.05   3.8%   5.4%        0.153 / 0.169
+     *               0.10   4.7%   5.0%        0.195 / 0.197
+     *               0.15   5.6%   5.2%        0.233 / 0.233
+     * </pre>
+     * The boots measured here show shifts of SD 0.00-0.12. At a shift of 0.25, beyond anything
+     * measured, 4 boots x 8 gave 6.0% (seed 31, 4,000 cells); 3 boots never pool.
+     */
+    @Test
+    void mixedModelHoldsTheLevelAndIsNarrowerWhenBootsAgree() {
+        for (Design d : List.of(new Design(4, 8), new Design(5, 8)))
+            for (double shift : new double[]{0, 0.05, 0.10, 0.15}) {
+                Noise n = new Noise(0.3, shift, 0.25, 3.5);
+                SplittableRandom r = new SplittableRandom(31);
+                int cells = 3000, mixed = 0, means = 0;
+                double[] halfMixed = new double[cells], halfMeans = new double[cells];
+                for (int k = 0; k < cells; k++) {
+                    Cell c = simulate(r, d, n, 1.0);
+                    Interleaved m = Interleaved.of(c.ratios(), Map.of()), b = Interleaved.of(c.ratios(), Map.of(), false);
+                    if (m.p() < 0.05) mixed++;
+                    if (b.p() < 0.05) means++;
+                    halfMixed[k] = (m.ci95High() - m.ci95Low()) / 2;
+                    halfMeans[k] = (b.ci95High() - b.ci95Low()) / 2;
+                }
+                Arrays.sort(halfMixed);
+                Arrays.sort(halfMeans);
+                System.out.printf(Locale.ROOT, "A/A %s, ratio shift SD %.2f: p < 0.05 in %.4f mixed, %.4f boot means; median 95%% half-width (log) %.3f against %.3f%n",
+                        d, shift, mixed / (double) cells, means / (double) cells, halfMixed[cells / 2], halfMeans[cells / 2]);
+                assertTrue(mixed <= cells * 0.06, d + " shift " + shift + ": " + mixed + " of " + cells);
+                if (shift == 0) assertTrue(halfMixed[cells / 2] < 0.9 * halfMeans[cells / 2], d + ": the mixed model is narrower when the boots agree");
+            }
+    }
+
+    /**
+     * A true +20% under the same noise, the default design, a cell alone: found faster in 60.9% of
+     * 3,000 cells (seed 24). The bound is about four
      * binomial standard deviations below the observed figure.
      */
     @Test
@@ -319,13 +373,13 @@ class InterleavedStatsTest {
      * 2,000 null and 2,000 +20% cells per design, each cell alone:
      * <pre>
      * design        A/A false  median 95% half-width  no difference ±10% / ±5%  +20% found
-     * 4 boots x 12    4.5%       16.9%                 12.1% / 1.3%              55%
-     * 6 boots x 8     4.8%       14.0%                 11.8% / 0.3%              69%
+     * 4 boots x 12    3.1%       13.3%                  5.9% / 0.0%              59%
+     * 6 boots x 8     2.8%       13.2%                  5.3% / 0.0%              70%
      * 3 boots x 16    4.4%       21.3%                  9.7% / 1.5%              41%
      * </pre>
      * The round log-ratio's SD comes out 0.39 (0.35 of it the two slices' own noise, the rest steal
-     * changing between the two slices of a round), so the precision follows the number of rounds and
-     * the t quantile of the boots.
+     * changing between the two slices of a round; the real machine's is 0.18-0.37), so the precision
+     * follows the number of rounds and, where the boots disagree, the t quantile of the boots.
      */
     @Test
     void designFigures() {
