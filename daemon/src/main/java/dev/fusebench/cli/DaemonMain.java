@@ -103,6 +103,10 @@ public final class DaemonMain implements Callable<Integer> {
     @Option(names = "--capture", paramLabel = "DIR", description = "Save the first raw requests of each opcode here.")
     Path captureDir;
 
+    @Option(names = "--inject-stall", paramLabel = "BYTES:MS[/N]",
+            description = "Harness check: every N-th READ or WRITE above BYTES waits MS before its reply (e.g. 256K:100ms/50), as the seed's exhausted mappings did.")
+    String injectStall;
+
     /** Builds the negotiation settings from the variant's and the overrides, in command-line order. */
     NegotiationSettings settings(Variant v) {
         NegotiationSettings s = v.init();
@@ -127,6 +131,13 @@ public final class DaemonMain implements Callable<Integer> {
             return usage(e.getMessage());
         }
         if (threads < 1 || threads > 64) return usage("--threads must be in 1..64");
+        dev.fusebench.fuse.Stall stall;
+        try {
+            String spec = injectStall != null ? injectStall : Variant.parse(variant).stall();
+            stall = spec == null ? null : dev.fusebench.fuse.Stall.parse(spec);
+        } catch (IllegalArgumentException e) {
+            return usage("--inject-stall: " + e.getMessage());
+        }
         if (warmUp < 0 || warmUp > 100_000_000) return usage("--warm-up must be in 0..100000000");
         if ((mount == null) == (socketPath == null)) return usage("give exactly one of --mount MNT (/dev/fuse) and --socket-path SOCK (vhost-user)");
         if (!Files.isDirectory(sharedDir)) return usage("shared directory " + sharedDir + " does not exist or is not a directory");
@@ -158,6 +169,7 @@ public final class DaemonMain implements Callable<Integer> {
             System.err.println(PREFIX + ": max_pages " + settings.maxPages() + " is above fs.fuse.max_pages_limit " + pagesLimit
                     + ": the kernel will use " + pagesLimit + " (raise the sysctl first)");
         FuseServer server = new FuseServer(fs, settings, stats, pagesLimit);
+        if (stall != null) server.stall(stall);
         Session session = mount != null ? new DevFuseSession(server, mount, threads, captureDir)
                 : new VhostUserSession(server, socketPath, socketGroup);
         // SIGTERM and SIGINT end the session like an unmount does, so the daemon exits 0 with its
@@ -204,6 +216,7 @@ public final class DaemonMain implements Callable<Integer> {
             var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
             if (jit.isCompilationTimeMonitoringSupported()) stats.put("jit_compile_s", jit.getTotalCompilationTime() / 1e3);
             if ((settings.flags() & dev.fusebench.fuse.InitFlag.PASSTHROUGH) != 0) stats.put("passthrough", fs.passthrough());
+            if (stall != null) stats.put("injected_stall", stall.describe());
             writeStats(stats);
         };
         Thread hook = new Thread(finish, "shutdown");

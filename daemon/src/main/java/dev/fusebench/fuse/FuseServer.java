@@ -26,6 +26,7 @@ public final class FuseServer {
 
     private final FileSystem fs;
     private final NegotiationSettings settings;
+    private volatile Stall stall;
     private final DaemonStats stats;
     private final Handlers.Handler[] table = new Handlers.Handler[Opcode.TABLE_SIZE];
     private volatile Negotiation negotiation;
@@ -79,6 +80,9 @@ public final class FuseServer {
 
     public void backingFiles(BackingFiles b) { this.backing = b; }
 
+    /** A fault for harness checks ({@link Stall}): some large READs and WRITEs wait before their reply. */
+    public void stall(Stall s) { this.stall = s; }
+
     public void ringCapable(boolean capable) { this.ringCapable = capable; }
 
     /** Bytes a transport's request buffer needs under this kernel's page limit. */
@@ -123,6 +127,7 @@ public final class FuseServer {
             result = -Errno.EIO;
         }
         int errno = 0;
+        if (stall != null && result >= 0) stall.before(r.opcode, w.payloadSize);
         if (result != NO_REPLY) {
             MemorySegment buf = w.out;
             if (result < 0) {

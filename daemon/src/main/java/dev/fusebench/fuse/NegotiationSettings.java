@@ -88,7 +88,9 @@ public record NegotiationSettings(String name, long flags, int maxPages, int max
             for (String raw : group.split(",")) {
                 String t = raw.strip();
                 if (t.isEmpty()) continue;
-                boolean setting = t.indexOf(':') < 0 && (t.indexOf('=') >= 0 || t.startsWith("+") || t.startsWith("-"));
+                // a setting has its '=' before any ':' (stall=256K:50ms); a variant starts NAME: (names have no '=')
+                int eq = t.indexOf('='), colon = t.indexOf(':');
+                boolean setting = (eq >= 0 && (colon < 0 || eq < colon)) || (colon < 0 && (t.startsWith("+") || t.startsWith("-")));
                 if (!setting) {
                     if (current != null) out.add(current.toString());
                     current = new StringBuilder(t);

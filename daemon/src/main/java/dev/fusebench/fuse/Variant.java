@@ -14,13 +14,17 @@ import java.util.Map;
  * or {@code NAME:SETTING,...}: INIT settings as {@link NegotiationSettings#with} takes them, plus
  * {@code cache=never|auto|always} and {@code +FOPEN_KEEP_CACHE}, {@code +FOPEN_CACHE_DIR},
  * {@code +FOPEN_PARALLEL_DIRECT_WRITES}, {@code +FOPEN_NOFLUSH}; {@code base=PRESET} picks the
- * starting point (max-pages otherwise).
+ * starting point (max-pages otherwise); {@code stall=BYTES:MS/N} is a fault for checking the
+ * harness ({@link Stall}: every N-th READ or WRITE above BYTES waits MS), not a setting.
  *
  * @param cache     never, auto or always; null leaves the daemon's own --cache (the presets
  *                  baseline and max-pages do: the seed's comparison)
  * @param openFlags FOPEN flags added to the cache mode's own in every open reply
+ * @param stall     the injected stall's spec ({@link Stall#spec}), or null
  */
-public record Variant(NegotiationSettings init, String cache, int openFlags) {
+public record Variant(NegotiationSettings init, String cache, int openFlags, String stall) {
+
+    public Variant(NegotiationSettings init, String cache, int openFlags) { this(init, cache, openFlags, null); }
 
     /** FOPEN flags a variant may add, by name. */
     public static final Map<String, Integer> OPEN_FLAGS = Map.of(
@@ -38,6 +42,9 @@ public record Variant(NegotiationSettings init, String cache, int openFlags) {
 
     /** Whether the variant changes caching, which only a daemon that takes variants can do (the proxy rewrites INIT alone). */
     public boolean changesCaching() { return cache != null || openFlags != 0; }
+
+    /** Whether the variant asks the daemon itself for something beyond INIT (caching, a stall), which only our daemon takes. */
+    public boolean needsOurDaemon() { return changesCaching() || stall != null; }
 
     public static Variant preset(String name) {
         return switch (name.strip().toLowerCase(Locale.ROOT)) {
@@ -60,14 +67,15 @@ public record Variant(NegotiationSettings init, String cache, int openFlags) {
             String p = part.strip();
             if (p.isEmpty()) continue;
             if (p.startsWith("base=")) v = preset(p.substring(5));
-            else if (p.toLowerCase(Locale.ROOT).startsWith("cache=")) v = new Variant(v.init, cacheMode(p.substring(6)), v.openFlags);
-            else if (openFlag(p) != 0) v = new Variant(v.init, v.cache, v.openFlags | openFlag(p));
+            else if (p.toLowerCase(Locale.ROOT).startsWith("cache=")) v = new Variant(v.init, cacheMode(p.substring(6)), v.openFlags, v.stall);
+            else if (p.toLowerCase(Locale.ROOT).startsWith("stall=")) v = new Variant(v.init, v.cache, v.openFlags, Stall.parse(p.substring(6)).spec());
+            else if (openFlag(p) != 0) v = new Variant(v.init, v.cache, v.openFlags | openFlag(p), v.stall);
             else {
                 initParts.add(p);
-                v = new Variant(v.init.with(p), v.cache, v.openFlags);
+                v = new Variant(v.init.with(p), v.cache, v.openFlags, v.stall);
             }
         }
-        Variant out = new Variant(v.init.named(name).checkedAgainst(initParts).validated(), v.cache, v.openFlags);
+        Variant out = new Variant(v.init.named(name).checkedAgainst(initParts).validated(), v.cache, v.openFlags, v.stall);
         if (out.passesThrough() && !"auto".equals(out.cache) && !"always".equals(out.cache))
             throw new IllegalArgumentException("variant '" + name + "': +PASSTHROUGH needs cache=auto or cache=always"
                     + " (with cache never every open is FOPEN_DIRECT_IO, which the kernel serves without passthrough)");
@@ -106,6 +114,7 @@ public record Variant(NegotiationSettings init, String cache, int openFlags) {
         if (!spec.contains(":")) spec += ":base=" + spec; // a preset's INIT settings under its own name
         if (cache != null) spec += ",cache=" + cache;
         for (String f : openFlagNames(openFlags)) spec += ",+" + f;
+        if (stall != null) spec += ",stall=" + stall;
         return spec;
     }
 
@@ -121,6 +130,7 @@ public record Variant(NegotiationSettings init, String cache, int openFlags) {
         Map<String, Object> m = new LinkedHashMap<>();
         if (cache != null) m.put("cache", cache);
         if (openFlags != 0) m.put("open_flags", openFlagNames(openFlags));
+        if (stall != null) m.put("injected_stall", stall);
         return m;
     }
 }

@@ -34,6 +34,35 @@ class VariantTest {
     }
 
     @Test
+    void aStallIsAVariantSettingOnlyOurDaemonTakes() {
+        java.util.List<String> arms = NegotiationSettings.splitVariants("mp4:max_pages=4;stalled:base=max-pages,stall=256K:50ms/20");
+        assertEquals(java.util.List.of("mp4:max_pages=4", "stalled:base=max-pages,stall=256K:50ms/20"), arms, "the stall's ':' starts no arm");
+        Variant v = Variant.parse(arms.get(1));
+        assertEquals("262144:50ms/20", v.stall());
+        assertTrue(v.needsOurDaemon());
+        assertFalse(v.changesCaching());
+        assertEquals(NegotiationSettings.MAX_PAGES.maxPages(), v.init().maxPages());
+        assertEquals(v, Variant.parse(v.toSpec()), v.toSpec());
+        assertEquals(1L << 20, Stall.parse("1M:2s").describe().get("above_bytes"));
+        assertEquals(2000L, Stall.parse("1M:2s").describe().get("ms"));
+        assertEquals(1, Stall.parse("4096:10").describe().get("every"));
+        for (String bad : new String[]{"256K", "256K:0ms", "x:10ms", "256K:10ms/0", "256K:90s"})
+            assertThrows(IllegalArgumentException.class, () -> Stall.parse(bad), bad);
+        assertThrows(IllegalArgumentException.class, () -> Variant.parse("s:stall=nonsense"));
+    }
+
+    @Test
+    void aStallWaitsOnlyForEveryNthLargeReadOrWrite() {
+        Stall s = Stall.parse("1K:1ms/3");
+        for (int i = 0; i < 7; i++) s.before(Opcode.READ, 4096);
+        s.before(Opcode.READ, 512);      // not above the size
+        s.before(Opcode.LOOKUP, 1 << 20); // not READ or WRITE
+        for (int i = 0; i < 2; i++) s.before(Opcode.WRITE, 8192);
+        assertEquals(9L, s.describe().get("eligible"));
+        assertEquals(3L, s.describe().get("stalled"));
+    }
+
+    @Test
     void theOpenFlagsReachFilesAndDirectoriesAsTheKernelReadsThem() {
         CachePolicy p = CachePolicy.parse("never").withOpenFlags(OpenOut.FOPEN_CACHE_DIR | OpenOut.FOPEN_KEEP_CACHE | OpenOut.FOPEN_PARALLEL_DIRECT_WRITES);
         assertEquals(OpenOut.FOPEN_DIRECT_IO | OpenOut.FOPEN_KEEP_CACHE | OpenOut.FOPEN_PARALLEL_DIRECT_WRITES, p.openFlags(), "CACHE_DIR is for directories");

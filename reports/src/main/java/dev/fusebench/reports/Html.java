@@ -37,7 +37,8 @@ final class Html {
         for (ReportBuilder.Row r : rows) {
             List<String> f = ReportBuilder.cells(rs, r);
             String verdict = f.get(13);
-            String cls = switch (verdict) { case "faster" -> "faster"; case "slower" -> "slower"; case "no difference" -> "nodiff"; default -> "inconclusive"; };
+            // the throughput verdict's class; tails and errors follow it after a comma
+            String cls = switch (verdict.split(",")[0]) { case "faster" -> "faster"; case "slower" -> "slower"; case "no difference" -> "nodiff"; default -> "inconclusive"; };
             h.append("<tr>");
             for (int i = 0; i < f.size(); i++) {
                 boolean left = i == 0 || i == 1 || i == 4 || i == 13;
@@ -47,6 +48,19 @@ final class Html {
         }
         h.append("</table>\n<p id=\"method\">").append(esc(ReportBuilder.method(rs))).append("</p>\n");
         h.append("<p id=\"family\">Family: ").append(rs.analysis().familySize()).append(" comparison(s), Benjamini-Hochberg at q &lt; 0.05.</p>\n");
+        List<Claims.Judgement> claims = rs.claims();
+        if (claims != null) {
+            h.append("<section id=\"claims\"><h2>Claims</h2>\n<table><tr><th class=\"l\">claim</th><th class=\"l\">cell</th><th>Δ</th><th>95% CI</th><th class=\"l\">outcome</th></tr>\n");
+            for (Claims.Judgement j : claims) {
+                var c = j.comparison();
+                h.append("<tr><td class=\"l\">").append(esc(j.claim().text())).append("</td><td class=\"l\">")
+                        .append(esc(j.cell() == null ? "–" : j.cell().daemon() + " · " + j.cell().guest())).append("</td><td>")
+                        .append(esc(c == null ? "–" : ReportBuilder.pct(c.effectPct()))).append("</td><td>")
+                        .append(esc(c == null || Double.isNaN(c.ciLowPct()) ? "–" : "[" + ReportBuilder.pct(c.ciLowPct()) + ", " + ReportBuilder.pct(c.ciHighPct()) + "]"))
+                        .append("</td><td class=\"l\">").append(esc(j.outcome().label)).append("</td></tr>\n");
+            }
+            h.append("</table></section>\n");
+        }
         h.append("<p id=\"stop\">Blocks: ").append(rs.blocks()).append(". Why the run stopped: ").append(esc(rs.stopReason())).append("</p>\n");
         if (rs.blocks() < rs.minBlocks())
             h.append("<p class=\"warn\">A smoke run: with ").append(rs.blocks()).append(" blocks no verdict can be reached (")

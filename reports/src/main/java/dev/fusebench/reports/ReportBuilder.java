@@ -94,7 +94,7 @@ public final class ReportBuilder {
     /** The figures of one summary row, as text, in the order of {@link #COLUMNS}. */
     static List<String> cells(ResultSet rs, Row r) {
         Comparison c = r.cmp();
-        String verdict = c == null ? (r.ref() == null ? "peer (no comparison)" : "one arm") : verdictText(c);
+        String verdict = (c == null ? (r.ref() == null ? "peer (no comparison)" : "one arm") : verdictText(c)) + tailsAndErrors(rs, r);
         String ci = c == null || Double.isNaN(c.ciLowPct()) ? "–" : "[" + pct(c.ciLowPct()) + ", " + pct(c.ciHighPct()) + "]";
         String cv = (r.ref() == null ? "–" : share(r.ref().cv())) + " / " + (r.other() == null ? "–" : share(r.other().cv()));
         String n = c == null ? (r.other() != null ? r.other().n() + failed(r.otherFailed()) : r.ref().n() + failed(r.refFailed()))
@@ -107,6 +107,26 @@ public final class ReportBuilder {
     }
 
     static boolean interleaved(Comparison c) { return "interleaved".equals(c.design()); }
+
+    /**
+     * What follows the throughput verdict in its row: tails whose latency is longer (or shorter) than
+     * the reference's, and I/O errors, of the arm and of the reference (", tail slower (p99.9 +310% [+120%, +520%])").
+     */
+    static String tailsAndErrors(ResultSet rs, Row r) {
+        StringBuilder sb = new StringBuilder();
+        if (r.cmp() != null) {
+            List<String> longer = Tails.longer(rs.tails(), r.cell(), r.arm()), shorter = Tails.shorter(rs.tails(), r.cell(), r.arm());
+            if (!longer.isEmpty()) sb.append(", tail slower (").append(String.join("; ", longer)).append(')');
+            if (!shorter.isEmpty()) sb.append(", tail faster (").append(String.join("; ", shorter)).append(')');
+        }
+        Tails.Errors arm = rs.errors(r.cell(), r.arm());
+        if (arm.total() > 0) sb.append(", I/O errors in the arm: ").append(arm.text());
+        if (r.ref() != null && !r.arm().equals(rs.reference)) {
+            Tails.Errors ref = rs.errors(r.cell(), rs.reference);
+            if (ref.total() > 0) sb.append(", I/O errors in ").append(rs.reference).append(": ").append(ref.text());
+        }
+        return sb.toString();
+    }
 
     /**
      * The verdict as the table gives it: an interleaved cell that is inconclusive says the largest
@@ -167,6 +187,8 @@ public final class ReportBuilder {
         StringBuilder sb = new StringBuilder("## fusebench: ");
         sb.append(String.join(" vs ", rs.arms)).append("\n\n");
         sb.append(markdownTable(rs, rows)).append('\n');
+        List<Claims.Judgement> claims = rs.claims();
+        if (claims != null) sb.append("Claims (").append(Claims.FILE).append(")\n\n").append(Claims.markdown(claims)).append('\n');
         sb.append(method(rs)).append(rs.interleaved() ? " Seed " : " Warm-up blocks discarded: " + env.path("warmup").asInt() + "; seed ")
                 .append(env.path("seed").asLong()).append(".\n\n");
         String noise = noiseLines(rs, rows);

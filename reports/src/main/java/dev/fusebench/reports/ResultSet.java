@@ -53,6 +53,7 @@ public final class ResultSet {
     public final List<ExtensionLine> extensions = new ArrayList<>();
     private final List<JsonNode> lines;
     private Analysis<RunLines.Cell> analysis;
+    private Analysis<Tails.Key> tails;
 
     public ResultSet(Path dir) throws IOException {
         this.dir = dir;
@@ -119,6 +120,26 @@ public final class ResultSet {
         if (analysis == null) analysis = Analysis.of(RunLines.observations(lines), reference, threshold());
         return analysis;
     }
+
+    /** The tail-latency comparisons (p99, p99.9, longest) of every cell and arm, one family of their own. */
+    public synchronized Analysis<Tails.Key> tails() {
+        if (tails == null) tails = Tails.analysis(lines, reference, threshold());
+        return tails;
+    }
+
+    /** The claims kept in this directory ({@link Claims#FILE}) judged on this run, or null when it has none. */
+    public List<Claims.Judgement> claims() {
+        Path f = dir.resolve(Claims.FILE);
+        if (!java.nio.file.Files.exists(f)) return null;
+        try {
+            return Claims.judge(this, Claims.read(f));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalStateException(f + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** An arm's I/O errors in a cell's measured runs. */
+    public Tails.Errors errors(RunLines.Cell c, String arm) { return Tails.errors(lines, c, arm); }
 
     /** Why the run has as many blocks as it has. */
     public String stopReason() {

@@ -107,6 +107,38 @@ class ReportTest {
         String md = Files.readString(Compare.write(dir, b));
         assertTrue(md.contains("| seq-read | java · 6.1/q1024 | baseline |"), md);
         assertTrue(md.contains("+0.0%"), "identical sets: no change");
-        assertFalse(md.contains("**faster**") || md.contains("**slower**"));
+        assertFalse(md.contains("**faster**") || md.contains("**slower**"), "separate sittings: no verdict on a direct difference");
+        // the shared reference is the anchor: each arm's gain compared between the runs, here identical
+        assertTrue(md.contains("### Gains over the anchor (baseline)"), md);
+        assertTrue(md.contains("| seq-read | java · 6.1/q1024 | max-pages |") && md.contains("**no change shown**"), md);
+        assertFalse(md.contains("gain larger in B") || md.contains("gain smaller in B"));
+        // another plan is refused
+        Path c = Files.createDirectories(dir.resolve("c"));
+        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(dir.resolve("results.jsonl")));
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var env = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(lines.getFirst());
+        env.put("runtime_s", env.path("runtime_s").asInt() + 5);
+        lines.set(0, json.writeValueAsString(env));
+        Files.write(c.resolve("results.jsonl"), lines);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Compare.write(dir, c));
+        assertTrue(e.getMessage().contains("runtime_s"), e.getMessage());
+    }
+
+    @Test
+    void ratioOfRatiosCombinesTheTwoIntervals() {
+        java.util.Map<Integer, Double> ref = new java.util.TreeMap<>(), arm = new java.util.TreeMap<>(), arm2 = new java.util.TreeMap<>();
+        for (int i = 1; i <= 8; i++) {
+            ref.put(i, 100.0);
+            arm.put(i, 150.0 * (i % 2 == 0 ? 1.02 : 0.98));
+            arm2.put(i, 120.0 * (i % 2 == 0 ? 1.02 : 0.98));
+        }
+        var x = dev.fusebench.bench.stats.Comparison.paired(ref, arm, 8).decide(0.001, 3);
+        var y = dev.fusebench.bench.stats.Comparison.paired(ref, arm2, 8).decide(0.001, 3);
+        var r = Compare.ratioOfRatios(new dev.fusebench.bench.matrix.RunLines.Cell("w", "java", "g"), "a", x, y);
+        assertEquals(Math.log(120.0 / 150.0), r.logRatio(), 1e-3);
+        double[] sx = Compare.seAndDf(x), sy = Compare.seAndDf(y);
+        assertEquals(Math.sqrt(sx[0] * sx[0] + sy[0] * sy[0]), r.se(), 1e-12);
+        assertEquals(14, r.df(), 1e-6, "equal variances, 7 df each: Welch-Satterthwaite gives 14");
+        assertTrue(r.p() < 0.001);
     }
 }

@@ -33,7 +33,7 @@ public final class Variants {
     public static void checkTakes(VirtioFsDaemon d, Collection<Variant> variants) {
         if (d.takesVariants()) return;
         for (Variant v : variants) {
-            if (v.changesCaching())
+            if (v.needsOurDaemon())
                 throw new IllegalArgumentException("variant '" + v.name() + "' sets " + String.join(", ", v.describeCaching().keySet())
                         + ", which " + d.name() + " cannot take through the proxy (it rewrites FUSE_INIT only): give its own cache option"
                         + " in a --daemon-command, or run the variant on --daemons java");

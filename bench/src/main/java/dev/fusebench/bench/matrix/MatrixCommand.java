@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -46,7 +47,19 @@ import java.util.concurrent.Callable;
         description = "Runs the comparison matrix and writes its report.")
 public final class MatrixCommand implements Callable<Integer> {
     /** Builds the report of a results directory; returns the report's path. */
-    public interface ReportHook { Path build(Path dir) throws IOException; }
+    /** Writes the report of a results directory; then, given --fail-on, the gate's exit status (0 passes). */
+    public interface ReportHook {
+        Path build(Path dir) throws IOException;
+
+        /** The gate's exit status for {@code failOn} (the conditions as given); 0 when it passes. */
+        default int gate(Path dir, String failOn) throws IOException { return 0; }
+
+        /** Refuses (IllegalArgumentException) a --fail-on that names no known condition. */
+        default void checkGate(String failOn) {}
+
+        /** Refuses (IllegalArgumentException) a claims file that does not parse. */
+        default void checkClaims(Path file) throws IOException {}
+    }
 
     private final ReportHook report;
 
@@ -101,12 +114,21 @@ public final class MatrixCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue an interrupted matrix in DIR.") Path resume;
     @Option(names = "--quick", description = "A small version: 3 s jobs, a 64 MiB file.") boolean quick;
     @Option(names = "--share-tmpfs", paramLabel = "MIB", description = "Serve the share from a tmpfs of this size (a full file system gives the guest ENOSPC).") Integer shareTmpfs;
+    @Option(names = "--fail-on", paramLabel = "C[,C...]",
+            description = "CI gate: exit 3 after the report when any of slower, tail, errors, claims holds anywhere in it (see the README).") String failOn;
+    @Option(names = "--claims", paramLabel = "FILE",
+            description = "A pull request's claims to judge (one a line: WORKLOAD ARM faster|slower|same [SIZE]; see the README); kept in DIR as claims.txt.") Path claims;
     @Option(names = "--inject-fault", paramLabel = "BOOT:FAULT", description = "Harness check: inject FAULT (kill-daemon@S or kill-qemu@S, S seconds into the first job) into guest boot number BOOT of the plan. Repeatable.")
     List<String> injectFaults = new ArrayList<>();
     @Option(names = "--workloads-dir", hidden = true, defaultValue = "guest-workloads") Path workloadsDir;
 
-    /** Rounds per workload and boot of the interleaved design, and the default 'no difference' bands (see the README). */
-    static final int DEFAULT_ROUNDS = 8, QUICK_ROUNDS = 4;
+    /**
+     * Rounds per workload and boot of the interleaved design, and the default 'no difference' bands (see
+     * the README). 6 rounds: even (ABBA balances two arms exactly), and short enough that the default
+     * run holds 5 boots in its 11 minutes here (at 8 rounds 4 boots fit: 32 rounds, boot means of 3 df,
+     * against 30 rounds and 4 df).
+     */
+    static final int DEFAULT_ROUNDS = 6, QUICK_ROUNDS = 4;
     static final int BAND_INTERLEAVED = 10, BAND_BOOTS = 3;
     /** The most arms (devices) one interleaved guest takes. */
     static final int MAX_DEVICES = 8;
@@ -166,6 +188,17 @@ public final class MatrixCommand implements Callable<Integer> {
                 if (auto) throw new IllegalArgumentException("--shard needs a fixed --iterations N (shards cannot agree on when to stop)");
             }
             if (resume != null && out != null) throw new IllegalArgumentException("give --out or --resume, not both");
+            if (failOn != null && report != null) report.checkGate(failOn);
+            if (claims != null) {
+                if (!Files.isRegularFile(claims)) throw new IllegalArgumentException("--claims: no file " + claims);
+                if (report != null) {
+                    try {
+                        report.checkClaims(claims);
+                    } catch (IOException e) {
+                        throw new IllegalArgumentException("--claims: " + e.getMessage());
+                    }
+                }
+            }
             for (String f : injectFaults) {
                 String[] p = f.split(":", 2);
                 if (p.length != 2 || !p[0].strip().matches("[0-9]{1,6}") || Integer.parseInt(p[0].strip()) < 1)
@@ -229,6 +262,7 @@ public final class MatrixCommand implements Callable<Integer> {
             env.put("reference_variant", reference);
             try {
                 store.create(env);
+                if (claims != null) Files.copy(claims, dir.resolve("claims.txt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             } catch (IOException e) {
                 return Controller.usage(e.getMessage());
             }
@@ -300,6 +334,7 @@ public final class MatrixCommand implements Callable<Integer> {
         if (report != null) {
             Path r = report.build(dir);
             System.out.println(r.toAbsolutePath());
+            if (failOn != null) return report.gate(dir, failOn);
         }
         return 0;
     }

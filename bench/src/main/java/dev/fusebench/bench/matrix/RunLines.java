@@ -87,4 +87,30 @@ public final class RunLines {
         }
         return out;
     }
+
+    /** The completion-latency figures a tail comparison takes, in the order a report gives them (fio's percentile keys). */
+    public static final List<String> TAILS = List.of("99", "99.9", FioResult.MAX);
+
+    /**
+     * The measured runs (or slices) as observations of one completion-latency figure ({@link #TAILS}),
+     * in µs: a run or slice without it (failed, or fio gave none) is not ok. Lower is better here.
+     */
+    public static List<Analysis.Observation<Cell>> tailObservations(List<JsonNode> lines, String key) {
+        List<Analysis.Observation<Cell>> out = new ArrayList<>();
+        for (RunLine r : runs(lines)) {
+            if (r.warmup()) continue;
+            if (r.result().slices() == null) {
+                FioResult.Direction d = r.ok() ? direction(r) : null;
+                Double v = d == null || d.clatPercentilesUs() == null ? null : d.clatPercentilesUs().get(key);
+                out.add(new Analysis.Observation<>(cell(r), r.arm(), r.iteration(), v != null && v > 0, v != null ? v : Double.NaN));
+                continue;
+            }
+            for (SliceResult s : r.result().slices()) {
+                if (s.warmup()) continue;
+                Double v = s.ok() && s.clatPercentilesUs() != null ? s.clatPercentilesUs().get(key) : null;
+                out.add(new Analysis.Observation<>(cell(r), r.arm(), r.iteration(), s.round(), v != null && v > 0, v != null ? v : Double.NaN));
+            }
+        }
+        return out;
+    }
 }

@@ -23,9 +23,14 @@ import java.util.TreeMap;
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobRequests(String source, Map<String, Opcode> opcodes, Long unreadable) {
-    /** One opcode's requests: their number and, where it has one, the payload size of each (size: count). */
+    /**
+     * One opcode's requests: their number, where it has one the payload size of each (size: count), and
+     * how many the daemon answered with an error (null where it was not counted: the proxy's counts).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Opcode(long count, Map<Long, Long> sizes) {
+    public record Opcode(long count, Map<Long, Long> sizes, Long errors) {
+        public Opcode(long count, Map<Long, Long> sizes) { this(count, sizes, null); }
+
         /** Payload bytes of all requests counted by size. */
         public long bytes() {
             long b = 0;
@@ -36,9 +41,23 @@ public record JobRequests(String source, Map<String, Opcode> opcodes, Long unrea
 
     public Opcode opcode(String name) { return opcodes == null ? null : opcodes.get(name); }
 
+    /** The opcodes of the data path, whose errors fail I/O (a LOOKUP's ENOENT is a name's absence, not an error). */
+    public static final List<String> DATA_PATH = List.of("READ", "WRITE", "FSYNC", "FLUSH", "OPEN", "CREATE", "FALLOCATE", "SETATTR");
+
+    /** Requests of the data path the daemon answered with an error, or null when the daemon did not count them. */
+    public Long dataPathErrors() {
+        if (opcodes == null) return null;
+        Long n = null;
+        for (String op : DATA_PATH) {
+            Opcode o = opcodes.get(op);
+            if (o != null && o.errors() != null) n = (n == null ? 0 : n) + o.errors();
+        }
+        return n;
+    }
+
     /** Several jobs' requests added up (an interleaved arm's measured slices), or null when none has any. */
     public static JobRequests together(List<JobRequests> parts) {
-        Map<String, Long> counts = new LinkedHashMap<>();
+        Map<String, Long> counts = new LinkedHashMap<>(), errors = new LinkedHashMap<>();
         Map<String, Map<Long, Long>> sizes = new LinkedHashMap<>();
         String source = null;
         Long unreadable = null;
@@ -48,12 +67,13 @@ public record JobRequests(String source, Map<String, Opcode> opcodes, Long unrea
             if (r.unreadable() != null) unreadable = (unreadable == null ? 0 : unreadable) + r.unreadable();
             r.opcodes().forEach((op, o) -> {
                 counts.merge(op, o.count(), Long::sum);
+                if (o.errors() != null) errors.merge(op, o.errors(), Long::sum);
                 if (o.sizes() != null) o.sizes().forEach((size, n) -> sizes.computeIfAbsent(op, k -> new TreeMap<>()).merge(size, n, Long::sum));
             });
         }
         if (source == null) return null;
         Map<String, Opcode> ops = new LinkedHashMap<>();
-        counts.forEach((op, n) -> ops.put(op, new Opcode(n, sizes.get(op))));
+        counts.forEach((op, n) -> ops.put(op, new Opcode(n, sizes.get(op), errors.get(op))));
         return new JobRequests(source, ops, unreadable);
     }
 
@@ -73,7 +93,8 @@ public record JobRequests(String source, Map<String, Opcode> opcodes, Long unrea
                         sizes.put(Long.parseLong(s.getKey()), s.getValue().asLong());
                     }
                 }
-                ops.put(e.getKey(), new Opcode(e.getValue().path("count").asLong(), sizes));
+                JsonNode err = e.getValue().path("errors");
+                ops.put(e.getKey(), new Opcode(e.getValue().path("count").asLong(), sizes, err.isNumber() ? err.asLong() : null));
             });
             return new JobRequests("daemon", ops, null);
         }

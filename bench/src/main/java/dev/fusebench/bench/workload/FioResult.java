@@ -50,9 +50,14 @@ public record FioResult(String job, int error, Direction read, Direction write, 
         for (String k : new String[]{"50.000000", "90.000000", "99.000000", "99.900000"}) {
             if (p.has(k)) pct.put(k.substring(0, k.indexOf('.')) + (k.startsWith("99.9") ? ".9" : ""), p.get(k).asDouble() / 1000.0);
         }
+        // the longest completion beside the percentiles (a stall hides above p99.9 in a short job)
+        if (d.path("clat_ns").has("max") && d.path("total_ios").asLong() > 0) pct.put(MAX, d.path("clat_ns").path("max").asDouble() / 1000.0);
         return new Direction(d.path("io_bytes").asLong(), d.path("bw_bytes").asDouble(), d.path("iops").asDouble(),
                 d.path("runtime").asLong(), d.path("clat_ns").path("mean").asDouble() / 1000.0, pct, d.path("total_ios").asLong());
     }
+
+    /** The key of the longest completion in {@link Direction#clatPercentilesUs}. */
+    public static final String MAX = "max";
 
     public boolean ok() { return error == 0 && (read.active() || write.active()); }
 
@@ -61,7 +66,8 @@ public record FioResult(String job, int error, Direction read, Direction write, 
 
     /**
      * Several fio results of one job taken together (an interleaved arm's measured slices): bytes, I/Os
-     * and time added, rates over the total time, each latency percentile the median of the parts'.
+     * and time added, rates over the total time, each latency percentile the median of the parts', the
+     * longest completion the longest of all.
      */
     public static FioResult together(String job, List<FioResult> parts) {
         if (parts.isEmpty()) return null;
@@ -84,7 +90,7 @@ public record FioResult(String job, int error, Direction read, Direction write, 
         Map<String, Double> medians = new LinkedHashMap<>();
         pct.forEach((k, v) -> {
             double[] a = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-            medians.put(k, a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2);
+            medians.put(k, k.equals(MAX) ? a[a.length - 1] : a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2);
         });
         double secs = ms / 1000.0;
         return new Direction(bytes, secs > 0 ? bytes / secs : 0, secs > 0 ? ios / secs : 0, ms, ios > 0 ? clatSum / ios : 0, medians, ios);
