@@ -1,6 +1,9 @@
 package dev.fusebench.app;
 
+import dev.fusebench.bench.matrix.ResultsStore;
 import dev.fusebench.bench.matrix.RunLines;
+import dev.fusebench.bench.results.RunLine;
+import dev.fusebench.bench.results.SliceResult;
 import dev.fusebench.bench.stats.Comparison;
 import dev.fusebench.reports.ResultSet;
 import dev.fusebench.reports.Tails;
@@ -11,7 +14,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -56,13 +62,46 @@ class TailGateTest {
         assertEquals(2, Main.execute("report", out.toString(), "--fail-on", "tails"));
     }
 
+    /**
+     * Without the stall: 16 KiB against 1 MiB READs, each arm's requests reach only its own daemon (1 MiB
+     * READs on one, at most 16 KiB on the other, slice by slice), every slice ran in the order recorded,
+     * the cell is "faster", no tail is longer, and the whole gate passes; then claims judged on the run.
+     */
     @Test
     void withoutTheStallTheGatePasses() throws Exception {
         Path out = tmp.resolve("clean");
         assertEquals(0, matrix(out, "mp4:max_pages=4;max-pages", "--fail-on", "slower,tail,errors"));
+        List<RunLine> runs = RunLines.runs(new ResultsStore(out).read(false));
+        assertEquals("interleaved", new ResultsStore(out).environment().get("design").asText());
+        assertEquals(3 * 2, runs.size(), "one line per boot and arm");
+        Map<String, List<SliceResult>> byBootRound = new HashMap<>();
+        for (RunLine r : runs) {
+            assertEquals("ok", r.result().status(), r.result().failure());
+            assertEquals(5, r.result().slices().size(), "4 rounds and a warm-up round, one slice each");
+            for (SliceResult s : r.result().slices()) {
+                assertTrue(s.ok(), s.failure());
+                long max = s.requests().opcode("READ").sizes().keySet().stream().mapToLong(Long::longValue).max().orElseThrow();
+                if (r.arm().equals("max-pages")) assertEquals(1L << 20, max, "max-pages slice " + s.id());
+                else assertTrue(max <= 16384, "mp4 slice " + s.id() + " READ max " + max);
+                byBootRound.computeIfAbsent(r.iteration() + "/" + s.round(), k -> new ArrayList<>()).add(s);
+            }
+        }
+        // each round: one slice per arm, and the positions recorded are the order in which they started
+        for (var e : byBootRound.entrySet()) {
+            if (e.getKey().endsWith("/0")) continue; // the warm-up round
+            List<SliceResult> round = new ArrayList<>(e.getValue());
+            assertEquals(2, round.size(), e.getKey());
+            round.sort(Comparator.comparingDouble(SliceResult::start));
+            for (int p = 0; p < round.size(); p++) assertEquals(p + 1, round.get(p).position(), e.getKey() + ": " + round);
+            assertTrue(round.get(0).id() < round.get(1).id(), "slice numbers follow the run order");
+        }
+        assertTrue(ProcessHandle.current().descendants().noneMatch(ProcessHandle::isAlive), "nothing left running");
         ResultSet rs = new ResultSet(out);
         RunLines.Cell cell = rs.cells().getFirst();
-        assertEquals(Comparison.Verdict.FASTER, rs.compare(cell, "max-pages").verdict());
+        Comparison c = rs.compare(cell, "max-pages");
+        assertEquals("interleaved", c.design());
+        assertEquals(3, c.pairs(), "three boots");
+        assertEquals(Comparison.Verdict.FASTER, c.verdict(), c.toString());
         assertEquals(List.of(), Tails.longer(rs.tails(), cell, "max-pages"), "no tail is longer");
         assertFalse(Files.readString(out.resolve("summary.md")).contains("tail slower"));
         // claims judged on the same run: one that holds, one beyond the interval, the seed's table (other workloads)

@@ -13,8 +13,6 @@ import picocli.CommandLine;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -50,49 +48,8 @@ class InterleavedHostFuseTest {
         return c;
     }
 
-    /**
-     * 16 KiB against 1 MiB READs on 1 MiB direct reads: each arm's requests reach only its own daemon
-     * (1 MiB READs on one, at most 16 KiB on the other, slice by slice), every slice ran in the order
-     * recorded, and the cell is "faster". (baseline's 128 KiB against 1 MiB gains +13% here, and
-     * host-fuse slices on two busy cores vary by 0.2 in log: too close for a test that must not fail
-     * by chance; 64 READs per I/O against one makes the same point with room to spare.)
-     */
-    @Test
-    void eachArmReachesOnlyItsOwnDaemonAndMaxPagesIsFaster() throws Exception {
-        Path out = tmp.resolve("bm");
-        assertEquals(0, matrix(out, "mp4:max_pages=4,max-pages", "--iterations", "3"));
-        JsonNode env = new ResultsStore(out).read(false).getFirst();
-        assertEquals("interleaved", env.get("design").asText());
-        List<RunLine> runs = runs(out);
-        assertEquals(3 * 2, runs.size(), "one line per boot and arm");
-        Map<String, List<SliceResult>> byBootWorkloadRound = new HashMap<>();
-        for (RunLine r : runs) {
-            assertEquals("ok", r.result().status(), r.result().failure());
-            assertEquals(5, r.result().slices().size(), "4 rounds and a warm-up round, one slice each");
-            for (SliceResult s : r.result().slices()) {
-                assertTrue(s.ok(), s.failure());
-                var reads = s.requests().opcode("READ").sizes();
-                long max = reads.keySet().stream().mapToLong(Long::longValue).max().orElseThrow();
-                if (r.arm().equals("max-pages")) assertEquals(1L << 20, max, "max-pages slice " + s.id());
-                else assertTrue(max <= 16384, "mp4 slice " + s.id() + " READ max " + max);
-                byBootWorkloadRound.computeIfAbsent(r.iteration() + "/" + s.round(), k -> new ArrayList<>()).add(s);
-            }
-        }
-        // each round: one slice per arm, and the positions recorded are the order in which they started
-        for (var e : byBootWorkloadRound.entrySet()) {
-            List<SliceResult> round = new ArrayList<>(e.getValue());
-            if (e.getKey().endsWith("/0")) continue; // the warm-up round
-            assertEquals(2, round.size(), e.getKey());
-            round.sort(Comparator.comparingDouble(SliceResult::start));
-            for (int p = 0; p < round.size(); p++) assertEquals(p + 1, round.get(p).position(), e.getKey() + ": " + round);
-            assertTrue(round.get(0).id() < round.get(1).id(), "slice numbers follow the run order");
-        }
-        Comparison c = comparison(out, "max-pages");
-        assertEquals("interleaved", c.design());
-        assertEquals(3, c.pairs(), "three boots");
-        assertEquals(Comparison.Verdict.FASTER, c.verdict(), c.toString());
-        assertTrue(ProcessHandle.current().descendants().noneMatch(ProcessHandle::isAlive), "nothing left running");
-    }
+    // 16 KiB against 1 MiB READs, each arm on its own daemon, slice by slice, in the recorded order,
+    // and "faster": app's TailGateTest (the same plan through the whole command line, report and gate).
 
     /**
      * An A/A run (max-pages against the same settings under another name) claims no difference at the
