@@ -49,13 +49,15 @@ class ShardMergeTest {
     @Test
     void twoShardsMergedEqualThePlanRunWhole() throws Exception {
         Path whole = tmp.resolve("whole"), s1 = tmp.resolve("s1"), s2 = tmp.resolve("s2"), merged = tmp.resolve("merged");
-        assertEquals(0, matrix(whole));
+        // two arms: Latin squares of 2 blocks, one square to each shard, so each host runs AB and BA
+        assertEquals(0, matrix(whole, "--iterations", "4"));
         assertTrue(new ResultsStore(whole).environment().get("command_line").asText().startsWith("run-bench.sh matrix --transport host-fuse"),
                 "the command line as the user typed it");
-        assertEquals(0, matrix(s1, "--shard", "1/2"));
-        assertEquals(0, matrix(s2, "--shard", "2/2"));
-        assertEquals(Set.of("b1"), blocksOf(s1));
-        assertEquals(Set.of("b2"), blocksOf(s2));
+        assertEquals(0, matrix(s1, "--shard", "1/2", "--iterations", "4"));
+        assertEquals(0, matrix(s2, "--shard", "2/2", "--iterations", "4"));
+        assertEquals(Set.of("b1", "b2"), blocksOf(s1));
+        assertEquals(Set.of("b3", "b4"), blocksOf(s2));
+        assertEquals(2, matrix(tmp.resolve("empty"), "--shard", "2/2"), "2 iterations are one square: shard 2 would hold none");
         assertEquals(0, Main.execute("merge", s1.toString(), s2.toString(), "--out", merged.toString()));
         assertEquals(planOf(whole), planOf(merged), "same blocks, same arms, same order");
         JsonNode env = new ResultsStore(merged).environment();
@@ -88,7 +90,7 @@ class ShardMergeTest {
         assertEquals(2, Main.execute("merge", s1.toString(), s1.toString(), "--out", bad.toString()), "the same shard twice");
         assertEquals(2, Main.execute("merge", s1.toString(), whole.toString(), "--out", bad.toString()), "not a shard");
         Path other = tmp.resolve("other");
-        assertEquals(0, matrix(other, "--shard", "2/2", "--seed", "4"));
+        assertEquals(0, matrix(other, "--shard", "2/2", "--seed", "4", "--iterations", "4"));
         assertEquals(2, Main.execute("merge", s1.toString(), other.toString(), "--out", bad.toString()), "another seed: another plan");
         assertFalse(Files.exists(bad), "nothing written");
         assertTrue(ProcessHandle.current().descendants().noneMatch(ProcessHandle::isAlive), "nothing left running");

@@ -238,11 +238,16 @@ public final class MatrixCommand implements Callable<Integer> {
         List<String> variantNames = new ArrayList<>(variantSettings.keySet());
         // the reference: the first arm of a group (first daemon, first variant, first device settings)
         String reference = interleaved ? new Unit.Arm(daemons.getFirst(), variantNames.getFirst(), devices.getFirst()).name() : variantNames.getFirst();
+        // boots design: blocks per Latin square (a group's arms); shards and auto extensions take whole squares
+        int square = interleaved ? 1 : daemons.size() * variantNames.size();
         java.util.function.IntFunction<List<Unit>> planOf = blocks -> Shard.filter(shardOf, interleaved
                 ? Schedule.interleavedPlan(daemons, d -> variantNames, devices, guests, blocks, seed)
-                : Schedule.plan(daemons, d -> variantNames, guests, blocks, warmup, seed));
-        int minBlocks = interleaved ? Comparison.MIN_BOOTS : Precision.MIN_BLOCKS;
+                : Schedule.plan(daemons, d -> variantNames, guests, blocks, warmup, seed), square);
+        int minBlocks = interleaved ? Comparison.MIN_BOOTS : wholeSquares(Precision.MIN_BLOCKS, square);
         List<Unit> plan = planOf.apply(auto ? minBlocks : fixedBlocks);
+        if (shardOf != null && plan.stream().allMatch(Unit::warmup))
+            return Controller.usage("--shard " + shardOf + " holds no block: shards take whole Latin squares of " + square + " blocks, and --iterations "
+                    + fixedBlocks + " makes " + (fixedBlocks + square - 1) / square + "; give at least " + square * shardOf.n() + " iterations");
 
         Map<String, GuestImage> images = new HashMap<>();
         for (String k : hostFuse ? List.<String>of() : kernels) {
@@ -268,7 +273,7 @@ public final class MatrixCommand implements Callable<Integer> {
             }
             done = Set.of();
         }
-        int step = interleaved ? 1 : Precision.STEP;
+        int step = interleaved ? 1 : square >= 2 ? square : Precision.STEP;
         System.err.println("fusebench matrix: " + (interleaved ? "interleaved design, " : "boots design, ") + plan.size()
                 + (hostFuse ? " mount sets" : " guest boots") + (auto ? " at first (iterations auto: " + minBlocks
                 + " blocks, then " + step + " more at a time until every 95% CI is within ±" + targetCi + "%, at most " + maxIterations + " blocks or "
@@ -357,6 +362,9 @@ public final class MatrixCommand implements Callable<Integer> {
         if (shareTmpfs != null) throw new IllegalArgumentException("--share-tmpfs applies to the boots design (one share per boot)");
         for (String w : jobs) dev.fusebench.bench.workload.SliceFile.read(workloadsDir, w);
     }
+
+    /** {@code blocks} rounded up to whole Latin squares of {@code square} blocks. */
+    static int wholeSquares(int blocks, int square) { return square < 2 ? blocks : (blocks + square - 1) / square * square; }
 
     /** Interleaved: how many device settings each variant runs on (the values of the device axes given several). */
     private int deviceArms() {
@@ -502,7 +510,7 @@ public final class MatrixCommand implements Callable<Integer> {
         env.put("guests", guests.stream().map(Unit.GuestKey::label).toList());
         env.put("iterations", auto ? "auto" : fixedBlocks);
         if (auto) {
-            env.put("min_iterations", interleaved ? Comparison.MIN_BOOTS : Precision.MIN_BLOCKS);
+            env.put("min_iterations", interleaved ? Comparison.MIN_BOOTS : wholeSquares(Precision.MIN_BLOCKS, ds.size() * variantSettings.size()));
             env.put("target_ci_pct", targetCi);
             env.put("max_iterations", maxIterations);
             env.put("max_minutes", maxMinutes);

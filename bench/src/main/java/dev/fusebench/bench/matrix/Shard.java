@@ -3,9 +3,12 @@ package dev.fusebench.bench.matrix;
 import java.util.List;
 
 /**
- * {@code --shard K/N}: the K-th of N disjoint sets of measured blocks of one plan (block b belongs
- * to shard ((b - 1) mod N) + 1), so several hosts can run one matrix; a block never spans hosts.
- * Every shard runs the plan's warm-up blocks itself: a warm-up warms the host it runs on.
+ * {@code --shard K/N}: the K-th of N disjoint sets of measured blocks of one plan, so several hosts
+ * can run one matrix; a block never spans hosts. Blocks go to shards by whole Latin squares (the
+ * {@code square} consecutive blocks whose orders make one square, as many as a group has arms):
+ * square s (0-based) belongs to shard (s mod N) + 1, so every host runs each order equally often (by
+ * single blocks, with two arms and two shards one host would run only AB, the other only BA). Every
+ * shard runs the plan's warm-up blocks itself: a warm-up warms the host it runs on.
  */
 public record Shard(int k, int n) {
     public static Shard parse(String s) {
@@ -17,11 +20,12 @@ public record Shard(int k, int n) {
         return new Shard(k, n);
     }
 
-    public boolean owns(Unit u) { return u.warmup() || (u.iteration() - 1) % n == k - 1; }
+    /** {@code square}: blocks per Latin square (the arms of a group; 1 in the interleaved design, whose boot holds them all). */
+    public boolean owns(Unit u, int square) { return u.warmup() || ((u.iteration() - 1) / Math.max(1, square)) % n == k - 1; }
 
     /** The plan's units this shard runs (all of them when there is no shard). */
-    static List<Unit> filter(Shard shard, List<Unit> plan) {
-        return shard == null ? plan : plan.stream().filter(shard::owns).toList();
+    static List<Unit> filter(Shard shard, List<Unit> plan, int square) {
+        return shard == null ? plan : plan.stream().filter(u -> shard.owns(u, square)).toList();
     }
 
     @Override

@@ -80,4 +80,36 @@ class ScheduleTest {
         assertEquals(3, pos.size());
         for (int[] c : pos.values()) assertArrayEquals(new int[]{2, 2, 2}, c, "3 arms over 6 blocks: each position twice");
     }
+
+    /**
+     * Shards take whole Latin squares: for 2, 4 and 8 shards of 2-4 arms, every shard's blocks put each
+     * arm in each position exactly equally often (by single blocks, the README's own example,
+     * --iterations 8 --seed 7 on 4 shards with two arms, gave every host only AB or only BA).
+     */
+    @Test
+    void shardsTakeWholeSquaresSoEveryHostRunsEachOrderEquallyOften() {
+        for (int arms = 2; arms <= 4; arms++)
+            for (int shards : new int[]{2, 4, 8}) {
+                List<Unit> whole = plan(arms, arms * shards, 0, 7);
+                for (int k = 1; k <= shards; k++) {
+                    List<Unit> mine = Shard.filter(new Shard(k, shards), whole, arms);
+                    assertEquals(arms * arms, mine.size(), "one square of " + arms + " blocks on shard " + k + "/" + shards);
+                    Map<String, int[]> pos = positions(mine, arms);
+                    for (var e : pos.entrySet())
+                        for (int c : e.getValue()) assertEquals(1, c, arms + " arms, shard " + k + "/" + shards + ": " + e.getKey() + " " + java.util.Arrays.toString(e.getValue()));
+                }
+            }
+        // what single blocks did: two arms, 4 shards, 8 blocks, seed 7: a shard holding only one order
+        List<Unit> plan = plan(2, 8, 0, 7);
+        boolean oneOrderOnly = false;
+        for (int k = 1; k <= 4; k++) {
+            int kk = k;
+            List<Unit> byBlock = plan.stream().filter(u -> (u.iteration() - 1) % 4 == kk - 1).toList();
+            oneOrderOnly |= positions(byBlock, 2).values().stream().anyMatch(p -> p[0] == 0 || p[1] == 0);
+        }
+        assertTrue(oneOrderOnly, "sharding by single blocks can leave a host with one order");
+        assertEquals(8, MatrixCommand.wholeSquares(6, 4));
+        assertEquals(6, MatrixCommand.wholeSquares(6, 3));
+        assertEquals(6, MatrixCommand.wholeSquares(6, 1));
+    }
 }
