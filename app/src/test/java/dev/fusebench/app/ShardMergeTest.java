@@ -85,6 +85,20 @@ class ShardMergeTest {
         var doc = Jsoup.parse(merged2.resolve("report.html").toFile());
         assertTrue(doc.select("#failures").text().contains("SIGKILL"), doc.select("#failures").text());
 
+        // shards of another commit merge, and the report says so
+        Path otherCommit = tmp.resolve("otherCommit"), merged3 = tmp.resolve("merged3");
+        Files.createDirectories(otherCommit);
+        StringBuilder oc = new StringBuilder();
+        for (JsonNode n : new ResultsStore(s2).read(false)) {
+            ObjectNode o = (ObjectNode) n.deepCopy();
+            if (o.path("type").asText().equals("environment")) o.put("git_commit", "0123abc");
+            oc.append(json.writeValueAsString(o)).append('\n');
+        }
+        Files.writeString(otherCommit.resolve("results.jsonl"), oc.toString());
+        assertEquals(0, Main.execute("merge", s1.toString(), otherCommit.toString(), "--out", merged3.toString()));
+        assertTrue(new ResultsStore(merged3).environment().path("versions_differ").toString().contains("git_commit"));
+        assertTrue(Files.readString(merged3.resolve("summary.md")).contains("The merged shards ran different versions"));
+
         // bad merges: one line, exit 2, nothing written
         Path bad = tmp.resolve("bad");
         assertEquals(2, Main.execute("merge", s1.toString(), s1.toString(), "--out", bad.toString()), "the same shard twice");

@@ -209,6 +209,10 @@ public final class ReportBuilder {
                 .append("; commit ").append(env.path("git_commit").asText()).append(".\n");
         long failed = rs.failed().size();
         if (failed > 0) sb.append("\n**").append(failed).append(" failed run(s)**: see report.html.\n");
+        if (env.path("versions_differ").size() > 0) {
+            sb.append("\n**The merged shards ran different versions** (their figures may differ for that alone):\n\n");
+            for (JsonNode d : env.path("versions_differ")) sb.append("- ").append(d.asText()).append('\n');
+        }
         return sb.toString();
     }
 

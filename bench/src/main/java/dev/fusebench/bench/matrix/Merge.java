@@ -27,6 +27,13 @@ public final class Merge {
     static final List<String> PLAN = List.of("seed", "variants", "workloads", "guests", "iterations", "warmup", "runtime_s", "size_mib", "transport",
             "threshold_pct", "design", "rounds", "slice_s", "warmup_rounds");
 
+    /**
+     * What the shards' hosts ran, which may differ without making another plan (another host has its
+     * own QEMU build), but which a reader must be told of: the merged environment lists each difference
+     * under {@code versions_differ}, and the report shows them.
+     */
+    static final List<String> VERSIONS = List.of("git_commit", "qemu", "daemons", "guest_images");
+
     /** Checks the shards (IllegalArgumentException with the reason) and writes the merged results.jsonl. */
     public static Path merge(List<Path> dirs, Path out) throws IOException {
         if (dirs.size() < 2) throw new IllegalArgumentException("merge wants at least two results directories");
@@ -57,9 +64,19 @@ public final class Merge {
             if (!ks.add(sh.k())) throw new IllegalArgumentException("shard " + sh + " is given twice");
         }
         if (Files.exists(out.resolve(ResultsStore.FILE))) throw new IllegalArgumentException(out.resolve(ResultsStore.FILE) + " exists");
+        List<String> differ = new ArrayList<>();
+        for (String key : VERSIONS)
+            for (int i = 1; i < envs.size(); i++)
+                if (!envs.get(i).path(key).equals(first.path(key)))
+                    differ.add(key + ": " + dirs.getFirst() + " " + first.path(key) + ", " + dirs.get(i) + " " + envs.get(i).path(key));
+        for (String d : differ) System.err.println("fusebench merge: the shards ran different versions: " + d);
         ObjectMapper json = new ObjectMapper();
         ObjectNode env = ((ObjectNode) first).deepCopy();
         env.remove("shard");
+        if (!differ.isEmpty()) {
+            var v = env.putArray("versions_differ");
+            differ.forEach(v::add);
+        }
         var shards = env.putArray("shards");
         for (int i = 0; i < envs.size(); i++) {
             ObjectNode sh = shards.addObject();
