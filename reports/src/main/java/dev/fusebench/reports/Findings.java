@@ -97,6 +97,15 @@ final class Findings {
         return ios == 0 ? null : new ArmRequests(arm, opcode, requests, ios, ioBytes, bytes, sizes, source, unread, all + unread, passthrough, queues);
     }
 
+    /** The short evidence of a headline: "2.00 READs of 64 KiB per I/O -> 1.00 of 128 KiB" (reference, then arm), or null. */
+    static String evidence(ResultSet rs, RunLines.Cell c, String arm) {
+        ArmRequests ref = armRequests(rs.measured(c, rs.reference), rs.reference), other = armRequests(rs.measured(c, arm), arm);
+        if (ref == null || other == null || ref.requests() == 0 || other.requests() == 0) return null;
+        return String.format(Locale.ROOT, "%.2f %s%s of %s per I/O -> %.2f of %s", ref.perIo(), ref.opcode(),
+                String.format(Locale.ROOT, "%.2f", ref.perIo()).equals("1.00") ? "" : "s", ReportBuilder.sizeLabel(Math.round(ref.bytesPerRequest())),
+                other.perIo(), ReportBuilder.sizeLabel(Math.round(other.bytesPerRequest())));
+    }
+
     static String describe(ArmRequests a) {
         if (a.requests() == 0) return a.arm() + " no " + a.opcode() + " reached the daemon"
                 + (a.passthroughOpens() > 0 ? " (FUSE passthrough: " + a.passthroughOpens() + " opens handed the kernel their backing file)" : "");

@@ -31,6 +31,12 @@ final class Html {
             h.append("<p class=\"warn\">These guests ran under emulation (").append(esc(env.path("accel").asText()))
                     .append("): compare arms with each other, not with hardware figures.</p>\n");
         }
+        h.append("<ul id=\"headline\">\n");
+        for (ReportBuilder.Row r : rows) {
+            String line = ReportBuilder.headline(rs, r);
+            if (line != null) h.append("<li>").append(esc(line).replaceAll("\\*\\*(.+?)\\*\\*", "<b>$1</b>")).append("</li>\n");
+        }
+        h.append("</ul>\n");
         h.append("<section id=\"summary\"><h2>Summary</h2>\n<table><tr>");
         for (String col : ReportBuilder.COLUMNS) h.append("<th>").append(esc(col.equals("REF") ? rs.reference : col)).append("</th>");
         h.append("</tr>\n");

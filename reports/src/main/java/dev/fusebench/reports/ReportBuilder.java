@@ -109,6 +109,20 @@ public final class ReportBuilder {
     static boolean interleaved(Comparison c) { return "interleaved".equals(c.design()); }
 
     /**
+     * One line a reviewer reads first: the cell, the arm against the reference, Δ [95% CI], the verdict
+     * with its tails and errors, and the evidence of why ("2.00 READs of 64 KiB per I/O -> 1.00 of 128 KiB");
+     * null for a row without a comparison.
+     */
+    static String headline(ResultSet rs, Row r) {
+        Comparison c = r.cmp();
+        if (c == null) return null;
+        String ci = Double.isNaN(c.ciLowPct()) ? "" : " [" + pct(c.ciLowPct()) + ", " + pct(c.ciHighPct()) + "]";
+        String why = Findings.evidence(rs, r.cell(), r.arm());
+        return "**" + r.cell().workload() + "** (" + r.cell().daemon() + " · " + r.cell().guest() + "), " + r.arm() + " against " + rs.reference
+                + ": " + pct(c.effectPct()) + ci + " **" + verdictText(c) + "**" + tailsAndErrors(rs, r) + (why == null ? "" : "; " + why);
+    }
+
+    /**
      * What follows the throughput verdict in its row: tails whose latency is longer (or shorter) than
      * the reference's, and I/O errors, of the arm and of the reference (", tail slower (p99.9 +310% [+120%, +520%])").
      */
@@ -186,7 +200,11 @@ public final class ReportBuilder {
         JsonNode env = rs.environment;
         StringBuilder sb = new StringBuilder("## fusebench: ");
         sb.append(String.join(" vs ", rs.arms)).append("\n\n");
-        sb.append(markdownTable(rs, rows)).append('\n');
+        for (Row r : rows) {
+            String h = headline(rs, r);
+            if (h != null) sb.append("- ").append(h).append('\n');
+        }
+        sb.append('\n').append(markdownTable(rs, rows)).append('\n');
         List<Claims.Judgement> claims = rs.claims();
         if (claims != null) sb.append("Claims (").append(Claims.FILE).append(")\n\n").append(Claims.markdown(claims)).append('\n');
         sb.append(method(rs)).append(rs.interleaved() ? " Seed " : " Warm-up blocks discarded: " + env.path("warmup").asInt() + "; seed ")

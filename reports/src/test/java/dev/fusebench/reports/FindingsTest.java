@@ -65,6 +65,8 @@ class FindingsTest {
         assertTrue(line.endsWith("[the daemon's statistics]"), line);
         String md = Files.readString(dir.resolve("summary.md"));
         assertTrue(md.contains("- " + line), md);
+        // the headline's short form of the same evidence
+        assertTrue(md.contains("; 2.00 READs of 64 KiB per I/O -> 1.00 of 128 KiB\n"), md);
     }
 
     /** Counted by the observing proxy, some requests went unread: the figure is a lower bound and says so. */

@@ -100,6 +100,21 @@ class ReportTest {
                 && tr.select("td").get(5).text().equals("2.5") && tr.select("td").get(6).text().equals("11.5")), doc.select("#latency").text());
     }
 
+    /** A reviewer reads the headline first: one line per cell before the table, Δ [CI], verdict and the requests' evidence. */
+    @Test
+    void theHeadlineComesFirst() throws Exception {
+        Document doc = Jsoup.parse(ReportBuilder.build(dir).toFile());
+        String md = Files.readString(dir.resolve("summary.md"));
+        int headline = md.indexOf("\n- **seq-read** ("), table = md.indexOf("| workload |");
+        assertTrue(headline > 0 && headline < table, md);
+        String line = md.substring(headline + 1, md.indexOf('\n', headline + 1));
+        assertTrue(line.contains("max-pages against baseline: ") && line.contains("% [") && line.contains("**no verdict"), line);
+        assertTrue(line.contains(", I/O errors in the arm: 1 failed"), "the failed run, in the same line: " + line);
+        assertEquals(2, doc.select("#headline li").size(), "seq-read and rand-read");
+        assertTrue(doc.select("#headline li b").first().text().equals("seq-read"));
+        assertTrue(doc.select("#headline").first().siblingIndex() < doc.getElementById("summary").siblingIndex(), "before the table");
+    }
+
     @Test
     void compareTwoResultSets() throws Exception {
         Path b = Files.createDirectories(dir.resolve("b"));
