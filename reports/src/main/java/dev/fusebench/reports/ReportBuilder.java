@@ -205,6 +205,8 @@ public final class ReportBuilder {
             if (h != null) sb.append("- ").append(h).append('\n');
         }
         sb.append('\n').append(markdownTable(rs, rows)).append('\n');
+        String chart = mermaid(rs, rows);
+        if (chart != null) sb.append(chart).append('\n');
         List<Claims.Judgement> claims = rs.claims();
         if (claims != null) sb.append("Claims (").append(Claims.FILE).append(")\n\n").append(Claims.markdown(claims)).append('\n');
         sb.append(method(rs)).append(rs.interleaved() ? " Seed " : " Warm-up blocks discarded: " + env.path("warmup").asInt() + "; seed ")
@@ -232,6 +234,32 @@ public final class ReportBuilder {
             for (JsonNode d : env.path("versions_differ")) sb.append("- ").append(d.asText()).append('\n');
         }
         return sb.toString();
+    }
+
+    /**
+     * The deltas with their 95% CIs as a Mermaid chart, which GitHub draws in a pull request's comment:
+     * a bar per comparison, the CI's ends as two lines, the "no difference" band as two more. Null when
+     * nothing was compared.
+     */
+    static String mermaid(ResultSet rs, List<Row> rows) {
+        List<String> labels = new ArrayList<>();
+        List<String> delta = new ArrayList<>(), low = new ArrayList<>(), high = new ArrayList<>(), bandLow = new ArrayList<>(), bandHigh = new ArrayList<>();
+        for (Row r : rows) {
+            Comparison c = r.cmp();
+            if (c == null || Double.isNaN(c.effectPct()) || Double.isNaN(c.ciLowPct())) continue;
+            labels.add('"' + (r.cell().workload() + " " + r.arm() + (rs.cells().stream().map(RunLines.Cell::daemon).distinct().count() > 1 ? " " + r.cell().daemon() : "")
+                    + (rs.cells().stream().map(RunLines.Cell::guest).distinct().count() > 1 ? " " + r.cell().guest() : "")).replace("\"", "'") + '"');
+            delta.add(String.format(Locale.ROOT, "%.1f", c.effectPct()));
+            low.add(String.format(Locale.ROOT, "%.1f", c.ciLowPct()));
+            high.add(String.format(Locale.ROOT, "%.1f", c.ciHighPct()));
+            bandLow.add(String.format(Locale.ROOT, "%.1f", -rs.threshold()));
+            bandHigh.add(String.format(Locale.ROOT, "%.1f", rs.threshold()));
+        }
+        if (labels.isEmpty()) return null;
+        return "```mermaid\nxychart-beta\n    title \"Δ against " + rs.reference.replace("\"", "'") + " (%): bars; 95% CI ends and the ±"
+                + num(rs.threshold()) + "% band: lines\"\n    x-axis [" + String.join(", ", labels) + "]\n    y-axis \"Δ %\"\n"
+                + "    bar [" + String.join(", ", delta) + "]\n    line [" + String.join(", ", low) + "]\n    line [" + String.join(", ", high) + "]\n"
+                + "    line [" + String.join(", ", bandLow) + "]\n    line [" + String.join(", ", bandHigh) + "]\n```\n";
     }
 
     /** One line per interleaved comparison: its variance components; empty for the boots design. */

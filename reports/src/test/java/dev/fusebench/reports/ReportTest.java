@@ -113,6 +113,13 @@ class ReportTest {
         assertEquals(2, doc.select("#headline li").size(), "seq-read and rand-read");
         assertTrue(doc.select("#headline li b").first().text().equals("seq-read"));
         assertTrue(doc.select("#headline").first().siblingIndex() < doc.getElementById("summary").siblingIndex(), "before the table");
+        // the deltas as a Mermaid chart GitHub draws: a bar per comparison, CI ends and the band as lines
+        int chart = md.indexOf("```mermaid\nxychart-beta\n");
+        assertTrue(chart > table, md);
+        String mermaid = md.substring(chart, md.indexOf("```\n", chart + 3));
+        assertTrue(mermaid.contains("x-axis [\"seq-read max-pages\", \"rand-read max-pages\"]"), mermaid);
+        assertEquals(1, mermaid.lines().filter(l -> l.strip().startsWith("bar [")).count());
+        assertEquals(4, mermaid.lines().filter(l -> l.strip().startsWith("line [")).count());
     }
 
     @Test
