@@ -53,7 +53,9 @@ final class Html {
             h.append("</tr>\n");
         }
         h.append("</table>\n<p id=\"method\">").append(esc(ReportBuilder.method(rs))).append("</p>\n");
-        h.append("<p id=\"family\">Family: ").append(rs.analysis().familySize()).append(" comparison(s), Benjamini-Hochberg at q &lt; 0.05.</p>\n");
+        h.append("<p id=\"family\">Family: ").append(rs.analysis().familySize()).append(" comparison(s), Benjamini-Hochberg at q &lt; 0.05")
+                .append(rs.primaryWorkloads() == null ? "" : " (the primary family: " + esc(String.join(", ", rs.primaryWorkloads())) + "; "
+                        + rs.analysis().secondFamilySize() + " other comparison(s) in a second family)").append(".</p>\n");
         List<Claims.Judgement> claims = rs.claims();
         if (claims != null) {
             h.append("<section id=\"claims\"><h2>Claims</h2>\n<table><tr><th class=\"l\">claim</th><th class=\"l\">cell</th><th>Δ</th><th>95% CI</th><th class=\"l\">outcome</th></tr>\n");

@@ -171,6 +171,16 @@ public final class ReportBuilder {
     }
 
     /** The method in two sentences, for the page and the pull request. */
+    /** How the q-values were taken: over the report, or a primary family and a second one. */
+    static String family(ResultSet rs) {
+        var primary = rs.primaryWorkloads();
+        long n = rs.analysis().familySize(), m = rs.analysis().secondFamilySize();
+        if (primary == null) return "q = Benjamini-Hochberg over the " + n + " comparison(s) of this report.";
+        return "q = Benjamini-Hochberg over the " + n + " comparison(s) of the primary family (the cells of " + String.join(", ", primary)
+                + (rs.environment.path("primary").isArray() ? ", --primary" : ", named by the claims") + "); the other " + m
+                + " in a second family of their own.";
+    }
+
     static String method(ResultSet rs) {
         if (rs.interleaved()) {
             JsonNode env = rs.environment;
@@ -179,8 +189,7 @@ public final class ReportBuilder {
                     + env.path("slice_s").asInt() + " s slice, in an order counterbalanced over the rounds. Per boot, the mean of the rounds' log-ratios arm/"
                     + rs.reference + "; Δ and its 95% CI come from a mixed model with a random boot effect (REML, Satterthwaite's df): the t-interval "
                     + "over the boot means (df = boots - 1), or, in cells marked \"t over rounds\" (4 boots or more, whose means agree as well as their "
-                    + "rounds allow, so the boot variance is estimated at 0), over all rounds (df = rounds - 1); p from the same t; q = Benjamini-Hochberg over the "
-                    + rs.analysis().familySize() + " comparison(s) of this report. Verdict: faster/slower when q < 0.05 and the 95% CI excludes 0; "
+                    + "rounds allow, so the boot variance is estimated at 0), over all rounds (df = rounds - 1); p from the same t; " + family(rs) + " Verdict: faster/slower when q < 0.05 and the 95% CI excludes 0; "
                     + "no difference when the 90% CI lies within ±" + num(rs.threshold()) + "% (two one-sided tests at 5%); no verdict below "
                     + Comparison.MIN_BOOTS + " boots; otherwise inconclusive, with the largest |Δ| the 90% CI allows. MDE: the change this design "
                     + "would detect with 80% power at the observed noise. Noise: SDs of the log figure per slice, of the log-ratio per round, "
@@ -189,7 +198,7 @@ public final class ReportBuilder {
         }
         return "Boots design: each block ran every arm once, one guest boot each, in a counterbalanced order; Δ is the geometric mean of the per-block ratios arm/"
                 + rs.reference + ", with the 95% t-interval of the mean log-ratio and the paired t-test's p (a block in which an arm failed drops out); "
-                + "q = Benjamini-Hochberg over the " + rs.analysis().familySize() + " comparison(s) of this report. Verdict: faster/slower when q < 0.05 and the CI excludes 0; "
+                + family(rs) + " Verdict: faster/slower when q < 0.05 and the CI excludes 0; "
                 + "no difference when the CI lies within ±" + num(rs.threshold()) + "%; no verdict below " + Comparison.MIN_PAIRS
                 + " pairs; otherwise inconclusive. MDE: the change this design would detect with 80% power at the observed noise. "
                 + "MW p: the unpaired Mann-Whitney test, for reference. Blocks: " + rs.blocks() + " (" + rs.stopReason() + ")."

@@ -117,8 +117,32 @@ public final class ResultSet {
 
     /** The paired statistics of every comparison in this result set, one family. */
     public synchronized Analysis<RunLines.Cell> analysis() {
-        if (analysis == null) analysis = Analysis.of(RunLines.observations(lines), reference, threshold());
+        if (analysis == null) {
+            Set<String> primary = primaryWorkloads();
+            analysis = Analysis.of(RunLines.observations(lines), reference, threshold(), c -> primary == null || primary.contains(c.workload()));
+        }
         return analysis;
+    }
+
+    /**
+     * The workloads the question is about: the run's --primary, else the workloads its claims name, else
+     * null (every cell is primary). Their cells form the Benjamini-Hochberg family the verdicts come from.
+     */
+    public Set<String> primaryWorkloads() {
+        if (environment.path("primary").isArray() && !environment.path("primary").isEmpty()) {
+            Set<String> s = new LinkedHashSet<>();
+            environment.path("primary").forEach(n -> s.add(n.asText()));
+            return s;
+        }
+        Path f = dir.resolve(Claims.FILE);
+        if (!java.nio.file.Files.exists(f)) return null;
+        try {
+            Set<String> s = new LinkedHashSet<>();
+            for (Claims.Claim c : Claims.read(f)) s.add(c.workload());
+            return s;
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalStateException(f + ": " + e.getMessage(), e);
+        }
     }
 
     /** The tail-latency comparisons (p99, p99.9, longest) of every cell and arm, one family of their own. */

@@ -116,6 +116,9 @@ public final class MatrixCommand implements Callable<Integer> {
     @Option(names = "--share-tmpfs", paramLabel = "MIB", description = "Serve the share from a tmpfs of this size (a full file system gives the guest ENOSPC).") Integer shareTmpfs;
     @Option(names = "--fail-on", paramLabel = "C[,C...]",
             description = "CI gate: exit 3 after the report when any of slower, tail, errors, claims holds anywhere in it (see the README).") String failOn;
+    @Option(names = "--primary", split = ",", paramLabel = "W",
+            description = "The workloads the question is about: their cells form the Benjamini-Hochberg family the verdicts come from, "
+                    + "the rest a second family (default: every cell; with --claims, the workloads the claims name).") List<String> primary;
     @Option(names = "--claims", paramLabel = "FILE",
             description = "A pull request's claims to judge (one a line: WORKLOAD ARM faster|slower|same [SIZE]; see the README); kept in DIR as claims.txt.") Path claims;
     @Option(names = "--inject-fault", paramLabel = "BOOT:FAULT", description = "Harness check: inject FAULT (kill-daemon@S or kill-qemu@S, S seconds into the first job) into guest boot number BOOT of the plan. Repeatable.")
@@ -166,6 +169,9 @@ public final class MatrixCommand implements Callable<Integer> {
             }
             if (!transport.equals("host-fuse")) Variants.checkGuests(variantSettings.values());
             jobs = Workloads.resolve(workloadsDir, workloads);
+            if (primary != null)
+                for (String w : primary)
+                    if (!jobs.contains(w.strip())) throw new IllegalArgumentException("--primary names " + w + ", which is not among the workloads " + jobs);
             List<CustomDaemon> custom = customDaemons.daemons();
             for (String d : daemons) ds.put(d, VirtioFsDaemon.named(d, GuestImage.defaultCache(), custom));
             for (VirtioFsDaemon d : ds.values()) Variants.checkTakes(d, variantSettings.values());
@@ -507,6 +513,7 @@ public final class MatrixCommand implements Callable<Integer> {
         variantSettings.forEach((n, s) -> vs.put(n, s.toSpec()));
         env.put("variants", vs);
         env.put("workloads", jobs);
+        if (primary != null) env.put("primary", primary.stream().map(String::strip).toList());
         env.put("guests", guests.stream().map(Unit.GuestKey::label).toList());
         env.put("iterations", auto ? "auto" : fixedBlocks);
         if (auto) {

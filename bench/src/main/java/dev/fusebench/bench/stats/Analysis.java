@@ -26,14 +26,23 @@ public final class Analysis<C> {
         public Observation(C cell, String arm, int block, boolean ok, double value) { this(cell, arm, block, 0, ok, value); }
     }
 
-    /** One line of the family. */
-    public record Result<C>(C cell, String arm, Comparison comparison) {}
+    /** One line of the family; {@code primary}: in the family the question is about (see {@link #of(List, String, double, java.util.function.Predicate)}). */
+    public record Result<C>(C cell, String arm, Comparison comparison, boolean primary) {}
 
     private final List<Result<C>> results;
 
     private Analysis(List<Result<C>> results) { this.results = results; }
 
     public static <C> Analysis<C> of(List<Observation<C>> observations, String reference, double thresholdPct) {
+        return of(observations, reference, thresholdPct, c -> true);
+    }
+
+    /**
+     * With a primary family: the cells the question is about ({@code primary}) are one
+     * Benjamini-Hochberg family, from which the verdicts that answer it come; every other cell is
+     * decided in a second family of its own, so adding cells to a run does not weaken the answer.
+     */
+    public static <C> Analysis<C> of(List<Observation<C>> observations, String reference, double thresholdPct, java.util.function.Predicate<C> primary) {
         Map<C, Map<String, List<Observation<C>>>> byCell = new LinkedHashMap<>();
         for (Observation<C> o : observations) byCell.computeIfAbsent(o.cell(), k -> new LinkedHashMap<>()).computeIfAbsent(o.arm(), k -> new ArrayList<>()).add(o);
         List<C> cells = new ArrayList<>();
@@ -54,9 +63,15 @@ public final class Analysis<C> {
                         : Comparison.paired(byBlock(ref), byBlock(arm.getValue()), blocks.size()));
             }
         }
-        List<Comparison> decided = Comparison.decideAll(family, thresholdPct);
+        List<Integer> first = new ArrayList<>(), second = new ArrayList<>();
+        for (int i = 0; i < family.size(); i++) (primary.test(cells.get(i)) ? first : second).add(i);
+        Comparison[] decided = new Comparison[family.size()];
+        for (List<Integer> part : List.of(first, second)) {
+            List<Comparison> d = Comparison.decideAll(part.stream().map(family::get).toList(), thresholdPct);
+            for (int j = 0; j < part.size(); j++) decided[part.get(j)] = d.get(j);
+        }
         List<Result<C>> out = new ArrayList<>();
-        for (int i = 0; i < decided.size(); i++) out.add(new Result<>(cells.get(i), arms.get(i), decided.get(i)));
+        for (int i = 0; i < decided.length; i++) out.add(new Result<>(cells.get(i), arms.get(i), decided[i], first.contains(i)));
         return new Analysis<>(out);
     }
 
@@ -81,7 +96,11 @@ public final class Analysis<C> {
         return null;
     }
 
-    public long familySize() { return Comparison.familySize(results.stream().map(Result::comparison).toList()); }
+    /** The primary family's size: the comparisons that could be tested (every one, without a primary family). */
+    public long familySize() { return Comparison.familySize(results.stream().filter(Result::primary).map(Result::comparison).toList()); }
+
+    /** The second family's size (the cells outside the primary family), 0 without one. */
+    public long secondFamilySize() { return Comparison.familySize(results.stream().filter(r -> !r.primary()).map(Result::comparison).toList()); }
 
     /** The widest 95% interval of the family (half-width, percentage points), or none when it is empty. */
     public Result<C> widest() {

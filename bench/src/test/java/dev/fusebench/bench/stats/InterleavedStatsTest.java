@@ -167,6 +167,29 @@ class InterleavedStatsTest {
         assertArrayEquals(FalseDiscovery.qValues(new double[]{inter.p(), boots.p()}), new double[]{inter.q(), boots.q()}, 1e-12);
     }
 
+    /** A primary family: its cells' q-values come from their own family, the rest from a second one. */
+    @Test
+    void aPrimaryFamilyIsDecidedOnItsOwn() {
+        List<Analysis.Observation<String>> obs = new ArrayList<>();
+        SplittableRandom r = new SplittableRandom(9);
+        for (String cell : List.of("seq-read", "rand-read", "rand-write"))
+            for (int block = 1; block <= 6; block++) {
+                obs.add(new Analysis.Observation<>(cell, "base", block, true, 100 * Math.exp(0.1 * r.nextGaussian())));
+                obs.add(new Analysis.Observation<>(cell, "new", block, true, 105 * Math.exp(0.1 * r.nextGaussian())));
+            }
+        Analysis<String> all = Analysis.of(obs, "base", 3), primary = Analysis.of(obs, "base", 3, c -> c.equals("seq-read"));
+        assertEquals(3, all.familySize());
+        assertEquals(0, all.secondFamilySize());
+        assertEquals(1, primary.familySize());
+        assertEquals(2, primary.secondFamilySize());
+        Comparison seq = primary.of("seq-read", "new");
+        assertEquals(seq.p(), seq.q(), 1e-12, "a family of one: q = p");
+        double[] q = FalseDiscovery.qValues(new double[]{primary.of("rand-read", "new").p(), primary.of("rand-write", "new").p()});
+        assertEquals(q[0], primary.of("rand-read", "new").q(), 1e-12);
+        assertEquals(q[1], primary.of("rand-write", "new").q(), 1e-12);
+        assertTrue(primary.results().stream().filter(Analysis.Result::primary).allMatch(x -> x.cell().equals("seq-read")));
+    }
+
     // ---- simulations ---------------------------------------------------------------------------
 
     /** A design: boots, each holding both arms, and rounds of the workload in each. */
