@@ -96,17 +96,26 @@ public final class ReportBuilder {
         Comparison c = r.cmp();
         String verdict = (c == null ? (r.ref() == null ? "peer (no comparison)" : "one arm") : verdictText(c)) + tailsAndErrors(rs, r);
         String ci = c == null || Double.isNaN(c.ciLowPct()) ? "–" : "[" + pct(c.ciLowPct()) + ", " + pct(c.ciHighPct()) + "]";
-        String cv = (r.ref() == null ? "–" : share(r.ref().cv())) + " / " + (r.other() == null ? "–" : share(r.other().cv()));
+        List<Double> pairs = c == null ? List.of() : rs.logRatios(r.cell(), r.arm());
+        String ahead = pairs.isEmpty() ? "–" : pairs.stream().filter(x -> x > 0).count() + " of " + pairs.size();
+        String sd = pairs.size() < 2 ? "–" : String.format(Locale.ROOT, "%.3f", Summary.of(pairs.stream().mapToDouble(Double::doubleValue).toArray()).stddev());
         String n = c == null ? (r.other() != null ? r.other().n() + failed(r.otherFailed()) : r.ref().n() + failed(r.refFailed()))
                 : interleaved(c) ? c.pairs() + " boots, " + c.rounds() + " rounds" + (c.overRounds() ? " (t over rounds)" : "") + (c.dropped() > 0 ? " (" + c.dropped() + " boots dropped)" : "")
                 : c.pairs() + (c.dropped() > 0 ? " (" + c.dropped() + " dropped)" : "");
         return List.of(r.cell().workload(), r.cell().daemon() + " · " + r.cell().guest(), ResultSet.metricName(r.cell().workload()),
                 r.ref() == null ? "–" : num(r.ref().median()), r.arm(), r.other() == null ? "–" : num(r.other().median()),
                 c == null ? "–" : pct(c.effectPct()), ci, c == null ? "–" : pval(c.p()), c == null ? "–" : pval(c.q()),
-                c == null ? "–" : pval(c.mannWhitneyP()), c == null || Double.isNaN(c.mdePct()) ? "–" : "±" + num(c.mdePct()) + "%", cv, verdict, n);
+                ahead, mde(c), sd, verdict, n);
     }
 
     static boolean interleaved(Comparison c) { return "interleaved".equals(c.design()); }
+
+    /** The smallest change the design finds with 80% power, both ways on the ratio scale ("-18% / +22%"), or "–". */
+    static String mde(Comparison c) {
+        if (c == null || Double.isNaN(c.mdePct())) return "–";
+        double log = Math.log1p(c.mdePct() / 100);
+        return String.format(Locale.ROOT, "%+.1f%% / %+.1f%%", Math.expm1(-log) * 100, c.mdePct());
+    }
 
     /**
      * One line a reviewer reads first: the cell, the arm against the reference, Δ [95% CI], the verdict
@@ -153,7 +162,7 @@ public final class ReportBuilder {
     }
 
     static final List<String> COLUMNS = List.of("workload", "daemon · guest", "metric", "REF", "arm", "arm median", "Δ", "95% CI",
-            "p", "q", "MW p", "MDE", "CV ref / arm", "verdict", "pairs");
+            "p", "q", "arm ahead", "MDE", "SD log-ratio", "verdict", "pairs");
 
     private static String failed(long n) { return n > 0 ? " +" + n + " failed" : ""; }
 
@@ -192,7 +201,8 @@ public final class ReportBuilder {
                     + "rounds allow, so the boot variance is estimated at 0), over all rounds (df = rounds - 1); p from the same t; " + family(rs) + " Verdict: faster/slower when q < 0.05 and the 95% CI excludes 0; "
                     + "no difference when the 90% CI lies within ±" + num(rs.threshold()) + "% (two one-sided tests at 5%); no verdict below "
                     + Comparison.MIN_BOOTS + " boots; otherwise inconclusive, with the largest |Δ| the 90% CI allows. MDE: the change this design "
-                    + "would detect with 80% power at the observed noise. Noise: SDs of the log figure per slice, of the log-ratio per round, "
+                    + "would detect with 80% power at the observed noise (down / up; at the 5% level of a cell alone). Arm ahead: the rounds in which "
+                    + "the arm's slice was the higher; SD log-ratio: of the per-round log-ratio. Noise: SDs of the log figure per slice, of the log-ratio per round, "
                     + "and of the ratio between boots. Boots: " + rs.blocks() + " (" + rs.stopReason() + ")."
                     + (rs.timeUse() == null ? "" : " Time: " + rs.timeUse() + ".");
         }
@@ -200,8 +210,8 @@ public final class ReportBuilder {
                 + rs.reference + ", with the 95% t-interval of the mean log-ratio and the paired t-test's p (a block in which an arm failed drops out); "
                 + family(rs) + " Verdict: faster/slower when q < 0.05 and the CI excludes 0; "
                 + "no difference when the CI lies within ±" + num(rs.threshold()) + "%; no verdict below " + Comparison.MIN_PAIRS
-                + " pairs; otherwise inconclusive. MDE: the change this design would detect with 80% power at the observed noise. "
-                + "MW p: the unpaired Mann-Whitney test, for reference. Blocks: " + rs.blocks() + " (" + rs.stopReason() + ")."
+                + " pairs; otherwise inconclusive. MDE: the change this design would detect with 80% power at the observed noise (down / up; at the 5% level of a cell alone). "
+                + "Arm ahead: the pairs in which the arm's figure was the higher; SD log-ratio: of the per-pair log-ratio (the noise pairing leaves). Blocks: " + rs.blocks() + " (" + rs.stopReason() + ")."
                 + (rs.timeUse() == null ? "" : " Time: " + rs.timeUse() + ".");
     }
 

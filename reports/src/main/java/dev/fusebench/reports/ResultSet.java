@@ -162,6 +162,26 @@ public final class ResultSet {
         }
     }
 
+    private List<Analysis.Observation<RunLines.Cell>> observations;
+
+    /**
+     * The paired log-ratios arm/reference of a cell, in pair order: by block (boots design) or by boot
+     * and round (interleaved), where both arms' runs or slices succeeded.
+     */
+    public synchronized List<Double> logRatios(RunLines.Cell c, String arm) {
+        if (observations == null) observations = RunLines.observations(lines);
+        Map<String, Double> ref = new java.util.TreeMap<>(), other = new java.util.TreeMap<>();
+        for (Analysis.Observation<RunLines.Cell> o : observations) {
+            if (!o.ok() || !o.cell().equals(c) || !(o.value() > 0)) continue;
+            String key = String.format(java.util.Locale.ROOT, "%06d/%06d", o.block(), o.round());
+            if (o.arm().equals(reference)) ref.put(key, o.value());
+            else if (o.arm().equals(arm)) other.put(key, o.value());
+        }
+        List<Double> out = new ArrayList<>();
+        ref.forEach((k, v) -> { if (other.containsKey(k)) out.add(Math.log(other.get(k) / v)); });
+        return out;
+    }
+
     /** An arm's I/O errors in a cell's measured runs. */
     public Tails.Errors errors(RunLines.Cell c, String arm) { return Tails.errors(lines, c, arm); }
 
