@@ -142,18 +142,24 @@ final class Html {
             h.append("</ul></section>\n");
         }
         h.append("<section id=\"negotiation\"><h2>Negotiation and request sizes (Java daemon)</h2>\n");
-        h.append("<table><tr><th class=\"l\">arm</th><th class=\"l\">replied flags</th><th>max_pages</th><th>max_write</th><th>max_readahead</th><th>max_background</th><th>congestion_threshold</th><th>pages per request (kernel)</th><th>READ size max</th><th>WRITE size max</th>"
+        h.append("<p>One row per daemon, guest configuration and arm: a guest's queue size caps the pages per request, so each is checked against its own limit.</p>\n");
+        h.append("<table><tr><th class=\"l\">daemon · guest</th><th class=\"l\">arm</th><th class=\"l\">replied flags</th><th>max_pages</th><th>max_write</th><th>max_readahead</th><th>max_background</th><th>congestion_threshold</th><th>pages per request (kernel)</th><th>READ size max</th><th>WRITE size max</th>"
                 + "<th class=\"l\">cache · open flags · passthrough</th></tr>\n");
-        for (String arm : rs.arms) {
-            JsonNode n = rs.negotiation(arm);
+        java.util.Set<String> daemonGuests = new java.util.LinkedHashSet<>();
+        for (var c : rs.cells()) daemonGuests.add(c.daemon() + "\u0000" + c.guest());
+        for (String dg : daemonGuests) for (String arm : rs.arms) {
+            String daemon = dg.substring(0, dg.indexOf('\u0000')), guest = dg.substring(dg.indexOf('\u0000') + 1);
+            JsonNode n = rs.negotiation(arm, daemon, guest);
             if (n == null) continue;
-            h.append("<tr><td class=\"l\">").append(esc(arm)).append("</td><td class=\"l\">").append(esc(String.join(" ", textList(n.path("reply_flag_names")))))
+            var reads = rs.requestSizes("READ", arm, daemon, guest);
+            var writes = rs.requestSizes("WRITE", arm, daemon, guest);
+            h.append("<tr><td class=\"l\">").append(esc(daemon + " · " + guest)).append("</td><td class=\"l\">").append(esc(arm)).append("</td><td class=\"l\">").append(esc(String.join(" ", textList(n.path("reply_flag_names")))))
                     .append("</td><td>").append(n.path("max_pages").asInt()).append("</td><td>").append(n.path("max_write").asInt())
                     .append("</td><td>").append(n.path("max_readahead").asInt()).append("</td><td>").append(n.path("max_background").asInt())
                     .append("</td><td>").append(n.path("congestion_threshold").asInt()).append("</td><td>")
                     .append(n.has("effective_max_pages") ? Integer.toString(n.path("effective_max_pages").asInt()) : "–").append("</td><td>")
-                    .append(maxSize(rs.requestSizes("READ", arm))).append(beyond(rs.requestSizes("READ", arm), n))
-                    .append("</td><td>").append(maxSize(rs.requestSizes("WRITE", arm))).append(beyond(rs.requestSizes("WRITE", arm), n))
+                    .append(maxSize(reads)).append(beyond(reads, n))
+                    .append("</td><td>").append(maxSize(writes)).append(beyond(writes, n))
                     .append("</td><td class=\"l\">").append(esc(caching(rs.daemonContext(arm)))).append("</td></tr>\n");
         }
         h.append("</table>\n");

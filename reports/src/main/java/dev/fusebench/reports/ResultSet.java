@@ -265,11 +265,15 @@ public final class ResultSet {
      * READ or WRITE request sizes of an arm: size -> count, summed over its measured guest boots.
      * The daemon's statistics cover a whole boot (all its workloads), so each boot counts once.
      */
-    public Map<Long, Long> requestSizes(String opcode, String arm) {
+    public Map<Long, Long> requestSizes(String opcode, String arm) { return requestSizes(opcode, arm, null, null); }
+
+    /** As {@link #requestSizes(String, String)}, of one daemon and guest configuration only (null: any). */
+    public Map<Long, Long> requestSizes(String opcode, String arm, String daemon, String guest) {
         Map<Long, Long> m = new java.util.TreeMap<>();
         Set<String> seen = new java.util.HashSet<>();
         for (Run r : runs) {
             if (r.warmup() || !r.arm().equals(arm) || r.daemonStats() == null || !seen.add(r.unit())) continue;
+            if ((daemon != null && !daemon.equals(r.daemon())) || (guest != null && !guest.equals(r.guest()))) continue;
             JsonNode h = r.daemonStats().path("opcodes").path(opcode).path("size").path("histogram");
             h.fields().forEachRemaining(e -> m.merge(Long.parseLong(e.getKey()), e.getValue().asLong(), Long::sum));
         }
@@ -320,8 +324,14 @@ public final class ResultSet {
     }
 
     /** The negotiation a run of this arm recorded (the same for every run of an arm). */
-    public JsonNode negotiation(String arm) {
-        for (Run r : runs) if (r.arm().equals(arm) && r.daemonStats() != null) return r.daemonStats().path("negotiation");
+    public JsonNode negotiation(String arm) { return negotiation(arm, null, null); }
+
+    /** The negotiation an arm recorded with one daemon and guest configuration (null: any), or null. */
+    public JsonNode negotiation(String arm, String daemon, String guest) {
+        for (Run r : runs)
+            if (r.arm().equals(arm) && r.daemonStats() != null && r.daemonStats().has("negotiation")
+                    && (daemon == null || daemon.equals(r.daemon())) && (guest == null || guest.equals(r.guest())))
+                return r.daemonStats().path("negotiation");
         return null;
     }
 

@@ -46,5 +46,10 @@ class GuestSettingsReportTest {
         assertTrue(guests.contains("read_ahead_kb 1024 asked, 1024 read back"), guests);
         String negotiation = doc.select("#negotiation").text();
         assertTrue(negotiation.contains("auto · FOPEN_KEEP_CACHE"), negotiation);
+        // one row per daemon and guest configuration, not the arm's rows pooled over guests
+        var rows = doc.select("#negotiation table tr");
+        assertEquals(1 + 2, rows.size(), negotiation);
+        assertEquals(List.of("java · 6.12/q1024/ra1024", "java · 6.12/q1024/rq2/ra1024"),
+                rows.subList(1, 3).stream().map(r -> r.select("td").first().text()).sorted().toList());
     }
 }
