@@ -43,6 +43,12 @@ final class Charts {
      */
     static void intervals(Path png, String title, String yLabel, List<String> categories,
                           Map<String, List<Point>> series, boolean zeroLine) throws IOException {
+        intervals(png, title, yLabel, categories, series, zeroLine, Double.NaN);
+    }
+
+    /** {@code band}: the "no difference" band ±band, shaded (NaN: none). */
+    static void intervals(Path png, String title, String yLabel, List<String> categories,
+                          Map<String, List<Point>> series, boolean zeroLine, double band) throws IOException {
         YIntervalSeriesCollection data = new YIntervalSeriesCollection();
         int s = 0, n = series.size();
         for (var e : series.entrySet()) {
@@ -70,6 +76,13 @@ final class Charts {
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         if (zeroLine) plot.addRangeMarker(new ValueMarker(0, Color.DARK_GRAY, new BasicStroke(1f)));
+        if (!Double.isNaN(band)) {
+            org.jfree.chart.plot.IntervalMarker m = new org.jfree.chart.plot.IntervalMarker(-band, band, new Color(0x59A14F), new BasicStroke(0.5f), null, null, 0.15f);
+            m.setLabel("no difference band ±" + (band == Math.rint(band) ? Long.toString((long) band) : Double.toString(band)) + "%");
+            m.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_LEFT);
+            m.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.TOP_LEFT);
+            plot.addRangeMarker(m, org.jfree.chart.ui.Layer.BACKGROUND);
+        }
         JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, n > 1);
         chart.setBackgroundPaint(Color.WHITE);
         ChartUtils.saveChartAsPNG(png.toFile(), chart, WIDTH, HEIGHT);

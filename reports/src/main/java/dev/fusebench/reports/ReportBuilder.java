@@ -381,7 +381,8 @@ public final class ReportBuilder {
                 }
             }
             Path png = dir.resolve("deltas.png");
-            Charts.intervals(png, "Change against " + rs.reference + " (geometric mean of the block ratios, 95% CI)", "Δ %", cats, series, true);
+            Charts.intervals(png, "Change against " + rs.reference + " (" + (rs.interleaved() ? "over boots and rounds" : "geometric mean of the block ratios")
+                    + ", 95% CI; shaded: the no-difference band)", "Δ %", cats, series, true, rs.threshold());
             figs.add(new Figure("deltas", "deltas", png));
         }
         // every measured run in run order: drift and outliers in plain sight
