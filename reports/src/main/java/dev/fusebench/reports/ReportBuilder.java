@@ -30,6 +30,7 @@ public final class ReportBuilder {
         Files.writeString(dir.resolve("summary.md"), markdown(rs, rows));
         Files.writeString(dir.resolve("results.csv"), csv(rs));
         if (rs.interleaved()) Files.writeString(dir.resolve("slices.csv"), slicesCsv(rs));
+        Files.writeString(dir.resolve("pairs.csv"), pairsCsv(rs, rows));
         List<Figure> figures = charts(rs, rows, charts);
         Path html = dir.resolve("report.html");
         Files.writeString(html, Html.page(rs, rows, figures, markdownTable(rs, rows)));
@@ -295,6 +296,18 @@ public final class ReportBuilder {
     }
 
     /** Every slice of an interleaved run, in run order: the raw figures the statistics came from. */
+    /** Every pair the statistics took: cell, arm, block (boot), round (0 in the boots design), the log-ratio arm/reference. */
+    static String pairsCsv(ResultSet rs, List<Row> rows) {
+        StringBuilder sb = new StringBuilder("workload,daemon,guest,arm,reference,block,round,log_ratio\n");
+        for (Row r : rows) {
+            if (r.cmp() == null) continue;
+            for (ResultSet.Pair p : rs.pairs(r.cell(), r.arm()))
+                sb.append(String.join(",", r.cell().workload(), r.cell().daemon(), r.cell().guest(), r.arm(), rs.reference,
+                        Integer.toString(p.block()), Integer.toString(p.round()), String.format(Locale.ROOT, "%.6f", p.logRatio()))).append('\n');
+        }
+        return sb.toString();
+    }
+
     static String slicesCsv(ResultSet rs) {
         StringBuilder sb = new StringBuilder("unit,boot,workload,daemon,arm,guest,slice,round,position,start_s,seconds,status,metric,value,clat_p50_us,clat_p99_us,clat_p99_9_us,host_steal,failure\n");
         for (ResultSet.Slice sl : rs.slices()) {

@@ -169,6 +169,14 @@ public final class ResultSet {
      * and round (interleaved), where both arms' runs or slices succeeded.
      */
     public synchronized List<Double> logRatios(RunLines.Cell c, String arm) {
+        return pairs(c, arm).stream().map(Pair::logRatio).toList();
+    }
+
+    /** One pair of a cell: its block (boot), its round (0 in the boots design) and the log-ratio arm/reference. */
+    public record Pair(int block, int round, double logRatio) {}
+
+    /** The pairs of a cell and arm in pair order (see {@link #logRatios}). */
+    public synchronized List<Pair> pairs(RunLines.Cell c, String arm) {
         if (observations == null) observations = RunLines.observations(lines);
         Map<String, Double> ref = new java.util.TreeMap<>(), other = new java.util.TreeMap<>();
         for (Analysis.Observation<RunLines.Cell> o : observations) {
@@ -177,8 +185,10 @@ public final class ResultSet {
             if (o.arm().equals(reference)) ref.put(key, o.value());
             else if (o.arm().equals(arm)) other.put(key, o.value());
         }
-        List<Double> out = new ArrayList<>();
-        ref.forEach((k, v) -> { if (other.containsKey(k)) out.add(Math.log(other.get(k) / v)); });
+        List<Pair> out = new ArrayList<>();
+        ref.forEach((k, v) -> {
+            if (other.containsKey(k)) out.add(new Pair(Integer.parseInt(k.substring(0, 6)), Integer.parseInt(k.substring(7)), Math.log(other.get(k) / v)));
+        });
         return out;
     }
 

@@ -85,6 +85,11 @@ class SixBlockReportTest {
         // the pairs say the same as the verdict: the arm ahead in every block, and the noise pairing leaves is small
         assertEquals("6 of 6", seq.select("td").get(head.indexOf("arm ahead")).text(), seq.text());
         assertTrue(Double.parseDouble(seq.select("td").get(head.indexOf("SD log-ratio")).text()) < 0.1, seq.text());
+        // every pair the statistics took, in pairs.csv: 6 blocks x 2 cells, each seq-read log-ratio near log 1.5
+        List<String> pairs = Files.readAllLines(dir.resolve("pairs.csv"));
+        assertEquals("workload,daemon,guest,arm,reference,block,round,log_ratio", pairs.getFirst());
+        assertEquals(1 + 12, pairs.size(), String.join("\n", pairs));
+        assertTrue(pairs.stream().filter(l -> l.startsWith("seq-read,")).allMatch(l -> Math.abs(Double.parseDouble(l.substring(l.lastIndexOf(',') + 1)) - Math.log(1.5)) < 0.2), String.join("\n", pairs));
         assertTrue(doc.getElementById("family").text().contains("2 comparison(s)"), doc.getElementById("family").text());
         assertTrue(doc.getElementById("stop").text().contains("precision reached"), doc.getElementById("stop").text());
         // each arm's CV, min and max
