@@ -100,6 +100,10 @@ final class Html {
                 + "(a point's offset inside a block is its position in the block's order): drift between blocks and outliers show here.</p>\n");
         for (ReportBuilder.Figure f : figures) if (f.section().equals("order")) img(h, f);
         h.append("</section>\n");
+        h.append("<section id=\"pairs\"><h2>The pairs</h2>\n<p>Each comparison's log-ratio arm/reference, pair by pair (what the interval is "
+                + "taken over; pairs.csv holds the figures): a boot or block that stands apart, or a trend, shows here.</p>\n");
+        for (ReportBuilder.Figure f : figures) if (f.section().equals("pairs")) img(h, f);
+        h.append("</section>\n");
         noise(h, rs);
 
         h.append("<section id=\"charts\"><h2>Throughput and IOPS by variant</h2>\n");

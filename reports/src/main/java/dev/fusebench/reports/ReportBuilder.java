@@ -282,6 +282,8 @@ public final class ReportBuilder {
                 + "    line [" + String.join(", ", bandLow) + "]\n    line [" + String.join(", ", bandHigh) + "]\n```\n";
     }
 
+    private static int maxRound(List<ResultSet.Pair> pairs) { return pairs.stream().mapToInt(ResultSet.Pair::round).max().orElse(0); }
+
     /** One line per interleaved comparison: its variance components; empty for the boots design. */
     static String noiseLines(ResultSet rs, List<Row> rows) {
         StringBuilder sb = new StringBuilder();
@@ -416,6 +418,20 @@ public final class ReportBuilder {
             Charts.runOrder(png, c.label() + ": every run in run order", "block (a point's offset inside a block is its position)",
                     ResultSet.metricName(c.workload()), series);
             figs.add(new Figure("order", c.label(), png));
+        }
+        // every pair the verdict rests on: its log-ratio, pair by pair (blocks, or rounds across boots)
+        int j = 0;
+        for (Row r : rows) {
+            if (r.cmp() == null) continue;
+            List<ResultSet.Pair> pairs = rs.pairs(r.cell(), r.arm());
+            if (pairs.size() < 2) continue;
+            List<double[]> pts = new ArrayList<>();
+            for (ResultSet.Pair p : pairs) pts.add(new double[]{p.round() > 0 ? p.block() + (p.round() - 1) / (double) (maxRound(pairs) + 1) : p.block(), p.logRatio()});
+            Path png = dir.resolve(String.format(Locale.ROOT, "pairs-%02d.png", ++j));
+            Charts.runOrder(png, r.cell().label() + " / " + r.arm() + ": log-ratio against " + rs.reference + " per pair",
+                    rs.interleaved() ? "boot (a point's offset inside a boot is its round)" : "block", "log(arm / " + rs.reference + ")",
+                    Map.of(r.arm(), pts));
+            figs.add(new Figure("pairs", r.cell().label() + " / " + r.arm(), png));
         }
         // request sizes: the evidence that the negotiation took effect
         for (String op : List.of("READ", "WRITE")) {

@@ -89,6 +89,7 @@ class SixBlockReportTest {
         List<String> pairs = Files.readAllLines(dir.resolve("pairs.csv"));
         assertEquals("workload,daemon,guest,arm,reference,block,round,log_ratio", pairs.getFirst());
         assertEquals(1 + 12, pairs.size(), String.join("\n", pairs));
+        assertEquals(2, doc.select("#pairs img").size(), "a chart of the pairs per comparison");
         assertTrue(pairs.stream().filter(l -> l.startsWith("seq-read,")).allMatch(l -> Math.abs(Double.parseDouble(l.substring(l.lastIndexOf(',') + 1)) - Math.log(1.5)) < 0.2), String.join("\n", pairs));
         assertTrue(doc.getElementById("family").text().contains("2 comparison(s)"), doc.getElementById("family").text());
         assertTrue(doc.getElementById("stop").text().contains("precision reached"), doc.getElementById("stop").text());
