@@ -55,6 +55,7 @@ class TailGateTest {
         assertTrue(longer.stream().anyMatch(t -> t.startsWith("p99.9 ")), "p99.9 longer: " + longer);
         String summary = Files.readString(out.resolve("summary.md"));
         assertTrue(summary.contains("faster, tail slower ("), summary);
+        summary.lines().filter(l -> l.startsWith("- **direct-read-1m**")).forEach(l -> System.out.println("headline: " + l));
         // the daemon counted what it stalled
         assertTrue(rs.runs.stream().filter(r -> r.arm().equals("stalled")).allMatch(r -> r.daemonStats().path("daemon").path("injected_stall").path("stalled").asLong() > 0));
         // the same report without the gate's condition passes; a bad condition is bad input
