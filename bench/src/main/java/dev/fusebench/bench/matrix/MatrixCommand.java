@@ -46,7 +46,6 @@ import java.util.concurrent.Callable;
 @Command(name = "matrix", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Runs the comparison matrix and writes its report.")
 public final class MatrixCommand implements Callable<Integer> {
-    /** Builds the report of a results directory; returns the report's path. */
     /** Writes the report of a results directory; then, given --fail-on, the gate's exit status (0 passes). */
     public interface ReportHook {
         Path build(Path dir) throws IOException;
@@ -95,7 +94,7 @@ public final class MatrixCommand implements Callable<Integer> {
             description = "Guest kernel argument sets, separated by ';' (e.g. ';swiotlb=force').") List<String> kernelArgs;
     @Option(names = "--iterations", defaultValue = "auto", paramLabel = "N|auto",
             description = "Blocks (interleaved: boots holding every arm; boots design: every arm booted once each): a number, or auto: at least "
-                    + Comparison.MIN_BOOTS + " boots, then one more at a time (boots design: " + Precision.MIN_BLOCKS + " blocks, then two more) until every cell's 95%% CI is within --target-ci, or a cap (default: ${DEFAULT-VALUE}).")
+                    + Comparison.MIN_BOOTS + " boots, then one more at a time (boots design: " + Precision.MIN_BLOCKS + " blocks, then two more; whole Latin squares with more arms) until every cell's 95%% CI is within --target-ci, or a cap (default: ${DEFAULT-VALUE}).")
     String iterations;
     @Option(names = "--target-ci", defaultValue = "10", paramLabel = "PCT", description = "auto: stop when every CI half-width is at most PCT %% (default: ${DEFAULT-VALUE}).") double targetCi;
     @Option(names = "--max-iterations", defaultValue = "12", paramLabel = "N", description = "auto: at most N blocks (default: ${DEFAULT-VALUE}).") int maxIterations;
