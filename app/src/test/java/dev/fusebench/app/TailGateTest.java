@@ -34,7 +34,7 @@ class TailGateTest {
 
     static int matrix(Path out, String variants, String... extra) {
         List<String> a = new ArrayList<>(List.of("matrix", "--transport", "host-fuse", "--workloads", "direct-read-1m", "--variants", variants,
-                "--iterations", "3", "--rounds", "4", "--slice", "1", "--size", "32", "--seed", "5", "--out", out.toString(),
+                "--iterations", "3", "--rounds", "3", "--slice", "1", "--size", "32", "--seed", "5", "--out", out.toString(),
                 "--workloads-dir", Path.of("..", "guest-workloads").toString()));
         a.addAll(List.of(extra));
         return Main.execute(a.toArray(String[]::new));
@@ -78,7 +78,7 @@ class TailGateTest {
         Map<String, List<SliceResult>> byBootRound = new HashMap<>();
         for (RunLine r : runs) {
             assertEquals("ok", r.result().status(), r.result().failure());
-            assertEquals(5, r.result().slices().size(), "4 rounds and a warm-up round, one slice each");
+            assertEquals(4, r.result().slices().size(), "3 rounds and a warm-up round, one slice each");
             for (SliceResult s : r.result().slices()) {
                 assertTrue(s.ok(), s.failure());
                 long max = s.requests().opcode("READ").sizes().keySet().stream().mapToLong(Long::longValue).max().orElseThrow();
