@@ -149,10 +149,11 @@ final class Html {
         h.append("<p>One row per daemon, guest configuration and arm: a guest's queue size caps the pages per request, so each is checked against its own limit.</p>\n");
         h.append("<table><tr><th class=\"l\">daemon · guest</th><th class=\"l\">arm</th><th class=\"l\">replied flags</th><th>max_pages</th><th>max_write</th><th>max_readahead</th><th>max_background</th><th>congestion_threshold</th><th>pages per request (kernel)</th><th>READ size max</th><th>WRITE size max</th>"
                 + "<th class=\"l\">cache · open flags · passthrough</th></tr>\n");
-        java.util.Set<String> daemonGuests = new java.util.LinkedHashSet<>();
-        for (var c : rs.cells()) daemonGuests.add(c.daemon() + "\u0000" + c.guest());
-        for (String dg : daemonGuests) for (String arm : rs.arms) {
-            String daemon = dg.substring(0, dg.indexOf('\u0000')), guest = dg.substring(dg.indexOf('\u0000') + 1);
+        record DaemonGuest(String daemon, String guest) {}
+        java.util.Set<DaemonGuest> daemonGuests = new java.util.LinkedHashSet<>();
+        for (var c : rs.cells()) daemonGuests.add(new DaemonGuest(c.daemon(), c.guest()));
+        for (DaemonGuest dg : daemonGuests) for (String arm : rs.arms) {
+            String daemon = dg.daemon(), guest = dg.guest();
             JsonNode n = rs.negotiation(arm, daemon, guest);
             if (n == null) continue;
             var reads = rs.requestSizes("READ", arm, daemon, guest);

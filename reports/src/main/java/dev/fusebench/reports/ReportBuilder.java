@@ -180,7 +180,6 @@ public final class ReportBuilder {
         return sb.toString();
     }
 
-    /** The method in two sentences, for the page and the pull request. */
     /** How the q-values were taken: over the report, or a primary family and a second one. */
     static String family(ResultSet rs) {
         var primary = rs.primaryWorkloads();
@@ -191,6 +190,7 @@ public final class ReportBuilder {
                 + " in a second family of their own.";
     }
 
+    /** The method in two sentences, for the page and the pull request. */
     static String method(ResultSet rs) {
         if (rs.interleaved()) {
             JsonNode env = rs.environment;
@@ -264,11 +264,14 @@ public final class ReportBuilder {
     static String mermaid(ResultSet rs, List<Row> rows) {
         List<String> labels = new ArrayList<>();
         List<String> delta = new ArrayList<>(), low = new ArrayList<>(), high = new ArrayList<>(), bandLow = new ArrayList<>(), bandHigh = new ArrayList<>();
+        // a label names the daemon and the guest only when the run has several
+        boolean daemons = rs.cells().stream().map(RunLines.Cell::daemon).distinct().count() > 1;
+        boolean guests = rs.cells().stream().map(RunLines.Cell::guest).distinct().count() > 1;
         for (Row r : rows) {
             Comparison c = r.cmp();
             if (c == null || Double.isNaN(c.effectPct()) || Double.isNaN(c.ciLowPct())) continue;
-            labels.add('"' + (r.cell().workload() + " " + r.arm() + (rs.cells().stream().map(RunLines.Cell::daemon).distinct().count() > 1 ? " " + r.cell().daemon() : "")
-                    + (rs.cells().stream().map(RunLines.Cell::guest).distinct().count() > 1 ? " " + r.cell().guest() : "")).replace("\"", "'") + '"');
+            labels.add('"' + (r.cell().workload() + " " + r.arm() + (daemons ? " " + r.cell().daemon() : "")
+                    + (guests ? " " + r.cell().guest() : "")).replace("\"", "'") + '"');
             delta.add(String.format(Locale.ROOT, "%.1f", c.effectPct()));
             low.add(String.format(Locale.ROOT, "%.1f", c.ciLowPct()));
             high.add(String.format(Locale.ROOT, "%.1f", c.ciHighPct()));
@@ -297,7 +300,6 @@ public final class ReportBuilder {
         return sb.toString();
     }
 
-    /** Every slice of an interleaved run, in run order: the raw figures the statistics came from. */
     /** Every pair the statistics took: cell, arm, block (boot), round (0 in the boots design), the log-ratio arm/reference. */
     static String pairsCsv(ResultSet rs, List<Row> rows) {
         StringBuilder sb = new StringBuilder("workload,daemon,guest,arm,reference,block,round,log_ratio\n");
@@ -310,6 +312,7 @@ public final class ReportBuilder {
         return sb.toString();
     }
 
+    /** Every slice of an interleaved run, in run order: the raw figures the statistics came from. */
     static String slicesCsv(ResultSet rs) {
         StringBuilder sb = new StringBuilder("unit,boot,workload,daemon,arm,guest,slice,round,position,start_s,seconds,status,metric,value,clat_p50_us,clat_p99_us,clat_p99_9_us,host_steal,failure\n");
         for (ResultSet.Slice sl : rs.slices()) {
