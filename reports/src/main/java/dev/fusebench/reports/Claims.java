@@ -121,15 +121,19 @@ public final class Claims {
         };
     }
 
+    /** A judged claim as a table row: claim, cell, Δ, 95% CI, outcome (the Markdown table and the page's). */
+    static List<String> row(Judgement j) {
+        Comparison c = j.comparison();
+        return List.of(j.claim().text(), j.cell() == null ? "–" : j.cell().daemon() + " · " + j.cell().guest(),
+                c == null ? "–" : ReportBuilder.pct(c.effectPct()), ReportBuilder.ci(c), j.outcome().label);
+    }
+
     /** The claims as a Markdown table: claim, cell, Δ [95% CI], outcome. */
     public static String markdown(List<Judgement> judged) {
         StringBuilder sb = new StringBuilder("| claim | cell | Δ | 95% CI | outcome |\n|---|---|---:|---|---|\n");
         for (Judgement j : judged) {
-            Comparison c = j.comparison();
-            sb.append("| ").append(j.claim().text()).append(" | ").append(j.cell() == null ? "–" : j.cell().daemon() + " · " + j.cell().guest())
-                    .append(" | ").append(c == null ? "–" : ReportBuilder.pct(c.effectPct()))
-                    .append(" | ").append(c == null || Double.isNaN(c.ciLowPct()) ? "–" : "[" + ReportBuilder.pct(c.ciLowPct()) + ", " + ReportBuilder.pct(c.ciHighPct()) + "]")
-                    .append(" | **").append(j.outcome().label).append("** |\n");
+            List<String> f = row(j);
+            sb.append("| ").append(String.join(" | ", f.subList(0, 4))).append(" | **").append(f.get(4)).append("** |\n");
         }
         return sb.toString();
     }

@@ -60,12 +60,10 @@ final class Html {
         if (claims != null) {
             h.append("<section id=\"claims\"><h2>Claims</h2>\n<table><tr><th class=\"l\">claim</th><th class=\"l\">cell</th><th>Δ</th><th>95% CI</th><th class=\"l\">outcome</th></tr>\n");
             for (Claims.Judgement j : claims) {
-                var c = j.comparison();
-                h.append("<tr><td class=\"l\">").append(esc(j.claim().text())).append("</td><td class=\"l\">")
-                        .append(esc(j.cell() == null ? "–" : j.cell().daemon() + " · " + j.cell().guest())).append("</td><td>")
-                        .append(esc(c == null ? "–" : ReportBuilder.pct(c.effectPct()))).append("</td><td>")
-                        .append(esc(c == null || Double.isNaN(c.ciLowPct()) ? "–" : "[" + ReportBuilder.pct(c.ciLowPct()) + ", " + ReportBuilder.pct(c.ciHighPct()) + "]"))
-                        .append("</td><td class=\"l\">").append(esc(j.outcome().label)).append("</td></tr>\n");
+                List<String> f = Claims.row(j);
+                h.append("<tr><td class=\"l\">").append(esc(f.get(0))).append("</td><td class=\"l\">").append(esc(f.get(1)))
+                        .append("</td><td>").append(esc(f.get(2))).append("</td><td>").append(esc(f.get(3)))
+                        .append("</td><td class=\"l\">").append(esc(f.get(4))).append("</td></tr>\n");
             }
             h.append("</table></section>\n");
         }

@@ -96,7 +96,7 @@ public final class ReportBuilder {
     static List<String> cells(ResultSet rs, Row r) {
         Comparison c = r.cmp();
         String verdict = (c == null ? (r.ref() == null ? "peer (no comparison)" : "one arm") : verdictText(c)) + tailsAndErrors(rs, r);
-        String ci = c == null || Double.isNaN(c.ciLowPct()) ? "–" : "[" + pct(c.ciLowPct()) + ", " + pct(c.ciHighPct()) + "]";
+        String ci = ci(c);
         List<Double> pairs = c == null ? List.of() : rs.logRatios(r.cell(), r.arm());
         String ahead = pairs.isEmpty() ? "–" : pairs.stream().filter(x -> x > 0).count() + " of " + pairs.size();
         String sd = pairs.size() < 2 ? "–" : String.format(Locale.ROOT, "%.3f", Summary.of(pairs.stream().mapToDouble(Double::doubleValue).toArray()).stddev());
@@ -110,6 +110,11 @@ public final class ReportBuilder {
     }
 
     static boolean interleaved(Comparison c) { return "interleaved".equals(c.design()); }
+
+    /** A comparison's 95% interval as the tables give it ("[+1.2%, +9.8%]"), or "–". */
+    static String ci(Comparison c) {
+        return c == null || Double.isNaN(c.ciLowPct()) ? "–" : "[" + pct(c.ciLowPct()) + ", " + pct(c.ciHighPct()) + "]";
+    }
 
     /** The smallest change the design finds with 80% power, both ways on the ratio scale ("-18% / +22%"), or "–". */
     static String mde(Comparison c) {
@@ -126,7 +131,7 @@ public final class ReportBuilder {
     static String headline(ResultSet rs, Row r) {
         Comparison c = r.cmp();
         if (c == null) return null;
-        String ci = Double.isNaN(c.ciLowPct()) ? "" : " [" + pct(c.ciLowPct()) + ", " + pct(c.ciHighPct()) + "]";
+        String ci = Double.isNaN(c.ciLowPct()) ? "" : " " + ci(c);
         String why = Findings.evidence(rs, r.cell(), r.arm());
         return "**" + r.cell().workload() + "** (" + r.cell().daemon() + " · " + r.cell().guest() + "), " + r.arm() + " against " + rs.reference
                 + ": " + pct(c.effectPct()) + ci + " **" + verdictText(c) + "**" + tailsAndErrors(rs, r) + (why == null ? "" : "; " + why);

@@ -37,21 +37,17 @@ public final class Tails {
     }
 
     /** The tail figures of a cell and arm whose latency is longer than the reference's (significant in the family). */
-    public static List<String> longer(Analysis<Key> tails, RunLines.Cell cell, String arm) {
-        List<String> out = new ArrayList<>();
-        for (String t : RunLines.TAILS) {
-            Comparison c = tails.of(new Key(cell, t), arm);
-            if (c != null && c.verdict() == Comparison.Verdict.FASTER) out.add(describe(t, c));
-        }
-        return out;
-    }
+    public static List<String> longer(Analysis<Key> tails, RunLines.Cell cell, String arm) { return decided(tails, cell, arm, Comparison.Verdict.FASTER); }
 
     /** The tail figures whose latency is shorter than the reference's. */
-    public static List<String> shorter(Analysis<Key> tails, RunLines.Cell cell, String arm) {
+    public static List<String> shorter(Analysis<Key> tails, RunLines.Cell cell, String arm) { return decided(tails, cell, arm, Comparison.Verdict.SLOWER); }
+
+    /** The tail figures whose comparison reached {@code verdict} (on latency, "faster" means longer), described. */
+    private static List<String> decided(Analysis<Key> tails, RunLines.Cell cell, String arm, Comparison.Verdict verdict) {
         List<String> out = new ArrayList<>();
         for (String t : RunLines.TAILS) {
             Comparison c = tails.of(new Key(cell, t), arm);
-            if (c != null && c.verdict() == Comparison.Verdict.SLOWER) out.add(describe(t, c));
+            if (c != null && c.verdict() == verdict) out.add(describe(t, c));
         }
         return out;
     }
