@@ -119,7 +119,7 @@ public final class ResultSet {
     public synchronized Analysis<RunLines.Cell> analysis() {
         if (analysis == null) {
             Set<String> primary = primaryWorkloads();
-            analysis = Analysis.of(RunLines.observations(lines), reference, threshold(), c -> primary == null || primary.contains(c.workload()));
+            analysis = Analysis.of(observations(), reference, threshold(), c -> primary == null || primary.contains(c.workload()));
         }
         return analysis;
     }
@@ -134,12 +134,19 @@ public final class ResultSet {
             environment.path("primary").forEach(n -> s.add(n.asText()));
             return s;
         }
+        List<Claims.Claim> claims = claimsKept();
+        if (claims == null) return null;
+        Set<String> s = new LinkedHashSet<>();
+        for (Claims.Claim c : claims) s.add(c.workload());
+        return s;
+    }
+
+    /** The claims kept in this directory ({@link Claims#FILE}), or null when it has none. */
+    private List<Claims.Claim> claimsKept() {
         Path f = dir.resolve(Claims.FILE);
         if (!java.nio.file.Files.exists(f)) return null;
         try {
-            Set<String> s = new LinkedHashSet<>();
-            for (Claims.Claim c : Claims.read(f)) s.add(c.workload());
-            return s;
+            return Claims.read(f);
         } catch (IOException | IllegalArgumentException e) {
             throw new IllegalStateException(f + ": " + e.getMessage(), e);
         }
@@ -153,22 +160,30 @@ public final class ResultSet {
 
     /** The claims kept in this directory ({@link Claims#FILE}) judged on this run, or null when it has none. */
     public List<Claims.Judgement> claims() {
-        Path f = dir.resolve(Claims.FILE);
-        if (!java.nio.file.Files.exists(f)) return null;
-        try {
-            return Claims.judge(this, Claims.read(f));
-        } catch (IOException | IllegalArgumentException e) {
-            throw new IllegalStateException(f + ": " + e.getMessage(), e);
-        }
+        List<Claims.Claim> claims = claimsKept();
+        return claims == null ? null : Claims.judge(this, claims);
     }
 
     private List<Analysis.Observation<RunLines.Cell>> observations;
+    private List<RunLine> runLines;
+
+    /** The measured runs (or slices) as the statistics take them, read from the lines once. */
+    private synchronized List<Analysis.Observation<RunLines.Cell>> observations() {
+        if (observations == null) observations = RunLines.observations(lines);
+        return observations;
+    }
+
+    /** The run lines as records, read once. */
+    private synchronized List<RunLine> runLines() {
+        if (runLines == null) runLines = RunLines.runs(lines);
+        return runLines;
+    }
 
     /**
      * The paired log-ratios arm/reference of a cell, in pair order: by block (boots design) or by boot
      * and round (interleaved), where both arms' runs or slices succeeded.
      */
-    public synchronized List<Double> logRatios(RunLines.Cell c, String arm) {
+    public List<Double> logRatios(RunLines.Cell c, String arm) {
         return pairs(c, arm).stream().map(Pair::logRatio).toList();
     }
 
@@ -177,23 +192,24 @@ public final class ResultSet {
 
     /** The pairs of a cell and arm in pair order (see {@link #logRatios}). */
     public synchronized List<Pair> pairs(RunLines.Cell c, String arm) {
-        if (observations == null) observations = RunLines.observations(lines);
-        Map<String, Double> ref = new java.util.TreeMap<>(), other = new java.util.TreeMap<>();
-        for (Analysis.Observation<RunLines.Cell> o : observations) {
+        record At(int block, int round) {}
+        java.util.Comparator<At> order = java.util.Comparator.comparingInt(At::block).thenComparingInt(At::round);
+        Map<At, Double> ref = new java.util.TreeMap<>(order), other = new java.util.HashMap<>();
+        for (Analysis.Observation<RunLines.Cell> o : observations()) {
             if (!o.ok() || !o.cell().equals(c) || !(o.value() > 0)) continue;
-            String key = String.format(java.util.Locale.ROOT, "%06d/%06d", o.block(), o.round());
-            if (o.arm().equals(reference)) ref.put(key, o.value());
-            else if (o.arm().equals(arm)) other.put(key, o.value());
+            At at = new At(o.block(), o.round());
+            if (o.arm().equals(reference)) ref.put(at, o.value());
+            else if (o.arm().equals(arm)) other.put(at, o.value());
         }
         List<Pair> out = new ArrayList<>();
-        ref.forEach((k, v) -> {
-            if (other.containsKey(k)) out.add(new Pair(Integer.parseInt(k.substring(0, 6)), Integer.parseInt(k.substring(7)), Math.log(other.get(k) / v)));
+        ref.forEach((at, v) -> {
+            if (other.containsKey(at)) out.add(new Pair(at.block(), at.round(), Math.log(other.get(at) / v)));
         });
         return out;
     }
 
     /** An arm's I/O errors in a cell's measured runs. */
-    public Tails.Errors errors(RunLines.Cell c, String arm) { return Tails.errors(lines, c, arm); }
+    public Tails.Errors errors(RunLines.Cell c, String arm) { return Tails.errors(runLines(), c, arm); }
 
     /** Why the run has as many blocks as it has. */
     public String stopReason() {

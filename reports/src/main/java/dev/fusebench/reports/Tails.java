@@ -70,9 +70,9 @@ public final class Tails {
         }
     }
 
-    public static Errors errors(List<JsonNode> lines, RunLines.Cell cell, String arm) {
+    public static Errors errors(List<RunLine> runs, RunLines.Cell cell, String arm) {
         long failed = 0, daemon = 0;
-        for (RunLine r : RunLines.runs(lines)) {
+        for (RunLine r : runs) {
             if (r.warmup() || !r.arm().equals(arm) || !RunLines.cell(r).equals(cell)) continue;
             if (r.result().slices() != null) {
                 for (SliceResult s : r.result().slices()) if (!s.warmup() && !s.ok()) failed++;
