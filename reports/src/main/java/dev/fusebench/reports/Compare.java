@@ -131,7 +131,7 @@ public final class Compare {
     /** A paired comparison's standard error (log scale) and degrees of freedom, from its 95% interval. */
     static double[] seAndDf(Comparison c) {
         if (Double.isNaN(c.ciLowPct()) || Double.isNaN(c.ciHighPct())) return null;
-        int df = Comparison.INTERLEAVED.equals(c.design()) ? (c.overRounds() ? c.rounds() - 1 : c.pairs() - 1) : c.pairs() - 1;
+        int df = c.df();
         if (df < 1) return null;
         double half = (Math.log1p(c.ciHighPct() / 100) - Math.log1p(c.ciLowPct() / 100)) / 2;
         return new double[]{half / new TDistribution(null, df).inverseCumulativeProbability(0.975), df};

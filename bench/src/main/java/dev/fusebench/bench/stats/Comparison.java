@@ -115,6 +115,12 @@ public record Comparison(Summary ref, Summary arm, boolean paired, int pairs, in
         return Double.isNaN(ci90LowPct) || Double.isNaN(ci90HighPct) ? Double.NaN : Math.max(Math.abs(ci90LowPct), Math.abs(ci90HighPct));
     }
 
+    /**
+     * The degrees of freedom of the t behind the interval: pairs - 1 (blocks, or boot means), or rounds - 1
+     * when an interleaved interval is taken over the rounds (see {@link Interleaved}).
+     */
+    public int df() { return INTERLEAVED.equals(design) && overRounds ? rounds - 1 : pairs - 1; }
+
     /** Half the width of the 95% interval, in percentage points (infinite while it cannot be computed). */
     public double halfWidthPct() {
         return Double.isNaN(ciLowPct) || Double.isNaN(ciHighPct) ? Double.POSITIVE_INFINITY : (ciHighPct - ciLowPct) / 2;

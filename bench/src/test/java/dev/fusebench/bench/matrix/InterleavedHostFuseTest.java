@@ -64,7 +64,7 @@ class InterleavedHostFuseTest {
         Comparison c = comparison(out, "mp2");
         assertEquals(4, c.pairs());
         double halfWidth95 = (Math.log1p(c.ciHighPct() / 100) - Math.log1p(c.ciLowPct() / 100)) / 2;
-        TDistribution t = new TDistribution(null, c.overRounds() ? c.rounds() - 1 : c.pairs() - 1); // the interval's own df
+        TDistribution t = new TDistribution(null, c.df()); // the interval's own df
         double se = halfWidth95 / t.inverseCumulativeProbability(0.975);
         double stat = Math.abs(Math.log1p(c.effectPct() / 100)) / se;
         assertTrue(stat < t.inverseCumulativeProbability(0.9995), "A/A: |t| " + stat + " over " + c.pairs() + " boots: " + c);
