@@ -174,16 +174,11 @@ public final class InterleavedHostFuseRun {
                 return "the daemon of arm " + spec.arms().get(i).name() + " did not mount " + mounts.get(i) + " (see " + work.relativize(work.resolve("arm" + (i + 1)).resolve("daemon.log")) + ")";
         }
         List<Process> dds = new ArrayList<>();
-        for (Path m : mounts)
-            dds.add(new ProcessBuilder(Shell.diesWithUs(List.of("dd", "if=/dev/zero", "of=" + m.resolve("fusebench.dat"), "bs=1M",
-                    "count=" + spec.sizeMiB(), "conv=fsync"))).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+        for (Path m : mounts) dds.add(GuestRun.layOut(m.resolve("fusebench.dat"), spec.sizeMiB() + "M"));
         String failure = null;
         for (int i = 0; i < dds.size(); i++) {
-            Process dd = dds.get(i);
-            boolean ended = dd.waitFor(600, TimeUnit.SECONDS);
-            if (!ended) dd.destroyForcibly();
-            if ((!ended || dd.exitValue() != 0) && failure == null)
-                failure = "laying out the test file on " + mounts.get(i) + " failed: " + (ended ? "dd exited " + dd.exitValue() : "dd did not finish within 600 s");
+            String f = GuestRun.awaitLayout(dds.get(i));
+            if (f != null && failure == null) failure = "laying out the test file on " + mounts.get(i) + " failed: " + f;
         }
         return failure;
     }
