@@ -9,6 +9,7 @@ import dev.fusebench.bench.workload.Workloads;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** What the statistics read from a run line of results.jsonl: its cell, arm, block and figure. */
 public final class RunLines {
@@ -73,17 +74,25 @@ public final class RunLines {
     /** The measured (not warm-up) runs among these lines, as the statistics take them. */
     public static List<Analysis.Observation<Cell>> observations(List<JsonNode> lines) {
         List<Analysis.Observation<Cell>> out = new ArrayList<>();
+        for (Measured m : measured(lines)) {
+            RunLine r = m.run();
+            SliceResult s = m.slice();
+            out.add(s == null ? new Analysis.Observation<>(cell(r), r.arm(), r.iteration(), r.ok(), value(r))
+                    : new Analysis.Observation<>(cell(r), r.arm(), r.iteration(), s.round(), s.ok(), s.ok() ? s.value() : Double.NaN));
+        }
+        return out;
+    }
+
+    /** A measured run of the boots design ({@code slice} null), or one measured slice of an interleaved run (its boot is the block). */
+    private record Measured(RunLine run, SliceResult slice) {}
+
+    /** What the statistics take, in line order: measured runs, and the measured slices of interleaved runs. */
+    private static List<Measured> measured(List<JsonNode> lines) {
+        List<Measured> out = new ArrayList<>();
         for (RunLine r : runs(lines)) {
             if (r.warmup()) continue;
-            if (r.result().slices() == null) {
-                out.add(new Analysis.Observation<>(cell(r), r.arm(), r.iteration(), r.ok(), value(r)));
-                continue;
-            }
-            // interleaved: each measured slice, by its boot (the block) and round
-            for (SliceResult s : r.result().slices()) {
-                if (s.warmup()) continue;
-                out.add(new Analysis.Observation<>(cell(r), r.arm(), r.iteration(), s.round(), s.ok(), s.ok() ? s.value() : Double.NaN));
-            }
+            if (r.result().slices() == null) out.add(new Measured(r, null));
+            else for (SliceResult s : r.result().slices()) if (!s.warmup()) out.add(new Measured(r, s));
         }
         return out;
     }
@@ -97,19 +106,16 @@ public final class RunLines {
      */
     public static List<Analysis.Observation<Cell>> tailObservations(List<JsonNode> lines, String key) {
         List<Analysis.Observation<Cell>> out = new ArrayList<>();
-        for (RunLine r : runs(lines)) {
-            if (r.warmup()) continue;
-            if (r.result().slices() == null) {
+        for (Measured m : measured(lines)) {
+            RunLine r = m.run();
+            SliceResult s = m.slice();
+            Map<String, Double> pct;
+            if (s == null) {
                 FioResult.Direction d = r.ok() ? direction(r) : null;
-                Double v = d == null || d.clatPercentilesUs() == null ? null : d.clatPercentilesUs().get(key);
-                out.add(new Analysis.Observation<>(cell(r), r.arm(), r.iteration(), v != null && v > 0, v != null ? v : Double.NaN));
-                continue;
-            }
-            for (SliceResult s : r.result().slices()) {
-                if (s.warmup()) continue;
-                Double v = s.ok() && s.clatPercentilesUs() != null ? s.clatPercentilesUs().get(key) : null;
-                out.add(new Analysis.Observation<>(cell(r), r.arm(), r.iteration(), s.round(), v != null && v > 0, v != null ? v : Double.NaN));
-            }
+                pct = d == null ? null : d.clatPercentilesUs();
+            } else pct = s.ok() ? s.clatPercentilesUs() : null;
+            Double v = pct == null ? null : pct.get(key);
+            out.add(new Analysis.Observation<>(cell(r), r.arm(), r.iteration(), s == null ? 0 : s.round(), v != null && v > 0, v != null ? v : Double.NaN));
         }
         return out;
     }
