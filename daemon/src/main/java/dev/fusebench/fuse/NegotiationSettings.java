@@ -18,7 +18,9 @@ public record NegotiationSettings(String name, long flags, int maxPages, int max
     /** Flags we normally accept: the ones our passthrough file system implements. */
     public static final long BASE_FLAGS = InitFlag.ASYNC_READ | InitFlag.ATOMIC_O_TRUNC | InitFlag.BIG_WRITES
             | InitFlag.AUTO_INVAL_DATA | InitFlag.DO_READDIRPLUS | InitFlag.READDIRPLUS_AUTO | InitFlag.ASYNC_DIO
-            | InitFlag.PARALLEL_DIROPS;
+            | InitFlag.PARALLEL_DIROPS
+            // a creation then carries the caller's supplementary group where the parent directory needs it
+            | InitFlag.CREATE_SUPP_GROUP;
 
     /** Flags we know how to serve; forcing any other on is refused. */
     public static final long SUPPORTED_FLAGS = BASE_FLAGS | InitFlag.MAX_PAGES | InitFlag.WRITEBACK_CACHE

@@ -63,4 +63,15 @@ public final class Request {
         this.totalLength = length;
         this.payload.clear();
     }
+
+    /**
+     * The supplementary group a creation carries (FUSE_EXT_GROUPS: the parent directory's group,
+     * when the caller is in it only as a supplementary one), or -1. Only for requests held whole
+     * in {@code in} (every creation is).
+     */
+    public long createSuppGroup() {
+        long extensions = Header.totalExtlen(in, 0) * 8L;
+        if (extensions == 0 || inLength != totalLength || extensions > totalLength - Header.SIZE) return -1;
+        return dev.fusebench.wire.FuseIn.Extension.suppGroup(in, totalLength - extensions, totalLength);
+    }
 }

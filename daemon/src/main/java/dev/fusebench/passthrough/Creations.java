@@ -9,12 +9,13 @@ import dev.fusebench.sys.StatBuf;
 
 import java.lang.foreign.MemorySegment;
 
-import static dev.fusebench.passthrough.SharedDir.EMPTY;
 import static dev.fusebench.sys.Flags.*;
 
 /**
- * New names: SYMLINK, MKNOD, MKDIR, CREATE and LINK. Creations run as the caller, with the
- * request's mode exactly (the serving thread's umask is 0), so a file is the caller's from the start.
+ * New names: SYMLINK, MKNOD, MKDIR, CREATE and LINK. Creations run as the caller (uid, gid and the
+ * supplementary group the kernel sent), with the request's mode exactly (the serving thread's umask
+ * is 0), so a file is the caller's from the start, a setgid directory gives it its group, and the
+ * host kernel strips S_ISGID from a mode the caller may not set, as on a local file system.
  */
 final class Creations {
     private final SharedDir dir;
@@ -28,25 +29,6 @@ final class Creations {
 
     void dontMask(boolean on) { dontMask = on; }
 
-    /**
-     * Serves a creation as the caller: this thread's file-system uid and gid become the caller's
-     * for the call, so the new file is the caller's from the start, a setgid directory gives it its
-     * group, and the host kernel strips S_ISGID from a mode the caller may not set, as on a local
-     * file system. Root's requests run as root. Returns whether the credentials changed.
-     */
-    private static boolean becomeCaller(Request caller) {
-        if (caller == null || (caller.uid == 0 && caller.gid == 0)) return false;
-        Libc.setfsgid(caller.gid);
-        Libc.setfsuid(caller.uid);
-        return true;
-    }
-
-    private static void becomeRoot(boolean changed) {
-        if (!changed) return;
-        Libc.setfsuid(0);
-        Libc.setfsgid(0);
-    }
-
     /** The mode a creation asks for: with DONT_MASK the kernel left the caller's umask to us. */
     private int requested(int mode, int umask) {
         return dontMask ? mode & ~(umask & 0777) : mode;
@@ -55,39 +37,25 @@ final class Creations {
     private interface Creation { int create(int parentFd); }
 
     /**
-     * Runs a creation as the caller. The guest kernel has checked the caller's rights already; where
-     * the host says no only because it knows just the caller's primary group (the request carries no
-     * supplementary groups), the creation is made as root and given to the caller.
+     * Runs a creation as the caller ({@link ThreadCredentials#becomeCaller}): the host decides
+     * with the caller's uid, gid and the supplementary group the kernel sent, exactly once.
      */
-    private int createAs(Request caller, Inode parent, MemorySegment name, Creation c) {
+    private static int createAs(Request caller, Inode parent, Creation c) {
         SharedDir.scratch(); // this thread's umask is 0 from here on
-        boolean changed = becomeCaller(caller);
-        int r;
+        int changed = ThreadCredentials.becomeCaller(caller);
+        if (changed < 0) return changed;
         try {
-            r = c.create(parent.fd);
+            return c.create(parent.fd);
         } finally {
-            becomeRoot(changed);
+            if (changed > 0) ThreadCredentials.becomeRoot();
         }
-        if (r == -Errno.EACCES && changed) {
-            r = c.create(parent.fd);
-            if (r >= 0) giveToCaller(caller, parent, name);
-        }
-        return r;
-    }
-
-    /** New files belong to the caller; a setgid directory's group wins, as on the host. */
-    private static void giveToCaller(Request caller, Inode parent, MemorySegment name) {
-        StatBuf st = SharedDir.scratch().stat;
-        int gid = caller.gid;
-        if (SharedDir.statFd(parent.fd, st) >= 0 && (st.mode() & S_ISGID) != 0) gid = st.gid();
-        Libc.fchownat(parent.fd, name, caller.uid, gid, AT_SYMLINK_NOFOLLOW);
     }
 
     private int created(Request caller, long parent, MemorySegment name, Entry out, Creation c) {
         Inode p = dir.dir(parent);
         if (p == null) return dir.notADir(parent);
         try {
-            int r = createAs(caller, p, name, c);
+            int r = createAs(caller, p, c);
             return r < 0 ? r : dir.entry(p, name, out);
         } finally {
             p.release();
@@ -116,7 +84,7 @@ final class Creations {
             Inode np = dir.dir(newParent);
             if (np == null) return dir.notADir(newParent);
             try {
-                int r = Libc.linkat(inode.fd, EMPTY, np.fd, newName, AT_EMPTY_PATH);
+                int r = dir.linkFd(inode.fd, np.fd, newName);
                 return r < 0 ? r : dir.entry(np, newName, out);
             } finally {
                 np.release();
@@ -138,7 +106,7 @@ final class Creations {
 
     private int create(Request caller, Inode p, MemorySegment name, int flags, int mode, int openFlags, Entry entry, Opened opened) {
         int open = opening.hostFlags(flags) | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY;
-        int fd = createAs(caller, p, name, dirfd -> Libc.openat(dirfd, name, open | O_CREAT | O_EXCL, mode));
+        int fd = createAs(caller, p, dirfd -> Libc.openat(dirfd, name, open | O_CREAT | O_EXCL, mode));
         if (fd == -Errno.EEXIST && (flags & O_EXCL) == 0) {
             // The name exists: open it only if it is a regular file. Opening whatever is there
             // would block the queue on a FIFO (found by fuzzing) or open a device node on the host.

@@ -43,6 +43,7 @@ final class SharedDir {
         final MemorySegment times = arena.allocate(dev.fusebench.wire.LibcStructs.Timespec.LAYOUT, 2);
         final MemorySegment statfs = arena.allocate(dev.fusebench.wire.LibcStructs.Statfs.LAYOUT);
         final MemorySegment offsets = arena.allocate(16, 8);
+        final ThreadCredentials.State credentials = new ThreadCredentials.State(arena);
         private MemorySegment xattrNames;
 
         Scratch() {
@@ -167,6 +168,15 @@ final class SharedDir {
     /** Re-opens the file an O_PATH descriptor holds, through /proc/self/fd. */
     int reopenFd(int pathFd, int flags) {
         return Libc.openat(procSelfFd, fdName(scratch(), pathFd), flags | O_CLOEXEC, 0);
+    }
+
+    /**
+     * A new name for the file an O_PATH descriptor holds: linkat through its /proc magic link, as
+     * virtiofsd does. (linkat with AT_EMPTY_PATH would need CAP_DAC_READ_SEARCH, which also opens
+     * any file by handle: the sandbox does not keep it.)
+     */
+    int linkFd(int fd, int newDirFd, MemorySegment newName) {
+        return Libc.linkat(procSelfFd, fdName(scratch(), fd), newDirFd, newName, AT_SYMLINK_FOLLOW);
     }
 
     /** chmod of the file an O_PATH (or any) descriptor holds. */

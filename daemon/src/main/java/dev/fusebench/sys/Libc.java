@@ -98,6 +98,18 @@ public final class Libc {
     // syscall(2) for the calls glibc 2.36 has no wrapper for (io_uring); every argument a long, as the kernel reads them
     private static final MethodHandle SYSCALL6 = errnoCall("syscall", l(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
             Linker.Option.firstVariadicArg(1));
+    private static final MethodHandle GETGROUPS = errnoCall("getgroups", i(JAVA_INT, ADDRESS));
+    // glibc's capget/capset are the bare system calls: they read and change the calling thread alone
+    private static final MethodHandle CAPGET = errnoCall("capget", i(ADDRESS, ADDRESS));
+    private static final MethodHandle CAPSET = errnoCall("capset", i(ADDRESS, ADDRESS));
+    private static final MethodHandle PRCTL = errnoCall("prctl", i(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+            Linker.Option.firstVariadicArg(1));
+    /** setgroups(2) by number: glibc's wrapper changes every thread of the process (setxid), the call itself only the caller. */
+    private static final long SYS_SETGROUPS = switch (System.getProperty("os.arch")) {
+        case "amd64", "x86_64" -> 116;
+        case "aarch64" -> 159;
+        default -> -1;
+    };
     private static final MethodHandle SETFSUID = plainCall("setfsuid", i(JAVA_INT));
     private static final MethodHandle SETFSGID = plainCall("setfsgid", i(JAVA_INT));
     private static final MethodHandle GETEUID = plainCall("geteuid", i());
@@ -386,6 +398,35 @@ public final class Libc {
     public static int dup(int fd) {
         MemorySegment c = cs();
         try { return ret((int) DUP.invokeExact(c, fd), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    /** The process's supplementary groups into {@code list} (room for {@code size}); their number. */
+    public static int getgroups(int size, MemorySegment list) {
+        MemorySegment c = cs();
+        try { return ret((int) GETGROUPS.invokeExact(c, size, list), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    /** The calling thread's supplementary groups, for it alone (the raw system call). */
+    public static int setgroupsThisThread(int count, MemorySegment list) {
+        if (SYS_SETGROUPS < 0) return -Errno.ENOSYS;
+        return (int) syscall(SYS_SETGROUPS, count, list.address(), 0, 0, 0, 0);
+    }
+
+    /** capget(2) of the calling thread: {@code header} a __user_cap_header_struct, {@code data} two __user_cap_data_struct. */
+    public static int capget(MemorySegment header, MemorySegment data) {
+        MemorySegment c = cs();
+        try { return ret((int) CAPGET.invokeExact(c, header, data), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    /** capset(2) of the calling thread only. */
+    public static int capset(MemorySegment header, MemorySegment data) {
+        MemorySegment c = cs();
+        try { return ret((int) CAPSET.invokeExact(c, header, data), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static int prctl(int option, long a, long b, long c2, long d) {
+        MemorySegment c = cs();
+        try { return ret((int) PRCTL.invokeExact(c, option, a, b, c2, d), c); } catch (Throwable t) { throw fatal(t); }
     }
 
     /** The calling thread's file-system uid (the raw call is per thread); returns the previous one. */

@@ -168,6 +168,42 @@ public final class FuseIn {
         public static int flags(MemorySegment s, long at) { return (int) FLAGS.get(s, at); }
     }
 
+    /**
+     * Request extensions (fuse_ext_header, 8 bytes, then the extension; each a multiple of 8 long),
+     * after the arguments: {@code total_extlen * 8} bytes at the end of the request. The one we read
+     * is FUSE_EXT_GROUPS (fuse_supp_groups: nr_groups, then the groups), which a kernel that
+     * negotiated CREATE_SUPP_GROUP adds to a creation when the caller is in the parent directory's
+     * group only as a supplementary one.
+     */
+    public static final class Extension {
+        public static final StructLayout HEADER = struct("fuse_ext_header", u32("size"), u32("type"));
+        public static final StructLayout SUPP_GROUPS = struct("fuse_supp_groups", u32("nr_groups"));
+        public static final int HEADER_SIZE = (int) HEADER.byteSize();
+        public static final int FUSE_EXT_GROUPS = 32;
+        private static final VarHandle SIZE = field(HEADER, "size"), TYPE = field(HEADER, "type"),
+                NR_GROUPS = field(SUPP_GROUPS, "nr_groups");
+
+        /**
+         * The first supplementary group of a FUSE_EXT_GROUPS extension among those in
+         * {@code [from, to)} of {@code s}, or -1 when there is none or the extensions are malformed
+         * (then the request is served with the caller's primary group alone: less, never more).
+         */
+        public static long suppGroup(MemorySegment s, long from, long to) {
+            long at = from;
+            while (at + HEADER_SIZE <= to) {
+                long size = Integer.toUnsignedLong((int) SIZE.get(s, at));
+                if (size < HEADER_SIZE || size % 8 != 0 || size > to - at) return -1;
+                if ((int) TYPE.get(s, at) == FUSE_EXT_GROUPS && size >= HEADER_SIZE + 8) {
+                    long groups = at + HEADER_SIZE;
+                    if ((int) NR_GROUPS.get(s, groups) == 0) return -1;
+                    return Integer.toUnsignedLong(s.get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, groups + 4));
+                }
+                at += size;
+            }
+            return -1;
+        }
+    }
+
     /** fuse_link_in (8); the new name follows. */
     public static final class LinkIn {
         public static final StructLayout LAYOUT = struct("fuse_link_in", u64("oldnodeid"));

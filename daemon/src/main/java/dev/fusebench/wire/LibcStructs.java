@@ -154,4 +154,33 @@ public final class LibcStructs {
         private static final VarHandle FAMILY = field(LAYOUT, "sun_family");
         public static void family(MemorySegment s, int family) { FAMILY.set(s, 0L, (short) family); }
     }
+
+    /**
+     * capget/capset's arguments (linux/capability.h, version 3): a header, then two data structs
+     * whose first holds capabilities 0-31 and second 32-63.
+     */
+    public static final class Capabilities {
+        public static final StructLayout HEADER = struct("__user_cap_header_struct", u32("version"), u32("pid"));
+        public static final StructLayout DATA = struct("__user_cap_data_struct", u32("effective"), u32("permitted"), u32("inheritable"));
+        public static final int VERSION_3 = 0x20080522;
+        public static final int DATA_SIZE = (int) DATA.byteSize();
+        private static final VarHandle VERSION = field(HEADER, "version"), PID = field(HEADER, "pid"),
+                EFFECTIVE = field(DATA, "effective");
+
+        /** A header for the calling thread. */
+        public static void header(MemorySegment s) {
+            VERSION.set(s, 0L, VERSION_3);
+            PID.set(s, 0L, 0);
+        }
+
+        /** The 64-bit effective set of a two-struct data array. */
+        public static long effective(MemorySegment data) {
+            return Integer.toUnsignedLong((int) EFFECTIVE.get(data, 0L)) | (long) (int) EFFECTIVE.get(data, (long) DATA_SIZE) << 32;
+        }
+
+        public static void effective(MemorySegment data, long set) {
+            EFFECTIVE.set(data, 0L, (int) set);
+            EFFECTIVE.set(data, (long) DATA_SIZE, (int) (set >>> 32));
+        }
+    }
 }

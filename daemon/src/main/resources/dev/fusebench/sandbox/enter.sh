@@ -62,4 +62,4 @@ cd /
 hard=$(ulimit -Hn)
 if [ "$hard" != unlimited ] && [ "$hard" -lt "$nofile" ]; then nofile=$hard; fi
 ulimit -n "$nofile"
-exec "$setpriv" --no-new-privs --inh-caps=-all --bounding-set="-all,$caps" -- "$@"
+exec "$setpriv" --no-new-privs --clear-groups --inh-caps=-all --bounding-set="-all,$caps" -- "$@"

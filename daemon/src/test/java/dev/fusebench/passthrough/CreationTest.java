@@ -121,4 +121,72 @@ class CreationTest {
         assertEquals(04755, mode("f"));
         assertEquals(0, attr("f", "uid"));
     }
+
+    /** A host ACL that denies the caller wins: no second try as root, no file. */
+    @Test
+    void aHostAclDenyingTheCallerIsHonoured() throws Exception {
+        start(NegotiationSettings.MAX_PAGES);
+        Path d = Files.createDirectory(shared.resolve("acl"));
+        Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxrwxrwx"));
+        denyUser(d, 1234);
+        long dir = call(Requests.lookup(1, "acl")).u64(0);
+        assertEquals(-dev.fusebench.sys.Errno.EACCES, call(Requests.asUser(Requests.create(dir, "f", Flags.O_RDWR, 0100644), 1234, 2345)).error());
+        assertEquals(-dev.fusebench.sys.Errno.EACCES, call(Requests.asUser(Requests.mkdir(dir, "sub", 040755), 1234, 2345)).error());
+        assertFalse(Files.exists(d.resolve("f")), "no file appears");
+        assertFalse(Files.exists(d.resolve("sub")));
+        assertEquals(0, call(Requests.asUser(Requests.create(dir, "g", Flags.O_RDWR, 0100644), 1235, 2345)).error(), "another user may");
+    }
+
+    /**
+     * A directory only the caller's supplementary group may write: the group the kernel sends
+     * (CREATE_SUPP_GROUP) lets the creation through, as the caller; without it the host says no.
+     */
+    @Test
+    void theSupplementaryGroupTheKernelSendsOpensAGroupDirectory() throws Exception {
+        start(NegotiationSettings.MAX_PAGES);
+        Path d = Files.createDirectory(shared.resolve("team"));
+        Files.setAttribute(d, "unix:gid", 4321);
+        Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxrwx---"));
+        long dir = call(Requests.lookup(1, "team")).u64(0);
+        assertEquals(-dev.fusebench.sys.Errno.EACCES, call(Requests.asUser(Requests.create(dir, "f", Flags.O_RDWR, 0100644), 1234, 2345)).error());
+        assertFalse(Files.exists(d.resolve("f")));
+        assertEquals(0, call(Requests.withSuppGroup(Requests.asUser(Requests.create(dir, "f", Flags.O_RDWR, 0100644), 1234, 2345), 4321)).error());
+        assertEquals(0, call(Requests.withSuppGroup(Requests.asUser(Requests.mkdir(dir, "sub", 040755), 1234, 2345), 4321)).error());
+        for (String n : new String[]{"team/f", "team/sub"}) {
+            assertEquals(1234, attr(n, "uid"), n);
+            assertEquals(2345, attr(n, "gid"), n + ": the caller's own group (the directory is not setgid)");
+        }
+        // the next creation on the same thread has no group left over
+        assertEquals(-dev.fusebench.sys.Errno.EACCES, call(Requests.asUser(Requests.mkdir(dir, "again", 040755), 1234, 2345)).error());
+    }
+
+    /** uid or gid -1 is set*id's "no change": served as is, it would run as root. */
+    @Test
+    void anIdOfMinusOneIsRefused() throws Exception {
+        start(NegotiationSettings.MAX_PAGES);
+        assertEquals(-dev.fusebench.sys.Errno.EINVAL, call(Requests.asUser(Requests.create(1, "f", Flags.O_RDWR, 0100644), -1, 2345)).error());
+        assertEquals(-dev.fusebench.sys.Errno.EINVAL, call(Requests.asUser(Requests.mkdir(1, "d", 040755), 1234, -1)).error());
+        assertFalse(Files.exists(shared.resolve("f")));
+        assertFalse(Files.exists(shared.resolve("d")));
+    }
+
+    /** A POSIX access ACL (system.posix_acl_access, version 2) that gives {@code uid} nothing and everyone else rwx. */
+    static void denyUser(Path dir, int uid) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 + 5 * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putInt(2);
+        b.putShort((short) 0x01).putShort((short) 7).putInt(-1);   // ACL_USER_OBJ rwx
+        b.putShort((short) 0x02).putShort((short) 0).putInt(uid);  // ACL_USER uid ---
+        b.putShort((short) 0x04).putShort((short) 7).putInt(-1);   // ACL_GROUP_OBJ rwx
+        b.putShort((short) 0x10).putShort((short) 7).putInt(-1);   // ACL_MASK rwx
+        b.putShort((short) 0x20).putShort((short) 7).putInt(-1);   // ACL_OTHER rwx
+        try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
+            int fd = dev.fusebench.sys.Libc.openat(Flags.AT_FDCWD, a.allocateFrom(dir.toString()), Flags.O_RDONLY | Flags.O_DIRECTORY, 0);
+            assertTrue(fd >= 0, "open " + dir);
+            java.lang.foreign.MemorySegment v = a.allocate(b.capacity());
+            v.copyFrom(java.lang.foreign.MemorySegment.ofArray(b.array()));
+            int r = dev.fusebench.sys.Libc.fsetxattr(fd, a.allocateFrom("system.posix_acl_access"), v, v.byteSize(), 0);
+            dev.fusebench.sys.Libc.close(fd);
+            assertEquals(0, r, "setting the ACL: " + dev.fusebench.sys.Libc.strerror(r));
+        }
+    }
 }

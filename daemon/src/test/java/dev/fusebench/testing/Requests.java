@@ -29,6 +29,17 @@ public final class Requests {
         return request;
     }
 
+    /**
+     * The same creation with a FUSE_EXT_GROUPS extension holding {@code gid}, as a kernel that
+     * negotiated CREATE_SUPP_GROUP sends it: after the arguments, counted in total_extlen.
+     */
+    public static byte[] withSuppGroup(byte[] request, int gid) {
+        ByteBuffer b = ByteBuffer.allocate(request.length + 16).order(ByteOrder.nativeOrder());
+        b.put(request).putInt(16).putInt(32).putInt(1).putInt(gid);
+        b.putInt(0, request.length + 16).putShort(36, (short) 2);
+        return b.array();
+    }
+
     public static byte[] cstr(String s) {
         byte[] u = s.getBytes(StandardCharsets.UTF_8);
         byte[] out = new byte[u.length + 1];

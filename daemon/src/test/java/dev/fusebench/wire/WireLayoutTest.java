@@ -49,6 +49,8 @@ class WireLayoutTest {
         assertStruct(FuseIn.RenameIn.LAYOUT, 8, "newdir", 0);
         assertStruct(FuseIn.RenameIn.LAYOUT2, 16, "newdir", 0, "flags", 8, "padding", 12);
         assertStruct(FuseIn.LinkIn.LAYOUT, 8, "oldnodeid", 0);
+        assertStruct(FuseIn.Extension.HEADER, 8, "size", 0, "type", 4);
+        assertStruct(FuseIn.Extension.SUPP_GROUPS, 4, "nr_groups", 0);
         assertStruct(FuseIn.ReadIn.LAYOUT, 40, "fh", 0, "offset", 8, "size", 16, "read_flags", 20, "lock_owner", 24, "flags", 32, "padding", 36);
         assertStruct(FuseIn.WriteIn.LAYOUT, 40, "fh", 0, "offset", 8, "size", 16, "write_flags", 20, "lock_owner", 24, "flags", 32, "padding", 36);
         assertStruct(FuseIn.ReleaseIn.LAYOUT, 24, "fh", 0, "flags", 8, "release_flags", 12, "lock_owner", 16);
@@ -112,6 +114,8 @@ class WireLayoutTest {
     @Test
     void libcStructs() {
         assertStruct(LibcStructs.Iovec.LAYOUT, 16, "iov_base", 0, "iov_len", 8);
+        assertStruct(LibcStructs.Capabilities.HEADER, 8, "version", 0, "pid", 4);
+        assertStruct(LibcStructs.Capabilities.DATA, 12, "effective", 0, "permitted", 4, "inheritable", 8);
         assertStruct(LibcStructs.Msghdr.LAYOUT, 56, "msg_name", 0, "msg_namelen", 8, "pad0", 12, "msg_iov", 16,
                 "msg_iovlen", 24, "msg_control", 32, "msg_controllen", 40, "msg_flags", 48, "pad1", 52);
         assertStruct(LibcStructs.Cmsghdr.LAYOUT, 16, "cmsg_len", 0, "cmsg_level", 8, "cmsg_type", 12);
