@@ -168,6 +168,9 @@ class GuestBootTest {
         assertFalse(log.contains("HOST-SECRET"), "the host secret reached the guest:\n" + log);
         assertEquals(secretText, Files.readString(secret), "the secret is unchanged");
         assertTrue(log.contains("== echo escaped >> " + "/mnt/share/abs-link"), log);
+        // a hard link inside the share works without CAP_DAC_READ_SEARCH (linkat through /proc/self/fd)
+        assertTrue(log.contains("links 2\nrc=0"), "the hard link inside the share:\n" + log);
+        assertEquals(2, (int) Files.getAttribute(share.resolve("linked.txt"), "unix:nlink"));
         try (var all = Files.walk(tmp)) {
             List<Path> planted = all.filter(p -> !p.startsWith(share))
                     .filter(p -> List.of("planted.txt", "moved-out.txt", "hardlink-out").contains(p.getFileName().toString())).toList();

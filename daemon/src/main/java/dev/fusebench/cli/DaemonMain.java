@@ -12,6 +12,7 @@ import dev.fusebench.passthrough.PassthroughFs;
 import dev.fusebench.passthrough.XattrPolicy;
 import dev.fusebench.sandbox.Sandbox;
 import dev.fusebench.sandbox.SandboxStatus;
+import dev.fusebench.sandbox.Seccomp;
 import dev.fusebench.stats.DaemonStats;
 import dev.fusebench.sys.Libc;
 import picocli.CommandLine.Command;
@@ -84,9 +85,10 @@ public final class DaemonMain implements Callable<Integer> {
     boolean xattrUnrestricted;
 
     @Option(names = "--sandbox", paramLabel = "namespace|none", defaultValue = "namespace",
-            description = "vhost-user: run in a mount and pid namespace that sees only the share, the socket's directory "
-                    + "and the JVM, with no_new_privs and only the capabilities a passthrough server needs "
-                    + "(default: ${DEFAULT-VALUE}). The /dev/fuse transport always runs without one (its mount is the host's).")
+            description = "vhost-user: run in a mount, pid and network namespace that sees only the share, a directory of "
+                    + "its own for the socket, and the JVM, with no_new_privs, a seccomp filter and only the capabilities a "
+                    + "passthrough server needs (default: ${DEFAULT-VALUE}). The /dev/fuse transport always runs without one "
+                    + "(its mount is the host's).")
     String sandbox;
 
     @Option(names = "--rlimit-nofile", paramLabel = "N", defaultValue = "1048576",
@@ -96,6 +98,16 @@ public final class DaemonMain implements Callable<Integer> {
     /** Set by the sandbox's launcher on the daemon it starts inside: build no second one. */
     @Option(names = "--sandboxed", hidden = true)
     boolean sandboxed;
+
+    @Option(names = "--check-sandbox",
+            description = "vhost-user: start the sandbox, try from inside each escape it must stop (capabilities, seccomp, "
+                    + "open_by_handle_at, /proc/sys, the host's files and abstract sockets, the socket's directory), print "
+                    + "one line each and exit: 0 when every one was stopped, 1 when one was not.")
+    boolean checkSandbox;
+
+    /** Set by the launcher with --check-sandbox: an abstract socket it listens on outside, to try from inside. */
+    @Option(names = "--probe-abstract", hidden = true)
+    String probeAbstract;
 
     @Option(names = "--stats", paramLabel = "FILE", description = "Write statistics as JSON here at exit.")
     Path statsFile;
@@ -151,7 +163,11 @@ public final class DaemonMain implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             return usage(e.getMessage());
         }
+        if (checkSandbox && !box.on()) return usage("--check-sandbox needs the sandbox (--socket-path, without --sandbox none)");
         if (box.on() && !sandboxed) return SandboxLauncher.runInside(box, this);
+        // before anything serves: every thread the JVM has, and every one it starts, is filtered
+        String seccompFailure = sandboxed ? Seccomp.install() : null;
+        if (seccompFailure != null) System.err.println(PREFIX + ": " + seccompFailure + "; serving without a seccomp filter");
 
         DaemonStats stats = new DaemonStats();
         stats.put("settings", settings.name());
@@ -160,7 +176,7 @@ public final class DaemonMain implements Callable<Integer> {
         stats.put("open_flags", Variant.openFlagNames(cachePolicy.openFlags() | cachePolicy.dirOpenFlags()));
         XattrPolicy xattrs = XattrPolicy.of(xattr, xattrUnrestricted);
         stats.put("xattr", xattrs.name().toLowerCase(java.util.Locale.ROOT));
-        stats.put("sandbox", sandboxed ? SandboxStatus.ofThisProcess(box) : box.describe());
+        stats.put("sandbox", sandboxed ? SandboxStatus.ofThisProcess(box, seccompFailure) : box.describe());
         PassthroughFs fs = new PassthroughFs(sharedDir, cachePolicy, xattrs);
         // /dev/fuse: this host's kernel caps max_pages at its fs.fuse.max_pages_limit; a guest's
         // kernel (6.1, 6.12 here) at 256
@@ -189,6 +205,14 @@ public final class DaemonMain implements Callable<Integer> {
         sun.misc.Signal.handle(new sun.misc.Signal("TERM"), stop);
         sun.misc.Signal.handle(new sun.misc.Signal("INT"), stop);
         try {
+            if (checkSandbox) {
+                session.start();
+                var checks = dev.fusebench.sandbox.EscapeChecks.run(sharedDir, socketPath, probeAbstract);
+                close.run();
+                fs.close();
+                checks.forEach(c -> System.out.println(c.line()));
+                return checks.stream().allMatch(c -> c.held() == null || c.held()) ? 0 : 1;
+            }
             if (socketPath != null && warmUp > 0) {
                 WarmUp.Result w;
                 try {

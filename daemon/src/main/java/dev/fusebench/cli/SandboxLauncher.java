@@ -1,8 +1,14 @@
 package dev.fusebench.cli;
 
 import dev.fusebench.sandbox.Sandbox;
+import dev.fusebench.sandbox.SandboxExchange;
+import dev.fusebench.sys.Flags;
+import dev.fusebench.sys.Libc;
+import dev.fusebench.wire.LibcStructs.SockaddrUn;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,18 +26,50 @@ final class SandboxLauncher {
         List<String> inner = new ArrayList<>();
         inner.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         inner.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        inner.addAll(List.of("-cp", System.getProperty("java.class.path"), DaemonMain.class.getName()));
+        // absolute: inside, the working directory is the new root
+        String classPath = String.join(java.io.File.pathSeparator, java.util.Arrays.stream(System.getProperty("java.class.path")
+                .split(java.io.File.pathSeparator)).filter(e -> !e.isEmpty()).map(e -> Path.of(e).toAbsolutePath().toString()).toList());
+        inner.addAll(List.of("-cp", classPath, DaemonMain.class.getName()));
         inner.addAll(absolutePaths(d.args));
         inner.add("--sandboxed");
         // a group named for the socket is looked up inside
         List<Path> readable = d.socketGroup != null ? List.of(Path.of("/etc/group")) : List.of();
-        List<String> command = box.wrapDaemon(inner, d.sharedDir, d.socketPath, d.statsFile, readable);
-        Process p = new ProcessBuilder(command).inheritIO().start();
-        // unshare waits for its child without passing signals on: give them to the daemon itself
-        sun.misc.SignalHandler pass = sig -> p.descendants().forEach(ProcessHandle::destroy);
-        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), pass);
-        sun.misc.Signal.handle(new sun.misc.Signal("INT"), pass);
-        return p.waitFor();
+        AbstractListener probe = d.checkSandbox ? AbstractListener.open() : null;
+        if (probe != null) inner.addAll(List.of("--probe-abstract", probe.name()));
+        SandboxExchange exchange = SandboxExchange.of(d.socketPath, d.statsFile);
+        try {
+            List<String> command = box.wrapDaemon(inner, d.sharedDir, d.socketPath, d.statsFile, readable);
+            Process p = new ProcessBuilder(command).inheritIO().start();
+            // unshare waits for its child without passing signals on: give them to the daemon itself
+            sun.misc.SignalHandler pass = sig -> p.descendants().forEach(ProcessHandle::destroy);
+            sun.misc.Signal.handle(new sun.misc.Signal("TERM"), pass);
+            sun.misc.Signal.handle(new sun.misc.Signal("INT"), pass);
+            return p.waitFor();
+        } finally {
+            if (probe != null) probe.close();
+            exchange.finish();
+        }
+    }
+
+    /** An abstract unix socket listening on the host, for --check-sandbox to try to reach from inside. */
+    record AbstractListener(String name, int fd) implements AutoCloseable {
+        static AbstractListener open() throws IOException {
+            String name = "fusebench-check-" + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime());
+            int fd = Libc.socket(Flags.AF_UNIX, Flags.SOCK_STREAM | Flags.SOCK_CLOEXEC, 0);
+            if (fd < 0) throw new IOException("socket: " + Libc.strerror(fd));
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment addr = a.allocate(SockaddrUn.LAYOUT);
+                SockaddrUn.family(addr, Flags.AF_UNIX);
+                byte[] n = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                MemorySegment.copy(MemorySegment.ofArray(n), 0, addr, SockaddrUn.PATH + 1, n.length);
+                int r = Libc.bind(fd, addr, SockaddrUn.PATH + 1 + n.length);
+                if (r == 0) r = Libc.listen(fd, 1);
+                if (r < 0) { Libc.close(fd); throw new IOException("abstract socket @" + name + ": " + Libc.strerror(r)); }
+            }
+            return new AbstractListener(name, fd);
+        }
+
+        @Override public void close() { Libc.close(fd); }
     }
 
     private static final List<String> PATH_OPTIONS = List.of("--shared-dir", "--socket-path", "--stats", "--capture", "--mount");

@@ -184,7 +184,7 @@ public final class DevFuseSession implements Session {
                 if (!more) return;
             }
         } catch (RuntimeException | Error e) {
-            LOG.severe("worker died: " + e);
+            dev.fusebench.sys.WorkerDeath.died("/dev/fuse worker", e);
             throw e;
         }
     }
@@ -207,7 +207,7 @@ public final class DevFuseSession implements Session {
         if (seq >= 3) return;
         byte[] bytes = in.asSlice(0, n).toArray(JAVA_BYTE);
         try {
-            dev.fusebench.files.PrivateFiles.write(captureDir.resolve(Opcode.name(slot) + "-" + seq + ".bin"), bytes);
+            dev.fusebench.files.PrivateFiles.writeOwnerOnly(captureDir.resolve(Opcode.name(slot) + "-" + seq + ".bin"), bytes);
         } catch (IOException e) {
             LOG.warning("capture failed: " + e.getMessage());
         }

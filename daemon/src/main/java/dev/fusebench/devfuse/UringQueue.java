@@ -68,7 +68,7 @@ final class UringQueue implements Runnable {
             LOG.warning("io_uring queue " + qid + ": " + e.getMessage());
         } catch (RuntimeException | Error e) {
             failure = e.toString();
-            LOG.severe("io_uring queue " + qid + " died: " + e);
+            dev.fusebench.sys.WorkerDeath.died("io_uring queue " + qid, e);
             throw e;
         }
     }

@@ -15,16 +15,21 @@ public final class PrivateFiles {
 
     public static final String MODE = "rw-r--r--";
 
-    public static void write(Path file, byte[] bytes) throws IOException {
+    public static void write(Path file, byte[] bytes) throws IOException { write(file, bytes, MODE); }
+
+    /** The same, readable by root alone (0600): captured requests hold every user's WRITE payloads. */
+    public static void writeOwnerOnly(Path file, byte[] bytes) throws IOException { write(file, bytes, "rw-------"); }
+
+    private static void write(Path file, byte[] bytes, String mode) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null && !Files.isDirectory(parent)) {
             Files.createDirectories(parent, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         }
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(MODE)));
-        // createFile's mode is masked by the umask; chmod is not, so the mode is exactly MODE
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(MODE));
+        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        // createFile's mode is masked by the umask; chmod is not, so the mode is exactly the one asked
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(mode));
         Files.write(tmp, bytes);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }

@@ -50,22 +50,11 @@ final class AttributeChanges {
         if (in.has(FATTR_SIZE)) {
             if (isDir(inode.type)) return -Errno.EISDIR;
             if (!isReg(inode.type)) return -Errno.EINVAL;
-            if (fd >= 0) {
-                r = Libc.ftruncate(fd, in.size);
-            } else {
-                int tmp = dir.reopen(inode, O_WRONLY);
-                if (tmp < 0) return tmp;
-                r = Libc.ftruncate(tmp, in.size);
-                Libc.close(tmp);
-            }
+            r = truncate(inode, fd, in.size, in.has(FATTR_KILL_SUIDGID) && !in.has(FATTR_MODE));
             if (r < 0) return r;
         }
-        // a truncate or chown by a caller without CAP_FSETID (HANDLE_KILLPRIV_V2): clear setuid/setgid
-        // as the host would for that caller; a mode set in the same request already says what it wants
-        if (in.has(FATTR_KILL_SUIDGID) && !in.has(FATTR_MODE) && isReg(inode.type)) {
-            r = dir.killSuidGid(fd >= 0 ? fd : inode.fd);
-            if (r < 0) return r;
-        }
+        // a chown clears setuid (and setgid with group-execute) on the host as it does locally, so
+        // FATTR_KILL_SUIDGID needs nothing more there
         if (in.has(FATTR_ATIME) || in.has(FATTR_MTIME)) {
             MemorySegment t = SharedDir.scratch().times;
             setTime(t, 0, in, FATTR_ATIME, FATTR_ATIME_NOW, in.atime, in.atimensec);
@@ -76,6 +65,26 @@ final class AttributeChanges {
         r = SharedDir.statFd(fd >= 0 ? fd : inode.fd, out.stat);
         out.timeoutSeconds = dir.cache.timeoutSeconds();
         return r;
+    }
+
+    /**
+     * ftruncate of the open handle, or of a write-only re-open. With {@code killPriv} (a truncate by
+     * a caller without CAP_FSETID, HANDLE_KILLPRIV_V2) it runs without CAP_FSETID, so the host kernel
+     * clears setuid/setgid as it truncates; a mode set in the same request already says what it wants.
+     */
+    private int truncate(Inode inode, int fd, long size, boolean killPriv) {
+        int dropped = killPriv ? ThreadCredentials.dropFsetid() : 0;
+        if (dropped < 0) return dropped;
+        try {
+            if (fd >= 0) return Libc.ftruncate(fd, size);
+            int tmp = dir.reopen(inode, O_WRONLY);
+            if (tmp < 0) return tmp;
+            int r = Libc.ftruncate(tmp, size);
+            Libc.close(tmp);
+            return r;
+        } finally {
+            if (dropped > 0) ThreadCredentials.raiseFsetid();
+        }
     }
 
     private static void setTime(MemorySegment t, int i, SetAttr in, int setBit, int nowBit, long sec, int nsec) {

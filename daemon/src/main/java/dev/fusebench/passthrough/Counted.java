@@ -26,7 +26,11 @@ abstract class Counted {
     @SuppressWarnings("unused") // through REFS
     private volatile int refs = 1; // the table's
 
-    Counted(int fd) { this.fd = fd; }
+    /** Takes ownership of {@code fd}, counted against the guest's budget until it closes. */
+    Counted(int fd) {
+        this.fd = fd;
+        GuestDescriptors.taken();
+    }
 
     /** The id the kernel knows this by. */
     abstract long id();
@@ -44,8 +48,10 @@ abstract class Counted {
     /** Drops a reference; the last one closes the descriptor. */
     final void release() {
         int r = (int) REFS.getAndAdd(this, -1) - 1;
-        if (r == 0) Libc.close(fd);
-        else if (r < 0) throw new IllegalStateException("released more often than acquired");
+        if (r == 0) {
+            Libc.close(fd);
+            GuestDescriptors.closed();
+        } else if (r < 0) throw new IllegalStateException("released more often than acquired");
     }
 
     final int refs() { return (int) REFS.getVolatile(this); }

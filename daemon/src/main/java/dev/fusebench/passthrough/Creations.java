@@ -95,6 +95,7 @@ final class Creations {
     }
 
     int create(Request caller, long parent, MemorySegment name, int flags, int mode, int umask, int openFlags, Entry entry, Opened opened) {
+        if (!GuestDescriptors.room()) return -Errno.ENFILE;
         Inode p = dir.dir(parent);
         if (p == null) return dir.notADir(parent);
         try {
@@ -116,11 +117,10 @@ final class Creations {
             int r = SharedDir.statFd(path, st);
             int type = st.mode() & S_IFMT;
             fd = r < 0 ? r : type == S_IFLNK ? -Errno.ELOOP : type != S_IFREG ? -Errno.EPERM
-                    : dir.reopenFd(path, open & ~O_NOFOLLOW);
+                    // an existing file keeps its owner; a truncation by a caller without CAP_FSETID clears its set-id bits
+                    : dir.reopenFd(path, open & ~O_NOFOLLOW, Opening.killsOnTruncatingOpen(caller, flags, openFlags));
             Libc.close(path);
             if (fd < 0) return fd;
-            int k = opening.killOnTruncatingOpen(caller, fd, flags, openFlags); // an existing file keeps its owner
-            if (k < 0) { Libc.close(fd); return k; }
         }
         if (fd < 0) return fd;
         int r = dir.entry(p, name, entry);

@@ -18,6 +18,7 @@ final class Directories {
     Directories(SharedDir dir) { this.dir = dir; }
 
     int opendir(long nodeid, Opened out) {
+        if (!GuestDescriptors.room()) return -Errno.ENFILE;
         Inode inode = dir.dir(nodeid);
         if (inode == null) return dir.notADir(nodeid);
         int fd;
@@ -27,7 +28,7 @@ final class Directories {
             inode.release();
         }
         if (fd < 0) return fd;
-        out.fh = dir.handles.add(fd, HandleTable.DIR);
+        out.fh = dir.handles.addDir(fd, nodeid);
         out.openFlags = dir.cache.dirOpenFlags();
         return 0;
     }
@@ -37,11 +38,15 @@ final class Directories {
         if (h == null) return -Errno.EBADF;
         Inode dirInode = null;
         try {
+            if (h.nodeid != nodeid) return -Errno.EBADF; // another directory's handle
             if (plus) {
                 dirInode = dir.inodes.acquire(nodeid);
                 if (dirInode == null) return -Errno.ESTALE;
             }
-            return read(h.fd, dirInode, offset, plus, sink);
+            // the seek and the reads share the descriptor's offset: one READDIR at a time per handle
+            synchronized (h) {
+                return read(h.fd, dirInode, offset, plus, sink);
+            }
         } finally {
             if (dirInode != null) dirInode.release();
             h.release();

@@ -9,12 +9,14 @@ final class HandleTable {
     static final int FILE = 1, DIR = 2;
     private final SlotTable<Handle> ids = new SlotTable<>();
 
-    /** Takes ownership of {@code fd}; returns the id to give the kernel. */
-    long add(int fd, int kind) { return add(fd, kind, 0); }
+    /** Takes ownership of a file's {@code fd} (passed through to {@code backingId}, or 0); returns the id to give the kernel. */
+    long addFile(int fd, int backingId) {
+        return ids.insert(id -> new Handle(id, fd, FILE, backingId, 0)).id();
+    }
 
-    /** The same for an open passed through to the backing file {@code backingId}. */
-    long add(int fd, int kind, int backingId) {
-        return ids.insert(id -> new Handle(id, fd, kind, backingId)).id();
+    /** Takes ownership of directory {@code nodeid}'s {@code fd}; returns the id to give the kernel. */
+    long addDir(int fd, long nodeid) {
+        return ids.insert(id -> new Handle(id, fd, DIR, 0, nodeid)).id();
     }
 
     /** The handle of that kind with a reference taken (give it back with {@link Handle#release}), or null. */

@@ -42,7 +42,8 @@ final class InodeTable {
         if (nodeid == FileSystem.ROOT) return;
         Inode inode = ids.peek(nodeid);
         if (inode == null) return;
-        inode.nlookup -= Math.min(n, inode.nlookup);
+        // nlookup is a u64: a count of 2^63 or more is not negative, it forgets everything
+        inode.nlookup = Long.compareUnsigned(n, inode.nlookup) >= 0 ? 0 : inode.nlookup - n;
         if (inode.nlookup > 0) return;
         ids.remove(nodeid);
         byFile.remove(new FileKey(inode.dev, inode.ino));

@@ -63,38 +63,35 @@ final class Opening {
                 passthroughRefused.merge(Errno.name(-id), 1L, Long::sum);
             }
         }
-        out.fh = dir.handles.add(fd, HandleTable.FILE, out.backingId);
+        out.fh = dir.handles.addFile(fd, out.backingId);
     }
 
     int open(Request caller, long nodeid, int flags, int openFlags, Opened out) {
+        if (!GuestDescriptors.room()) return -Errno.ENFILE;
         Inode inode = dir.inodes.acquire(nodeid);
         if (inode == null) return -Errno.ESTALE;
         int fd;
         try {
             if (isDir(inode.type)) return -Errno.EISDIR;
             if (!isReg(inode.type)) return -Errno.EPERM;
-            fd = dir.reopen(inode, hostFlags(flags));
+            fd = dir.reopenFd(inode.fd, hostFlags(flags), killsOnTruncatingOpen(caller, flags, openFlags));
         } finally {
             inode.release();
         }
         if (fd < 0) return fd;
-        int k = killOnTruncatingOpen(caller, fd, flags, openFlags);
-        if (k < 0) {
-            Libc.close(fd);
-            return k;
-        }
         opened(fd, out);
         return 0;
     }
 
     /**
-     * An open with O_TRUNC by a caller without CAP_FSETID. With HANDLE_KILLPRIV_V2 the kernel says
+     * Whether an open with O_TRUNC is by a caller without CAP_FSETID. With HANDLE_KILLPRIV_V2 the kernel says
      * so (FUSE_OPEN_KILL_SUIDGID); without it, and with ATOMIC_O_TRUNC, it sends nothing else (its own
      * mode fix-up is skipped for a truncation the OPEN already did: fs/fuse/dir.c fuse_setattr), so
-     * the caller's uid decides, as a local file system decides for any caller but root.
+     * the caller's uid decides, as a local file system decides for any caller but root. The open
+     * then runs without CAP_FSETID ({@link SharedDir#reopenFd(int, int, boolean)}).
      */
-    int killOnTruncatingOpen(Request caller, int fd, int flags, int openFlags) {
-        if ((flags & O_TRUNC) == 0) return 0;
-        return (openFlags & OpenIn.FUSE_OPEN_KILL_SUIDGID) != 0 || (caller != null && caller.uid != 0) ? dir.killSuidGid(fd) : 0;
+    static boolean killsOnTruncatingOpen(Request caller, int flags, int openFlags) {
+        if ((flags & O_TRUNC) == 0) return false;
+        return (openFlags & OpenIn.FUSE_OPEN_KILL_SUIDGID) != 0 || (caller != null && caller.uid != 0);
     }
 }

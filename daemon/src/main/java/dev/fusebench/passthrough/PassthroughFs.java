@@ -249,14 +249,16 @@ public final class PassthroughFs implements FileSystem {
         if (h == null) return -Errno.EBADF;
         try {
             if (src.count() == 0) return 0;
-            long n = Libc.pwritev(h.fd, src.array(), src.count(), offset);
-            // the writer lacked CAP_FSETID: as on a local file system the write clears setuid/setgid
-            // (the daemon writes as root, so the host kernel would keep them); writes without the flag pay nothing
-            if (n > 0 && (writeFlags & WriteIn.FUSE_WRITE_KILL_SUIDGID) != 0) {
-                int k = dir.killSuidGid(h.fd);
-                if (k < 0) return k;
+            if ((writeFlags & WriteIn.FUSE_WRITE_KILL_SUIDGID) == 0) return Libc.pwritev(h.fd, src.array(), src.count(), offset);
+            // the writer lacked CAP_FSETID: so does the daemon for this write, and the host kernel clears
+            // setuid/setgid itself, under its inode lock, as on a local file system; writes without the flag pay nothing
+            int dropped = ThreadCredentials.dropFsetid();
+            if (dropped < 0) return dropped;
+            try {
+                return Libc.pwritev(h.fd, src.array(), src.count(), offset);
+            } finally {
+                if (dropped > 0) ThreadCredentials.raiseFsetid();
             }
-            return n;
         } finally {
             h.release();
         }

@@ -67,8 +67,18 @@ final class SharedDir {
         this.cache = cache;
         int rootFd;
         try (Arena a = Arena.ofConfined()) {
-            procSelfFd = Libc.openat(AT_FDCWD, a.allocateFrom("/proc/self/fd"), O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
-            if (procSelfFd < 0) throw new IOException("cannot open /proc/self/fd: " + Libc.strerror(procSelfFd));
+            int proc = Libc.openat(AT_FDCWD, a.allocateFrom("/proc/self/fd"), O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+            // in the sandbox, /proc is our /proc/self/fd itself (enter.sh binds it there, as virtiofsd does)
+            if (proc == -Errno.ENOENT) {
+                proc = Libc.openat(AT_FDCWD, a.allocateFrom("/proc"), O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+                // a whole procfs there would name processes, not our descriptors
+                if (proc >= 0 && Libc.fstatat(proc, a.allocateFrom("self"), new StatBuf(a).seg, AT_SYMLINK_NOFOLLOW) == 0) {
+                    Libc.close(proc);
+                    proc = -Errno.ENOENT;
+                }
+            }
+            if (proc < 0) throw new IOException("cannot open /proc/self/fd: " + Libc.strerror(proc));
+            procSelfFd = proc;
             rootFd = Libc.openat(AT_FDCWD, a.allocateFrom(dir.toString()), O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
             if (rootFd < 0) {
                 Libc.close(procSelfFd);
@@ -111,6 +121,7 @@ final class SharedDir {
      * success. Returns the node id, with the file's attributes in {@code st}, or a negative errno.
      */
     long lookupInode(Inode parent, MemorySegment name, StatBuf st) {
+        if (!GuestDescriptors.room()) return -Errno.ENFILE;
         int fd;
         if (isDot(name) || (isDotDot(name) && parent.nodeid == ROOT)) {
             fd = Libc.openat(parent.fd, DOT, O_PATH | O_NOFOLLOW | O_CLOEXEC, 0);
@@ -185,16 +196,18 @@ final class SharedDir {
     }
 
     /**
-     * Clears S_ISUID, and S_ISGID when the group-execute bit is set (without it S_ISGID marks
-     * mandatory locking and stays: the kernel's should_remove_suid), of the file open as {@code fd}.
+     * Re-opens as {@link #reopenFd}; with {@code killPriv} (a truncating open by a caller without
+     * CAP_FSETID) without CAP_FSETID too, so the host kernel clears setuid and setgid as it
+     * truncates, under its inode lock, as it would for that caller.
      */
-    int killSuidGid(int fd) {
-        Scratch s = scratch();
-        int r = statFd(fd, s.stat);
-        if (r < 0) return r;
-        int mode = s.stat.mode();
-        int kill = (mode & S_ISUID) | ((mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP) ? S_ISGID : 0);
-        if (kill == 0) return 0;
-        return chmodFd(fd, mode & 07777 & ~kill);
+    int reopenFd(int pathFd, int flags, boolean killPriv) {
+        if (!killPriv) return reopenFd(pathFd, flags);
+        int dropped = ThreadCredentials.dropFsetid();
+        if (dropped < 0) return dropped;
+        try {
+            return reopenFd(pathFd, flags);
+        } finally {
+            if (dropped > 0) ThreadCredentials.raiseFsetid();
+        }
     }
 }

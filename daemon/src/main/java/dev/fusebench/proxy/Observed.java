@@ -42,7 +42,9 @@ public final class Observed {
 
     synchronized long missed() { return missed; }
 
+    /** As the daemon's phases: bounded ({@link dev.fusebench.stats.JobMarks#MAX_PHASES}), a repeated label continues its phase. */
     synchronized void mark(String label) {
+        if (label.equals(marks.getLast()) || marks.size() >= dev.fusebench.stats.JobMarks.MAX_PHASES) return;
         marks.add(label);
         sizes.add(new LinkedHashMap<>());
         unreadableByPhase.add(0L);

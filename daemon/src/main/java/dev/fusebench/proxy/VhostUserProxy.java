@@ -53,7 +53,7 @@ public final class VhostUserProxy implements AutoCloseable {
     private final Restriction restriction;
     private final Arena arena = Arena.ofShared();
     private final Object backLock = new Object();
-    private final List<long[]> mappings = new ArrayList<>();
+    private final dev.fusebench.virtqueue.SharedRegions mapped = new dev.fusebench.virtqueue.SharedRegions();
     private volatile GuestMemory memory = new GuestMemory(List.of());
     /** The regions as the frontend has shared them so far (only the frontend-to-daemon thread changes them). */
     private final List<GuestMemory.Region> regions = new ArrayList<>();
@@ -286,12 +286,13 @@ public final class VhostUserProxy implements AutoCloseable {
         memory = new GuestMemory(regions);
     }
 
+    /** A region mapped as the daemon maps it, or null (the daemon refuses it too, and says why). */
     private GuestMemory.Region map(int fd, long gpa, long size, long uva, long offset) {
-        if (size <= 0 || offset < 0 || size + offset < 0) return null;
-        long map = Libc.mmap(size + offset, Flags.PROT_READ | Flags.PROT_WRITE, Flags.MAP_SHARED, fd, 0);
-        if (map < 0) return null;
-        mappings.add(new long[]{map, size + offset});
-        return new GuestMemory.Region(gpa, uva, MemorySegment.ofAddress(map + offset).reinterpret(size));
+        try {
+            return mapped.map(fd, gpa, size, uva, offset);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     // ---- the INIT reply ----------------------------------------------------------------------
@@ -329,13 +330,13 @@ public final class VhostUserProxy implements AutoCloseable {
             int timeout = observe ? OBSERVE_SCAN_MS : handedOverAt != 0 ? 100 : -1;
             if (Libc.poll(pfds, n, timeout) < 0) continue;
             if ((Pollfd.revents(pfds, 0) & Flags.POLLIN) != 0) Libc.read(controlFd, counter, 8);
-            if (observe) for (int q = 1; q < MAX_QUEUES; q++) if (rings[q].realKick >= 0) scanAvail(rings[q], chain, args);
+            if (observe) for (int q = 1; q < MAX_QUEUES; q++) if (rings[q].realKick >= 0) scan(rings[q], chain, args);
             for (int i = 1; i < n; i++) {
                 if ((Pollfd.revents(pfds, i) & Flags.POLLIN) == 0) continue;
                 Ring r = rings[queueOf[i]];
                 if (isKick[i]) {
                     Libc.read(r.realKick, counter, 8);
-                    scanAvail(r, chain, args);
+                    scan(r, chain, args);
                     if (r.proxyKick >= 0) signal(r.proxyKick, counter);
                     continue;
                 }
@@ -345,11 +346,11 @@ public final class VhostUserProxy implements AutoCloseable {
                 // the proxy keeps the call path: the guest frees a request's descriptors once it has
                 // seen it completed, so the avail ring is read before each interrupt reaches the guest
                 // (requests the guest finds complete without one can still go unread: counted as such)
-                if (!initAnswered && inspect(r, chain, header, reply)) {
+                if (!initAnswered && inspectSafely(r, chain, header, reply)) {
                     initAnswered = true;
                     if (!observe) handOver();
                 }
-                if (observe) scanAvail(r, chain, args);
+                if (observe) scan(r, chain, args);
                 if (r.realCall >= 0) signal(r.realCall, counter);
             }
         }
@@ -357,6 +358,28 @@ public final class VhostUserProxy implements AutoCloseable {
         for (Ring r : rings) {
             if (r.realKick >= 0) { Libc.close(r.realKick); r.realKick = -1; }
             if (r.proxyKick >= 0) { Libc.close(r.proxyKick); r.proxyKick = -1; }
+        }
+    }
+
+    /**
+     * Observes a ring; whatever a ring's contents make go wrong is counted, and the watcher goes on
+     * relaying kicks and calls (were it to die, the guest would wait for ever).
+     */
+    private void scan(Ring r, DescriptorChain chain, MemorySegment args) {
+        try {
+            scanAvail(r, chain, args);
+        } catch (RuntimeException e) {
+            observed.unreadable("ring scan failed: " + e.getClass().getSimpleName());
+        }
+    }
+
+    /** {@link #inspect}, a failure recorded as the proxy's error instead of ending the watcher. */
+    private boolean inspectSafely(Ring r, DescriptorChain chain, MemorySegment header, MemorySegment reply) {
+        try {
+            return inspect(r, chain, header, reply);
+        } catch (RuntimeException e) {
+            if (broken == null) broken = "reading the INIT reply failed: " + e;
+            return false;
         }
     }
 
@@ -495,7 +518,7 @@ public final class VhostUserProxy implements AutoCloseable {
         toBack.join();
         toFront.join();
         watcher.join();
-        for (long[] m : mappings) Libc.munmap(m[0], m[1]);
+        mapped.unmapAll();
         Libc.close(controlFd);
         Libc.close(front);
         Libc.close(back);

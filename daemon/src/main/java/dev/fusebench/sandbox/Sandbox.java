@@ -16,23 +16,28 @@ import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 
 /**
- * The vhost-user daemon's sandbox, modelled on virtiofsd's default one: a new mount and pid
- * namespace whose root (pivot_root) holds only the share and the socket's directory (read-write),
- * the JVM, the class path and the system's shared libraries (read-only), a fresh /proc, a few
- * /dev nodes and a private /tmp; no_new_privs; only the capabilities a passthrough server needs;
- * RLIMIT_NOFILE capped. A JVM cannot move itself into new namespaces once its threads exist, so
+ * The vhost-user daemon's sandbox, modelled on virtiofsd's default one: a new mount, pid and
+ * network namespace whose root (pivot_root) holds only the share and the {@link SandboxExchange}
+ * directory (read-write), the JVM, the class path and the system's shared libraries (read-only),
+ * the daemon's own /proc/self/fd as /proc (read-only), a few /dev nodes and a private /tmp;
+ * no_new_privs; no supplementary groups; only the capabilities a passthrough server needs;
+ * RLIMIT_NOFILE capped; and, installed by the daemon itself, a {@link Seccomp} filter. A JVM cannot move itself into new namespaces once its threads exist, so
  * the sandbox is built by a shell (enter.sh) that then executes the daemon's JVM: {@link #wrap}
  * turns the daemon's command line into that.
  */
 public record Sandbox(Mode mode, long rlimitNofile) {
     public enum Mode { NAMESPACE, NONE }
 
-    /** What a passthrough server needs (virtiofsd's list): owners, modes, any file's data, setfsuid. */
-    public static final List<String> CAPABILITIES = List.of("chown", "dac_override", "dac_read_search", "fowner",
+    /**
+     * What a passthrough server needs: owners, modes, any file's data, setfsuid. virtiofsd's list
+     * less DAC_READ_SEARCH, which would open any host file by handle (open_by_handle_at); LINK goes
+     * through /proc/self/fd instead, as in virtiofsd.
+     */
+    public static final List<String> CAPABILITIES = List.of("chown", "dac_override", "fowner",
             "fsetid", "setgid", "setuid", "mknod", "setfcap");
     /** As virtiofsd's default (fs.nr_open on most hosts): a cap, and room for a large tree's inodes. */
     public static final long DEFAULT_NOFILE = 1_048_576;
-    static final String UNSHARE = "/usr/bin/unshare", SETPRIV = "/usr/bin/setpriv";
+    static final String UNSHARE = "/usr/bin/unshare", SETPRIV = "/usr/bin/setpriv", MOUNT = "/usr/bin/mount";
     /** Directories the new root may be mounted on: hidden inside the sandbox only, never changed. */
     private static final List<String> ROOT_CANDIDATES = List.of("/mnt", "/media", "/srv", "/opt", "/run", "/var/empty", "/boot");
 
@@ -58,7 +63,7 @@ public record Sandbox(Mode mode, long rlimitNofile) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("mode", mode.name().toLowerCase(java.util.Locale.ROOT));
         if (on()) {
-            m.put("namespaces", List.of("mount", "pid"));
+            m.put("namespaces", List.of("mount", "pid", "net"));
             m.put("rlimit_nofile_cap", rlimitNofile); // the limit in force is what SandboxStatus reads back
             m.put("capabilities", CAPABILITIES);
             m.put("no_new_privs", true);
@@ -68,22 +73,39 @@ public record Sandbox(Mode mode, long rlimitNofile) {
 
     /** Whether this machine has what the sandbox needs (util-linux's unshare and setpriv). */
     public static String missingTools() {
-        for (String t : List.of(UNSHARE, SETPRIV, "/usr/sbin/pivot_root")) if (!Files.isExecutable(Path.of(t))) return t;
+        for (String t : List.of(UNSHARE, SETPRIV, MOUNT, "/usr/sbin/pivot_root")) if (!Files.isExecutable(Path.of(t))) return t;
         return null;
     }
 
     /**
      * The command that runs the daemon's {@code javaCommand} (a JVM on this JVM's JDK and class
-     * path) inside the sandbox: {@code share} read-write with the file systems mounted below it,
-     * the socket's directory and the stats file's (made now) read-write, {@code readable}
-     * read-only. Without a sandbox, the command itself.
+     * path, listening on {@code socket} and writing {@code statsFile}) inside the sandbox:
+     * {@code share} read-write with the file systems mounted below it, the {@link SandboxExchange}
+     * (made now: the socket's path becomes a symlink into it) read-write, {@code readable}
+     * read-only. Whoever runs it calls {@link SandboxExchange#finish} when it has ended. Without a
+     * sandbox, the command itself.
      */
     public List<String> wrapDaemon(List<String> javaCommand, Path share, Path socket, Path statsFile, List<Path> readable)
             throws IOException {
         if (!on()) return javaCommand;
-        List<Path> writable = new ArrayList<>(List.of(socket.toAbsolutePath().getParent()));
-        if (statsFile != null) writable.add(Files.createDirectories(statsFile.toAbsolutePath().getParent()));
-        return wrap(javaCommand, Path.of(System.getProperty("java.home")), System.getProperty("java.class.path"), share, writable, readable);
+        SandboxExchange x = SandboxExchange.of(socket, statsFile).prepare();
+        List<String> inner = redirect(javaCommand, "--socket-path", x.hostSocket(), x.socket());
+        if (statsFile != null) inner = redirect(inner, "--stats", x.hostStats(), x.stats());
+        return wrap(inner, Path.of(System.getProperty("java.home")), System.getProperty("java.class.path"), share, List.of(x.dir()), readable);
+    }
+
+    /** The command with {@code option}'s value (given as {@code from}, absolute or not) changed to {@code to}. */
+    static List<String> redirect(List<String> command, String option, Path from, Path to) {
+        List<String> out = new ArrayList<>(command);
+        for (int i = 0; i < out.size(); i++) {
+            String a = out.get(i);
+            if (a.equals(option) && i + 1 < out.size() && Path.of(out.get(i + 1)).toAbsolutePath().normalize().equals(from)) {
+                out.set(i + 1, to.toString());
+            } else if (a.startsWith(option + "=") && Path.of(a.substring(option.length() + 1)).toAbsolutePath().normalize().equals(from)) {
+                out.set(i, option + "=" + to);
+            }
+        }
+        return out;
     }
 
     private List<String> wrap(List<String> javaCommand, Path javaHome, String classPath, Path share, List<Path> writable,
@@ -98,11 +120,13 @@ public record Sandbox(Mode mode, long rlimitNofile) {
         binds.add(javaHome, false);
         for (Path p : classPathEntries(classPath)) binds.add(p, false);
         binds.add(Path.of(SETPRIV), false);
+        binds.add(Path.of(MOUNT), false);
         for (Path lib : sharedLibraries()) binds.add(lib, false);
         String caps = String.join(",", CAPABILITIES.stream().map(c -> "+" + c).toList());
         Path root = rootMountPoint(binds.sources());
-        List<String> c = new ArrayList<>(List.of(UNSHARE, "--mount", "--pid", "--fork", "--kill-child", "--propagation", "private",
-                "/bin/sh", "-c", script(), "sandbox", root.toString(), Long.toString(rlimitNofile), caps, SETPRIV));
+        List<String> c = new ArrayList<>(List.of(UNSHARE, "--mount", "--pid", "--net", "--fork", "--kill-child", "--propagation", "private",
+                "/bin/sh", "-c", script(), "sandbox", root.toString(), Long.toString(rlimitNofile), caps, SETPRIV, MOUNT,
+                javaHome.resolve("lib").toString()));
         c.addAll(binds.arguments());
         c.add("--");
         c.addAll(javaCommand);

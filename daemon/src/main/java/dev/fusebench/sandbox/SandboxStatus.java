@@ -1,6 +1,12 @@
 package dev.fusebench.sandbox;
 
+import dev.fusebench.sys.Libc;
+import dev.fusebench.wire.LibcStructs.Capabilities;
+import dev.fusebench.wire.LibcStructs.Rlimit;
+
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What confines this process, read back from the kernel (/proc/self) rather than taken from the
- * command line: the results record the sandbox as it was.
+ * What confines this process, read back from the kernel rather than taken from the command line:
+ * the results record the sandbox as it was.
  */
 public final class SandboxStatus {
     private SandboxStatus() {}
@@ -23,23 +29,37 @@ public final class SandboxStatus {
             "audit_control", "setfcap", "mac_override", "mac_admin", "syslog", "wake_alarm", "block_suspend", "audit_read",
             "perfmon", "bpf", "checkpoint_restore"};
 
-    public static Map<String, Object> ofThisProcess(Sandbox configured) {
+    public static Map<String, Object> ofThisProcess(Sandbox configured) { return ofThisProcess(configured, null); }
+
+    /**
+     * The sandbox as the kernel reports it, from system calls (inside, /proc holds only the daemon's
+     * descriptors): no_new_privs, seccomp mode, the effective capabilities, the open-file limit, and
+     * the pid in the namespace. {@code seccompFailure} is why no filter was installed, if not.
+     */
+    public static Map<String, Object> ofThisProcess(Sandbox configured, String seccompFailure) {
         Map<String, Object> m = new LinkedHashMap<>(configured.describe());
-        try {
-            Map<String, String> status = status(Path.of("/proc/self/status"));
-            m.put("no_new_privs", "1".equals(status.get("NoNewPrivs")));
-            m.put("capabilities", capabilityNames(Long.parseUnsignedLong(status.getOrDefault("CapEff", "0"), 16)));
-            m.put("pid_in_namespace", ProcessHandle.current().pid());
-            for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
-                if (line.startsWith("Max open files")) {
-                    String[] f = line.substring("Max open files".length()).trim().split("\\s+");
-                    m.put("rlimit_nofile", Long.parseLong(f[1]));
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            m.put("status_error", e.toString());
+        m.put("no_new_privs", Libc.prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1);
+        m.put("seccomp", Libc.prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == SECCOMP_MODE_FILTER ? "filter" : "none");
+        if (seccompFailure != null) m.put("seccomp_error", seccompFailure);
+        long caps = effectiveCapabilities();
+        if (caps >= 0) m.put("capabilities", capabilityNames(caps));
+        m.put("pid_in_namespace", ProcessHandle.current().pid());
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment r = a.allocate(Rlimit.LAYOUT);
+            if (Libc.getrlimit(RLIMIT_NOFILE, r) == 0) m.put("rlimit_nofile", Rlimit.cur(r));
         }
         return m;
+    }
+
+    private static final int PR_GET_SECCOMP = 21, PR_GET_NO_NEW_PRIVS = 39, SECCOMP_MODE_FILTER = 2, RLIMIT_NOFILE = 7;
+
+    /** This thread's effective capability set, or -1 when capget fails. */
+    public static long effectiveCapabilities() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment h = a.allocate(Capabilities.HEADER), d = a.allocate(Capabilities.DATA, 2);
+            Capabilities.header(h);
+            return Libc.capget(h, d) < 0 ? -1 : Capabilities.effective(d);
+        }
     }
 
     public static Map<String, String> status(Path file) throws IOException {

@@ -64,8 +64,16 @@ public final class DaemonStats {
         return out;
     }
 
-    /** Starts a new phase named {@code label}: requests from now on count in it. */
+    /** Marks past {@link JobMarks#MAX_PHASES}, ignored. */
+    private long marksIgnored;
+
+    /**
+     * Starts a new phase named {@code label}: requests from now on count in it. Bounded
+     * ({@link JobMarks#MAX_PHASES}); a repeat of the current label continues the current phase.
+     */
     public synchronized void mark(String label) {
+        if (label.equals(phases.getLast())) return;
+        if (phases.size() >= JobMarks.MAX_PHASES) { marksIgnored++; return; }
         phases.add(label);
         phase = phases.size() - 1;
     }
@@ -191,6 +199,7 @@ public final class DaemonStats {
         Map<String, Long> queues = requestsPerQueue();
         if (!queues.isEmpty()) root.put("requests_per_queue", queues);
         root.put("dropped_requests", dropped());
+        if (marksIgnored > 0) root.put("marks_ignored", marksIgnored);
         return root;
     }
 

@@ -17,6 +17,13 @@ public final class JobMarks {
     private JobMarks() {}
 
     public static final String PREFIX = ".fusebench-";
+    /**
+     * The most phases a run keeps. Anyone in the guest can look a marker name up, and each phase
+     * holds its own histograms (some 40 KB a worker): past this, marks are counted and ignored, and
+     * requests count in the last phase. A mark that repeats the current phase's label starts none.
+     * The controller's longest runs mark a few hundred jobs and slices.
+     */
+    public static final int MAX_PHASES = 1024;
     private static final byte[] PREFIX_BYTES = PREFIX.getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_LABEL = 32;
 

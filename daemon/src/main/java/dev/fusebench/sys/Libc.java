@@ -98,6 +98,9 @@ public final class Libc {
     // syscall(2) for the calls glibc 2.36 has no wrapper for (io_uring); every argument a long, as the kernel reads them
     private static final MethodHandle SYSCALL6 = errnoCall("syscall", l(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
             Linker.Option.firstVariadicArg(1));
+    private static final MethodHandle GETRLIMIT = errnoCall("getrlimit", i(JAVA_INT, ADDRESS));
+    private static final MethodHandle NAME_TO_HANDLE_AT = errnoCall("name_to_handle_at", i(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
+    private static final MethodHandle OPEN_BY_HANDLE_AT = errnoCall("open_by_handle_at", i(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle GETGROUPS = errnoCall("getgroups", i(JAVA_INT, ADDRESS));
     // glibc's capget/capset are the bare system calls: they read and change the calling thread alone
     private static final MethodHandle CAPGET = errnoCall("capget", i(ADDRESS, ADDRESS));
@@ -398,6 +401,21 @@ public final class Libc {
     public static int dup(int fd) {
         MemorySegment c = cs();
         try { return ret((int) DUP.invokeExact(c, fd), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static int getrlimit(int resource, MemorySegment rlimit) {
+        MemorySegment c = cs();
+        try { return ret((int) GETRLIMIT.invokeExact(c, resource, rlimit), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static int nameToHandleAt(int dirfd, MemorySegment path, MemorySegment handle, MemorySegment mountId, int flags) {
+        MemorySegment c = cs();
+        try { return ret((int) NAME_TO_HANDLE_AT.invokeExact(c, dirfd, path, handle, mountId, flags), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static int openByHandleAt(int mountFd, MemorySegment handle, int flags) {
+        MemorySegment c = cs();
+        try { return ret((int) OPEN_BY_HANDLE_AT.invokeExact(c, mountFd, handle, flags), c); } catch (Throwable t) { throw fatal(t); }
     }
 
     /** The process's supplementary groups into {@code list} (room for {@code size}); their number. */

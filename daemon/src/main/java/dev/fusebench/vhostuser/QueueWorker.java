@@ -170,7 +170,7 @@ final class QueueWorker implements Runnable {
                 if (!sleep()) return;
             }
         } catch (RuntimeException | Error e) {
-            LOG.severe("queue " + index + " worker died: " + e);
+            if (!stopping) dev.fusebench.sys.WorkerDeath.died("queue " + index + " worker", e);
             throw e;
         }
     }

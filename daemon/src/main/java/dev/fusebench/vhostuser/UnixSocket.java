@@ -40,18 +40,21 @@ public final class UnixSocket {
 
     /**
      * Creates the listening socket at {@code path} (replacing a stale one); returns its fd. The
-     * socket is bound and listening under a temporary name first and then renamed into place, so
+     * socket is bound, restricted and listening in a private directory of its own (0700) first and
+     * then renamed into place, so no one can swap the name for a symlink before its mode is set, and
      * a frontend that connects as soon as the path appears is never refused. Whoever can connect
      * gets a root file server over the share: the socket is 0600, or 0660 owned by {@code group}
      * when one is given, set before it listens (connecting needs write permission on it).
      */
     public static int listen(Path path, String group) throws IOException {
-        Path tmp = path.resolveSibling(path.getFileName() + ".tmp-" + ProcessHandle.current().pid());
-        if (tmp.toString().getBytes().length >= 108) throw new IOException("socket path too long: " + path);
-        Files.deleteIfExists(tmp);
-        int fd = Libc.socket(Flags.AF_UNIX, Flags.SOCK_STREAM | Flags.SOCK_CLOEXEC, 0);
-        if (fd < 0) throw new IOException("socket: " + Libc.strerror(fd));
+        Path dir = Files.createTempDirectory(path.toAbsolutePath().getParent(), ".sock-",
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        Path tmp = dir.resolve("s");
+        int fd = -1;
         try (Arena a = Arena.ofConfined()) {
+            if (tmp.toString().getBytes().length >= 108) throw new IOException("socket path too long: " + path);
+            fd = Libc.socket(Flags.AF_UNIX, Flags.SOCK_STREAM | Flags.SOCK_CLOEXEC, 0);
+            if (fd < 0) throw new IOException("socket: " + Libc.strerror(fd));
             MemorySegment addr = a.allocate(SockaddrUn.LAYOUT);
             SockaddrUn.family(addr, Flags.AF_UNIX);
             byte[] p = tmp.toString().getBytes();
@@ -63,19 +66,24 @@ public final class UnixSocket {
             if (r < 0) throw new IOException("listen: " + Libc.strerror(r));
             Files.move(tmp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            Libc.close(fd);
+            if (fd >= 0) Libc.close(fd);
             Files.deleteIfExists(tmp);
             throw e;
+        } finally {
+            Files.deleteIfExists(dir);
         }
         return fd;
     }
 
-    /** chmod/chown by path: opening a socket file (as Java's attribute views do) fails with ENXIO. */
+    /**
+     * chmod/chown by path: opening a socket file (as Java's attribute views do) fails with ENXIO.
+     * The path is in a directory only we can write, so nothing can have replaced it.
+     */
     private static void restrict(Path socket, String group) throws IOException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment name = a.allocateFrom(socket.toString());
             if (group != null) {
-                int r = Libc.fchownat(Flags.AT_FDCWD, name, -1, groupId(group), 0);
+                int r = Libc.fchownat(Flags.AT_FDCWD, name, -1, groupId(group), Flags.AT_SYMLINK_NOFOLLOW);
                 if (r < 0) throw new IOException("chown of " + socket + ": " + Libc.strerror(r));
             }
             int r = Libc.fchmodat(Flags.AT_FDCWD, name, group != null ? 0660 : 0600, 0);

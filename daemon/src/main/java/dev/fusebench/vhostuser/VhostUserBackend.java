@@ -28,7 +28,6 @@ public final class VhostUserBackend implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(VhostUserBackend.class.getName());
     public static final int MAX_QUEUES = 9;
     /** Mappings stay until the connection ends (workers may still use an old table): bound them. */
-    static final int MAX_MAPPINGS = 256;
     static final long FEATURES = Message.F_VERSION_1 | Message.F_INDIRECT_DESC | Message.F_EVENT_IDX | Message.F_PROTOCOL_FEATURES
             | Message.F_ACCESS_PLATFORM;
     static final long PROTOCOL_FEATURES = Message.PROTOCOL_MQ | Message.PROTOCOL_REPLY_ACK | Message.PROTOCOL_BACKEND_REQ;
@@ -45,7 +44,7 @@ public final class VhostUserBackend implements AutoCloseable {
     private long ackedFeatures;
     private long ackedProtocol;
     private GuestMemory memory = new GuestMemory(List.of());
-    private final List<long[]> mappings = new ArrayList<>();
+    private final dev.fusebench.virtqueue.SharedRegions mapped = new dev.fusebench.virtqueue.SharedRegions();
     private final Vring[] rings = new Vring[MAX_QUEUES];
     private volatile boolean closed;
 
@@ -219,32 +218,12 @@ public final class VhostUserBackend implements AutoCloseable {
         if (n < 1 || n > MemTable.MAX_REGIONS || n > in.nfds || size() < MemTable.bytes(n)) throw new IllegalArgumentException("bad memory table");
         List<GuestMemory.Region> regions = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            long gpa = MemTable.guestPhysAddr(msg, p, i), size = MemTable.memorySize(msg, p, i);
-            long uva = MemTable.userspaceAddr(msg, p, i), offset = MemTable.mmapOffset(msg, p, i);
-            if (size <= 0 || offset < 0 || size + offset < 0) throw new IllegalArgumentException("bad region size");
-            // a mapping past the end of the file would raise SIGBUS on first touch and kill the daemon
-            long fileSize = fileSize(in.fds[i]);
-            if (fileSize >= 0 && size + offset > fileSize)
-                throw new IllegalArgumentException("region " + i + " (" + (size + offset) + " bytes) is larger than its file (" + fileSize + ")");
-            if (mappings.size() >= MAX_MAPPINGS) throw new IllegalArgumentException("too many memory tables");
-            long map = Libc.mmap(size + offset, Flags.PROT_READ | Flags.PROT_WRITE, Flags.MAP_SHARED, in.fds[i], 0);
-            if (map < 0) throw new IllegalArgumentException("mmap of region " + i + ": " + Libc.strerror((int) map));
-            mappings.add(new long[]{map, size + offset});
-            regions.add(new GuestMemory.Region(gpa, uva, MemorySegment.ofAddress(map + offset).reinterpret(size)));
+            regions.add(mapped.map(in.fds[i], MemTable.guestPhysAddr(msg, p, i), MemTable.memorySize(msg, p, i),
+                    MemTable.userspaceAddr(msg, p, i), MemTable.mmapOffset(msg, p, i)));
         }
         // Workers started later see the new table; mappings stay until close, so none is used after unmap.
         memory = new GuestMemory(regions);
         server.stats().put("guest_memory_regions", regions.size());
-    }
-
-    /** st_size of a regular file (QEMU's memfd or a file backend), or -1 for anything else (device memory). */
-    private static long fileSize(int fd) {
-        try (Arena a = Arena.ofConfined()) {
-            dev.fusebench.sys.StatBuf st = new dev.fusebench.sys.StatBuf(a);
-            int r = Libc.fstatat(fd, a.allocateFrom(""), st.seg, Flags.AT_EMPTY_PATH);
-            if (r < 0) throw new IllegalArgumentException("fstat of a region's fd: " + Libc.strerror(r));
-            return (st.mode() & 0xF000) == 0x8000 ? st.size() : -1;
-        }
     }
 
     private void startIfReady(int index) {
@@ -304,8 +283,7 @@ public final class VhostUserBackend implements AutoCloseable {
     /** Releases mappings and the connection after {@link #serve} returned. */
     public void release() {
         stopAll();
-        for (long[] m : mappings) Libc.munmap(m[0], m[1]);
-        mappings.clear();
+        mapped.unmapAll();
         if (conn >= 0) { Libc.close(conn); conn = -1; }
         closeFd(backendReqFd);
         backendReqFd = -1;

@@ -183,4 +183,44 @@ public final class LibcStructs {
             EFFECTIVE.set(data, (long) DATA_SIZE, (int) (set >>> 32));
         }
     }
+
+    /** struct sock_filter (8): one classic BPF instruction of a seccomp filter. */
+    public static final class SockFilter {
+        public static final StructLayout LAYOUT = struct("sock_filter", u16("code"), u8("jt"), u8("jf"), u32("k"));
+        public static final int SIZE = (int) LAYOUT.byteSize();
+        private static final VarHandle CODE = field(LAYOUT, "code"), JT = field(LAYOUT, "jt"), JF = field(LAYOUT, "jf"),
+                K = field(LAYOUT, "k");
+        public static void write(MemorySegment program, int i, int code, int jt, int jf, int k) {
+            long at = (long) SIZE * i;
+            CODE.set(program, at, (short) code);
+            JT.set(program, at, (byte) jt);
+            JF.set(program, at, (byte) jf);
+            K.set(program, at, k);
+        }
+    }
+
+    /** struct sock_fprog (16): the number of instructions and where they are. */
+    public static final class SockFprog {
+        public static final StructLayout LAYOUT = struct("sock_fprog", u16("len"), pad("pad", 6), u64("filter"));
+        private static final VarHandle LEN = field(LAYOUT, "len"), FILTER = field(LAYOUT, "filter");
+        public static void write(MemorySegment s, int len, MemorySegment filter) {
+            LEN.set(s, 0L, (short) len);
+            FILTER.set(s, 0L, filter.address());
+        }
+    }
+
+    /** struct rlimit (16). */
+    public static final class Rlimit {
+        public static final StructLayout LAYOUT = struct("rlimit", u64("rlim_cur"), u64("rlim_max"));
+        private static final VarHandle CUR = field(LAYOUT, "rlim_cur");
+        public static long cur(MemorySegment s) { return (long) CUR.get(s, 0L); }
+    }
+
+    /** struct file_handle (8, then handle_bytes of handle): name_to_handle_at fills it, open_by_handle_at takes it. */
+    public static final class FileHandle {
+        public static final StructLayout LAYOUT = struct("file_handle", u32("handle_bytes"), u32("handle_type"));
+        public static final int MAX_HANDLE_SZ = 128;
+        private static final VarHandle BYTES = field(LAYOUT, "handle_bytes");
+        public static void handleBytes(MemorySegment s, int n) { BYTES.set(s, 0L, n); }
+    }
 }

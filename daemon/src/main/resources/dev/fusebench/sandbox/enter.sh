@@ -1,17 +1,17 @@
 # Builds the daemon's sandbox and executes the daemon in it. Run by
-#   unshare --mount --pid --fork --kill-child --propagation private sh -c "$this" sandbox \
-#       ROOT NOFILE CAPS SETPRIV {ro PATH | rw PATH | rwr PATH | ln PATH TARGET}... -- COMMAND...
+#   unshare --mount --pid --net --fork --kill-child --propagation private sh -c "$this" sandbox \
+#       ROOT NOFILE CAPS SETPRIV MOUNT_BIN LIBPATH {ro PATH | rw PATH | rwr PATH | ln PATH TARGET}... -- COMMAND...
 # as pid 1 of a new pid namespace, in a new mount namespace whose mounts the host never sees.
 # The new root is an empty tmpfs mounted on ROOT (an existing directory, hidden only in here)
 # that holds just the listed paths, bound at their own names (ro: read-only; rw: read-write;
-# rwr: read-write with the file systems mounted below it, for the share), the listed symlinks, a
-# fresh /proc of the new pid namespace, /dev/{null,zero,full,random,urandom} and a private /tmp.
+# rwr: read-write with the file systems mounted below it, for the share), the listed symlinks, the
+# daemon's own /proc/self/fd as /proc, /dev/{null,zero,full,random,urandom} and a private /tmp.
 # pivot_root makes it the root and the host's tree is detached, as virtiofsd does; then the
 # open-file limit is capped and SETPRIV executes COMMAND with no_new_privs and CAPS as its only
-# capabilities.
+# capabilities and no supplementary groups.
 set -eu
-root=$1 nofile=$2 caps=$3 setpriv=$4
-shift 4
+root=$1 nofile=$2 caps=$3 setpriv=$4 mount_bin=$5 libpath=$6
+shift 6
 umount_bin=$(command -v umount)
 mount -t tmpfs -o mode=0755,nosuid,nodev,size=4m fusebench-sandbox "$root"
 # the private /tmp first: listed paths under the host's /tmp are bound on top of it
@@ -58,8 +58,15 @@ cd "$root"
 pivot_root . .old
 cd /
 "/.old$umount_bin" -l /.old
+# no /proc/sys, /proc/sysrq-trigger or other processes: only our own descriptors (pid 1 is this
+# shell, and the daemon it becomes), as virtiofsd binds /proc/self/fd over /proc. After the
+# unmount above, which reads /proc/self/mountinfo; MOUNT_BIN is bound in for this (read-only;
+# the daemon can mount nothing: no CAP_SYS_ADMIN, and the seccomp filter refuses mount)
+"$mount_bin" --bind -o ro,nosuid,nodev,noexec /proc/1/fd /proc
 # a cap: never above the hard limit this process has (raising it needs CAP_SYS_RESOURCE)
 hard=$(ulimit -Hn)
 if [ "$hard" != unlimited ] && [ "$hard" -lt "$nofile" ]; then nofile=$hard; fi
 ulimit -n "$nofile"
+# the dynamic loader finds the JVM's own libraries by $ORIGIN, which it reads from /proc/self/exe: gone
+export LD_LIBRARY_PATH="$libpath"
 exec "$setpriv" --no-new-privs --clear-groups --inh-caps=-all --bounding-set="-all,$caps" -- "$@"

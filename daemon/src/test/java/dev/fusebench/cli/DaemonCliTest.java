@@ -234,10 +234,12 @@ class DaemonCliTest {
     }
 
     /**
-     * What the sandboxed daemon can see: only the share, the socket's and the stats' directories,
-     * the JVM and its class path, the system's shared libraries, setpriv, its own /proc, /dev
-     * nodes and /tmp; no_new_privs, exactly the capabilities a passthrough server needs, and the
-     * open-file cap. The host's mounts are untouched.
+     * What the sandboxed daemon can see: only the share, its own exchange directory (the socket's
+     * path is a symlink into it), the JVM and its class path, the system's shared libraries,
+     * setpriv, its own descriptors as /proc, /dev nodes and /tmp; no_new_privs, a seccomp filter,
+     * no supplementary groups, exactly the capabilities a passthrough server needs (not
+     * dac_read_search), and the open-file cap. The host's mounts are untouched, and the stats and
+     * the socket's path are where they were asked for once it ends.
      */
     @Test
     void theSandboxShowsOnlyWhatTheDaemonNeeds() throws Exception {
@@ -245,44 +247,57 @@ class DaemonCliTest {
         Path dir = Files.createDirectories(tmp.resolve("share"));
         Files.writeString(dir.resolve("inside"), "x");
         Path run = Files.createDirectories(tmp.resolve("run"));
+        Files.writeString(run.resolve("results.log"), "the controller's"); // beside the socket, never in the sandbox
         Path sock = run.resolve("s.sock");
         Path stats = tmp.resolve("out/s.json");
         Process p = start(tmp, "--shared-dir", dir.toString(), "--socket-path", sock.toString(), "--warm-up", "0",
                 "--stats", stats.toString(), "--rlimit-nofile", "4096");
+        Path exchange = run.resolve(".s.sock.sandbox");
         try {
             awaitSocket(sock, p);
+            assertTrue(Files.isSymbolicLink(sock), "the socket's path leads into the exchange directory");
             ProcessHandle d = sandboxed(p);
             Map<String, String> status = dev.fusebench.sandbox.SandboxStatus.status(Path.of("/proc/" + d.pid() + "/status"));
             assertEquals("1", status.get("NoNewPrivs"));
+            assertEquals("2", status.get("Seccomp"), "a seccomp filter");
+            assertEquals("", status.get("Groups"), "no supplementary groups");
             List<String> caps = dev.fusebench.sandbox.SandboxStatus.capabilityNames(Long.parseUnsignedLong(status.get("CapEff"), 16));
             assertEquals(dev.fusebench.sandbox.Sandbox.CAPABILITIES, caps);
+            assertFalse(caps.contains("dac_read_search"), "no open_by_handle_at on the host's file systems");
             assertEquals(status.get("CapEff"), status.get("CapBnd"), "nothing to regain");
             assertTrue(Files.readString(Path.of("/proc/" + d.pid() + "/limits")).lines()
                     .anyMatch(l -> l.startsWith("Max open files") && l.matches(".*\\s4096\\s+4096\\s.*")));
+            assertNotEquals(Files.readSymbolicLink(Path.of("/proc/self/ns/net")), Files.readSymbolicLink(Path.of("/proc/" + d.pid() + "/ns/net")),
+                    "a network namespace of its own");
 
             Path root = Path.of("/proc/" + d.pid() + "/root");
             assertEquals("x", Files.readString(root.resolve(dir.toString().substring(1)).resolve("inside")), "the share is there");
-            for (String absent : List.of("etc", "root/.bashrc", "home", "var", "usr/bin/bash", "usr/sbin", "sys", "boot")) {
+            for (String absent : List.of("etc", "root/.bashrc", "home", "var", "usr/bin/bash", "usr/sbin", "sys", "boot", "proc/self", "proc/sys")) {
                 assertFalse(Files.exists(root.resolve(absent), java.nio.file.LinkOption.NOFOLLOW_LINKS), absent + " is outside the sandbox");
             }
+            assertFalse(Files.exists(root.resolve(run.resolve("results.log").toString().substring(1))), "the socket's directory is not bound");
             assertFalse(Files.exists(root.resolve(tmp.resolve("elsewhere").toString().substring(1))));
             Files.writeString(tmp.resolve("elsewhere"), "host");
             assertFalse(Files.exists(root.resolve(tmp.resolve("elsewhere").toString().substring(1))), "a file beside the share is not visible");
 
             String jvm = System.getProperty("java.home");
             List<String> allowed = new ArrayList<>(List.of("/", "/tmp", "/proc", "/dev/null", "/dev/zero", "/dev/full", "/dev/random",
-                    "/dev/urandom", "/usr/bin/setpriv", dir.toString(), run.toString(), stats.getParent().toString(),
-                    Path.of(jvm).toRealPath().toString()));
+                    "/dev/urandom", "/usr/bin/setpriv", "/usr/bin/mount", dir.toString(), exchange.toString(), Path.of(jvm).toRealPath().toString()));
             for (String line : Files.readAllLines(Path.of("/proc/" + d.pid() + "/mountinfo"))) {
-                String point = line.split(" ")[4];
+                String[] f = line.split(" ");
+                String point = f[4];
                 boolean ok = allowed.contains(point) || point.endsWith(".jar") || point.contains("/target/")
                         || point.startsWith("/usr/lib") || point.startsWith("/lib");
                 assertTrue(ok, "unexpected mount in the sandbox: " + point);
-                if (!point.equals("/tmp") && !point.equals("/proc") && !point.startsWith("/dev/") && !List.of(dir.toString(), run.toString(),
-                        stats.getParent().toString()).contains(point)) {
-                    assertTrue(line.split(" ")[5].startsWith("ro"), "read-only: " + line);
+                if (point.equals("/proc") && f[3].equals("/1/fd")) {
+                    assertTrue(f[5].startsWith("ro"), "/proc is the daemon's descriptors, read-only: " + line);
+                }
+                if (!point.equals("/tmp") && !point.equals("/proc") && !point.startsWith("/dev/") && !List.of(dir.toString(), exchange.toString()).contains(point)) {
+                    assertTrue(f[5].startsWith("ro"), "read-only: " + line);
                 }
             }
+            assertTrue(Files.readAllLines(Path.of("/proc/" + d.pid() + "/mountinfo")).stream()
+                    .anyMatch(l -> l.split(" ")[4].equals("/proc") && l.split(" ")[3].equals("/1/fd")), "/proc/1/fd bound over /proc");
             p.destroy();
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
             assertEquals(0, p.exitValue());
@@ -291,10 +306,41 @@ class DaemonCliTest {
             p.destroyForcibly();
         }
         assertEquals(hostMounts, Files.readString(Path.of("/proc/self/mountinfo")), "the host's mounts are as they were");
+        assertFalse(Files.exists(exchange, java.nio.file.LinkOption.NOFOLLOW_LINKS), "the exchange directory is gone");
+        assertFalse(Files.exists(sock, java.nio.file.LinkOption.NOFOLLOW_LINKS), "and the socket's link");
+        assertEquals(List.of("results.log"), Files.list(run).map(x -> x.getFileName().toString()).toList());
         JsonNode box = new ObjectMapper().readTree(stats.toFile()).get("daemon").get("sandbox");
         assertEquals("namespace", box.get("mode").asText());
         assertTrue(box.get("no_new_privs").asBoolean());
+        assertEquals("filter", box.get("seccomp").asText());
         assertEquals(1, box.get("pid_in_namespace").asInt());
         assertEquals(4096, box.get("rlimit_nofile").asInt());
+        assertFalse(box.get("capabilities").toString().contains("dac_read_search"));
+    }
+
+    /**
+     * --check-sandbox tries each escape from inside, as the daemon: every one is stopped (a
+     * capability, a seccomp filter, /proc or a namespace that came back fails here), and the
+     * run leaves nothing behind.
+     */
+    @Test
+    void everyEscapeTheSandboxMustStopIsStopped() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("share"));
+        Path run = Files.createDirectories(tmp.resolve("run"));
+        Files.writeString(run.resolve("results.log"), "x");
+        Path sock = run.resolve("c.sock");
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), DaemonMain.class.getName(),
+                "--shared-dir", dir.toString(), "--socket-path", sock.toString(), "--check-sandbox"));
+        Process p = new ProcessBuilder(cmd).directory(tmp.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        for (String check : List.of("capabilities", "no_new_privs", "seccomp", "open_by_handle_at", "/proc/sys/kernel/core_pattern",
+                "/proc/sysrq-trigger", "host files", "host abstract socket", "socket directory")) {
+            assertTrue(out.lines().anyMatch(l -> l.startsWith("held") && l.contains(check)), check + " was stopped:\n" + out);
+        }
+        assertFalse(out.contains("ESCAPED"), out);
+        assertEquals(0, p.exitValue(), out);
+        assertEquals(List.of("results.log"), Files.list(run).map(x -> x.getFileName().toString()).toList(), "nothing left beside the socket");
     }
 }

@@ -121,4 +121,36 @@ class KillPrivTest {
         assertEquals(0, r.error());
         assertEquals(0775, mode("c"));
     }
+
+    /**
+     * The owner's chmod racing a killpriv write: the mode ends as the owner set it, less the set-id
+     * bits the write clears (or with them, if the chmod came last), never the mode from before the
+     * chmod. The host kernel clears the bits under its inode lock; a stat-then-chmod in the daemon
+     * would write the old mode back now and then.
+     */
+    @Test
+    void aConcurrentChmodIsNeverUndone() throws Exception {
+        long[] f = file("race", 06775);
+        Path path = shared.resolve("race");
+        java.util.concurrent.ExecutorService owner = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            for (int i = 0; i < 3000; i++) {
+                Files.setPosixFilePermissions(path, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxr-x"));
+                Files.setAttribute(path, "unix:mode", 06775);
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                var chmod = owner.submit(() -> {
+                    go.await();
+                    Files.setAttribute(path, "unix:mode", 06770);
+                    return null;
+                });
+                go.countDown();
+                assertEquals(0, writeAs(f, WriteIn.FUSE_WRITE_KILL_SUIDGID));
+                chmod.get();
+                int m = mode("race");
+                assertTrue(m == 0770 || m == 06770, "iteration " + i + ": mode " + Integer.toOctalString(m) + " (the owner's 6770 undone?)");
+            }
+        } finally {
+            owner.shutdownNow();
+        }
+    }
 }

@@ -96,4 +96,24 @@ class JobPhasesTest {
             assertNull(JobMarks.label(other, 0, other.byteSize() - 1));
         }
     }
+
+    /**
+     * Anyone in the guest can look marker names up: 100,000 of them (a stat loop, and as many
+     * different names) leave the phases, and with them the histograms, bounded, and the daemon
+     * serving. The ignored ones are counted.
+     */
+    @Test
+    void markLookupsCannotGrowTheStatisticsWithoutBound() {
+        RecordingFs fs = new RecordingFs();
+        try (ServerHarness h = new ServerHarness(fs, NegotiationSettings.BASELINE)) {
+            h.init(InitFlag.LINUX_6_1_VIRTIOFS_OFFER);
+            for (int i = 0; i < 50_000; i++) h.call(Requests.lookup(1, ".fusebench-a"));
+            assertEquals(2, h.stats.phases().size(), "a repeated mark continues its phase");
+            for (int i = 0; i < 50_000; i++) h.call(Requests.lookup(1, ".fusebench-x" + i));
+            assertEquals(JobMarks.MAX_PHASES, h.stats.phases().size());
+            assertEquals(0, h.call(Requests.read(2, 7, 0, 4096)).error(), "still serving");
+            Map<String, Object> tree = h.stats.toJsonTree();
+            assertEquals((long) 50_000 - (JobMarks.MAX_PHASES - 2), ((Number) tree.get("marks_ignored")).longValue());
+        }
+    }
 }

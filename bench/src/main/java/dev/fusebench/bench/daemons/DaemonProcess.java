@@ -12,10 +12,15 @@ public final class DaemonProcess implements AutoCloseable {
     private final Path socket;
     private final Path log;
     private final boolean stopDescendants;
+    private final VirtioFsDaemon daemon;
+    private final Path statsFile;
     public final List<String> command;
 
-    private DaemonProcess(Process process, Path socket, Path log, List<String> command, boolean stopDescendants) {
+    private DaemonProcess(Process process, VirtioFsDaemon daemon, Path socket, Path statsFile, Path log, List<String> command,
+                          boolean stopDescendants) {
         this.process = process;
+        this.daemon = daemon;
+        this.statsFile = statsFile;
         this.stopDescendants = stopDescendants;
         this.socket = socket;
         this.log = log;
@@ -34,11 +39,11 @@ public final class DaemonProcess implements AutoCloseable {
      */
     public static DaemonProcess launch(VirtioFsDaemon d, Path shared, Path socket, String variant, Path statsFile, Path log)
             throws IOException {
+        Files.deleteIfExists(socket); // a stale one; the command may put its own link there
         List<String> cmd = d.command(shared, socket, variant, statsFile);
-        Files.deleteIfExists(socket);
         ProcessBuilder pb = new ProcessBuilder(dev.fusebench.bench.guest.Shell.diesWithUs(cmd)).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(d.environment());
-        return new DaemonProcess(pb.start(), socket, log, cmd, d.stopsThroughDescendants());
+        return new DaemonProcess(pb.start(), d, socket, statsFile, log, cmd, d.stopsThroughDescendants());
     }
 
     /** Waits up to 20 s for the socket; a daemon that exits or never listens is stopped and said why. */
@@ -96,6 +101,11 @@ public final class DaemonProcess implements AutoCloseable {
                 process.destroyForcibly();
                 Thread.currentThread().interrupt();
             }
+        }
+        try {
+            daemon.finish(socket, statsFile);
+        } catch (IOException e) {
+            // the stats are then missing, which the run reports
         }
         try {
             Files.deleteIfExists(socket);

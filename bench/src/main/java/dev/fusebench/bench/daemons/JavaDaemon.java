@@ -39,6 +39,12 @@ public record JavaDaemon(String cache, Sandbox sandbox) implements VirtioFsDaemo
         return sandbox.wrapDaemon(c, shared, socket, statsFile, List.of());
     }
 
+    /** The sandbox's exchange directory: the stats to their path, the socket's symlink and the directory removed. */
+    @Override
+    public void finish(Path socket, Path statsFile) throws IOException {
+        if (sandbox.on()) dev.fusebench.sandbox.SandboxExchange.of(socket, statsFile).finish();
+    }
+
     @Override public boolean takesVariants() { return true; }
 
     @Override public Map<String, Object> confinement() { return sandbox.describe(); }

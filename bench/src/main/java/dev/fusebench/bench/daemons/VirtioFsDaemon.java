@@ -23,6 +23,9 @@ public sealed interface VirtioFsDaemon permits VirtiofsdC, VirtiofsdRust, JavaDa
     /** How the daemon is confined, for the results. The peers run in their own default sandboxes. */
     default Map<String, Object> confinement() { return Map.of("mode", "the daemon's own default"); }
 
+    /** After the daemon ended: whatever its start arranged around {@code socket} and {@code statsFile} is put back. */
+    default void finish(Path socket, Path statsFile) throws IOException {}
+
     /** Whether a stop must be sent to the daemon's descendants (the started process passes none on). */
     default boolean stopsThroughDescendants() { return false; }
 
