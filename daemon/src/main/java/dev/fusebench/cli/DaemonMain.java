@@ -241,6 +241,7 @@ public final class DaemonMain implements Callable<Integer> {
             if (jit.isCompilationTimeMonitoringSupported()) stats.put("jit_compile_s", jit.getTotalCompilationTime() / 1e3);
             if ((settings.flags() & dev.fusebench.fuse.InitFlag.PASSTHROUGH) != 0) stats.put("passthrough", fs.passthrough());
             if (stall != null) stats.put("injected_stall", stall.describe());
+            stats.put("guest_descriptors", fs.descriptors());
             writeStats(stats);
         };
         Thread hook = new Thread(finish, "shutdown");

@@ -12,6 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * per open handle), against a budget below RLIMIT_NOFILE: past it, LOOKUP, OPEN, OPENDIR and
  * CREATE answer ENFILE, and a reserve stays free for the daemon itself (a ring reset's kick and
  * call eventfds, a new connection, the stats file), as virtiofsd keeps one (guest_fd_limit.rs).
+ * The budget is the soft RLIMIT_NOFILE less what the process had open when the file system started
+ * and the reserve.
  * Process-wide, as the limit is; a few requests racing the edge may overshoot by one each.
  */
 final class GuestDescriptors {
@@ -19,16 +21,37 @@ final class GuestDescriptors {
 
     private static final int RLIMIT_NOFILE = 7;
     private static final AtomicLong HELD = new AtomicLong();
-    private static volatile long limit = budget(softLimit());
+    private static volatile long limit = computeLimit();
 
-    /** The reserve: a sixteenth of the limit, at least 128 (a JVM holds some 40 descriptors of its own). */
-    static long budget(long rlimit) { return Math.max(0, rlimit - Math.max(128, rlimit / 16)); }
+    /** The reserve: a sixteenth of the limit, at least 64 descriptors. */
+    static long reserve(long rlimit) { return Math.max(64, rlimit / 16); }
+
+    /** What the guest may hold: the soft limit less what the process has open besides and the reserve. */
+    private static long computeLimit() {
+        long soft = softLimit(), open = openNow();
+        return HELD.get() + Math.max(0, soft - open - reserve(soft));
+    }
+
+    /** Computed again, after the limit changed (tests) or the daemon opened what it keeps. */
+    static void recompute() { limit = computeLimit(); }
 
     private static long softLimit() {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment r = a.allocate(Rlimit.LAYOUT);
             return Libc.getrlimit(RLIMIT_NOFILE, r) == 0 ? Rlimit.cur(r) : 1024;
         }
+    }
+
+    /** Descriptors open now (in the sandbox /proc is our fd directory itself). */
+    private static long openNow() {
+        for (String dir : new String[]{"/proc/self/fd", "/proc"}) {
+            try (var s = java.nio.file.Files.list(java.nio.file.Path.of(dir))) {
+                return s.count();
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                // try the next
+            }
+        }
+        return 0;
     }
 
     /** Whether the guest may have one more descriptor. */
@@ -42,6 +65,6 @@ final class GuestDescriptors {
 
     static long limit() { return limit; }
 
-    /** For tests: a smaller budget, as a low RLIMIT_NOFILE would give. */
+    /** For tests: a smaller budget. */
     static void limit(long n) { limit = n; }
 }

@@ -273,6 +273,14 @@ public final class PassthroughFs implements FileSystem {
         return 0;
     }
 
+    /** The guest's descriptor budget ({@link GuestDescriptors}): its limit and how many it holds now. */
+    public java.util.Map<String, Object> descriptors() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("limit", GuestDescriptors.limit());
+        m.put("held", GuestDescriptors.held());
+        return m;
+    }
+
     /** Opens passed through to their backing file (FUSE passthrough), and why others were not, by errno. */
     public java.util.Map<String, Object> passthrough() {
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();

@@ -99,6 +99,7 @@ public final class Libc {
     private static final MethodHandle SYSCALL6 = errnoCall("syscall", l(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
             Linker.Option.firstVariadicArg(1));
     private static final MethodHandle GETRLIMIT = errnoCall("getrlimit", i(JAVA_INT, ADDRESS));
+    private static final MethodHandle SETRLIMIT = errnoCall("setrlimit", i(JAVA_INT, ADDRESS));
     private static final MethodHandle NAME_TO_HANDLE_AT = errnoCall("name_to_handle_at", i(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
     private static final MethodHandle OPEN_BY_HANDLE_AT = errnoCall("open_by_handle_at", i(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle GETGROUPS = errnoCall("getgroups", i(JAVA_INT, ADDRESS));
@@ -406,6 +407,11 @@ public final class Libc {
     public static int getrlimit(int resource, MemorySegment rlimit) {
         MemorySegment c = cs();
         try { return ret((int) GETRLIMIT.invokeExact(c, resource, rlimit), c); } catch (Throwable t) { throw fatal(t); }
+    }
+
+    public static int setrlimit(int resource, MemorySegment rlimit) {
+        MemorySegment c = cs();
+        try { return ret((int) SETRLIMIT.invokeExact(c, resource, rlimit), c); } catch (Throwable t) { throw fatal(t); }
     }
 
     public static int nameToHandleAt(int dirfd, MemorySegment path, MemorySegment handle, MemorySegment mountId, int flags) {

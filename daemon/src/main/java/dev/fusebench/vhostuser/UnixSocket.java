@@ -50,14 +50,18 @@ public final class UnixSocket {
         Path dir = Files.createTempDirectory(path.toAbsolutePath().getParent(), ".sock-",
                 java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
         Path tmp = dir.resolve("s");
-        int fd = -1;
+        int fd = -1, dirFd = -1;
         try (Arena a = Arena.ofConfined()) {
-            if (tmp.toString().getBytes().length >= 108) throw new IOException("socket path too long: " + path);
+            dirFd = Libc.openat(Flags.AT_FDCWD, a.allocateFrom(dir.toString()), Flags.O_PATH | Flags.O_DIRECTORY | Flags.O_CLOEXEC, 0);
+            if (dirFd < 0) throw new IOException("open " + dir + ": " + Libc.strerror(dirFd));
+            // bound through the directory's descriptor: a sun_path holds 107 bytes, a deep directory may not fit
+            String bindPath = procFdDirectory() + "/" + dirFd + "/s";
+            if (bindPath.length() >= 108) throw new IOException("socket path too long: " + bindPath);
             fd = Libc.socket(Flags.AF_UNIX, Flags.SOCK_STREAM | Flags.SOCK_CLOEXEC, 0);
             if (fd < 0) throw new IOException("socket: " + Libc.strerror(fd));
             MemorySegment addr = a.allocate(SockaddrUn.LAYOUT);
             SockaddrUn.family(addr, Flags.AF_UNIX);
-            byte[] p = tmp.toString().getBytes();
+            byte[] p = bindPath.getBytes();
             MemorySegment.copy(MemorySegment.ofArray(p), 0, addr, SockaddrUn.PATH, p.length);
             int r = Libc.bind(fd, addr, SockaddrUn.PATH + p.length + 1);
             if (r < 0) throw new IOException("bind " + tmp + ": " + Libc.strerror(r));
@@ -70,9 +74,15 @@ public final class UnixSocket {
             Files.deleteIfExists(tmp);
             throw e;
         } finally {
+            if (dirFd >= 0) Libc.close(dirFd);
             Files.deleteIfExists(dir);
         }
         return fd;
+    }
+
+    /** /proc/self/fd, or in the sandbox /proc itself (enter.sh binds our fd directory there). */
+    private static String procFdDirectory() {
+        return Files.isDirectory(Path.of("/proc/self/fd")) ? "/proc/self/fd" : "/proc";
     }
 
     /**

@@ -214,6 +214,7 @@ public final class LibcStructs {
         public static final StructLayout LAYOUT = struct("rlimit", u64("rlim_cur"), u64("rlim_max"));
         private static final VarHandle CUR = field(LAYOUT, "rlim_cur");
         public static long cur(MemorySegment s) { return (long) CUR.get(s, 0L); }
+        public static void cur(MemorySegment s, long v) { CUR.set(s, 0L, v); }
     }
 
     /** struct file_handle (8, then handle_bytes of handle): name_to_handle_at fills it, open_by_handle_at takes it. */
