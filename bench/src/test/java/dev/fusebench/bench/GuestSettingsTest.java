@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -22,9 +23,14 @@ class GuestSettingsTest {
     @TempDir Path tmp;
 
     private RunResult runJava(String kernel, String variant, String workload, int vcpus, int requestQueues, int readaheadKb) throws Exception {
+        return runJava(kernel, variant, List.of(workload), vcpus, requestQueues, readaheadKb);
+    }
+
+    /** One boot running {@code workloads}; the first one's result. */
+    private RunResult runJava(String kernel, String variant, List<String> workloads, int vcpus, int requestQueues, int readaheadKb) throws Exception {
         GuestImage image = GuestImage.obtain(kernel, GuestImage.defaultCache(), GuestBootTest.WORKLOADS.resolve("init"));
         GuestConfig cfg = new GuestConfig(kernel, vcpus, 1024, 1024, "", Accel.choose("auto"), "64M", 3, false, requestQueues, readaheadKb);
-        var spec = new GuestRun.Spec(VirtioFsDaemon.named("java", GuestImage.defaultCache()), variant, cfg, List.of(workload),
+        var spec = new GuestRun.Spec(VirtioFsDaemon.named("java", GuestImage.defaultCache()), variant, cfg, workloads,
                 GuestBootTest.WORKLOADS, 400);
         RunResult r = GuestRun.run(spec, image, tmp.resolve(kernel + "-" + requestQueues + "-" + readaheadKb)).getFirst();
         assertEquals("ok", r.status(), () -> r.failure() + "\n" + r.consoleTail());
@@ -32,14 +38,32 @@ class GuestSettingsTest {
         return r;
     }
 
-    /** A 6.12 guest with two request queues and two vCPUs spreads a four-job workload over both queues. */
+    /**
+     * A 6.12 guest with two request queues and two vCPUs spreads a four-job workload over both queues.
+     * The same boot (guest-workloads/supp-group.sh): a user in a directory's group only as a
+     * supplementary one creates there, and the files are its own, with no retry as root: the
+     * kernel sent the group (CREATE_SUPP_GROUP, negotiated); a directory closed to it stays closed.
+     */
     @Test
-    void fourJobsUseBothRequestQueues() throws Exception {
-        RunResult r = runJava("6.12", "max-pages", "rand-read-4jobs", 2, 2, 0);
+    void fourJobsUseBothRequestQueuesAndASupplementaryGroupOpensItsDirectory() throws Exception {
+        RunResult r = runJava("6.12", "max-pages", List.of("rand-read-4jobs", "supp-group"), 2, 2, 0);
         assertEquals(2, r.guest().requestQueues());
         var perQueue = r.daemonStats().get("requests_per_queue");
         assertNotNull(perQueue, r.daemonStats().toString());
         assertTrue(perQueue.path("queue-1").asLong() > 100 && perQueue.path("queue-2").asLong() > 100, "both request queues served: " + perQueue);
+
+        Path share = tmp.resolve("6.12-2-0").resolve("share");
+        String log = Files.readString(share.resolve("supp-group.log"));
+        assertTrue(log.contains("SUPP-GROUP-SCRIPT-DONE"), log);
+        assertTrue(log.matches("(?s).*groups [0-9 ]*4321.*"), "nobody is in team as a supplementary group:\n" + log);
+        assertTrue(log.contains("== create\nrc=0") && log.contains("== mkdir\nrc=0"), log);
+        assertFalse(log.contains("== closed\nrc=0"), "a directory closed to the user stays closed:\n" + log);
+        for (String n : List.of("team/file", "team/sub")) {
+            assertEquals(65534, (int) Files.getAttribute(share.resolve(n), "unix:uid"), n + " is the caller's");
+        }
+        assertFalse(Files.exists(share.resolve("closed/file")));
+        assertTrue(r.daemonStats().get("negotiation").get("reply_flag_names").toString().contains("CREATE_SUPP_GROUP"),
+                "negotiated: " + r.daemonStats().get("negotiation"));
     }
 
     /**

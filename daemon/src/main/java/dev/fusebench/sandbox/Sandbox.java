@@ -21,9 +21,10 @@ import java.util.jar.Manifest;
  * directory (read-write), the JVM, the class path and the system's shared libraries (read-only),
  * the daemon's own /proc/self/fd as /proc (read-only), a few /dev nodes and a private /tmp;
  * no_new_privs; no supplementary groups; only the capabilities a passthrough server needs;
- * RLIMIT_NOFILE capped; and, installed by the daemon itself, a {@link Seccomp} filter. A JVM cannot move itself into new namespaces once its threads exist, so
- * the sandbox is built by a shell (enter.sh) that then executes the daemon's JVM: {@link #wrap}
- * turns the daemon's command line into that.
+ * RLIMIT_NOFILE capped; and, installed by the daemon itself, a {@link Seccomp} filter. A JVM
+ * cannot move itself into new namespaces once its threads exist, so the sandbox is built by a
+ * shell (enter.sh) that then executes the daemon's JVM: {@link #wrap} turns the daemon's command
+ * line into that.
  */
 public record Sandbox(Mode mode, long rlimitNofile) {
     public enum Mode { NAMESPACE, NONE }
