@@ -54,6 +54,21 @@ class MountTest {
         assertTrue(MountTable.at(mnt).isEmpty(), "unmounted");
     }
 
+    /** --capture keeps raw requests, every user's WRITE data among them: readable by root alone. */
+    @Test
+    void capturedRequestsAreRootsAlone() throws IOException {
+        Path captures = tmp.resolve("captures");
+        try (MountedFs c = new MountedFs(tmp.resolve("cap"), NegotiationSettings.MAX_PAGES, CachePolicy.AUTO, XattrPolicy.OFF, captures)) {
+            Files.writeString(c.mount.resolve("secret.txt"), "someone's data");
+        }
+        List<Path> files;
+        try (var s = Files.list(captures)) { files = s.toList(); }
+        assertTrue(files.stream().anyMatch(f -> f.getFileName().toString().startsWith("WRITE-")), "a WRITE was captured: " + files);
+        for (Path f : files) {
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f)), f.toString());
+        }
+    }
+
     @Test
     void createWriteReadAppendTruncate() throws IOException {
         Path f = mnt.resolve("f.txt");

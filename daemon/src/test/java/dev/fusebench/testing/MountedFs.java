@@ -26,11 +26,16 @@ public final class MountedFs implements AutoCloseable {
     }
 
     public MountedFs(Path base, NegotiationSettings settings, CachePolicy cache, XattrPolicy xattrs) throws IOException {
+        this(base, settings, cache, xattrs, null);
+    }
+
+    /** With {@code captureDir} non-null, the first raw requests of each opcode are saved there (--capture). */
+    public MountedFs(Path base, NegotiationSettings settings, CachePolicy cache, XattrPolicy xattrs, Path captureDir) throws IOException {
         this.shared = Files.createDirectories(base.resolve("shared"));
         this.mount = Files.createDirectories(base.resolve("mnt"));
         this.fs = new PassthroughFs(shared, cache, xattrs);
         this.server = new FuseServer(fs, settings, stats);
-        this.session = new DevFuseSession(server, mount, 2, null);
+        this.session = new DevFuseSession(server, mount, 2, captureDir);
         session.start();
     }
 
