@@ -23,6 +23,12 @@ class CommandLineTest {
         assertEquals(2, Main.execute("run", "--daemon", "virtiofsd-rust", "--workload", "seed", "--variant", "wide:+NO_SUCH_FLAG"), "unknown flag");
         // caching is not FUSE_INIT: the proxy cannot give it to a peer
         assertEquals(2, Main.execute("matrix", "--daemons", "java,virtiofsd-rust", "--variants", "baseline,cached:cache=auto"), "cache for a peer");
+        assertEquals(2, Main.execute("matrix", "--arms", "builds"), "--arms variants or daemons");
+        assertEquals(2, Main.execute("matrix", "--arms", "daemons"), "one daemon is nothing to compare");
+        assertEquals(2, Main.execute("matrix", "--arms", "daemons", "--daemons", "java,virtiofsd-rust", "--variants", "baseline,max-pages"),
+                "daemons as arms run under one variant");
+        assertEquals(2, Main.execute("matrix", "--arms", "daemons", "--daemons", "java,virtiofsd-rust", "--transport", "host-fuse"),
+                "host-fuse runs the Java daemon alone");
         assertEquals(2, Main.execute("run", "--daemon", "virtiofsd-c", "--workload", "seed", "--variant", "k:+FOPEN_KEEP_CACHE"), "FOPEN for a peer");
         assertEquals(2, Main.execute("matrix", "--variants", "x:cache=sometimes"), "bad cache mode");
         // guest axes a guest cannot honour

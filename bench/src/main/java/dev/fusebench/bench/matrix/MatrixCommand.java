@@ -77,6 +77,10 @@ public final class MatrixCommand implements Callable<Integer> {
     @Option(names = "--design", defaultValue = "interleaved", paramLabel = "D",
             description = "interleaved: every arm in one guest (one device each), taking turns in short slices; boots: one guest boot per arm, "
                     + "for what cannot share a guest (default: ${DEFAULT-VALUE}).") String design;
+    @Option(names = "--arms", defaultValue = "variants", paramLabel = "variants|daemons",
+            description = "What a cell compares: its variants, one cell per daemon (default), or the daemons, all under the one "
+                    + "variant given (two builds of one daemon: --daemon-command main=... --daemon-command pr=... --daemons main,pr). "
+                    + "The first is the reference.") String armsAre;
     @Option(names = "--slice", defaultValue = "1", paramLabel = "S", description = "interleaved: seconds of one slice (default: ${DEFAULT-VALUE}).") int slice;
     @Option(names = "--rounds", paramLabel = "R", description = "interleaved: measured rounds per workload in each boot, every arm one slice a round "
             + "(default: " + DEFAULT_ROUNDS + ", with --quick " + QUICK_ROUNDS + ").") Integer roundsOption;
@@ -137,6 +141,8 @@ public final class MatrixCommand implements Callable<Integer> {
 
     private final List<String> argv = new ArrayList<>();
     private boolean interleaved;
+    /** --arms daemons: the daemons are the arms, each under the one variant. */
+    private boolean byDaemon;
     private int rounds;
     private double threshold;
     private final Map<Integer, Fault> faults = new HashMap<>();
@@ -221,7 +227,15 @@ public final class MatrixCommand implements Callable<Integer> {
             threshold = thresholdOption != null ? thresholdOption : interleaved ? BAND_INTERLEAVED : BAND_BOOTS;
             if (!(threshold > 0 && threshold < 100)) throw new IllegalArgumentException("--threshold wants a band in (0, 100) %, got " + threshold);
             rounds = roundsOption != null ? roundsOption : quick ? QUICK_ROUNDS : DEFAULT_ROUNDS;
-            if (interleaved) checkInterleaved(jobs, variantSettings.size() * ds.size() * deviceArms());
+            if (!armsAre.equals("variants") && !armsAre.equals("daemons"))
+                throw new IllegalArgumentException("--arms must be variants or daemons, got '" + armsAre + "'");
+            byDaemon = armsAre.equals("daemons");
+            if (byDaemon && ds.size() < 2) throw new IllegalArgumentException("--arms daemons compares daemons: name two or more with --daemons");
+            if (byDaemon && variantSettings.size() != 1)
+                throw new IllegalArgumentException("--arms daemons runs every daemon under one variant: give one with --variants");
+            if (byDaemon && transport.equals("host-fuse"))
+                throw new IllegalArgumentException("--arms daemons needs guests: the host-fuse transport mounts the Java daemon alone");
+            if (interleaved) checkInterleaved(jobs, (byDaemon ? 1 : variantSettings.size()) * ds.size() * deviceArms());
         } catch (IllegalArgumentException e) {
             return Controller.usage(e.getMessage());
         }
@@ -240,14 +254,23 @@ public final class MatrixCommand implements Callable<Integer> {
         else for (String k : kernels) for (int q : qArm ? List.of(0) : queueSizes) for (String a : kernelArgs)
             for (int c : vcpuCounts) for (int rq : rqArm ? List.of(0) : requestQueues) for (int ra : raArm ? List.of(0) : readaheads())
                 guests.add(new Unit.GuestKey(k, q, a.strip(), c, rq, ra));
+        // the arms of each daemon, by name, and the variant each runs: the variants, or with --arms daemons the
+        // daemon itself under the one variant (its arm is named for it, and its cells are shared with the other daemons)
+        Map<String, Variant> armVariants = new LinkedHashMap<>(variantSettings);
+        if (byDaemon) {
+            armVariants.clear();
+            for (String d : daemons) armVariants.put(d, variantSettings.values().iterator().next());
+        }
         List<String> variantNames = new ArrayList<>(variantSettings.keySet());
+        java.util.function.Function<String, List<String>> armsOf = byDaemon ? List::of : d -> variantNames;
+        String firstArm = armsOf.apply(daemons.getFirst()).getFirst();
         // the reference: the first arm of a group (first daemon, first variant, first device settings)
-        String reference = interleaved ? new Unit.Arm(daemons.getFirst(), variantNames.getFirst(), devices.getFirst()).name() : variantNames.getFirst();
+        String reference = interleaved ? new Unit.Arm(daemons.getFirst(), firstArm, devices.getFirst()).name() : firstArm;
         // boots design: blocks per Latin square (a group's arms); shards and auto extensions take whole squares
-        int square = interleaved ? 1 : daemons.size() * variantNames.size();
+        int square = interleaved ? 1 : daemons.size() * armsOf.apply(daemons.getFirst()).size();
         java.util.function.IntFunction<List<Unit>> planOf = blocks -> Shard.filter(shardOf, interleaved
-                ? Schedule.interleavedPlan(daemons, d -> variantNames, devices, guests, blocks, seed)
-                : Schedule.plan(daemons, d -> variantNames, guests, blocks, warmup, seed), square);
+                ? Schedule.interleavedPlan(daemons, armsOf, devices, guests, blocks, seed)
+                : Schedule.plan(daemons, armsOf, guests, blocks, warmup, seed), square);
         int minBlocks = interleaved ? Comparison.MIN_BOOTS : wholeSquares(Precision.MIN_BLOCKS, square);
         List<Unit> plan = planOf.apply(auto ? minBlocks : fixedBlocks);
         if (shardOf != null && plan.stream().allMatch(Unit::warmup))
@@ -270,6 +293,7 @@ public final class MatrixCommand implements Callable<Integer> {
         } else {
             Map<String, Object> env = environment(ds, images, acc, jobs, variantSettings, guests, rt, sz, plan.size());
             env.put("reference_variant", reference);
+            env.put("arms", armsAre);
             try {
                 store.create(env);
                 if (claims != null) Files.copy(claims, dir.resolve("claims.txt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -286,7 +310,8 @@ public final class MatrixCommand implements Callable<Integer> {
                 + (interleaved ? " in " + rounds + " rounds of " + slice + " s slices (+" + warmup + " warm-up)" : "") + ", results in " + store.file());
         if (!auto && fixedBlocks < minBlocks)
             System.err.println("fusebench matrix: " + fixedBlocks + " iterations: a smoke run; no verdict can be reached with fewer than " + minBlocks + " blocks");
-        UnitRunner runner = interleaved ? u -> runInterleaved(u, dir, ds, variantSettings, jobs, acc, sz, rt, images, faults.get(plan.indexOf(u) + 1))
+        UnitRunner runner;
+        runner = interleaved ? u -> runInterleaved(u, dir, ds, armVariants, jobs, acc, sz, rt, images, faults.get(plan.indexOf(u) + 1))
                 : hostFuse ? u -> {
             Path work = WorkDirs.create(dir);
             try {
@@ -299,11 +324,11 @@ public final class MatrixCommand implements Callable<Integer> {
             GuestConfig cfg = new GuestConfig(u.guest().kernel(), u.guest().vcpus(), 1024, u.guest().queueSize(), u.guest().kernelArgs(), acc,
                     sz + "M", rt, false, u.guest().requestQueues(), u.guest().readaheadKb());
             VirtioFsDaemon d = ds.get(u.daemon());
-            String variantArg = d.takesVariants() ? variantSettings.get(u.variant()).toSpec() : u.variant();
+            String variantArg = d.takesVariants() ? armVariants.get(u.variant()).toSpec() : u.variant();
             GuestRun.Spec spec = new GuestRun.Spec(d, variantArg, cfg, jobs, workloadsDir.toAbsolutePath(), GuestRun.defaultDeadline(cfg, jobs.size()))
                     .withFault(faults.get(plan.indexOf(u) + 1)).withShareTmpfs(shareTmpfs).withArm(u.variant());
             // a daemon that takes no variant itself gets it through the INIT-rewriting proxy
-            if (!d.takesVariants()) spec = spec.withProxy(Restriction.of(variantSettings.get(u.variant()).init()));
+            if (!d.takesVariants()) spec = spec.withProxy(Restriction.of(armVariants.get(u.variant()).init()));
             if (observe) spec = spec.withObserve();
             Path work = WorkDirs.create(dir);
             try {
@@ -312,6 +337,7 @@ public final class MatrixCommand implements Callable<Integer> {
                 WorkDirs.remove(work);
             }
         };
+        if (byDaemon) runner = comparingDaemons(runner, daemons);
         // host settings a variant needs (max_pages above the host's limit, FUSE over io_uring): changed
         // for the run, put back after it (and after a kill, at the next start or --resume)
         for (HostSetting h : HostSetting.ALL) {
@@ -425,7 +451,21 @@ public final class MatrixCommand implements Callable<Integer> {
     }
 
     /** Runs one guest boot; returns one result per workload. */
-    public interface UnitRunner { List<RunResult> run(Unit u) throws IOException; }
+    public interface UnitRunner {
+        List<RunResult> run(Unit u) throws IOException;
+
+        /** The daemon part of every result's cell when it is not the result's own daemon (--arms daemons), else null. */
+        default String cellDaemon() { return null; }
+    }
+
+    /** {@code runner} with the cells of --arms daemons: every daemon's results in one cell, named for them all. */
+    static UnitRunner comparingDaemons(UnitRunner runner, List<String> daemons) {
+        String cell = String.join(" vs ", daemons);
+        return new UnitRunner() {
+            @Override public List<RunResult> run(Unit u) throws IOException { return runner.run(u); }
+            @Override public String cellDaemon() { return cell; }
+        };
+    }
 
     /** Runs every unit of the plan not yet done, appending each boot's results before the next starts. */
     public static void execute(List<Unit> plan, Set<String> done, ResultsStore store, UnitRunner runner) throws IOException {
@@ -444,7 +484,7 @@ public final class MatrixCommand implements Callable<Integer> {
                 // interleaved: an arm's place is its device's (its slices' own order is in each slice)
                 int position = u.interleaved() ? u.blockOrder().indexOf((r.daemon() == null ? "" : r.daemon().name()) + "/" + r.arm()) + 1 : u.position();
                 lines.add(new RunLine(RunLine.TYPE, u.id(), u.iteration(), u.warmup(), position, u.blockOrder(), wall, host,
-                        u.guest().label(), null, r));
+                        u.guest().label(), null, runner.cellDaemon(), r));
             }
             store.append(lines);
             for (RunResult r : results) {

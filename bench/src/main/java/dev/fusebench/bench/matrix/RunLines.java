@@ -15,7 +15,7 @@ import java.util.Map;
 public final class RunLines {
     private RunLines() {}
 
-    /** A cell: one workload on one daemon and guest configuration. */
+    /** A cell: one workload on one daemon (with --arms daemons, on the daemons compared) and guest configuration. */
     public record Cell(String workload, String daemon, String guest) {
         public String label() { return workload + " · " + daemon + " · " + guest; }
     }
@@ -61,7 +61,9 @@ public final class RunLines {
     public static Cell cell(RunLine run) {
         var r = run.result();
         String guest = run.guestKey() != null ? run.guestKey() : r.guest() != null ? r.guest().kernelSeries() : "";
-        return new Cell(r.workload(), r.daemon() == null ? "" : r.daemon().name(), guest);
+        // --arms daemons: the daemons are the arms of one cell, named for them all
+        String daemon = run.cellDaemon() != null ? run.cellDaemon() : r.daemon() == null ? "" : r.daemon().name();
+        return new Cell(r.workload(), daemon, guest);
     }
 
     /** The run lines among the lines of results.jsonl, as records. */

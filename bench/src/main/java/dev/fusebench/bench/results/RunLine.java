@@ -21,8 +21,16 @@ import java.util.List;
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunLine(String type, String unit, int iteration, boolean warmup, int position, List<String> blockOrder,
-                      Double unitWallS, String hostName, String guestKey, String shard, @JsonUnwrapped RunResult result) {
+                      Double unitWallS, String hostName, String guestKey, String shard,
+                      String cellDaemon,
+                      @JsonUnwrapped RunResult result) {
     public static final String TYPE = "run";
+
+    /** A run whose cell is its own daemon's (the arms are variants). */
+    public RunLine(String type, String unit, int iteration, boolean warmup, int position, List<String> blockOrder,
+                   Double unitWallS, String hostName, String guestKey, String shard, RunResult result) {
+        this(type, unit, iteration, warmup, position, blockOrder, unitWallS, hostName, guestKey, shard, null, result);
+    }
 
     /** Reads result lines: fields this version does not know are skipped, so older and newer files both read. */
     public static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
