@@ -24,6 +24,7 @@ class CommandLineTest {
         // caching is not FUSE_INIT: the proxy cannot give it to a peer
         assertEquals(2, Main.execute("matrix", "--daemons", "java,virtiofsd-rust", "--variants", "baseline,cached:cache=auto"), "cache for a peer");
         assertEquals(2, Main.execute("matrix", "--arms", "builds"), "--arms variants or daemons");
+        assertEquals(2, Main.execute("matrix", "--pin", "maybe"), "--pin on or off");
         assertEquals(2, Main.execute("matrix", "--arms", "daemons"), "one daemon is nothing to compare");
         assertEquals(2, Main.execute("matrix", "--arms", "daemons", "--daemons", "java,virtiofsd-rust", "--variants", "baseline,max-pages"),
                 "daemons as arms run under one variant");

@@ -201,7 +201,9 @@ public final class ReportBuilder {
             JsonNode env = rs.environment;
             return "Interleaved design: each boot held every arm, one virtio-fs device (or host mount) and daemon each; each workload ran "
                     + env.path("rounds").asInt() + " rounds (after " + env.path("warmup_rounds").asInt() + " discarded) in which every arm took one "
-                    + env.path("slice_s").asInt() + " s slice, in an order counterbalanced over the rounds. Per boot, the mean of the rounds' log-ratios arm/"
+                    + env.path("slice_s").asInt() + " s slice, in an order counterbalanced over the rounds"
+                    + (env.path("pinned").asBoolean(false) ? ", with fio and the guest's virtio interrupts on vCPU 0 (--pin on)" : "")
+                    + ". Per boot, the mean of the rounds' log-ratios arm/"
                     + rs.reference + "; Δ and its 95% CI come from a mixed model with a random boot effect (REML, Satterthwaite's df): the t-interval "
                     + "over the boot means (df = boots - 1), or, in cells marked \"t over rounds\" (4 boots or more, whose means agree as well as their "
                     + "rounds allow, so the boot variance is estimated at 0), over all rounds (df = rounds - 1); p from the same t; " + family(rs) + " Verdict: faster/slower when q < 0.05 and the 95% CI excludes 0; "

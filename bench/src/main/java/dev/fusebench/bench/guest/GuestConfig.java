@@ -53,12 +53,13 @@ public record GuestConfig(String kernelSeries, int vcpus, int memoryMiB, int que
 
     /**
      * The command line of an interleaved guest: one share per arm (tags in device order), each with its
-     * own read_ahead_kb (0: the kernel's), the jobs run as slice files.
+     * own read_ahead_kb (0: the kernel's), the jobs run as slice files; with {@code pin}, fio and every
+     * virtio interrupt on vCPU 0 (fb.pin=1), so that no arm's device is nearer to fio than another's.
      */
-    public String cmdline(List<String> jobs, List<String> tags, List<Integer> readaheads) {
+    public String cmdline(List<String> jobs, List<String> tags, List<Integer> readaheads, boolean pin) {
         String ra = readaheads.stream().allMatch(r -> r == 0) ? ""
                 : " fb.readaheads=" + String.join(",", readaheads.stream().map(String::valueOf).toList());
-        return commandLine(jobs, "fb.tags=" + String.join(",", tags) + " fb.slices=1" + ra);
+        return commandLine(jobs, "fb.tags=" + String.join(",", tags) + " fb.slices=1" + ra + (pin ? " fb.pin=1" : ""));
     }
 
     private String commandLine(List<String> jobs, String shares) {

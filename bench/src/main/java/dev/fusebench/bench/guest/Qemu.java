@@ -32,7 +32,7 @@ public final class Qemu {
 
     public static List<String> command(GuestImage image, GuestConfig cfg, Path socket, Path workloads,
                                        List<String> jobs, Path console, Path results) {
-        return command(image, cfg, List.of(socket), List.of(cfg), workloads, jobs, console, results, false);
+        return command(image, cfg, List.of(socket), List.of(cfg), workloads, jobs, console, results, false, false);
     }
 
     /**
@@ -42,12 +42,12 @@ public final class Qemu {
      * everything else from {@code cfg}.
      */
     public static List<String> command(GuestImage image, GuestConfig cfg, List<Path> sockets, List<GuestConfig> devices, Path workloads,
-                                       List<String> jobs, Path console, Path results) {
-        return command(image, cfg, sockets, devices, workloads, jobs, console, results, true);
+                                       List<String> jobs, Path console, Path results, boolean pin) {
+        return command(image, cfg, sockets, devices, workloads, jobs, console, results, true, pin);
     }
 
     private static List<String> command(GuestImage image, GuestConfig cfg, List<Path> sockets, List<GuestConfig> devices, Path workloads,
-                                        List<String> jobs, Path console, Path results, boolean interleaved) {
+                                        List<String> jobs, Path console, Path results, boolean interleaved, boolean pin) {
         List<String> c = new ArrayList<>(List.of(BINARY, "-nodefaults", "-no-user-config", "-machine", "q35"));
         c.addAll(cfg.accel().qemuArgs());
         c.addAll(List.of("-smp", Integer.toString(cfg.vcpus()), "-m", cfg.memoryMiB() + "M",
@@ -70,7 +70,7 @@ public final class Qemu {
                 "-device", "virtio-9p-pci,fsdev=jobs,mount_tag=jobs",
                 "-kernel", image.kernel().vmlinux().toString(),
                 "-initrd", image.initramfs().toString(),
-                "-append", interleaved ? cfg.cmdline(jobs, tags, devices.stream().map(GuestConfig::readaheadKb).toList()) : cfg.cmdline(jobs, TAG),
+                "-append", interleaved ? cfg.cmdline(jobs, tags, devices.stream().map(GuestConfig::readaheadKb).toList(), pin) : cfg.cmdline(jobs, TAG),
                 "-display", "none", "-monitor", "none",
                 "-serial", "file:" + console, "-serial", "file:" + results,
                 "-no-reboot"));

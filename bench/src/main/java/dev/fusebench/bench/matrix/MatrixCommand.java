@@ -81,6 +81,9 @@ public final class MatrixCommand implements Callable<Integer> {
             description = "What a cell compares: its variants, one cell per daemon (default), or the daemons, all under the one "
                     + "variant given (two builds of one daemon: --daemon-command main=... --daemon-command pr=... --daemons main,pr). "
                     + "The first is the reference.") String armsAre;
+    @Option(names = "--pin", defaultValue = "on", paramLabel = "on|off",
+            description = "interleaved guests: fio and every virtio interrupt on vCPU 0, so that no arm's device has its interrupts "
+                    + "nearer to fio than another's (default: ${DEFAULT-VALUE}; see the README).") String pin;
     @Option(names = "--slice", defaultValue = "1", paramLabel = "S", description = "interleaved: seconds of one slice (default: ${DEFAULT-VALUE}).") int slice;
     @Option(names = "--rounds", paramLabel = "R", description = "interleaved: measured rounds per workload in each boot, every arm one slice a round "
             + "(default: " + DEFAULT_ROUNDS + ", with --quick " + QUICK_ROUNDS + ").") Integer roundsOption;
@@ -227,6 +230,7 @@ public final class MatrixCommand implements Callable<Integer> {
             threshold = thresholdOption != null ? thresholdOption : interleaved ? BAND_INTERLEAVED : BAND_BOOTS;
             if (!(threshold > 0 && threshold < 100)) throw new IllegalArgumentException("--threshold wants a band in (0, 100) %, got " + threshold);
             rounds = roundsOption != null ? roundsOption : quick ? QUICK_ROUNDS : DEFAULT_ROUNDS;
+            if (!pin.equals("on") && !pin.equals("off")) throw new IllegalArgumentException("--pin must be on or off, got '" + pin + "'");
             if (!armsAre.equals("variants") && !armsAre.equals("daemons"))
                 throw new IllegalArgumentException("--arms must be variants or daemons, got '" + armsAre + "'");
             byDaemon = armsAre.equals("daemons");
@@ -294,6 +298,7 @@ public final class MatrixCommand implements Callable<Integer> {
             Map<String, Object> env = environment(ds, images, acc, jobs, variantSettings, guests, rt, sz, plan.size());
             env.put("reference_variant", reference);
             env.put("arms", armsAre);
+            if (interleaved && !hostFuse) env.put("pinned", pin.equals("on"));
             try {
                 store.create(env);
                 if (claims != null) Files.copy(claims, dir.resolve("claims.txt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -442,7 +447,7 @@ public final class MatrixCommand implements Callable<Integer> {
                             d.takesVariants() ? null : Restriction.of(v.init()), device));
                 }
                 results = InterleavedGuestRun.run(new InterleavedGuestRun.Spec(arms, cfg, jobs, workloadsDir.toAbsolutePath(), slices, slice,
-                        InterleavedGuestRun.defaultDeadline(slices, slice), fault, observe), images.get(u.guest().kernel()), work);
+                        InterleavedGuestRun.defaultDeadline(slices, slice), fault, observe, pin.equals("on")), images.get(u.guest().kernel()), work);
             }
             return WorkDirs.keepLogsOfFailures(dir, u, work, results);
         } finally {

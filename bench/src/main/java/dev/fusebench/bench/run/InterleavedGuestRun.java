@@ -49,7 +49,8 @@ public final class InterleavedGuestRun {
      * daemon of the last device attached (whichever arm the boot's order put there), kill-qemu the guest.
      */
     public record Spec(List<Arm> arms, GuestConfig guest, List<String> workloads, Path workloadsDir,
-                       Map<String, List<SliceFile.Slice>> slices, int sliceSeconds, long deadlineSeconds, Fault fault, boolean observe) {}
+                       Map<String, List<SliceFile.Slice>> slices, int sliceSeconds, long deadlineSeconds, Fault fault, boolean observe,
+                       boolean pin) {}
 
     /** The mount point of device {@code i} (0-based) in the guest: /init mounts tag i+1 there. */
     static String guestMount(int i) { return "/mnt/fb" + (i + 1); }
@@ -114,7 +115,7 @@ public final class InterleavedGuestRun {
             long t2 = System.nanoTime();
             for (int i = 0; i < k; i++) common.get(i).daemon = common.get(i).daemon.withCommand(daemons.get(i).command);
             List<String> cmd = Qemu.command(image, spec.guest(), sockets, spec.arms().stream().map(Arm::device).toList(), jobs,
-                    spec.workloads(), console, results);
+                    spec.workloads(), console, results, spec.pin());
             out = Qemu.run(cmd, console, results, work.resolve("qemu.log"), spec.deadlineSeconds(), watcher);
             timings.put("daemon_start_s", (t1 - t0) / 1e9);
             timings.put("daemon_start_and_host_layout_s", (t2 - t0) / 1e9);

@@ -37,6 +37,7 @@ class InterleavedGuestTest {
         assertEquals("baseline@q1024", new ResultsStore(out).read(false).getFirst().get("reference_variant").asText());
         for (RunLine r : runs) {
             assertEquals("ok", r.result().status(), r.result().failure() + "\n" + r.result().consoleTail());
+            assertTrue(String.join(" ", r.result().qemu().command()).contains("fb.pin=1"), "fio and the interrupts pinned (--pin on)");
             assertEquals(2, r.result().slices().size());
             for (SliceResult s : r.result().slices()) {
                 assertTrue(s.ok(), s.failure());
