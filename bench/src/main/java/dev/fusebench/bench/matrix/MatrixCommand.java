@@ -315,8 +315,7 @@ public final class MatrixCommand implements Callable<Integer> {
                 + (interleaved ? " in " + rounds + " rounds of " + slice + " s slices (+" + warmup + " warm-up)" : "") + ", results in " + store.file());
         if (!auto && fixedBlocks < minBlocks)
             System.err.println("fusebench matrix: " + fixedBlocks + " iterations: a smoke run; no verdict can be reached with fewer than " + minBlocks + " blocks");
-        UnitRunner runner;
-        runner = interleaved ? u -> runInterleaved(u, dir, ds, armVariants, jobs, acc, sz, rt, images, faults.get(plan.indexOf(u) + 1))
+        UnitRunner runner = interleaved ? u -> runInterleaved(u, dir, ds, armVariants, jobs, acc, sz, rt, images, faults.get(plan.indexOf(u) + 1))
                 : hostFuse ? u -> {
             Path work = WorkDirs.create(dir);
             try {
