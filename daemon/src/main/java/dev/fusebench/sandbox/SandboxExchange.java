@@ -1,7 +1,8 @@
 package dev.fusebench.sandbox;
 
+import dev.fusebench.files.Trees;
+
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -38,8 +39,8 @@ public record SandboxExchange(Path dir, Path socket, Path hostSocket, Path stats
     SandboxExchange prepare() throws IOException {
         if (Files.isSymbolicLink(dir) || (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)))
             throw new IOException(dir + " exists and is not the sandbox's directory");
-        if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) empty(dir);
-        else Files.createDirectory(dir);
+        Trees.delete(dir); // what a crashed run left
+        Files.createDirectory(dir);
         // the socket's directory may be anyone's to read (QEMU runs as another user): search, never list
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
         if (Files.exists(hostSocket, LinkOption.NOFOLLOW_LINKS)) {
@@ -68,20 +69,7 @@ public record SandboxExchange(Path dir, Path socket, Path hostSocket, Path stats
         }
         if (Files.isSymbolicLink(hostSocket) && Files.readSymbolicLink(hostSocket).equals(hostSocket.getParent().relativize(socket)))
             Files.delete(hostSocket);
-        if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-            empty(dir);
-            Files.delete(dir);
-        }
+        Trees.delete(dir); // and whatever the daemon left there, never following a link
         if (failed != null) throw failed;
-    }
-
-    /** Deletes what the daemon left in {@code d} (sockets, files, a temporary directory), never following links. */
-    private static void empty(Path d) throws IOException {
-        try (DirectoryStream<Path> s = Files.newDirectoryStream(d)) {
-            for (Path p : s) {
-                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) empty(p);
-                Files.delete(p);
-            }
-        }
     }
 }
