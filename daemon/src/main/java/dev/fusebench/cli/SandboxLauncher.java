@@ -59,10 +59,7 @@ final class SandboxLauncher {
             if (fd < 0) throw new IOException("socket: " + Libc.strerror(fd));
             try (Arena a = Arena.ofConfined()) {
                 MemorySegment addr = a.allocate(SockaddrUn.LAYOUT);
-                SockaddrUn.family(addr, Flags.AF_UNIX);
-                byte[] n = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                MemorySegment.copy(MemorySegment.ofArray(n), 0, addr, SockaddrUn.PATH + 1, n.length);
-                int r = Libc.bind(fd, addr, SockaddrUn.PATH + 1 + n.length);
+                int r = Libc.bind(fd, addr, SockaddrUn.write(addr, Flags.AF_UNIX, name.getBytes(java.nio.charset.StandardCharsets.UTF_8), true));
                 if (r == 0) r = Libc.listen(fd, 1);
                 if (r < 0) { Libc.close(fd); throw new IOException("abstract socket @" + name + ": " + Libc.strerror(r)); }
             }

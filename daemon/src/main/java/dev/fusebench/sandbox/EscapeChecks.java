@@ -113,10 +113,8 @@ public final class EscapeChecks {
             if (fd < 0) return new Check("host abstract socket", true, "socket: " + Errno.name(-fd));
             try {
                 MemorySegment addr = a.allocate(SockaddrUn.LAYOUT);
-                SockaddrUn.family(addr, Flags.AF_UNIX);
-                byte[] n = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                MemorySegment.copy(MemorySegment.ofArray(n), 0, addr, SockaddrUn.PATH + 1, n.length); // leading NUL: abstract
-                int r = Libc.connect(fd, addr, SockaddrUn.PATH + 1 + n.length);
+                int len = SockaddrUn.write(addr, Flags.AF_UNIX, name.getBytes(java.nio.charset.StandardCharsets.UTF_8), true);
+                int r = Libc.connect(fd, addr, len);
                 return new Check("host abstract socket", r < 0, r < 0 ? Errno.name(-r) : "connected to @" + name);
             } finally {
                 Libc.close(fd);

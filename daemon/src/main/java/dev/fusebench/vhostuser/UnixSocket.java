@@ -26,10 +26,9 @@ public final class UnixSocket {
         int r;
         try (Arena a = Arena.ofConfined()) {
             MemorySegment addr = a.allocate(SockaddrUn.LAYOUT);
-            SockaddrUn.family(addr, Flags.AF_UNIX);
-            MemorySegment.copy(MemorySegment.ofArray(p), 0, addr, SockaddrUn.PATH, p.length);
+            int len = SockaddrUn.write(addr, Flags.AF_UNIX, p, false);
             long deadline = System.nanoTime() + timeoutNanos;
-            while ((r = Libc.connect(sock, addr, SockaddrUn.PATH + p.length + 1)) < 0 && System.nanoTime() < deadline
+            while ((r = Libc.connect(sock, addr, len)) < 0 && System.nanoTime() < deadline
                     && (r == -dev.fusebench.sys.Errno.ECONNREFUSED || r == -dev.fusebench.sys.Errno.ENOENT)) {
                 java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
             }
@@ -60,10 +59,7 @@ public final class UnixSocket {
             fd = Libc.socket(Flags.AF_UNIX, Flags.SOCK_STREAM | Flags.SOCK_CLOEXEC, 0);
             if (fd < 0) throw new IOException("socket: " + Libc.strerror(fd));
             MemorySegment addr = a.allocate(SockaddrUn.LAYOUT);
-            SockaddrUn.family(addr, Flags.AF_UNIX);
-            byte[] p = bindPath.getBytes();
-            MemorySegment.copy(MemorySegment.ofArray(p), 0, addr, SockaddrUn.PATH, p.length);
-            int r = Libc.bind(fd, addr, SockaddrUn.PATH + p.length + 1);
+            int r = Libc.bind(fd, addr, SockaddrUn.write(addr, Flags.AF_UNIX, bindPath.getBytes(), false));
             if (r < 0) throw new IOException("bind " + tmp + ": " + Libc.strerror(r));
             restrict(tmp, group);
             r = Libc.listen(fd, 1);

@@ -153,6 +153,20 @@ public final class LibcStructs {
         public static final int PATH = (int) offset(LAYOUT, "sun_path");
         private static final VarHandle FAMILY = field(LAYOUT, "sun_family");
         public static void family(MemorySegment s, int family) { FAMILY.set(s, 0L, (short) family); }
+
+        /**
+         * Lays out {@code family} and {@code name}: a file name, NUL-terminated, or with
+         * {@code abstractName} an abstract one (after a leading NUL, unterminated). Returns the
+         * address length bind and connect take. The caller has checked the name fits (107 bytes).
+         */
+        public static int write(MemorySegment s, int family, byte[] name, boolean abstractName) {
+            family(s, family);
+            int at = PATH + (abstractName ? 1 : 0);
+            s.set(java.lang.foreign.ValueLayout.JAVA_BYTE, PATH, (byte) 0);
+            MemorySegment.copy(MemorySegment.ofArray(name), 0, s, at, name.length);
+            if (!abstractName) s.set(java.lang.foreign.ValueLayout.JAVA_BYTE, at + name.length, (byte) 0);
+            return at + name.length + (abstractName ? 0 : 1);
+        }
     }
 
     /**
