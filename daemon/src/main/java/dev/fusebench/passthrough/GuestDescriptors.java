@@ -42,16 +42,13 @@ final class GuestDescriptors {
         }
     }
 
-    /** Descriptors open now (in the sandbox /proc is our fd directory itself). */
+    /** Descriptors open now. */
     private static long openNow() {
-        for (String dir : new String[]{"/proc/self/fd", "/proc"}) {
-            try (var s = java.nio.file.Files.list(java.nio.file.Path.of(dir))) {
-                return s.count();
-            } catch (java.io.IOException | java.io.UncheckedIOException e) {
-                // try the next
-            }
+        try (var s = java.nio.file.Files.list(dev.fusebench.files.ProcFiles.descriptors())) {
+            return s.count();
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return 0;
         }
-        return 0;
     }
 
     /** Whether the guest may have one more descriptor. */

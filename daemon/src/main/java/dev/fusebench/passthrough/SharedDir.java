@@ -67,17 +67,9 @@ final class SharedDir {
         this.cache = cache;
         int rootFd;
         try (Arena a = Arena.ofConfined()) {
-            int proc = Libc.openat(AT_FDCWD, a.allocateFrom("/proc/self/fd"), O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
-            // in the sandbox, /proc is our /proc/self/fd itself (enter.sh binds it there, as virtiofsd does)
-            if (proc == -Errno.ENOENT) {
-                proc = Libc.openat(AT_FDCWD, a.allocateFrom("/proc"), O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
-                // a whole procfs there would name processes, not our descriptors
-                if (proc >= 0 && Libc.fstatat(proc, a.allocateFrom("self"), new StatBuf(a).seg, AT_SYMLINK_NOFOLLOW) == 0) {
-                    Libc.close(proc);
-                    proc = -Errno.ENOENT;
-                }
-            }
-            if (proc < 0) throw new IOException("cannot open /proc/self/fd: " + Libc.strerror(proc));
+            Path descriptors = dev.fusebench.files.ProcFiles.descriptors();
+            int proc = Libc.openat(AT_FDCWD, a.allocateFrom(descriptors.toString()), O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+            if (proc < 0) throw new IOException("cannot open " + descriptors + ": " + Libc.strerror(proc));
             procSelfFd = proc;
             rootFd = Libc.openat(AT_FDCWD, a.allocateFrom(dir.toString()), O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
             if (rootFd < 0) {

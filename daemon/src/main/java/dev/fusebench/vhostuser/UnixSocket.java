@@ -54,7 +54,7 @@ public final class UnixSocket {
             dirFd = Libc.openat(Flags.AT_FDCWD, a.allocateFrom(dir.toString()), Flags.O_PATH | Flags.O_DIRECTORY | Flags.O_CLOEXEC, 0);
             if (dirFd < 0) throw new IOException("open " + dir + ": " + Libc.strerror(dirFd));
             // bound through the directory's descriptor: a sun_path holds 107 bytes, a deep directory may not fit
-            String bindPath = procFdDirectory() + "/" + dirFd + "/s";
+            String bindPath = dev.fusebench.files.ProcFiles.descriptors() + "/" + dirFd + "/s";
             if (bindPath.length() >= 108) throw new IOException("socket path too long: " + bindPath);
             fd = Libc.socket(Flags.AF_UNIX, Flags.SOCK_STREAM | Flags.SOCK_CLOEXEC, 0);
             if (fd < 0) throw new IOException("socket: " + Libc.strerror(fd));
@@ -74,11 +74,6 @@ public final class UnixSocket {
             Files.deleteIfExists(dir);
         }
         return fd;
-    }
-
-    /** /proc/self/fd, or in the sandbox /proc itself (enter.sh binds our fd directory there). */
-    private static String procFdDirectory() {
-        return Files.isDirectory(Path.of("/proc/self/fd")) ? "/proc/self/fd" : "/proc";
     }
 
     /**
