@@ -135,7 +135,6 @@ class KillPrivTest {
         java.util.concurrent.ExecutorService owner = java.util.concurrent.Executors.newSingleThreadExecutor();
         try {
             for (int i = 0; i < 3000; i++) {
-                Files.setPosixFilePermissions(path, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxr-x"));
                 Files.setAttribute(path, "unix:mode", 06775);
                 java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
                 var chmod = owner.submit(() -> {
