@@ -185,6 +185,21 @@ public final class ReportBuilder {
         return sb.toString();
     }
 
+    /**
+     * The level the MDE column is at: the one BH applied in the primary family, so the promised power
+     * holds among this report's cells (at 0.05, a cell alone, it would not once the family is larger).
+     */
+    static String mdeLevel(ResultSet rs) {
+        long n = rs.analysis().familySize(), found = rs.analysis().discoveries();
+        if (n <= 1) return "at the 5% level (a family of one)";
+        String family = rs.primaryWorkloads() == null ? "family" : "primary family";
+        double level = Comparison.familyLevel(n, found);
+        if (found == 0) return String.format(Locale.ROOT, "at 0.05 / %d = %.4g, the level a lone discovery needs in this %s of %d comparisons "
+                + "(a cell alone would be at 0.05)", n, level, family, n);
+        return String.format(Locale.ROOT, "at 0.05 × %d / %d = %.4g, the level Benjamini-Hochberg applied in this %s (%d discover%s of %d comparisons; "
+                + "a cell alone would be at 0.05)", found, n, level, family, found, found > 1 ? "ies" : "y", n);
+    }
+
     /** How the q-values were taken: over the report, or a primary family and a second one. */
     static String family(ResultSet rs) {
         var primary = rs.primaryWorkloads();
@@ -209,7 +224,7 @@ public final class ReportBuilder {
                     + "rounds allow, so the boot variance is estimated at 0), over all rounds (df = rounds - 1); p from the same t; " + family(rs) + " Verdict: faster/slower when q < 0.05 and the 95% CI excludes 0; "
                     + "no difference when the 90% CI lies within ±" + num(rs.threshold()) + "% (two one-sided tests at 5%); no verdict below "
                     + Comparison.MIN_BOOTS + " boots; otherwise inconclusive, with the largest |Δ| the 90% CI allows. MDE: the change this design "
-                    + "would detect with 80% power at the observed noise (down / up; at the 5% level of a cell alone). Arm ahead: the rounds in which "
+                    + "would detect with 80% power at the observed noise (down / up), " + mdeLevel(rs) + ". Arm ahead: the rounds in which "
                     + "the arm's slice was the higher; SD log-ratio: of the per-round log-ratio. Noise: SDs of the log figure per slice, of the log-ratio per round, "
                     + "and of the ratio between boots. Boots: " + rs.blocks() + " (" + rs.stopReason() + ")."
                     + (rs.timeUse() == null ? "" : " Time: " + rs.timeUse() + ".");
@@ -218,7 +233,7 @@ public final class ReportBuilder {
                 + rs.reference + ", with the 95% t-interval of the mean log-ratio and the paired t-test's p (a block in which an arm failed drops out); "
                 + family(rs) + " Verdict: faster/slower when q < 0.05 and the CI excludes 0; "
                 + "no difference when the CI lies within ±" + num(rs.threshold()) + "%; no verdict below " + Comparison.MIN_PAIRS
-                + " pairs; otherwise inconclusive. MDE: the change this design would detect with 80% power at the observed noise (down / up; at the 5% level of a cell alone). "
+                + " pairs; otherwise inconclusive. MDE: the change this design would detect with 80% power at the observed noise (down / up), " + mdeLevel(rs) + ". "
                 + "Arm ahead: the pairs in which the arm's figure was the higher; SD log-ratio: of the per-pair log-ratio (the noise pairing leaves). Blocks: " + rs.blocks() + " (" + rs.stopReason() + ")."
                 + (rs.timeUse() == null ? "" : " Time: " + rs.timeUse() + ".");
     }

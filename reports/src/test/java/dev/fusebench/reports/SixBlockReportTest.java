@@ -92,6 +92,8 @@ class SixBlockReportTest {
         assertEquals(2, doc.select("#pairs img").size(), "a chart of the pairs per comparison");
         assertTrue(pairs.stream().filter(l -> l.startsWith("seq-read,")).allMatch(l -> Math.abs(Double.parseDouble(l.substring(l.lastIndexOf(',') + 1)) - Math.log(1.5)) < 0.2), String.join("\n", pairs));
         assertTrue(doc.getElementById("family").text().contains("2 comparison(s)"), doc.getElementById("family").text());
+        // the MDE at the level BH applied in this family: seq-read found, rand-read not, so 0.05 x 1 / 2
+        assertTrue(doc.getElementById("method").text().contains("at 0.05 × 1 / 2 = 0.025"), doc.getElementById("method").text());
         assertTrue(doc.getElementById("stop").text().contains("precision reached"), doc.getElementById("stop").text());
         // each arm's CV, min and max
         assertTrue(doc.select("#arms th").eachText().containsAll(List.of("CV", "min", "max")));

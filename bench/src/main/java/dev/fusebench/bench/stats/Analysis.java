@@ -99,6 +99,11 @@ public final class Analysis<C> {
     /** The primary family's size: the comparisons that could be tested (every one, without a primary family). */
     public long familySize() { return Comparison.familySize(results.stream().filter(Result::primary).map(Result::comparison).toList()); }
 
+    /** The primary family's discoveries (q < 0.05), which set the level of its MDEs (see {@link Comparison#familyLevel}). */
+    public long discoveries() {
+        return results.stream().filter(r -> r.primary() && r.comparison().q() < Comparison.Q_LEVEL).count();
+    }
+
     /** The second family's size (the cells outside the primary family), 0 without one. */
     public long secondFamilySize() { return Comparison.familySize(results.stream().filter(r -> !r.primary()).map(Result::comparison).toList()); }
 

@@ -24,11 +24,13 @@ import java.util.TreeMap;
  * @param ci90LowPct interleaved: the 90% interval (for the equivalence test); NaN otherwise
  * @param components interleaved: where the noise sits; null otherwise
  * @param overRounds interleaved: the interval is the t over all rounds (the boots agreed as well as their rounds allow), not over boot means
+ * @param mdeLevel   the two-sided level {@code mdePct} is computed at: 0.05 for a cell alone, the level
+ *                   Benjamini-Hochberg applied in its family once decided (see {@link #decideAll})
  */
 public record Comparison(Summary ref, Summary arm, boolean paired, int pairs, int dropped, double effectPct,
                          double ciLowPct, double ciHighPct, double p, double q, double mdePct,
                          double mannWhitneyP, boolean mannWhitneyExact, Verdict verdict,
-                         String design, int rounds, double ci90LowPct, double ci90HighPct, VarianceComponents components, boolean overRounds) {
+                         String design, int rounds, double ci90LowPct, double ci90HighPct, VarianceComponents components, boolean overRounds, double mdeLevel) {
 
     /** The design a comparison comes from: its unit of pairing and its verdict rules differ. */
     public static final String BOOTS = "boots", INTERLEAVED = "interleaved";
@@ -63,7 +65,7 @@ public record Comparison(Summary ref, Summary arm, boolean paired, int pairs, in
         MannWhitney.Result mw = MannWhitney.test(a, b);
         return new Comparison(Summary.of(a), Summary.of(b), true, logs.size(), blocks - logs.size(), pct(t.mean()),
                 pct(t.ciLow()), pct(t.ciHigh()), t.p(), Double.NaN, pct(t.mde()), mw.p(), mw.exact(), null,
-                BOOTS, 0, Double.NaN, Double.NaN, null, false);
+                BOOTS, 0, Double.NaN, Double.NaN, null, false, PairedT.ALPHA);
     }
 
     /** Two independent samples (no shared blocks): ratio of geometric means, Welch's t on the logs. */
@@ -72,7 +74,7 @@ public record Comparison(Summary ref, Summary arm, boolean paired, int pairs, in
         MannWhitney.Result mw = MannWhitney.test(a, b);
         return new Comparison(Summary.of(a), Summary.of(b), false, Math.min(a.length, b.length), 0, pct(w.diff()),
                 pct(w.ciLow()), pct(w.ciHigh()), w.p(), Double.NaN, Double.NaN, mw.p(), mw.exact(), null,
-                null, 0, Double.NaN, Double.NaN, null, false);
+                null, 0, Double.NaN, Double.NaN, null, false, PairedT.ALPHA);
     }
 
     /**
@@ -84,7 +86,7 @@ public record Comparison(Summary ref, Summary arm, boolean paired, int pairs, in
         Interleaved i = Interleaved.ofSlices(ref, arm);
         return new Comparison(Summary.of(allValues(ref)), Summary.of(allValues(arm)), true, i.boots(), boots - i.boots(), pct(i.mean()),
                 pct(i.ci95Low()), pct(i.ci95High()), i.p(), Double.NaN, pct(i.mde()), Double.NaN, false, null,
-                INTERLEAVED, i.rounds(), pct(i.ci90Low()), pct(i.ci90High()), i.components(), i.overRounds());
+                INTERLEAVED, i.rounds(), pct(i.ci90Low()), pct(i.ci90High()), i.components(), i.overRounds(), PairedT.ALPHA);
     }
 
     private static double[] allValues(Map<Integer, Map<Integer, Double>> byBoot) {
@@ -104,7 +106,21 @@ public record Comparison(Summary ref, Summary arm, boolean paired, int pairs, in
             v = Verdict.NO_DIFFERENCE;
         else v = Verdict.INCONCLUSIVE;
         return new Comparison(ref, arm, paired, pairs, dropped, effectPct, ciLowPct, ciHighPct, p, q, mdePct,
-                mannWhitneyP, mannWhitneyExact, v, design, rounds, ci90LowPct, ci90HighPct, components, overRounds);
+                mannWhitneyP, mannWhitneyExact, v, design, rounds, ci90LowPct, ci90HighPct, components, overRounds, mdeLevel);
+    }
+
+    /**
+     * The MDE again at another two-sided level (80% power, the same standard error and df): the
+     * standard error is read back from the 95% interval, so every design is treated alike.
+     */
+    public Comparison mdeAt(double level) {
+        int df = df();
+        if (df < 1 || Double.isNaN(ciLowPct) || Double.isNaN(ciHighPct) || Double.isNaN(mdePct)) return this;
+        org.apache.commons.math3.distribution.TDistribution t = new org.apache.commons.math3.distribution.TDistribution(null, df);
+        double se = (Math.log1p(ciHighPct / 100) - Math.log1p(ciLowPct / 100)) / (2 * t.inverseCumulativeProbability(0.975));
+        double mde = (t.inverseCumulativeProbability(1 - level / 2) + t.inverseCumulativeProbability(PairedT.POWER)) * se;
+        return new Comparison(ref, arm, paired, pairs, dropped, effectPct, ciLowPct, ciHighPct, p, q, pct(mde),
+                mannWhitneyP, mannWhitneyExact, verdict, design, rounds, ci90LowPct, ci90HighPct, components, overRounds, level);
     }
 
     /**
@@ -126,12 +142,28 @@ public record Comparison(Summary ref, Summary arm, boolean paired, int pairs, in
         return Double.isNaN(ciLowPct) || Double.isNaN(ciHighPct) ? Double.POSITIVE_INFINITY : (ciHighPct - ciLowPct) / 2;
     }
 
-    /** Decides a whole family: Benjamini-Hochberg q-values over all of them, then each verdict. */
+    /**
+     * Decides a whole family: Benjamini-Hochberg q-values over all of them, then each verdict, and each
+     * MDE at the level BH applied in this family (see {@link #familyLevel}).
+     */
     public static List<Comparison> decideAll(List<Comparison> family, double thresholdPct) {
         double[] q = FalseDiscovery.qValues(family.stream().mapToDouble(Comparison::p).toArray());
+        long m = familySize(family), found = 0;
+        for (double x : q) if (x < Q_LEVEL) found++;
+        double level = familyLevel(m, found);
         List<Comparison> out = new ArrayList<>();
-        for (int i = 0; i < q.length; i++) out.add(family.get(i).decide(q[i], thresholdPct));
+        for (int i = 0; i < q.length; i++) out.add(family.get(i).decide(q[i], thresholdPct).mdeAt(level));
         return out;
+    }
+
+    /**
+     * The per-comparison level Benjamini-Hochberg applied in a family of {@code m} with {@code found}
+     * discoveries: a p-value passed when p <= 0.05 * found / m, and a lone discovery needs 0.05 / m.
+     * An effect the size of an MDE at this level is found with about 80% power in this family, not
+     * only in a family of one (where the level is 0.05).
+     */
+    public static double familyLevel(long m, long found) {
+        return m <= 1 ? Q_LEVEL : Q_LEVEL * Math.max(1, found) / m;
     }
 
     /** Family size: the comparisons that could be tested. */

@@ -425,4 +425,63 @@ class InterleavedStatsTest {
             assertTrue(rate(nullCells, Comparison.Verdict.FASTER, Comparison.Verdict.SLOWER) <= 0.07, d + " false verdicts");
         }
     }
+
+    // ---- tails ---------------------------------------------------------------------------------
+
+    /**
+     * A/A for the tails, as a report decides them: one family of 4 workloads x 3 figures (the figures of
+     * a slice share its stall), both arms with the same tails. Seeded, 1,000 reports per design; the
+     * share of reports holding any false tail verdict stays near BH's 5% under the global null, at 3
+     * boots (df 2) as at 5.
+     */
+    @Test
+    void aaTailsRarelyClaimADifference() {
+        for (Design d : List.of(new Design(3, 6), new Design(5, 6))) {
+            SplittableRandom r = new SplittableRandom(41 + d.boots());
+            int reports = 1000, withClaim = 0, claims = 0;
+            for (int k = 0; k < reports; k++) {
+                List<Comparison> family = new ArrayList<>();
+                long planSeed = r.nextLong();
+                for (String w : List.of("seq-read", "seq-write", "rand-read", "rand-write")) family.addAll(tailCells(r, d, w, planSeed));
+                List<Comparison> decided = Comparison.decideAll(family, 10);
+                long n = decided.stream().filter(c -> c.verdict().claimsDifference()).count();
+                claims += (int) n;
+                if (n > 0) withClaim++;
+            }
+            System.out.printf(Locale.ROOT, "A/A tails %s: reports with a false tail verdict %.4f, cells %.4f%n", d, withClaim / (double) reports, claims / (12.0 * reports));
+            assertTrue(withClaim <= reports * 0.07, d + ": " + withClaim + " of " + reports + " A/A reports had a false tail verdict");
+        }
+    }
+
+    /**
+     * One workload's three tail comparisons (p99, p99.9, max) in one simulated run of {@code d}. A
+     * slice's tail figures are extremes, so besides the slice noise a stall (a steal burst's preemption, a host hiccup) lifts a slice's figures several-fold
+     * now and then, for either arm alike, and the longer the figure's reach the more. Per slice (logs):
+     * p99 = level + 0.25 z + 10 x steal + stall / 2; p99.9 adds 0.3 z + stall; max adds 0.5 z + stall
+     * again, where a stall (10% of slices) is log of 1.5x to 10x. The round log-ratios are then far from
+     * normal (a stall in one slice of a round), which is what the t must survive.
+     */
+    static List<Comparison> tailCells(SplittableRandom r, Design d, String workload, long planSeed) {
+        List<Map<Integer, Map<Integer, Double>>> ref = List.of(new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
+        List<Map<Integer, Map<Integer, Double>>> arm = List.of(new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
+        for (int boot = 1; boot <= d.boots(); boot++) {
+            double level = Math.log(20_000) + MACHINE.levelSd() * r.nextGaussian();
+            double[] steal = steal(r, 2 * d.rounds() * SLICE_S);
+            int[][] order = SliceOrder.rounds(2, d.rounds(), SliceOrder.seedFor(planSeed, boot, workload));
+            for (int round = 0; round < d.rounds(); round++)
+                for (int pos = 0; pos < 2; pos++) {
+                    double start = (2 * round + pos) * SLICE_S;
+                    double stall = r.nextDouble() < 0.1 ? Math.log(1.5 + 8.5 * r.nextDouble()) : 0;
+                    double p99 = level + 0.25 * r.nextGaussian() + 10 * meanSteal(steal, start, start + SLICE_S) + stall / 2;
+                    double p999 = p99 + 0.3 * r.nextGaussian() + stall;
+                    double max = p999 + 0.5 * r.nextGaussian() + stall;
+                    var side = order[round][pos] == 1 ? arm : ref;
+                    double[] figures = {p99, p999, max};
+                    for (int f = 0; f < 3; f++) side.get(f).computeIfAbsent(boot, k -> new TreeMap<>()).put(round + 1, Math.exp(figures[f]));
+                }
+        }
+        List<Comparison> out = new ArrayList<>();
+        for (int f = 0; f < 3; f++) out.add(Comparison.interleaved(ref.get(f), arm.get(f), d.boots()));
+        return out;
+    }
 }
