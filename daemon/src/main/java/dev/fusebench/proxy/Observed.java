@@ -36,11 +36,11 @@ public final class Observed {
         unreadableByPhase.set(unreadableByPhase.size() - 1, unreadableByPhase.getLast() + 1);
     }
 
-    synchronized Map<String, Long> unreadable() { return new TreeMap<>(unreadable); }
+    public synchronized Map<String, Long> unreadable() { return new TreeMap<>(unreadable); }
 
     synchronized void missed(long n) { missed += n; }
 
-    synchronized long missed() { return missed; }
+    public synchronized long missed() { return missed; }
 
     /** As the daemon's phases: bounded ({@link dev.fusebench.stats.JobMarks#MAX_PHASES}), a repeated label continues its phase. */
     synchronized void mark(String label) {
@@ -51,7 +51,7 @@ public final class Observed {
     }
 
     /** All phases together. */
-    synchronized Map<String, Map<Long, Long>> snapshot() {
+    public synchronized Map<String, Map<Long, Long>> snapshot() {
         Map<String, Map<Long, Long>> all = new LinkedHashMap<>();
         for (var phase : sizes)
             phase.forEach((op, bySize) -> bySize.forEach((size, n) -> all.computeIfAbsent(op, k -> new TreeMap<>()).merge(size, n, Long::sum)));
@@ -59,7 +59,7 @@ public final class Observed {
     }
 
     /** Each phase on its own, in order; empty when no mark was seen. */
-    synchronized List<Phase> phases() {
+    public synchronized List<Phase> phases() {
         if (marks.size() == 1) return List.of();
         List<Phase> copy = new ArrayList<>();
         for (int i = 0; i < marks.size(); i++) {

@@ -53,9 +53,11 @@ public final class ProxyServer implements AutoCloseable {
     public Report report() {
         VhostUserProxy p = proxy;
         if (p == null) return new Report(null, null, null, false, error != null ? error : "no frontend connected", java.util.Map.of(), java.util.List.of(), 0, java.util.Map.of());
+        InitRewriter init = p.rewriter();
+        Observed seen = p.observed();
         String e = p.broken() != null ? p.broken()
-                : p.daemonReply() == null && p.refusal() == null ? "the daemon never answered FUSE_INIT" : null;
-        return new Report(p.daemonReply(), p.givenReply(), p.refusal(), p.steppedOut(), e, p.observedSizes(), p.observedPhases(), p.observedMissed(), p.observedUnreadable());
+                : init.daemonReply() == null && init.refusal() == null ? "the daemon never answered FUSE_INIT" : null;
+        return new Report(init.daemonReply(), init.givenReply(), init.refusal(), p.steppedOut(), e, seen.snapshot(), seen.phases(), seen.missed(), seen.unreadable());
     }
 
     /** CPU seconds the proxy has used so far (0 before a frontend connected). */

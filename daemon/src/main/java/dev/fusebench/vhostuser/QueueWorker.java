@@ -3,6 +3,7 @@ package dev.fusebench.vhostuser;
 import dev.fusebench.fuse.FuseServer;
 import dev.fusebench.fuse.ReplySink;
 import dev.fusebench.fuse.Worker;
+import dev.fusebench.sys.EventFd;
 import dev.fusebench.sys.Flags;
 import dev.fusebench.sys.IoVecs;
 import dev.fusebench.sys.Libc;
@@ -80,7 +81,7 @@ final class QueueWorker implements Runnable {
     private void hand(AtomicInteger slot, int fd) {
         int superseded = slot.getAndSet(fd);
         if (superseded >= 0) Libc.close(superseded); // never taken by the thread
-        wake(controlFd);
+        EventFd.signal(controlFd);
         while (slot.get() != NONE && thread.isAlive()) java.util.concurrent.locks.LockSupport.parkNanos(20_000);
     }
 
@@ -103,7 +104,7 @@ final class QueueWorker implements Runnable {
 
     void setEnabled(boolean on) {
         enabled = on;
-        wake(controlFd);
+        EventFd.signal(controlFd);
     }
 
     /**
@@ -112,7 +113,7 @@ final class QueueWorker implements Runnable {
      */
     int stop() {
         stopping = true;
-        wake(controlFd);
+        EventFd.signal(controlFd);
         boolean interrupted = false;
         while (thread.isAlive()) {
             try {
@@ -132,14 +133,6 @@ final class QueueWorker implements Runnable {
 
     /** After {@link #stop}: the call fd the ring had last. */
     int callFd() { return callFd; }
-
-    private static void wake(int eventFd) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment one = a.allocate(JAVA_LONG);
-            one.set(JAVA_LONG, 0, 1);
-            Libc.write(eventFd, one, 8);
-        }
-    }
 
     // the serving thread's buffers, set up when it starts
     private DescriptorChain chain;
@@ -198,8 +191,8 @@ final class QueueWorker implements Runnable {
         int r = Libc.poll(pollFds, 2, -1);
         if (r < 0) return true;
         int revents = Pollfd.revents(pollFds, 0);
-        if ((revents & Flags.POLLIN) != 0) Libc.read(kickFd, counter, 8);
-        if ((Pollfd.revents(pollFds, 1) & Flags.POLLIN) != 0) Libc.read(controlFd, counter, 8);
+        if ((revents & Flags.POLLIN) != 0) EventFd.drain(kickFd, counter);
+        if ((Pollfd.revents(pollFds, 1) & Flags.POLLIN) != 0) EventFd.drain(controlFd, counter);
         if ((revents & (Flags.POLLHUP | Flags.POLLERR | Flags.POLLNVAL)) != 0) {
             LOG.warning("queue " + index + ": kick fd " + kickFd + " failed (revents " + revents + "); the queue stops");
             return false;
@@ -215,7 +208,7 @@ final class QueueWorker implements Runnable {
     }
 
     private void signal(MemorySegment one) {
-        if (callFd >= 0) Libc.write(callFd, one, 8);
+        if (callFd >= 0) EventFd.signal(callFd, one);
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.fusebench.wire.VhostUserMsg.Header;
 import dev.fusebench.wire.VhostUserMsg.MemTable;
 import dev.fusebench.wire.VhostUserMsg.U64;
 import dev.fusebench.wire.VhostUserMsg.VringAddr;
+import dev.fusebench.wire.VhostUserMsg.VringFd;
 import dev.fusebench.wire.VhostUserMsg.VringState;
 
 import java.lang.foreign.Arena;
@@ -172,14 +173,14 @@ public final class VhostUserBackend implements AutoCloseable {
             }
             case Message.SET_VRING_KICK, Message.SET_VRING_CALL, Message.SET_VRING_ERR -> {
                 long u = U64.value(msg, p);
-                Vring v = ring((int) (u & 0xff));
-                int fd = (u & 0x100) != 0 ? -1 : takeFd(0);
+                Vring v = ring(VringFd.index(u));
+                int fd = VringFd.noFd(u) ? -1 : takeFd(0);
                 // a running ring's worker owns its fds: it swaps and closes them itself
                 if (request == Message.SET_VRING_KICK) {
                     if (v.worker != null) v.worker.swapKickFd(fd);
                     else closeFd(v.kickFd);
                     v.kickFd = fd;
-                    startIfReady((int) (u & 0xff));
+                    startIfReady(VringFd.index(u));
                 } else if (request == Message.SET_VRING_CALL) {
                     if (v.worker != null) v.worker.swapCallFd(fd);
                     else closeFd(v.callFd);

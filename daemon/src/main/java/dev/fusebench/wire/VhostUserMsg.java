@@ -37,6 +37,17 @@ public final class VhostUserMsg {
         public static void value(MemorySegment s, long at, long v) { VALUE.set(s, at, v); }
     }
 
+    /**
+     * The u64 of SET_VRING_KICK, SET_VRING_CALL and SET_VRING_ERR: the queue index in bits 0-7, and
+     * bit 8 set when no fd comes with it (the ring is polled instead).
+     */
+    public static final class VringFd {
+        private VringFd() {}
+        public static final long INDEX_MASK = 0xff, NOFD_MASK = 0x100;
+        public static int index(long u) { return (int) (u & INDEX_MASK); }
+        public static boolean noFd(long u) { return (u & NOFD_MASK) != 0; }
+    }
+
     /** struct vhost_vring_state (8): SET_VRING_NUM, SET_VRING_BASE, GET_VRING_BASE, SET_VRING_ENABLE. */
     public static final class VringState {
         public static final StructLayout LAYOUT = struct("vhost_vring_state", u32("index"), u32("num"));

@@ -71,11 +71,11 @@ class VhostUserProxyTest {
         assertEquals(48, guest.congestionThreshold());
         assertEquals(0, guest.flags() & InitFlag.ASYNC_READ, "a flag the daemon replied is cleared");
         assertNotEquals(0, guest.flags() & InitFlag.MAX_PAGES);
-        InitOut daemon = fe.proxy.daemonReply();
+        InitOut daemon = fe.proxy.rewriter().daemonReply();
         assertEquals(256, daemon.maxPages(), "the daemon's own reply is recorded");
         assertNotEquals(0, daemon.flags() & InitFlag.ASYNC_READ);
-        assertEquals(guest, fe.proxy.givenReply());
-        assertNull(fe.proxy.refusal());
+        assertEquals(guest, fe.proxy.rewriter().givenReply());
+        assertNull(fe.proxy.rewriter().refusal());
     }
 
     @Test
@@ -85,7 +85,7 @@ class VhostUserProxyTest {
         assertEquals(0, guest.flags() & InitFlag.MAX_PAGES);
         assertEquals(32, guest.effectiveMaxPages());
         assertEquals(131072, guest.maxWrite());
-        assertNotEquals(0, fe.proxy.daemonReply().flags() & InitFlag.MAX_PAGES);
+        assertNotEquals(0, fe.proxy.rewriter().daemonReply().flags() & InitFlag.MAX_PAGES);
     }
 
     @Test
@@ -93,16 +93,16 @@ class VhostUserProxyTest {
         start(NegotiationSettings.parseVariant("d64:max_pages=64"), "mp128:max_pages=128");
         Object[] r = init();
         assertEquals(-Errno.EPROTO, r[0], "the guest's INIT fails");
-        assertTrue(fe.proxy.refusal().contains("max_pages=128, above the daemon's 64"), fe.proxy.refusal());
-        assertNull(fe.proxy.givenReply());
-        assertEquals(64, fe.proxy.daemonReply().maxPages());
+        assertTrue(fe.proxy.rewriter().refusal().contains("max_pages=128, above the daemon's 64"), fe.proxy.rewriter().refusal());
+        assertNull(fe.proxy.rewriter().givenReply());
+        assertEquals(64, fe.proxy.rewriter().daemonReply().maxPages());
     }
 
     @Test
     void aFlagTheDaemonDidNotReplyIsRefused() throws Exception {
         start(NegotiationSettings.MAX_PAGES, "wb:+WRITEBACK_CACHE");
         assertEquals(-Errno.EPROTO, init()[0]);
-        assertTrue(fe.proxy.refusal().contains("WRITEBACK_CACHE"), fe.proxy.refusal());
+        assertTrue(fe.proxy.rewriter().refusal().contains("WRITEBACK_CACHE"), fe.proxy.rewriter().refusal());
     }
 
     /** Observe: the proxy on the kick path counts the exact sizes of a known stream, and the stream is served. */
@@ -121,12 +121,12 @@ class VhostUserProxyTest {
         for (int i = 0; i < 5; i++) assertNotNull(fe.call(1, Requests.read(node, fh, 0, 131072), 4096, 16 + 131072, 4096, false));
         fe.call(1, Requests.lookup(1, dev.fusebench.stats.JobMarks.beforeJob(2)), 4096, 16 + 128, 4096, false);
         for (int i = 0; i < 3; i++) assertNotNull(fe.call(1, Requests.write(node, fh, 0, new byte[4096]), 4096, 16 + 8, 4096, false));
-        var seen = fe.proxy.observedSizes();
+        var seen = fe.proxy.observed().snapshot();
         assertEquals(java.util.Map.of(131072L, 5L), seen.get("READ"), seen.toString());
         assertEquals(java.util.Map.of(4096L, 3L), seen.get("WRITE"), seen.toString());
         assertEquals(1L, seen.get("INIT").values().stream().mapToLong(Long::longValue).sum());
         // the job marks cut the counts into phases, as the daemon's own statistics are
-        var phases = fe.proxy.observedPhases();
+        var phases = fe.proxy.observed().phases();
         assertEquals(java.util.List.of("boot", "job-1", "job-2"), phases.stream().map(Observed.Phase::mark).toList());
         assertEquals(java.util.Map.of(131072L, 5L), phases.get(1).sizes().get("READ"), phases.toString());
         assertNull(phases.get(1).sizes().get("WRITE"));
@@ -166,7 +166,7 @@ class VhostUserProxyTest {
         start(NegotiationSettings.MAX_PAGES, "baseline");
         assertEquals(0, init()[0]);
         assertTrue(fe.proxy.steppedOut(), "the daemon has the guest's call fd");
-        Thread.sleep(VhostUserProxy.GRACE_NANOS / 1_000_000 + 500); // the proxy stops passing interrupts on
+        Thread.sleep(SignalRelay.GRACE_NANOS / 1_000_000 + 500); // the proxy stops passing interrupts on
         for (int i = 0; i < 20; i++) {
             byte[] reply = fe.call(1, Requests.getattr(1), 4096, 16 + 104, 4096, false);
             assertNotNull(reply, "request " + i + " completed, its interrupt straight from the daemon");
