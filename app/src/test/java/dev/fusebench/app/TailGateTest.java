@@ -57,7 +57,7 @@ class TailGateTest {
         assertTrue(summary.contains("faster, tail slower ("), summary);
         summary.lines().filter(l -> l.startsWith("- **direct-read-1m**")).forEach(l -> System.out.println("headline: " + l));
         // the daemon counted what it stalled
-        assertTrue(rs.runs.stream().filter(r -> r.arm().equals("stalled")).allMatch(r -> r.daemonStats().path("daemon").path("injected_stall").path("stalled").asLong() > 0));
+        assertTrue(rs.runs.stream().filter(r -> r.arm().equals("stalled")).allMatch(r -> r.daemonStats().daemon().injectedStall.stalled() > 0));
         // the same report without the gate's condition passes; a bad condition is bad input
         assertEquals(0, Main.execute("report", out.toString(), "--fail-on", "errors"));
         assertEquals(2, Main.execute("report", out.toString(), "--fail-on", "tails"));

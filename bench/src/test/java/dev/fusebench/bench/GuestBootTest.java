@@ -70,7 +70,7 @@ class GuestBootTest {
         }
         var integrity = rs.getFirst().integrity();
         assertTrue(integrity.match(), integrity.toString());
-        var stats = rs.getFirst().daemonStats();
+        var stats = rs.getFirst().daemonStats().toTree();
         assertEquals(variant, stats.get("negotiation").get("settings").asText());
         assertTrue(stats.get("opcodes").get("WRITE").get("count").asLong() > 0);
         assertJobsAddUp(rs, stats);
@@ -87,7 +87,7 @@ class GuestBootTest {
     void theSeedWorkloadsEachHaveTheirOwnRequests() throws Exception {
         List<RunResult> rs = run("java", "baseline", dev.fusebench.bench.workload.Workloads.SEED, 400, false);
         for (RunResult r : rs) assertGoodRun(r);
-        assertJobsAddUp(rs, rs.getFirst().daemonStats());
+        assertJobsAddUp(rs, rs.getFirst().daemonStats().toTree());
         for (RunResult r : rs) {
             boolean reads = r.workload().contains("read");
             var sizes = r.requests().opcode(reads ? "READ" : "WRITE").sizes();
@@ -197,7 +197,7 @@ class GuestBootTest {
             assertTrue(log.contains(line), "'" + line + "' missing:\n" + log);
         }
         assertFalse(log.contains("still mounted"), log);
-        var stats = r.daemonStats();
+        var stats = r.daemonStats().toTree();
         var ops = stats.get("opcodes");
         assertTrue(ops.get("SYNCFS").get("count").asInt() >= 1, "the guest's sync reached the daemon: " + ops);
         assertEquals(0, ops.get("SYNCFS").get("errors").asInt());

@@ -13,6 +13,7 @@ import dev.fusebench.passthrough.XattrPolicy;
 import dev.fusebench.sandbox.Sandbox;
 import dev.fusebench.sandbox.SandboxStatus;
 import dev.fusebench.sandbox.Seccomp;
+import dev.fusebench.stats.DaemonFacts;
 import dev.fusebench.stats.DaemonStats;
 import dev.fusebench.sys.Libc;
 import picocli.CommandLine.Command;
@@ -22,9 +23,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -170,13 +169,14 @@ public final class DaemonMain implements Callable<Integer> {
         if (seccompFailure != null) System.err.println(PREFIX + ": " + seccompFailure + "; serving without a seccomp filter");
 
         DaemonStats stats = new DaemonStats();
-        stats.put("settings", settings.name());
-        stats.put("shared_dir", sharedDir.toAbsolutePath().toString());
-        stats.put("cache", cachePolicy.name());
-        stats.put("open_flags", Variant.openFlagNames(cachePolicy.openFlags() | cachePolicy.dirOpenFlags()));
+        DaemonFacts facts = stats.facts();
+        facts.settings = settings.name();
+        facts.sharedDir = sharedDir.toAbsolutePath().toString();
+        facts.cache = cachePolicy.name();
+        facts.openFlags = Variant.openFlagNames(cachePolicy.openFlags() | cachePolicy.dirOpenFlags());
         XattrPolicy xattrs = XattrPolicy.of(xattr, xattrUnrestricted);
-        stats.put("xattr", xattrs.name().toLowerCase(java.util.Locale.ROOT));
-        stats.put("sandbox", sandboxed ? SandboxStatus.ofThisProcess(box, seccompFailure) : box.describe());
+        facts.xattr = xattrs.name().toLowerCase(java.util.Locale.ROOT);
+        facts.sandbox = sandboxed ? SandboxStatus.ofThisProcess(box, seccompFailure) : box.describe();
         PassthroughFs fs = new PassthroughFs(sharedDir, cachePolicy, xattrs);
         // /dev/fuse: this host's kernel caps max_pages at its fs.fuse.max_pages_limit; a guest's
         // kernel (6.1, 6.12 here) at 256
@@ -220,11 +220,7 @@ public final class DaemonMain implements Callable<Integer> {
                 } catch (IOException e) {
                     throw new IOException("warm-up failed: " + (e instanceof java.nio.file.FileSystemException ? e.getClass().getSimpleName() + " " : "") + e.getMessage() + " (--warm-up 0 skips it)", e);
                 }
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("requests", w.requests());
-                m.put("seconds", w.seconds());
-                m.put("jit_compile_s", w.compileSeconds());
-                stats.put("warm_up", m);
+                facts.warmUp = new DaemonFacts.WarmUp(w.requests(), w.seconds(), w.compileSeconds());
                 System.err.printf(java.util.Locale.ROOT, "fusebench daemon: warmed up with %d requests in %.1f s (%.1f s of JIT compilation)%n",
                         w.requests(), w.seconds(), w.compileSeconds());
             }
@@ -238,10 +234,10 @@ public final class DaemonMain implements Callable<Integer> {
             if (!finished.compareAndSet(false, true)) return;
             close.run();
             var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
-            if (jit.isCompilationTimeMonitoringSupported()) stats.put("jit_compile_s", jit.getTotalCompilationTime() / 1e3);
-            if ((settings.flags() & dev.fusebench.fuse.InitFlag.PASSTHROUGH) != 0) stats.put("passthrough", fs.passthrough());
-            if (stall != null) stats.put("injected_stall", stall.describe());
-            stats.put("guest_descriptors", fs.descriptors());
+            if (jit.isCompilationTimeMonitoringSupported()) facts.jitCompileS = jit.getTotalCompilationTime() / 1e3;
+            if ((settings.flags() & dev.fusebench.fuse.InitFlag.PASSTHROUGH) != 0) facts.passthrough = fs.passthrough();
+            if (stall != null) facts.injectedStall = stall.describe();
+            facts.guestDescriptors = fs.descriptors();
             writeStats(stats);
         };
         Thread hook = new Thread(finish, "shutdown");

@@ -14,6 +14,7 @@ import dev.fusebench.sys.Errno;
 import dev.fusebench.sys.Flags;
 import dev.fusebench.sys.Libc;
 import dev.fusebench.sys.LibcThread;
+import dev.fusebench.stats.DaemonFacts;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -22,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -87,12 +87,12 @@ public final class DevFuseSession implements Session {
         if (!ringStarted.compareAndSet(false, true)) return;
         int queues = possibleCpus();
         long payload = Math.max(Math.max(8192, n.effectiveMaxWrite()), (long) n.effectiveMaxPages() * NegotiationSettings.PAGE);
-        server.stats().put("uring", Map.of("queues", queues, "depth", RING_DEPTH, "payload_bytes", payload));
+        server.stats().facts().uring = new DaemonFacts.Uring(queues, RING_DEPTH, payload);
         for (int q = 0; q < queues; q++) {
             UringQueue queue = new UringQueue(server, devFd, q, RING_DEPTH, payload);
             Thread t = new LibcThread(() -> {
                 queue.run();
-                if (queue.failure != null) server.stats().put("uring_failure", "queue " + queue.qid() + ": " + queue.failure);
+                if (queue.failure != null) server.stats().facts().uringFailure = "queue " + queue.qid() + ": " + queue.failure;
             }, "fuse-ring-" + q);
             t.setDaemon(true);
             ringThreads.add(t);
@@ -152,9 +152,9 @@ public final class DevFuseSession implements Session {
             }
         }
         connection = MountTable.at(mountPoint).map(MountTable.Mount::minor).orElse(-1);
-        server.stats().put("transport", "dev-fuse");
-        server.stats().put("mount_point", mountPoint.toString());
-        server.stats().put("threads", threads);
+        server.stats().facts().transport = "dev-fuse";
+        server.stats().facts().mountPoint = mountPoint.toString();
+        server.stats().facts().threads = threads;
         for (int i = 0; i < threads; i++) {
             Thread t = new LibcThread(this::serve, "fuse-worker-" + i);
             t.setDaemon(true);

@@ -1,5 +1,6 @@
 package dev.fusebench.fuse;
 
+import dev.fusebench.stats.DaemonFacts;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -54,7 +55,7 @@ public final class Stall {
     public String spec() { return aboveBytes + ":" + millis + "ms/" + every; }
 
     /** What the daemon's statistics record of it. */
-    public java.util.Map<String, Object> describe() {
-        return java.util.Map.of("above_bytes", aboveBytes, "ms", millis, "every", every, "eligible", seen.get(), "stalled", stalled.get());
+    public DaemonFacts.InjectedStall describe() {
+        return new DaemonFacts.InjectedStall(aboveBytes, millis, every, seen.get(), stalled.get());
     }
 }

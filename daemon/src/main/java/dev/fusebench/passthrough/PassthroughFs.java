@@ -1,5 +1,6 @@
 package dev.fusebench.passthrough;
 
+import dev.fusebench.stats.DaemonFacts;
 import dev.fusebench.fuse.Attr;
 import dev.fusebench.fuse.DirSink;
 import dev.fusebench.fuse.Entry;
@@ -274,19 +275,11 @@ public final class PassthroughFs implements FileSystem {
     }
 
     /** The guest's descriptor budget ({@link GuestDescriptors}): its limit and how many it holds now. */
-    public java.util.Map<String, Object> descriptors() {
-        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-        m.put("limit", GuestDescriptors.limit());
-        m.put("held", GuestDescriptors.held());
-        return m;
-    }
+    public DaemonFacts.Descriptors descriptors() { return new DaemonFacts.Descriptors(GuestDescriptors.limit(), GuestDescriptors.held()); }
 
     /** Opens passed through to their backing file (FUSE passthrough), and why others were not, by errno. */
-    public java.util.Map<String, Object> passthrough() {
-        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-        m.put("opens", opening.passthroughOpens.get());
-        m.put("refused", new java.util.TreeMap<>(opening.passthroughRefused));
-        return m;
+    public DaemonFacts.Passthrough passthrough() {
+        return new DaemonFacts.Passthrough(opening.passthroughOpens.get(), new java.util.TreeMap<>(opening.passthroughRefused));
     }
 
     /**

@@ -70,7 +70,7 @@ public final class VhostUserBackend implements AutoCloseable {
         this.conn = connection;
         this.in = new MessageChannel(arena, connection);
         this.msg = in.msg;
-        server.stats().put("transport", "vhost-user");
+        server.stats().facts().transport = "vhost-user";
         while (!closed) {
             int request = receive();
             try {
@@ -224,7 +224,7 @@ public final class VhostUserBackend implements AutoCloseable {
         }
         // Workers started later see the new table; mappings stay until close, so none is used after unmap.
         memory = new GuestMemory(regions);
-        server.stats().put("guest_memory_regions", regions.size());
+        server.stats().facts().guestMemoryRegions = regions.size();
     }
 
     private void startIfReady(int index) {
@@ -242,8 +242,8 @@ public final class VhostUserBackend implements AutoCloseable {
         boolean enabled = (ackedFeatures & Message.F_PROTOCOL_FEATURES) == 0 || v.enabled;
         v.worker = new QueueWorker(index, q, server, v.kickFd, v.callFd, enabled, argsBufferSize);
         v.worker.start();
-        server.stats().put("queues_started", countStarted());
-        server.stats().put("queue_size", v.num);
+        server.stats().facts().queuesStarted = countStarted();
+        server.stats().facts().queueSize = v.num;
     }
 
     private int countStarted() {

@@ -33,7 +33,7 @@ public final class VhostUserSession implements Session {
     @Override
     public void start() throws IOException {
         listenFd = UnixSocket.listen(socketPath, socketGroup);
-        server.stats().put("socket_path", socketPath.toString());
+        server.stats().facts().socketPath = socketPath.toString();
         thread = new LibcThread(this::run, "vhost-user");
         thread.start();
     }

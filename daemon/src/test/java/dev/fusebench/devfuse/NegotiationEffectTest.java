@@ -2,7 +2,7 @@ package dev.fusebench.devfuse;
 
 import dev.fusebench.fuse.NegotiationSettings;
 import dev.fusebench.passthrough.CachePolicy;
-import dev.fusebench.stats.DaemonStats;
+import dev.fusebench.stats.StatsFile;
 import dev.fusebench.testing.MountedFs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class NegotiationEffectTest {
     @TempDir Path tmp;
 
-    private Map<String, DaemonStats.OpcodeSummary> directIo(String name, NegotiationSettings s) throws Exception {
+    private Map<String, StatsFile.OpcodeFigures> directIo(String name, NegotiationSettings s) throws Exception {
         MountedFs m = new MountedFs(tmp.resolve(name), s, CachePolicy.AUTO);
         try {
             Files.write(m.shared.resolve("f"), new byte[4 << 20]);

@@ -48,7 +48,7 @@ class PassthroughTest {
         var ops = m.stats.summary();
         assertNull(ops.get("READ"), "no READ reached the daemon: " + ops.keySet());
         assertNull(ops.get("WRITE"), "no WRITE reached the daemon");
-        assertEquals(3L, m.fs.passthrough().get("opens"), "f twice and g once: " + m.fs.passthrough());
+        assertEquals(3L, m.fs.passthrough().opens(), "f twice and g once: " + m.fs.passthrough());
         assertEquals(0, m.fs.openHandles(), "every handle released (and its backing id closed)");
     }
 
@@ -62,6 +62,6 @@ class PassthroughTest {
             m.close();
         }
         assertEquals(4, m.stats.summary().get("READ").count());
-        assertEquals(0L, m.fs.passthrough().get("opens"));
+        assertEquals(0L, m.fs.passthrough().opens());
     }
 }

@@ -76,7 +76,7 @@ class UringTest {
         assertEquals(java.util.Set.of(128L << 10, 1L << 20), reads.size().histogram().keySet(),
                 "1 MiB direct reads whole through the ring's payload, 128 KiB reads as they were asked");
         assertTrue(queues.get("dev-fuse") < 10, "only INIT (and FORGETs) read from /dev/fuse: " + queues);
-        assertNull(m.stats.get("uring_failure"), "no queue failed");
+        assertNull(m.stats.facts().uringFailure, "no queue failed");
         assertEquals(0, m.fs.openHandles());
     }
 

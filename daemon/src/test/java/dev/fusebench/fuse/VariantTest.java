@@ -43,9 +43,9 @@ class VariantTest {
         assertFalse(v.changesCaching());
         assertEquals(NegotiationSettings.MAX_PAGES.maxPages(), v.init().maxPages());
         assertEquals(v, Variant.parse(v.toSpec()), v.toSpec());
-        assertEquals(1L << 20, Stall.parse("1M:2s").describe().get("above_bytes"));
-        assertEquals(2000L, Stall.parse("1M:2s").describe().get("ms"));
-        assertEquals(1, Stall.parse("4096:10").describe().get("every"));
+        assertEquals(1L << 20, Stall.parse("1M:2s").describe().aboveBytes());
+        assertEquals(2000L, Stall.parse("1M:2s").describe().ms());
+        assertEquals(1, Stall.parse("4096:10").describe().every());
         for (String bad : new String[]{"256K", "256K:0ms", "x:10ms", "256K:10ms/0", "256K:90s"})
             assertThrows(IllegalArgumentException.class, () -> Stall.parse(bad), bad);
         assertThrows(IllegalArgumentException.class, () -> Variant.parse("s:stall=nonsense"));
@@ -58,8 +58,8 @@ class VariantTest {
         s.before(Opcode.READ, 512);      // not above the size
         s.before(Opcode.LOOKUP, 1 << 20); // not READ or WRITE
         for (int i = 0; i < 2; i++) s.before(Opcode.WRITE, 8192);
-        assertEquals(9L, s.describe().get("eligible"));
-        assertEquals(3L, s.describe().get("stalled"));
+        assertEquals(9L, s.describe().eligible());
+        assertEquals(3L, s.describe().stalled());
     }
 
     @Test

@@ -2,7 +2,7 @@ package dev.fusebench.passthrough;
 
 import dev.fusebench.fuse.NegotiationSettings;
 import dev.fusebench.fuse.Opcode;
-import dev.fusebench.stats.DaemonStats;
+import dev.fusebench.stats.StatsFile;
 import dev.fusebench.sys.Errno;
 import dev.fusebench.sys.Flags;
 import dev.fusebench.testing.MountedFs;
@@ -52,7 +52,7 @@ class SessionTest {
     void syncfsReachesTheHostAndFlushChecksTheHandle() throws IOException {
         start(XattrPolicy.OFF);
         assertEquals(0, h.call(Requests.syncfs()).error());
-        DaemonStats.OpcodeSummary sync = h.stats.summary().get(Opcode.name(Opcode.SYNCFS));
+        StatsFile.OpcodeFigures sync = h.stats.summary().get(Opcode.name(Opcode.SYNCFS));
         assertEquals(1, sync.count(), "counted");
         assertEquals(0, sync.errors());
         long node = lookup("f");

@@ -5,6 +5,7 @@ import dev.fusebench.fuse.NegotiationSettings;
 import dev.fusebench.testing.RecordingFs;
 import dev.fusebench.testing.Requests;
 import dev.fusebench.testing.ServerHarness;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
@@ -17,11 +18,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** Job marks cut the daemon's statistics into phases that add up to the whole, with exact request sizes. */
 class JobPhasesTest {
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> readOf(Map<String, Object> tree) {
-        return (Map<String, Object>) ((Map<String, Object>) tree.get("opcodes")).get("READ");
-    }
-
     @Test
     @SuppressWarnings("unchecked")
     void marksSplitTheRequestsIntoPhasesThatAddUpToTheTotal() {
@@ -41,7 +37,7 @@ class JobPhasesTest {
             h.call(Requests.lookup(1, JobMarks.END));
 
             assertEquals(List.of("boot", "job-1", "job-2", "end"), h.stats.phases());
-            Map<String, DaemonStats.OpcodeSummary> job1 = h.stats.summary(1);
+            Map<String, StatsFile.OpcodeFigures> job1 = h.stats.summary(1);
             assertEquals(Map.of(16L, 3L, 131056L, 3L), job1.get("READ").size().histogram(), "exact sizes, not 3-digit buckets");
             assertTrue(job1.get("READ").size().exact());
             assertEquals(1, job1.get("LOOKUP").count(), "the mark counts in the phase it starts");
@@ -51,17 +47,23 @@ class JobPhasesTest {
             long sum = 0;
             for (int p = 0; p < h.stats.phases().size(); p++)
                 for (var s : h.stats.summary(p).values()) sum += s.count();
-            long total = h.stats.summary().values().stream().mapToLong(DaemonStats.OpcodeSummary::count).sum();
+            long total = h.stats.summary().values().stream().mapToLong(StatsFile.OpcodeFigures::count).sum();
             assertEquals(total, sum);
             assertEquals(8, h.stats.summary().get("READ").count());
 
-            Map<String, Object> tree = h.stats.toJsonTree();
-            List<Map<String, Object>> phases = (List<Map<String, Object>>) tree.get("phases");
-            assertEquals("job-1", phases.get(1).get("mark"));
-            Map<String, Object> size = (Map<String, Object>) readOf(phases.get(1)).get("size");
-            assertEquals(Map.of("16", 3L, "131056", 3L), size.get("histogram"));
-            assertEquals(131056L, size.get("max"));
-            assertEquals(16L, size.get("p50"));
+            // the file as written (snake_case, sizes as keys), and read back into the same types
+            JsonNode tree = h.stats.snapshot().toTree();
+            JsonNode phases = tree.path("phases");
+            assertEquals("job-1", phases.get(1).path("mark").asText());
+            JsonNode size = phases.get(1).path("opcodes").path("READ").path("size");
+            assertEquals(3, size.path("histogram").path("16").asLong());
+            assertEquals(3, size.path("histogram").path("131056").asLong());
+            assertEquals(131056L, size.path("max").asLong());
+            assertEquals(16L, size.path("p50").asLong());
+            assertTrue(tree.path("negotiation").has("effective_max_pages"), tree.path("negotiation").toString());
+            StatsFile back = StatsFile.of(tree);
+            assertEquals(job1, back.phase("job-1").opcodes());
+            assertEquals(h.stats.summary(), back.opcodes());
         }
     }
 
@@ -72,7 +74,8 @@ class JobPhasesTest {
             h.call(Requests.lookup(1, ".fusebench-job-1/x".substring(0, 11))); // ".fusebench-": prefix alone, no label
             h.call(Requests.lookup(1, ".fusebench-JOB")); // labels are lower case
             assertEquals(List.of("boot"), h.stats.phases());
-            assertFalse(h.stats.toJsonTree().containsKey("phases"));
+            assertFalse(h.stats.snapshot().toTree().has("phases"));
+            assertNull(h.stats.snapshot().phases());
         }
     }
 
@@ -112,8 +115,8 @@ class JobPhasesTest {
             for (int i = 0; i < 50_000; i++) h.call(Requests.lookup(1, ".fusebench-x" + i));
             assertEquals(JobMarks.MAX_PHASES, h.stats.phases().size());
             assertEquals(0, h.call(Requests.read(2, 7, 0, 4096)).error(), "still serving");
-            Map<String, Object> tree = h.stats.toJsonTree();
-            assertEquals((long) 50_000 - (JobMarks.MAX_PHASES - 2), ((Number) tree.get("marks_ignored")).longValue());
+            assertEquals((long) 50_000 - (JobMarks.MAX_PHASES - 2), h.stats.snapshot().marksIgnored());
+            assertEquals((long) 50_000 - (JobMarks.MAX_PHASES - 2), h.stats.snapshot().toTree().path("marks_ignored").asLong());
         }
     }
 }

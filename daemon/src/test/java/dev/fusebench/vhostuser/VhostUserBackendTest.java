@@ -119,10 +119,9 @@ class VhostUserBackendTest {
         InitOut out = init();
         assertNotEquals(0, out.flags() & InitFlag.MAX_PAGES);
         assertEquals(256, out.maxPages());
-        @SuppressWarnings("unchecked")
-        var neg = (java.util.Map<String, Object>) stats.toJsonTree().get("negotiation");
-        assertEquals(VhostFrontend.QSIZE - 4, neg.get("virtqueue_max_pages"));
-        assertEquals(VhostFrontend.QSIZE - 4, neg.get("effective_max_pages"), "a 256-entry queue carries at most 252 pages");
+        var neg = stats.snapshot().negotiation();
+        assertEquals(VhostFrontend.QSIZE - 4, neg.virtqueueMaxPages());
+        assertEquals(VhostFrontend.QSIZE - 4, neg.effectiveMaxPages(), "a 256-entry queue carries at most 252 pages");
         fe.close();
         fs.close();
         fe = null;
@@ -131,7 +130,7 @@ class VhostUserBackendTest {
         start(NegotiationSettings.BASELINE, false);
         InitOut base = init();
         assertEquals(0, base.flags() & InitFlag.MAX_PAGES);
-        assertEquals("vhost-user", stats.toJsonTree().get("daemon") instanceof java.util.Map<?, ?> m ? m.get("transport") : null);
+        assertEquals("vhost-user", stats.snapshot().daemon().transport);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.fusebench.reports;
 
+import dev.fusebench.stats.DaemonFacts;
 import dev.fusebench.bench.matrix.RunLines;
 import dev.fusebench.bench.results.JobRequests;
 import dev.fusebench.bench.workload.FioResult;
@@ -84,9 +85,11 @@ final class Findings {
             ioBytes += io.ioBytes();
             if (r.requests().unreadable() != null) unread += r.requests().unreadable();
             if (r.daemonStats() != null && boots.add(r.unit())) {
-                passthrough += r.daemonStats().path("daemon").path("passthrough").path("opens").asLong(0);
-                for (var q : r.daemonStats().path("requests_per_queue").properties())
-                    if (q.getKey().startsWith("uring-") || q.getKey().equals("dev-fuse")) queues.merge(q.getKey(), q.getValue().asLong(), Long::sum);
+                DaemonFacts facts = r.daemonStats().daemon();
+                if (facts != null && facts.passthrough != null) passthrough += facts.passthrough.opens();
+                if (r.daemonStats().requestsPerQueue() != null)
+                    for (var q : r.daemonStats().requestsPerQueue().entrySet())
+                        if (q.getKey().startsWith("uring-") || q.getKey().equals("dev-fuse")) queues.merge(q.getKey(), q.getValue(), Long::sum);
             }
             if (r.requests().opcodes() != null) for (JobRequests.Opcode each : r.requests().opcodes().values()) all += each.count();
             if (o == null) continue;

@@ -1,5 +1,7 @@
 package dev.fusebench.reports;
 
+import dev.fusebench.stats.DaemonFacts;
+import dev.fusebench.stats.StatsFile;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fusebench.bench.matrix.RunLines;
@@ -152,15 +154,15 @@ final class Html {
         for (var c : rs.cells()) daemonGuests.add(new DaemonGuest(c.daemon(), c.guest()));
         for (DaemonGuest dg : daemonGuests) for (String arm : rs.arms) {
             String daemon = dg.daemon(), guest = dg.guest();
-            JsonNode n = rs.negotiation(arm, daemon, guest);
+            StatsFile.Negotiated n = rs.negotiation(arm, daemon, guest);
             if (n == null) continue;
             var reads = rs.requestSizes("READ", arm, daemon, guest);
             var writes = rs.requestSizes("WRITE", arm, daemon, guest);
-            h.append("<tr><td class=\"l\">").append(esc(daemon + " · " + guest)).append("</td><td class=\"l\">").append(esc(arm)).append("</td><td class=\"l\">").append(esc(String.join(" ", textList(n.path("reply_flag_names")))))
-                    .append("</td><td>").append(n.path("max_pages").asInt()).append("</td><td>").append(n.path("max_write").asInt())
-                    .append("</td><td>").append(n.path("max_readahead").asInt()).append("</td><td>").append(n.path("max_background").asInt())
-                    .append("</td><td>").append(n.path("congestion_threshold").asInt()).append("</td><td>")
-                    .append(n.has("effective_max_pages") ? Integer.toString(n.path("effective_max_pages").asInt()) : "–").append("</td><td>")
+            h.append("<tr><td class=\"l\">").append(esc(daemon + " · " + guest)).append("</td><td class=\"l\">").append(esc(arm)).append("</td><td class=\"l\">").append(esc(n.replyFlagNames() == null ? "" : String.join(" ", n.replyFlagNames())))
+                    .append("</td><td>").append(n.maxPages()).append("</td><td>").append(n.maxWrite())
+                    .append("</td><td>").append(n.maxReadahead()).append("</td><td>").append(n.maxBackground())
+                    .append("</td><td>").append(n.congestionThreshold()).append("</td><td>")
+                    .append(n.effectiveMaxPages() > 0 ? Integer.toString(n.effectiveMaxPages()) : "–").append("</td><td>")
                     .append(maxSize(reads)).append(beyond(reads, n))
                     .append("</td><td>").append(maxSize(writes)).append(beyond(writes, n))
                     .append("</td><td class=\"l\">").append(esc(caching(rs.daemonContext(arm)))).append("</td></tr>\n");
@@ -232,13 +234,13 @@ final class Html {
     }
 
     /** "never · FOPEN_KEEP_CACHE · 12 opens passed through": the caching the daemon says it served. */
-    private static String caching(JsonNode daemon) {
+    private static String caching(DaemonFacts daemon) {
         if (daemon == null) return "–";
         List<String> parts = new java.util.ArrayList<>();
-        parts.add(daemon.path("cache").asText("–"));
-        List<String> flags = textList(daemon.path("open_flags"));
+        parts.add(daemon.cache == null ? "–" : daemon.cache);
+        List<String> flags = daemon.openFlags == null ? List.of() : daemon.openFlags;
         parts.add(flags.isEmpty() ? "no extra open flags" : String.join(" ", flags));
-        if (daemon.has("passthrough")) parts.add(daemon.path("passthrough").path("opens").asLong() + " opens passed through");
+        if (daemon.passthrough != null) parts.add(daemon.passthrough.opens() + " opens passed through");
         return String.join(" · ", parts);
     }
 
@@ -252,9 +254,9 @@ final class Html {
      * A flag when requests larger than the kernel's computed limit were observed: the computation
      * (flags, max_pages, the virtqueue cap, max_pages_limit) and the kernel disagree.
      */
-    private static String beyond(Map<Long, Long> sizes, JsonNode negotiation) {
-        if (sizes.isEmpty() || !negotiation.has("effective_max_pages")) return "";
-        long limit = negotiation.path("effective_max_pages").asLong() * 4096;
+    private static String beyond(Map<Long, Long> sizes, StatsFile.Negotiated negotiation) {
+        if (sizes.isEmpty() || negotiation.effectiveMaxPages() <= 0) return ""; // files older than the field
+        long limit = (long) negotiation.effectiveMaxPages() * 4096;
         long max = ((java.util.TreeMap<Long, Long>) sizes).lastKey();
         return max > limit ? " ⚠ above the computed " + ReportBuilder.sizeLabel(limit) : "";
     }

@@ -1,5 +1,7 @@
 package dev.fusebench.reports;
 
+import dev.fusebench.stats.DaemonFacts;
+import dev.fusebench.stats.StatsFile;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fusebench.bench.matrix.ResultsStore;
 import dev.fusebench.bench.matrix.RunLines;
@@ -31,7 +33,7 @@ public final class ResultSet {
      */
     public record Run(String unit, int iteration, boolean warmup, String workload, String daemon, String arm, String guest,
                       boolean ok, String failure, double value, double bandwidthMiB, double iops,
-                      double clatP50Us, double clatP99Us, double daemonCpuS, double qemuCpuS, JsonNode daemonStats,
+                      double clatP50Us, double clatP99Us, double daemonCpuS, double qemuCpuS, StatsFile daemonStats,
                       int position, String host, HostNoise noise, JobRequests requests, FioResult fio) {
         public RunLines.Cell cell() { return new RunLines.Cell(workload, daemon, guest); }
     }
@@ -300,15 +302,15 @@ public final class ResultSet {
         for (Run r : runs) {
             if (r.warmup() || !r.arm().equals(arm) || r.daemonStats() == null || !seen.add(r.unit())) continue;
             if ((daemon != null && !daemon.equals(r.daemon())) || (guest != null && !guest.equals(r.guest()))) continue;
-            JsonNode h = r.daemonStats().path("opcodes").path(opcode).path("size").path("histogram");
-            h.fields().forEachRemaining(e -> m.merge(Long.parseLong(e.getKey()), e.getValue().asLong(), Long::sum));
+            StatsFile.OpcodeFigures f = r.daemonStats().opcodes() == null ? null : r.daemonStats().opcodes().get(opcode);
+            if (f != null && f.size() != null) f.size().histogram().forEach((size, n) -> m.merge(size, n, Long::sum));
         }
         return m;
     }
 
     /** The daemon's own account of its settings for an arm (cache mode, open flags, passthrough), or null. */
-    public JsonNode daemonContext(String arm) {
-        for (Run r : runs) if (r.arm().equals(arm) && r.daemonStats() != null && r.daemonStats().has("daemon")) return r.daemonStats().path("daemon");
+    public DaemonFacts daemonContext(String arm) {
+        for (Run r : runs) if (r.arm().equals(arm) && r.daemonStats() != null && r.daemonStats().daemon() != null) return r.daemonStats().daemon();
         return null;
     }
 
@@ -336,10 +338,9 @@ public final class ResultSet {
             String label = n.path("guest_key").asText(n.path("guest").path("kernel_series").asText());
             guest.put(label, n.path("guest"));
             int queues = 0;
-            for (var it = n.path("daemon_stats").path("requests_per_queue").fields(); it.hasNext(); ) {
-                var e = it.next();
-                if (!e.getKey().equals("queue-0") && e.getValue().asLong() > 0) queues++;
-            }
+            StatsFile stats = StatsFile.of(n.path("daemon_stats"));
+            if (stats != null && stats.requestsPerQueue() != null)
+                for (var e : stats.requestsPerQueue().entrySet()) if (!e.getKey().equals("queue-0") && e.getValue() > 0) queues++;
             used.merge(label, queues, Math::max);
         }
         Map<String, GuestSettings> out = new java.util.LinkedHashMap<>();
@@ -350,14 +351,14 @@ public final class ResultSet {
     }
 
     /** The negotiation a run of this arm recorded (the same for every run of an arm). */
-    public JsonNode negotiation(String arm) { return negotiation(arm, null, null); }
+    public StatsFile.Negotiated negotiation(String arm) { return negotiation(arm, null, null); }
 
     /** The negotiation an arm recorded with one daemon and guest configuration (null: any), or null. */
-    public JsonNode negotiation(String arm, String daemon, String guest) {
+    public StatsFile.Negotiated negotiation(String arm, String daemon, String guest) {
         for (Run r : runs)
-            if (r.arm().equals(arm) && r.daemonStats() != null && r.daemonStats().has("negotiation")
+            if (r.arm().equals(arm) && r.daemonStats() != null && r.daemonStats().negotiation() != null
                     && (daemon == null || daemon.equals(r.daemon())) && (guest == null || guest.equals(r.guest())))
-                return r.daemonStats().path("negotiation");
+                return r.daemonStats().negotiation();
         return null;
     }
 

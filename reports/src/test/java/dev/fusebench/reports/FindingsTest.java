@@ -1,5 +1,6 @@
 package dev.fusebench.reports;
 
+import dev.fusebench.stats.StatsFile;
 import dev.fusebench.bench.matrix.ResultsStore;
 import dev.fusebench.bench.results.JobRequests;
 import dev.fusebench.bench.results.RunLine;
@@ -92,7 +93,7 @@ class FindingsTest {
         List<RunLine> lines = new ArrayList<>();
         for (String arm : List.of("auto", "pt")) {
             RunResult.Builder b = builder("java", arm);
-            b.daemonStats = RunLine.JSON.readTree(arm.equals("pt") ? "{\"daemon\":{\"passthrough\":{\"opens\":3}}}" : "{\"daemon\":{}}");
+            b.daemonStats = StatsFile.of(RunLine.JSON.readTree(arm.equals("pt") ? "{\"daemon\":{\"passthrough\":{\"opens\":3}}}" : "{\"daemon\":{}}"));
             var d = new FioResult.Direction(100L << 20, 500 * 1048576.0, 400, 3000, 10, Map.of("50", 9.0), 100);
             var req = arm.equals("pt") ? new JobRequests("daemon", Map.of("LOOKUP", new JobRequests.Opcode(1, null)), null) : reads(Map.of(1048576L, 100L));
             lines.add(runLine("java", arm, 1, arm.equals("auto") ? 1 : 2, List.of("auto", "pt"), "host",
@@ -113,8 +114,8 @@ class FindingsTest {
         List<RunLine> lines = new ArrayList<>();
         for (String arm : List.of("max-pages", "ring")) {
             RunResult.Builder b = builder("java", arm);
-            b.daemonStats = RunLine.JSON.readTree(arm.equals("ring")
-                    ? "{\"daemon\":{},\"requests_per_queue\":{\"dev-fuse\":2,\"uring-0\":299,\"uring-1\":99}}" : "{\"daemon\":{}}");
+            b.daemonStats = StatsFile.of(RunLine.JSON.readTree(arm.equals("ring")
+                    ? "{\"daemon\":{},\"requests_per_queue\":{\"dev-fuse\":2,\"uring-0\":299,\"uring-1\":99}}" : "{\"daemon\":{}}"));
             var d = new FioResult.Direction(100L << 20, 500 * 1048576.0, 400, 3000, 10, Map.of("50", 9.0), 100);
             lines.add(runLine("java", arm, 1, arm.equals("max-pages") ? 1 : 2, List.of("max-pages", "ring"), "host",
                     b.ok("direct-read-1m", null, null, Map.of(), fio("direct-read-1m", d)).withRequests(reads(Map.of(1048576L, 100L)))));

@@ -1,5 +1,6 @@
 package dev.fusebench.reports;
 
+import dev.fusebench.stats.StatsFile;
 import dev.fusebench.bench.matrix.ResultsStore;
 import dev.fusebench.bench.results.RunLine;
 import dev.fusebench.bench.results.RunResult;
@@ -30,9 +31,9 @@ class GuestSettingsReportTest {
             b.arm = "max-pages";
             b.daemon = new RunResult.DaemonInfo("java", "fusebench", true, null, null);
             b.guest = new RunResult.GuestInfo("6.12", "linux-image", "6.12.1", 2, 1024, 1024, "", false, "64M", 3, "img", rq, 1024, 1024);
-            b.daemonStats = RunLine.JSON.readTree("{\"daemon\":{\"cache\":\"auto\",\"open_flags\":[\"FOPEN_KEEP_CACHE\"]},"
+            b.daemonStats = StatsFile.of(RunLine.JSON.readTree("{\"daemon\":{\"cache\":\"auto\",\"open_flags\":[\"FOPEN_KEEP_CACHE\"]},"
                     + "\"negotiation\":{\"max_pages\":256},\"requests_per_queue\":{\"queue-0\":3,\"queue-1\":500"
-                    + (rq == 2 ? ",\"queue-2\":480" : "") + "}}");
+                    + (rq == 2 ? ",\"queue-2\":480" : "") + "}}"));
             var d = new FioResult.Direction(1 << 20, 1e6, 1000, 3000, 10, Map.of("50", 9.0), 256);
             String key = "6.12/q1024" + (rq == 2 ? "/rq2" : "") + "/ra1024";
             lines.add(new RunLine(RunLine.TYPE, "i1/java/" + key + "/max-pages", 1, false, 1, List.of("max-pages"), 30.0, "h", key, null,

@@ -1,5 +1,6 @@
 package dev.fusebench.reports;
 
+import dev.fusebench.stats.StatsFile;
 import dev.fusebench.bench.matrix.ResultsStore;
 import dev.fusebench.bench.results.RunLine;
 import dev.fusebench.bench.results.RunResult;
@@ -63,7 +64,7 @@ class ProxySectionTest {
         RunResult.Builder b = new RunResult.Builder();
         b.arm = "max-pages";
         b.daemon = new RunResult.DaemonInfo("java", "1", true, null, null);
-        b.daemonStats = stats;
+        b.daemonStats = StatsFile.of(stats);
         var d = new FioResult.Direction(1 << 30, 1000 * 1048576.0, 1000, 3000, 10, Map.of());
         store.append(List.of(new RunLine(RunLine.TYPE, "i1/java/max-pages", 1, false, 1, List.of("max-pages"), 30.0, "h", "6.1/q32", null,
                 b.ok("direct-read-1m", null, null, Map.of(), new FioResult("direct-read-1m", 0, d, null, "")))));

@@ -9,7 +9,6 @@ import dev.fusebench.bench.Controller;
 import dev.fusebench.bench.results.LoadRecord;
 import dev.fusebench.proxy.ProxyServer;
 import dev.fusebench.proxy.Restriction;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.fusebench.bench.daemons.DaemonProcess;
 import dev.fusebench.bench.daemons.VirtioFsDaemon;
 import dev.fusebench.bench.guest.GuestImage;
@@ -19,6 +18,8 @@ import dev.fusebench.loadgen.VhostUserFrontend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import dev.fusebench.stats.DaemonFacts;
+import dev.fusebench.stats.StatsFile;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -222,10 +223,9 @@ public final class LoadCommand implements Callable<Integer> {
     private static List<LoadRecord> withDaemonFigures(Path statsFile, List<LoadRecord> records) {
         if (!Files.exists(statsFile)) return records;
         try {
-            var tree = JSON.readTree(statsFile.toFile()).path("daemon");
-            Double jit = tree.has("jit_compile_s") ? tree.get("jit_compile_s").asDouble() : null;
-            JsonNode warmUp = tree.has("warm_up") ? tree.get("warm_up") : null;
-            return records.stream().map(r -> r.withDaemonFigures(jit, warmUp)).toList();
+            DaemonFacts facts = StatsFile.read(statsFile).daemon();
+            if (facts == null) return records;
+            return records.stream().map(r -> r.withDaemonFigures(facts.jitCompileS, facts.warmUp)).toList();
         } catch (IOException e) {
             return records; // the measurements stand without them
         }

@@ -1,9 +1,9 @@
 package dev.fusebench.bench.results;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.fusebench.stats.StatsFile;
 import dev.fusebench.proxy.Observed;
 
 import java.util.LinkedHashMap;
@@ -78,27 +78,12 @@ public record JobRequests(String source, Map<String, Opcode> opcodes, Long unrea
     }
 
     /** From the daemon's statistics file: the phase {@code label}, or null when it has none. */
-    public static JobRequests fromDaemonStats(JsonNode stats, String label) {
-        if (stats == null) return null;
-        for (JsonNode p : stats.path("phases")) {
-            if (!p.path("mark").asText().equals(label)) continue;
-            Map<String, Opcode> ops = new LinkedHashMap<>();
-            p.path("opcodes").fields().forEachRemaining(e -> {
-                JsonNode h = e.getValue().path("size").path("histogram");
-                Map<Long, Long> sizes = null;
-                if (h.isObject()) {
-                    sizes = new TreeMap<>();
-                    for (var it = h.fields(); it.hasNext(); ) {
-                        var s = it.next();
-                        sizes.put(Long.parseLong(s.getKey()), s.getValue().asLong());
-                    }
-                }
-                JsonNode err = e.getValue().path("errors");
-                ops.put(e.getKey(), new Opcode(e.getValue().path("count").asLong(), sizes, err.isNumber() ? err.asLong() : null));
-            });
-            return new JobRequests("daemon", ops, null);
-        }
-        return null;
+    public static JobRequests fromDaemonStats(StatsFile stats, String label) {
+        StatsFile.Phase p = stats == null ? null : stats.phase(label);
+        if (p == null) return null;
+        Map<String, Opcode> ops = new LinkedHashMap<>();
+        p.opcodes().forEach((op, f) -> ops.put(op, new Opcode(f.count(), f.size() == null ? null : new TreeMap<>(f.size().histogram()), f.errors())));
+        return new JobRequests("daemon", ops, null);
     }
 
     /** From what the observing proxy counted: the phase {@code label}, or null when it saw none. */

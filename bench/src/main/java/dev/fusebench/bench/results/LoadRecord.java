@@ -1,9 +1,9 @@
 package dev.fusebench.bench.results;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.fusebench.stats.DaemonFacts;
 
 /**
  * One op of one daemon start in {@code load} (a line of load.jsonl, type "load"): the stream's
@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 public record LoadRecord(String type, String daemon, String arm, int round, String op, int size, int depth, double rate,
                          int segment, Integer maxWrite, Integer maxPages, String status, String error, Long requests,
                          Double seconds, Double mibS, Double requestsS, Double daemonCpuS, Double daemonCpuUsPerRequest,
-                         Latency latencyUs, Long kicks, Long interruptWaits, Double daemonJitCompileS, JsonNode daemonWarmUp,
+                         Latency latencyUs, Long kicks, Long interruptWaits, Double daemonJitCompileS, DaemonFacts.WarmUp daemonWarmUp,
                          String proxy, Double proxyCpuUsPerRequest) {
     public static final String TYPE = "load";
 
@@ -34,7 +34,7 @@ public record LoadRecord(String type, String daemon, String arm, int round, Stri
     }
 
     /** The same record with the daemon's own figures for its start (its JIT time and warm-up). */
-    public LoadRecord withDaemonFigures(Double jitCompileS, JsonNode warmUp) {
+    public LoadRecord withDaemonFigures(Double jitCompileS, DaemonFacts.WarmUp warmUp) {
         return new LoadRecord(type, daemon, arm, round, op, size, depth, rate, segment, maxWrite, maxPages, status, error, requests,
                 seconds, mibS, requestsS, daemonCpuS, daemonCpuUsPerRequest, latencyUs, kicks, interruptWaits, jitCompileS, warmUp, proxy, proxyCpuUsPerRequest);
     }

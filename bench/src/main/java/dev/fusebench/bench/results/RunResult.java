@@ -2,9 +2,9 @@ package dev.fusebench.bench.results;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.fusebench.stats.StatsFile;
 import dev.fusebench.bench.workload.FioResult;
 
 import java.util.List;
@@ -30,7 +30,7 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunResult(String workload, @JsonAlias("variant") String arm, DaemonInfo daemon, GuestInfo guest, String transport,
                         String accel, Boolean emulated, Map<String, Object> host, String faultInjected, Integer shareTmpfsMib,
-                        QemuInfo qemu, JsonNode daemonStats, String guestKernelRelease, String guestPanic, String daemonExit,
+                        QemuInfo qemu, StatsFile daemonStats, String guestKernelRelease, String guestPanic, String daemonExit,
                         Integrity integrity, CpuSeconds cpuS, Noise hostNoise, Map<String, Double> timings, FioResult fio,
                         String status, String failure, String consoleTail, String logs, ProxyInfo proxy,
                         JobRequests requests, Double metric, List<SliceResult> slices) {
@@ -45,7 +45,7 @@ public record RunResult(String workload, @JsonAlias("variant") String arm, Daemo
     }
 
     /** The same result with the daemon's statistics (written when the daemon stops, after the run's last job). */
-    public RunResult withDaemonStats(JsonNode stats) {
+    public RunResult withDaemonStats(StatsFile stats) {
         return new RunResult(workload, arm, daemon, guest, transport, accel, emulated, host, faultInjected, shareTmpfsMib, qemu,
                 stats, guestKernelRelease, guestPanic, daemonExit, integrity, cpuS, hostNoise, timings, fio, status, failure,
                 consoleTail, logs, proxy, requests, metric, slices);
@@ -152,7 +152,7 @@ public record RunResult(String workload, @JsonAlias("variant") String arm, Daemo
         public GuestInfo guest;
         public Map<String, Object> host;
         public QemuInfo qemu;
-        public JsonNode daemonStats;
+        public StatsFile daemonStats;
         public Integrity integrity;
         public ProxyInfo proxy;
 

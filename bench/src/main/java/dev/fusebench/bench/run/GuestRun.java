@@ -17,6 +17,7 @@ import dev.fusebench.proxy.Restriction;
 import dev.fusebench.bench.workload.FioResult;
 import dev.fusebench.bench.workload.Workloads;
 
+import dev.fusebench.stats.StatsFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -161,7 +162,7 @@ public final class GuestRun {
             if (p.refusal() != null) proxyRefusal = "the proxy could not give variant " + spec.arm() + ": " + p.refusal();
         }
         common.qemu = new RunResult.QemuInfo(Environment.qemuVersion(), out.command(), out.exitCode(), out.wallSeconds());
-        if (Files.exists(stats)) common.daemonStats = JSON.readTree(stats.toFile());
+        if (Files.exists(stats)) common.daemonStats = StatsFile.read(stats);
         GuestOutput g = GuestOutput.parse(out.results());
         // where the boot's wall time went, phase by phase (host clock, then the guest's uptime)
         Map<String, Double> timings = new LinkedHashMap<>();

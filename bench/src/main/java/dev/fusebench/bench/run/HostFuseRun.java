@@ -4,7 +4,6 @@ import dev.fusebench.bench.daemons.JavaDaemon;
 import dev.fusebench.bench.guest.Shell;
 import dev.fusebench.bench.results.JobRequests;
 import dev.fusebench.bench.results.RunResult;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.fusebench.fuse.InitFlag;
 import dev.fusebench.fuse.NegotiationSettings;
 import dev.fusebench.stats.JobMarks;
@@ -12,6 +11,7 @@ import dev.fusebench.bench.workload.FioResult;
 import dev.fusebench.bench.workload.Workloads;
 import dev.fusebench.devfuse.MountTable;
 
+import dev.fusebench.stats.StatsFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,7 +113,7 @@ public final class HostFuseRun {
         }
         if (!Files.exists(stats)) return out;
         // the daemon writes its statistics when it stops, after the last job
-        common.daemonStats = GuestRun.JSON.readTree(stats.toFile());
+        common.daemonStats = StatsFile.read(stats);
         String notOnRing = ring ? notServedOverRing(common.daemonStats) : null;
         List<RunResult> withStats = new ArrayList<>();
         for (int i = 0; i < out.size(); i++) {
@@ -165,14 +165,11 @@ public final class HostFuseRun {
     }
 
     /** Why a run that asked for FUSE over io_uring was not served through the rings, or null when it was. */
-    static String notServedOverRing(JsonNode stats) {
-        var failure = stats.path("daemon").path("uring_failure");
-        if (!failure.isMissingNode()) return "FUSE over io_uring failed in the daemon: " + failure.asText();
-        if (!stats.path("negotiation").path("reply_flag_names").toString().contains("\"OVER_IO_URING\""))
+    static String notServedOverRing(StatsFile stats) {
+        if (stats.daemon() != null && stats.daemon().uringFailure != null) return "FUSE over io_uring failed in the daemon: " + stats.daemon().uringFailure;
+        if (stats.negotiation() == null || !stats.negotiation().replied("OVER_IO_URING"))
             return "FUSE over io_uring was not negotiated (the kernel did not offer it)";
-        long onRings = 0;
-        for (var e : stats.path("requests_per_queue").properties()) if (e.getKey().startsWith("uring-")) onRings += e.getValue().asLong();
-        return onRings > 0 ? null : "FUSE over io_uring was negotiated but no request came through a ring";
+        return stats.requestsOnRings() > 0 ? null : "FUSE over io_uring was negotiated but no request came through a ring";
     }
 
     private static void sleep(long ms) throws InterruptedException { Thread.sleep(ms); }

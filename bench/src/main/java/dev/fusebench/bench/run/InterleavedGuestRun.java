@@ -15,6 +15,7 @@ import dev.fusebench.proxy.Observed;
 import dev.fusebench.proxy.ProxyServer;
 import dev.fusebench.proxy.Restriction;
 
+import dev.fusebench.stats.StatsFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,13 +124,13 @@ public final class InterleavedGuestRun {
             layouts.forEach(Process::destroyForcibly); // a no-op for those that ended
             closeAll(daemons, proxies);
         }
-        List<com.fasterxml.jackson.databind.JsonNode> stats = new ArrayList<>();
+        List<StatsFile> stats = new ArrayList<>();
         List<List<Observed.Phase>> observed = new ArrayList<>();
         Map<Integer, String> refusals = new HashMap<>();
         for (int i = 0; i < k; i++) {
             RunResult.Builder b = common.get(i);
             stats.add(readStats(armDirs.get(i).resolve("daemon-stats.json")));
-            b.daemonStats = SliceResults.withoutPhases(stats.get(i));
+            b.daemonStats = stats.get(i) == null ? null : stats.get(i).withoutPhases();
             b.qemu = new RunResult.QemuInfo(Environment.qemuVersion(), out.command(), out.exitCode(), out.wallSeconds());
             b.guestPanic = out.panic();
             Integer exit = daemons.get(i).exitCode();
@@ -242,9 +243,9 @@ public final class InterleavedGuestRun {
     }
 
     /** A daemon's statistics file, or null when it has none or only part of one (a daemon killed while writing it). */
-    static com.fasterxml.jackson.databind.JsonNode readStats(Path file) {
+    static StatsFile readStats(Path file) {
         try {
-            return Files.exists(file) ? GuestRun.JSON.readTree(file.toFile()) : null;
+            return Files.exists(file) ? StatsFile.read(file) : null;
         } catch (IOException e) {
             return null;
         }

@@ -1,6 +1,5 @@
 package dev.fusebench.bench.run;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.fusebench.bench.guest.GuestOutput;
 import dev.fusebench.bench.guest.Shell;
 import dev.fusebench.bench.results.JobRequests;
@@ -11,6 +10,7 @@ import dev.fusebench.devfuse.MountTable;
 import dev.fusebench.fuse.InitFlag;
 import dev.fusebench.fuse.NegotiationSettings;
 import dev.fusebench.stats.JobMarks;
+import dev.fusebench.stats.StatsFile;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -127,11 +127,11 @@ public final class InterleavedHostFuseRun {
                 }
             }
         }
-        List<JsonNode> daemonStats = new ArrayList<>();
+        List<StatsFile> daemonStats = new ArrayList<>();
         for (int i = 0; i < k; i++) {
-            JsonNode s = InterleavedGuestRun.readStats(stats.get(i));
+            StatsFile s = InterleavedGuestRun.readStats(stats.get(i));
             daemonStats.add(s);
-            common.get(i).daemonStats = SliceResults.withoutPhases(s);
+            common.get(i).daemonStats = s == null ? null : s.withoutPhases();
             if (s != null && ring[i] && !deaths.containsKey(i)) {
                 String notOnRing = HostFuseRun.notServedOverRing(s);
                 if (notOnRing != null) deaths.put(i, notOnRing);

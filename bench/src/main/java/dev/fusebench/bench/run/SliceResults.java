@@ -2,7 +2,6 @@ package dev.fusebench.bench.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fusebench.bench.guest.GuestOutput;
 import dev.fusebench.bench.results.JobRequests;
 import dev.fusebench.bench.results.RunResult;
@@ -11,6 +10,7 @@ import dev.fusebench.bench.workload.FioResult;
 import dev.fusebench.bench.workload.SliceFile;
 import dev.fusebench.bench.workload.Workloads;
 import dev.fusebench.stats.JobMarks;
+import dev.fusebench.stats.StatsFile;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -139,20 +139,9 @@ final class SliceResults {
     }
 
     /** A slice's requests from its arm's daemon statistics (its job mark's phase), else from what the observing proxy counted. */
-    static JobRequests requests(JsonNode stats, List<dev.fusebench.proxy.Observed.Phase> observed, SliceFile.Slice s) {
+    static JobRequests requests(StatsFile stats, List<dev.fusebench.proxy.Observed.Phase> observed, SliceFile.Slice s) {
         JobRequests r = JobRequests.fromDaemonStats(stats, JobMarks.jobLabel(s.id()));
         return r != null ? r : JobRequests.fromObserved(observed, JobMarks.jobLabel(s.id()));
-    }
-
-    /**
-     * The daemon's statistics without their per-phase part, which the slices carry each for itself
-     * (a boot of hundreds of slices would otherwise repeat them in every result).
-     */
-    static JsonNode withoutPhases(JsonNode stats) {
-        if (!(stats instanceof ObjectNode o)) return stats;
-        ObjectNode copy = o.deepCopy();
-        copy.remove("phases");
-        return copy;
     }
 
     /** Timings shared by every arm's result of a workload: the boot's, plus the workload's own job time. */

@@ -1,13 +1,14 @@
 package dev.fusebench.bench.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fusebench.stats.StatsFile;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 /** A run that asked for FUSE over io_uring counts only when the daemon's statistics show the rings served it. */
 class HostFuseRunTest {
-    static String why(String stats) throws Exception { return HostFuseRun.notServedOverRing(new ObjectMapper().readTree(stats)); }
+    static String why(String stats) throws Exception { return HostFuseRun.notServedOverRing(StatsFile.of(new ObjectMapper().readTree(stats))); }
 
     static final String NEGOTIATED = "\"negotiation\":{\"reply_flag_names\":[\"MAX_PAGES\",\"OVER_IO_URING\"]}";
 
