@@ -1,5 +1,6 @@
 package dev.fusebench.fuse;
 
+import dev.fusebench.sys.Errno;
 import dev.fusebench.sys.IoVecs;
 
 import java.lang.foreign.MemorySegment;
@@ -9,6 +10,10 @@ import java.lang.foreign.MemorySegment;
  * or a non-negative count (bytes moved, bytes written into {@code dst}) or a negative errno, and
  * fill the result holder they are given. Names are NUL-terminated segments taken from the request,
  * already checked to hold no '/'. {@code caller} carries uid, gid and pid.
+ *
+ * <p>Every operation defaults to ENOSYS (and the session-wide ones to nothing), as the kernel
+ * expects of an operation a file system does not have: a new opcode's method breaks no
+ * implementation, and the guest's kernel stops asking after the first ENOSYS where it can.
  */
 public interface FileSystem {
     long ROOT = 1;
@@ -17,84 +22,102 @@ public interface FileSystem {
      * @param backing the kernel's backing files when FUSE_PASSTHROUGH was negotiated (/dev/fuse),
      *                else null
      */
-    void init(Negotiation negotiation, BackingFiles backing);
+    default void init(Negotiation negotiation, BackingFiles backing) { }
 
     /** The session ended (DESTROY, or INIT again): forget every node id and handle but the root. */
-    void destroy();
+    default void destroy() { }
 
-    int lookup(Request caller, long parent, MemorySegment name, Entry out);
+    default int lookup(Request caller, long parent, MemorySegment name, Entry out) { return -Errno.ENOSYS; }
 
-    void forget(long nodeid, long nlookup);
+    default void forget(long nodeid, long nlookup) { }
 
     /** {@code fh} is -1 when none was given. */
-    int getattr(Request caller, long nodeid, long fh, Attr out);
+    default int getattr(Request caller, long nodeid, long fh, Attr out) { return -Errno.ENOSYS; }
 
-    int setattr(Request caller, long nodeid, SetAttr in, Attr out);
+    default int setattr(Request caller, long nodeid, SetAttr in, Attr out) { return -Errno.ENOSYS; }
 
     /** Writes the link target (no NUL) into {@code dst}; returns its length. */
-    int readlink(Request caller, long nodeid, MemorySegment dst);
+    default int readlink(Request caller, long nodeid, MemorySegment dst) { return -Errno.ENOSYS; }
 
-    int symlink(Request caller, long parent, MemorySegment name, MemorySegment target, Entry out);
+    default int symlink(Request caller, long parent, MemorySegment name, MemorySegment target, Entry out) {
+        return -Errno.ENOSYS;
+    }
 
-    int mknod(Request caller, long parent, MemorySegment name, int mode, int rdev, int umask, Entry out);
+    default int mknod(Request caller, long parent, MemorySegment name, int mode, int rdev, int umask, Entry out) {
+        return -Errno.ENOSYS;
+    }
 
-    int mkdir(Request caller, long parent, MemorySegment name, int mode, int umask, Entry out);
+    default int mkdir(Request caller, long parent, MemorySegment name, int mode, int umask, Entry out) {
+        return -Errno.ENOSYS;
+    }
 
-    int unlink(Request caller, long parent, MemorySegment name);
+    default int unlink(Request caller, long parent, MemorySegment name) { return -Errno.ENOSYS; }
 
-    int rmdir(Request caller, long parent, MemorySegment name);
+    default int rmdir(Request caller, long parent, MemorySegment name) { return -Errno.ENOSYS; }
 
-    int rename(Request caller, long parent, MemorySegment name, long newParent, MemorySegment newName, int flags);
+    default int rename(Request caller, long parent, MemorySegment name, long newParent, MemorySegment newName, int flags) {
+        return -Errno.ENOSYS;
+    }
 
-    int link(Request caller, long nodeid, long newParent, MemorySegment newName, Entry out);
+    default int link(Request caller, long nodeid, long newParent, MemorySegment newName, Entry out) { return -Errno.ENOSYS; }
 
     /** @param openFlags fuse_open_in.open_flags (FUSE_OPEN_KILL_SUIDGID) */
-    int open(Request caller, long nodeid, int flags, int openFlags, Opened out);
+    default int open(Request caller, long nodeid, int flags, int openFlags, Opened out) { return -Errno.ENOSYS; }
 
     /** Reads into the buffers of {@code dst}; returns bytes read. */
-    long read(Request caller, long nodeid, long fh, long offset, IoVecs dst);
+    default long read(Request caller, long nodeid, long fh, long offset, IoVecs dst) { return -Errno.ENOSYS; }
 
     /** Writes from the buffers of {@code src}; returns bytes written. */
-    long write(Request caller, long nodeid, long fh, long offset, IoVecs src, int writeFlags);
+    default long write(Request caller, long nodeid, long fh, long offset, IoVecs src, int writeFlags) {
+        return -Errno.ENOSYS;
+    }
 
-    int statfs(Request caller, long nodeid, FsStat out);
+    default int statfs(Request caller, long nodeid, FsStat out) { return -Errno.ENOSYS; }
 
-    int release(Request caller, long nodeid, long fh, int flags);
+    default int release(Request caller, long nodeid, long fh, int flags) { return -Errno.ENOSYS; }
 
-    int flush(Request caller, long nodeid, long fh);
+    default int flush(Request caller, long nodeid, long fh) { return -Errno.ENOSYS; }
 
-    int fsync(Request caller, long nodeid, long fh, boolean dataOnly);
+    default int fsync(Request caller, long nodeid, long fh, boolean dataOnly) { return -Errno.ENOSYS; }
 
     /** SYNCFS: everything the share holds to stable storage. */
-    default int syncfs(Request caller, long nodeid) { return -dev.fusebench.sys.Errno.ENOSYS; }
+    default int syncfs(Request caller, long nodeid) { return -Errno.ENOSYS; }
 
-    int setxattr(Request caller, long nodeid, MemorySegment name, MemorySegment value, int flags);
+    default int setxattr(Request caller, long nodeid, MemorySegment name, MemorySegment value, int flags) {
+        return -Errno.ENOSYS;
+    }
 
     /** With an empty {@code dst} returns the size needed; otherwise copies the value into it. */
-    long getxattr(Request caller, long nodeid, MemorySegment name, MemorySegment dst);
+    default long getxattr(Request caller, long nodeid, MemorySegment name, MemorySegment dst) { return -Errno.ENOSYS; }
 
     /** With an empty {@code dst} returns the size needed; otherwise copies the NUL-separated names into it. */
-    long listxattr(Request caller, long nodeid, MemorySegment dst);
+    default long listxattr(Request caller, long nodeid, MemorySegment dst) { return -Errno.ENOSYS; }
 
-    int removexattr(Request caller, long nodeid, MemorySegment name);
+    default int removexattr(Request caller, long nodeid, MemorySegment name) { return -Errno.ENOSYS; }
 
-    int opendir(Request caller, long nodeid, int flags, Opened out);
+    default int opendir(Request caller, long nodeid, int flags, Opened out) { return -Errno.ENOSYS; }
 
     /** Adds entries from {@code offset} on until the sink is full or the directory ends. */
-    int readdir(Request caller, long nodeid, long fh, long offset, boolean plus, DirSink sink);
+    default int readdir(Request caller, long nodeid, long fh, long offset, boolean plus, DirSink sink) {
+        return -Errno.ENOSYS;
+    }
 
-    int releasedir(Request caller, long nodeid, long fh);
+    default int releasedir(Request caller, long nodeid, long fh) { return -Errno.ENOSYS; }
 
-    int fsyncdir(Request caller, long nodeid, long fh, boolean dataOnly);
+    default int fsyncdir(Request caller, long nodeid, long fh, boolean dataOnly) { return -Errno.ENOSYS; }
 
-    int access(Request caller, long nodeid, int mask);
+    default int access(Request caller, long nodeid, int mask) { return -Errno.ENOSYS; }
 
     /** @param openFlags fuse_create_in.open_flags (FUSE_OPEN_KILL_SUIDGID: an existing file opened with O_TRUNC) */
-    int create(Request caller, long parent, MemorySegment name, int flags, int mode, int umask, int openFlags, Entry entry, Opened opened);
+    default int create(Request caller, long parent, MemorySegment name, int flags, int mode, int umask, int openFlags, Entry entry, Opened opened) {
+        return -Errno.ENOSYS;
+    }
 
-    int fallocate(Request caller, long nodeid, long fh, int mode, long offset, long length);
+    default int fallocate(Request caller, long nodeid, long fh, int mode, long offset, long length) { return -Errno.ENOSYS; }
 
-    long lseek(Request caller, long nodeid, long fh, long offset, int whence);
+    default long lseek(Request caller, long nodeid, long fh, long offset, int whence) { return -Errno.ENOSYS; }
 
-    long copyFileRange(Request caller, long nodeIn, long fhIn, long offIn, long nodeOut, long fhOut, long offOut, long len, int flags);
+    default long copyFileRange(Request caller, long nodeIn, long fhIn, long offIn, long nodeOut, long fhOut, long offOut, long len, int flags) {
+        return -Errno.ENOSYS;
+    }
 }

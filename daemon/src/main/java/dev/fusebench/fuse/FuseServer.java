@@ -56,6 +56,16 @@ public final class FuseServer {
         table[Opcode.DESTROY] = this::destroy;
     }
 
+    /**
+     * The dispatch table's entry for one opcode (null: ENOSYS again), set before serving. This is how
+     * {@link Handlers#register} fills it, and how a test adds an opcode; INIT and DESTROY stay the server's.
+     */
+    void handle(int opcode, Handlers.Handler handler) {
+        if (opcode <= 0 || opcode >= Opcode.OTHER || opcode == Opcode.INIT || opcode == Opcode.DESTROY)
+            throw new IllegalArgumentException("not an opcode a handler can take: " + opcode);
+        table[opcode] = handler;
+    }
+
     /** Bytes a transport reads first to learn what a request needs ({@link #contiguousPrefix}). */
     public static final int PEEK = Header.SIZE;
     private static final long WRITE_ARGS = Header.SIZE + dev.fusebench.wire.FuseIn.WriteIn.SIZE;
