@@ -30,7 +30,8 @@ commands:
                        virtqueue (default: all three, 300 s each); corpus and findings in results/fuzz/
   build                build only
   (none) [--quick]     the main job: baseline vs max-pages, the seed's four workloads, the Java
-                       daemon in a virtio-fs guest, 6 iterations; prints the report's path
+                       daemon in a virtio-fs guest, interleaved boots until the CIs are narrow
+                       enough (--iterations auto); prints the report's path
 USAGE
 }
 

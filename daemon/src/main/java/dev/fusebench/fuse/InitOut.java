@@ -14,8 +14,9 @@ public record InitOut(int major, int minor, int maxReadahead, long flags, int ma
 
     /**
      * Pages per request the kernel uses after this reply (fs/fuse/inode.c process_init_reply):
-     * with FUSE_MAX_PAGES, max_pages clamped to [1, max_pages_limit]; without, 32. The one place
-     * this is computed. (virtio-fs also clamps to the virtqueue size less 4.)
+     * with FUSE_MAX_PAGES, max_pages clamped to [1, max_pages_limit]; without, 32. Computed by
+     * {@link #effectiveMaxPages(long, int, int)} alone; virtio-fs's further cap by the queue size is
+     * {@link Negotiation#effectiveMaxPagesOver}.
      */
     public int effectiveMaxPages() { return effectiveMaxPages(flags, maxPages, NegotiationSettings.KERNEL_MAX_PAGES); }
 
@@ -23,12 +24,10 @@ public record InitOut(int major, int minor, int maxReadahead, long flags, int ma
     public int effectiveMaxPagesUnder(int pagesLimit) { return effectiveMaxPages(flags, maxPages, pagesLimit); }
 
     /**
-     * Pages per request over virtio-fs with a request queue of {@code queueSize} entries: the kernel
-     * also caps them at the queue size less 4 (fs/fuse/virtio_fs.c, FUSE_HEADER_OVERHEAD), so a
-     * 32-entry queue gives 28 pages, fewer than baseline's 32.
+     * The pages a request carries at most over virtio-fs with a request queue of {@code queueSize}
+     * entries: the queue size less 4 (fs/fuse/virtio_fs.c, FUSE_HEADER_OVERHEAD), so a 32-entry
+     * queue gives 28 pages, fewer than baseline's 32.
      */
-    public int effectiveMaxPages(int queueSize) { return Math.min(effectiveMaxPages(), virtqueueMaxPages(queueSize)); }
-
     public static int virtqueueMaxPages(int queueSize) { return queueSize - 4; }
 
     /** The same for a reply of {@code flags} and {@code maxPages} not yet made (the settings' own limits). */

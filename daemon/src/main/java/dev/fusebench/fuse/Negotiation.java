@@ -6,7 +6,12 @@ package dev.fusebench.fuse;
  * kernel's fs.fuse.max_pages_limit {@code pagesLimit}).
  */
 public record Negotiation(InitIn offered, InitOut reply, String settingsName, int pagesLimit) {
-    /** The newest protocol minor whose structures this daemon speaks. */
+    /**
+     * The minor this daemon replies with (or the kernel's, when older). It is not the newest minor
+     * whose structures we write: later features (CREATE_SUPP_GROUP from 7.39, PASSTHROUGH's fields of
+     * 7.40, OVER_IO_URING from 7.42) are negotiated by their flags, which the kernel honours whatever
+     * minor we reply; the structures they bring are declared in the wire layer.
+     */
     public static final int OUR_MINOR = 38;
     public static final int OLDEST_MINOR = 27;
 
@@ -35,6 +40,14 @@ public record Negotiation(InitIn offered, InitOut reply, String settingsName, in
 
     /** Pages per request the kernel will use. */
     public int effectiveMaxPages() { return reply.effectiveMaxPagesUnder(pagesLimit); }
+
+    /**
+     * The pages per request on a transport: over /dev/fuse ({@code queueSize} null) as above; over
+     * virtio-fs also capped by the request queue's size ({@link InitOut#virtqueueMaxPages}).
+     */
+    public int effectiveMaxPagesOver(Integer queueSize) {
+        return queueSize == null ? effectiveMaxPages() : Math.min(effectiveMaxPages(), InitOut.virtqueueMaxPages(queueSize));
+    }
 
     /** max_write as the kernel clamps it. */
     public int effectiveMaxWrite() { return Math.max(NegotiationSettings.PAGE, reply.maxWrite()); }

@@ -91,7 +91,7 @@ public record StatsFile(DaemonFacts daemon, double uptimeS, Negotiated negotiati
         /** @param queueSize the virtqueue size under virtio-fs, null over /dev/fuse */
         public static Negotiated of(Negotiation n, Integer queueSize) {
             Integer queuePages = queueSize == null ? null : InitOut.virtqueueMaxPages(queueSize);
-            int pages = queuePages == null ? n.effectiveMaxPages() : Math.min(n.effectiveMaxPages(), queuePages);
+            int pages = n.effectiveMaxPagesOver(queueSize);
             InitOut r = n.reply();
             return new Negotiated(n.settingsName(), n.offered().major(), n.offered().minor(), r.minor(),
                     n.offered().flags(), InitFlag.names(n.offered().flags()), n.offered().maxReadahead(),

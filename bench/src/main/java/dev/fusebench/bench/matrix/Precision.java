@@ -2,6 +2,7 @@ package dev.fusebench.bench.matrix;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fusebench.bench.results.ExtensionLine;
+import dev.fusebench.bench.results.RunLine;
 import dev.fusebench.bench.stats.Analysis;
 import dev.fusebench.bench.stats.Comparison;
 
@@ -74,27 +75,26 @@ public final class Precision {
         Map<String, Double> unitWall = new LinkedHashMap<>();
         Map<Integer, Double> blockWall = new LinkedHashMap<>();
         for (JsonNode n : lines) {
-            if (!"run".equals(n.path("type").asText()) || !n.has("unit_wall_s")) continue;
-            if (unitWall.putIfAbsent(n.path("unit").asText(), n.path("unit_wall_s").asDouble()) == null && !n.path("warmup").asBoolean())
-                blockWall.merge(n.path("iteration").asInt(), n.path("unit_wall_s").asDouble(), Double::sum);
+            if (!RunLine.isRun(n)) continue;
+            RunLine r = RunLine.of(n);
+            if (r.unitWallS() == null) continue;
+            if (unitWall.putIfAbsent(r.unit(), r.unitWallS()) == null && !r.warmup()) blockWall.merge(r.iteration(), r.unitWallS(), Double::sum);
         }
         double total = unitWall.values().stream().mapToDouble(Double::doubleValue).sum();
         double perBlock = blockWall.values().stream().mapToDouble(Double::doubleValue).average().orElse(0);
         return new double[]{total, perBlock};
     }
 
+    /** The decisions so far, in the order they were made. */
+    private static List<ExtensionLine> extensions(List<JsonNode> lines) {
+        return lines.stream().filter(ExtensionLine::isExtension).map(ExtensionLine::of).toList();
+    }
+
     /** Blocks planned so far: the minimum, or what the last decision in the file planned. */
     static int plannedBlocks(Rule rule, List<JsonNode> lines) {
         int planned = rule.minBlocks();
-        for (JsonNode n : lines) if ("extension".equals(n.path("type").asText())) planned = Math.max(planned, n.path("blocks_planned").asInt());
+        for (ExtensionLine e : extensions(lines)) planned = Math.max(planned, e.blocksPlanned());
         return planned;
-    }
-
-    /** The last decision in the file, or null before the first. */
-    private static JsonNode lastExtension(List<JsonNode> lines) {
-        JsonNode last = null;
-        for (JsonNode n : lines) if ("extension".equals(n.path("type").asText())) last = n;
-        return last;
     }
 
     /**
@@ -106,9 +106,10 @@ public final class Precision {
             List<JsonNode> lines = store.read(true);
             int blocks = plannedBlocks(rule, lines);
             Set<String> done = ResultsStore.units(lines);
-            JsonNode last = lastExtension(lines);
+            List<ExtensionLine> decisions = extensions(lines);
+            ExtensionLine last = decisions.isEmpty() ? null : decisions.getLast();
             // a resumed run that had already finished
-            if (last != null && "stop".equals(last.path("decision").asText()) && measuredBlocks(planOf.apply(blocks), done) == blocks) {
+            if (last != null && last.stops() && measuredBlocks(planOf.apply(blocks), done) == blocks) {
                 return decisionOf(last);
             }
             MatrixCommand.execute(planOf.apply(blocks), done, store, runner);
@@ -123,10 +124,9 @@ public final class Precision {
         return (int) plan.stream().filter(u -> !u.warmup() && done.contains(u.id())).mapToInt(Unit::iteration).distinct().count();
     }
 
-    private static Decision decisionOf(JsonNode last) {
-        return new Decision(last.path("blocks").asInt(), false, last.path("blocks_planned").asInt(), last.path("reason").asText(),
-                last.path("widest_half_width_pct").asDouble(Double.POSITIVE_INFINITY), last.path("widest_cell").asText(null),
-                last.path("elapsed_s").asDouble());
+    private static Decision decisionOf(ExtensionLine last) {
+        return new Decision(last.blocks(), false, last.blocksPlanned(), last.reason(),
+                last.widestHalfWidthPct() == null ? Double.POSITIVE_INFINITY : last.widestHalfWidthPct(), last.widestCell(), last.elapsedS());
     }
 
     private static String fmt(double v) { return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v); }

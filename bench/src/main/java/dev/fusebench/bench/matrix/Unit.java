@@ -14,7 +14,7 @@ public record Unit(String id, int iteration, boolean warmup, String daemon, Stri
                    int position, List<String> blockOrder, List<Arm> arms) {
     public boolean interleaved() { return arms != null; }
 
-    /** The guest axes: kernel series, virtqueue size, extra kernel arguments. */
+    /** The guest axes: kernel series, virtqueue size, extra kernel arguments, vCPUs, request queues and read_ahead_kb (0: the kernel's). */
     public record GuestKey(String kernel, int queueSize, String kernelArgs, int vcpus, int requestQueues, int readaheadKb) {
         /** No guest: the host-fuse transport mounts the daemon on this host. */
         public static final GuestKey HOST = new GuestKey("host", 0, "");
