@@ -23,13 +23,7 @@ final class SandboxLauncher {
     private SandboxLauncher() {}
 
     static int runInside(Sandbox box, DaemonMain d) throws IOException, InterruptedException {
-        List<String> inner = new ArrayList<>();
-        inner.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        inner.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        // absolute: inside, the working directory is the new root
-        String classPath = String.join(java.io.File.pathSeparator, java.util.Arrays.stream(System.getProperty("java.class.path")
-                .split(java.io.File.pathSeparator)).filter(e -> !e.isEmpty()).map(e -> Path.of(e).toAbsolutePath().toString()).toList());
-        inner.addAll(List.of("-cp", classPath, DaemonMain.class.getName()));
+        List<String> inner = new ArrayList<>(DaemonJvm.command(ManagementFactory.getRuntimeMXBean().getInputArguments()));
         inner.addAll(absolutePaths(d.args));
         inner.add("--sandboxed");
         // a group named for the socket is looked up inside

@@ -1,5 +1,6 @@
 package dev.fusebench.bench.daemons;
 
+import dev.fusebench.cli.DaemonJvm;
 import dev.fusebench.sandbox.Sandbox;
 
 import java.io.IOException;
@@ -26,10 +27,8 @@ public record JavaDaemon(String cache, Sandbox sandbox) implements VirtioFsDaemo
 
     @Override
     public List<String> command(Path shared, Path socket, String variant, Path statsFile) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> c = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC",
-                "-cp", System.getProperty("java.class.path"), "dev.fusebench.cli.DaemonMain",
-                "--shared-dir", shared.toString(), "--socket-path", socket.toString(), "--variant", variant, "--cache", cache));
+        List<String> c = new ArrayList<>(DaemonJvm.command(DaemonJvm.OPTIONS));
+        c.addAll(List.of("--shared-dir", shared.toString(), "--socket-path", socket.toString(), "--variant", variant, "--cache", cache));
         if (statsFile != null) c.addAll(List.of("--stats", statsFile.toString()));
         if (!sandbox.on()) {
             c.addAll(List.of("--sandbox", "none"));

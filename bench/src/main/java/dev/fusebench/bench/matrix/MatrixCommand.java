@@ -320,7 +320,7 @@ public final class MatrixCommand implements Callable<Integer> {
             Path work = WorkDirs.create(dir);
             try {
                 return WorkDirs.keepLogsOfFailures(dir, u, work, dev.fusebench.bench.run.HostFuseRun.run(new dev.fusebench.bench.run.HostFuseRun.Spec(
-                        variantSettings.get(u.variant()).toSpec(), u.variant(), jobs, workloadsDir.toAbsolutePath(), sz, rt), work));
+                        variantSettings.get(u.variant()), u.variant(), jobs, workloadsDir.toAbsolutePath(), sz, rt), work));
             } finally {
                 WorkDirs.remove(work);
             }
@@ -424,7 +424,7 @@ public final class MatrixCommand implements Callable<Integer> {
             List<RunResult> results;
             if (transport.equals("host-fuse")) {
                 List<dev.fusebench.bench.run.InterleavedHostFuseRun.Arm> arms = u.arms().stream()
-                        .map(a -> new dev.fusebench.bench.run.InterleavedHostFuseRun.Arm(a.name(), variantSettings.get(a.variant()).toSpec())).toList();
+                        .map(a -> new dev.fusebench.bench.run.InterleavedHostFuseRun.Arm(a.name(), variantSettings.get(a.variant()))).toList();
                 Double kill = fault instanceof Fault.KillDaemon k ? k.afterSeconds() : null;
                 results = dev.fusebench.bench.run.InterleavedHostFuseRun.run(new dev.fusebench.bench.run.InterleavedHostFuseRun.Spec(
                         arms, jobs, workloadsDir.toAbsolutePath(), sz, slices, slice, kill), work);

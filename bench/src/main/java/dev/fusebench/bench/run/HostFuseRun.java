@@ -1,11 +1,13 @@
 package dev.fusebench.bench.run;
 
+import dev.fusebench.cli.DaemonJvm;
 import dev.fusebench.bench.daemons.JavaDaemon;
 import dev.fusebench.bench.guest.Shell;
 import dev.fusebench.bench.results.JobRequests;
 import dev.fusebench.bench.results.RunResult;
 import dev.fusebench.fuse.InitFlag;
 import dev.fusebench.fuse.NegotiationSettings;
+import dev.fusebench.fuse.Variant;
 import dev.fusebench.stats.JobMarks;
 import dev.fusebench.bench.workload.FioResult;
 import dev.fusebench.bench.workload.Workloads;
@@ -28,17 +30,18 @@ import java.util.concurrent.TimeUnit;
 public final class HostFuseRun {
     private HostFuseRun() {}
 
-    public record Spec(String variantSpec, String variantName, List<String> workloads, Path workloadsDir,
+    /** @param variant the variant, as an object until the daemon's command line is written */
+    public record Spec(Variant variant, String variantName, List<String> workloads, Path workloadsDir,
                        int sizeMiB, int runtimeSeconds) {}
 
     public static List<RunResult> run(Spec spec, Path work) throws IOException {
         Path shared = Files.createDirectories(work.resolve("share"));
         Path mnt = Files.createDirectories(work.resolve("mnt"));
         Path stats = work.resolve("daemon-stats.json");
-        List<String> cmd = mountCommand(shared, mnt, spec.variantSpec(), stats);
+        List<String> cmd = mountCommand(shared, mnt, spec.variant(), stats);
         RunResult.Builder common = common(spec.variantName(), cmd);
 
-        NegotiationSettings wanted = NegotiationSettings.parseVariant(spec.variantSpec());
+        NegotiationSettings wanted = spec.variant().init();
         boolean ring = (wanted.flags() & InitFlag.OVER_IO_URING) != 0;
         String refused = hostRefusal(wanted);
         if (refused != null) return spec.workloads().stream().map(w -> common.failed(w, refused)).toList();
@@ -125,11 +128,11 @@ public final class HostFuseRun {
     }
 
     /** The Java daemon serving {@code shared} at {@code mnt} through /dev/fuse with a variant. */
-    static List<String> mountCommand(Path shared, Path mnt, String variantSpec, Path stats) throws IOException {
-        List<String> cmd = new ArrayList<>(new JavaDaemon("never", dev.fusebench.sandbox.Sandbox.NONE).command(shared, mnt.resolveSibling("unused.sock"), variantSpec, stats));
-        int at = cmd.indexOf("--socket-path");
-        cmd.set(at, "--mount");
-        cmd.set(at + 1, mnt.toString());
+    static List<String> mountCommand(Path shared, Path mnt, Variant variant, Path stats) {
+        List<String> cmd = new ArrayList<>(DaemonJvm.command(DaemonJvm.OPTIONS));
+        // --cache never as the matrix's daemons run; /dev/fuse is served unsandboxed (see the README's Security)
+        cmd.addAll(List.of("--shared-dir", shared.toString(), "--mount", mnt.toString(), "--variant", variant.toSpec(), "--cache", "never",
+                "--stats", stats.toString(), "--sandbox", "none"));
         return cmd;
     }
 

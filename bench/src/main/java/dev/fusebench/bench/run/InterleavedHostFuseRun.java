@@ -9,6 +9,7 @@ import dev.fusebench.bench.workload.SliceFile;
 import dev.fusebench.devfuse.MountTable;
 import dev.fusebench.fuse.InitFlag;
 import dev.fusebench.fuse.NegotiationSettings;
+import dev.fusebench.fuse.Variant;
 import dev.fusebench.stats.JobMarks;
 import dev.fusebench.stats.StatsFile;
 
@@ -32,7 +33,7 @@ public final class InterleavedHostFuseRun {
     private InterleavedHostFuseRun() {}
 
     /** One arm: its name and the variant its daemon is given. */
-    public record Arm(String name, String variantSpec) {}
+    public record Arm(String name, Variant variant) {}
 
     /** {@code killAfterSeconds}: kill the last arm's daemon this long after the first slice starts (null: no fault). */
     public record Spec(List<Arm> arms, List<String> workloads, Path workloadsDir, int sizeMiB,
@@ -55,10 +56,10 @@ public final class InterleavedHostFuseRun {
             Path mnt = Files.createDirectories(dir.resolve("mnt"));
             mounts.add(mnt);
             stats.add(dir.resolve("daemon-stats.json"));
-            List<String> cmd = HostFuseRun.mountCommand(Files.createDirectories(dir.resolve("share")), mnt, a.variantSpec(), stats.get(i));
+            List<String> cmd = HostFuseRun.mountCommand(Files.createDirectories(dir.resolve("share")), mnt, a.variant(), stats.get(i));
             commands.add(cmd);
             common.add(HostFuseRun.common(a.name(), cmd));
-            NegotiationSettings wanted = NegotiationSettings.parseVariant(a.variantSpec());
+            NegotiationSettings wanted = a.variant().init();
             ring[i] = (wanted.flags() & InitFlag.OVER_IO_URING) != 0;
             String refused = HostFuseRun.hostRefusal(wanted);
             if (refused != null && failure == null) failure = "arm " + a.name() + ": " + refused;
