@@ -3,6 +3,7 @@ package dev.fusebench.reports;
 import dev.fusebench.stats.DaemonFacts;
 import dev.fusebench.stats.StatsFile;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.fusebench.bench.results.RunResult;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fusebench.bench.matrix.RunLines;
 
@@ -179,15 +180,18 @@ final class Html {
                     + "<th class=\"l\">flags taken away</th><th>guest's pages</th><th>guest's max_write</th><th>READ size max (observed)</th>"
                     + "<th>WRITE size max (observed)</th><th class=\"l\">refused</th></tr>\n");
             for (var e : proxied.entrySet()) {
-                JsonNode d = e.getValue().path("daemon_reply"), g = e.getValue().path("given_reply");
-                java.util.List<String> taken = new java.util.ArrayList<>(textList(d.path("flags")));
-                taken.removeAll(textList(g.path("flags")));
-                h.append("<tr><td class=\"l\">").append(esc(e.getKey())).append("</td><td class=\"l\">").append(esc(String.join(" ", textList(d.path("flags")))))
-                        .append("</td><td>").append(d.path("effective_max_pages").asText("-")).append("</td><td>").append(d.path("max_write").asText("-"))
-                        .append("</td><td class=\"l\">").append(esc(g.isMissingNode() ? "-" : String.join(" ", taken)))
-                        .append("</td><td>").append(g.path("effective_max_pages").asText("-")).append("</td><td>").append(g.path("max_write").asText("-"))
-                        .append("</td><td>").append(observedMax(e.getValue(), "READ")).append("</td><td>").append(observedMax(e.getValue(), "WRITE"))
-                        .append("</td><td class=\"l\">").append(esc(e.getValue().path("refusal").asText(e.getValue().path("error").asText("")))).append("</td></tr>\n");
+                RunResult.ProxyInfo p = e.getValue();
+                RunResult.InitReply d = p.daemonReply(), g = p.givenReply();
+                List<String> daemonFlags = d == null || d.flags() == null ? List.of() : d.flags();
+                List<String> taken = new java.util.ArrayList<>(daemonFlags);
+                if (g != null && g.flags() != null) taken.removeAll(g.flags());
+                String refusal = p.refusal() != null ? p.refusal() : p.error() != null ? p.error() : "";
+                h.append("<tr><td class=\"l\">").append(esc(e.getKey())).append("</td><td class=\"l\">").append(esc(String.join(" ", daemonFlags)))
+                        .append("</td><td>").append(d == null ? "-" : Integer.toString(d.effectiveMaxPages())).append("</td><td>").append(d == null ? "-" : Integer.toString(d.maxWrite()))
+                        .append("</td><td class=\"l\">").append(esc(g == null ? "-" : String.join(" ", taken)))
+                        .append("</td><td>").append(g == null ? "-" : Integer.toString(g.effectiveMaxPages())).append("</td><td>").append(g == null ? "-" : Integer.toString(g.maxWrite()))
+                        .append("</td><td>").append(observedMax(p, "READ")).append("</td><td>").append(observedMax(p, "WRITE"))
+                        .append("</td><td class=\"l\">").append(esc(refusal)).append("</td></tr>\n");
             }
             h.append("</table>\n");
             long missed = rs.observedMissed();
@@ -218,16 +222,16 @@ final class Html {
         h.append("<section id=\"noise\"><h2>Host noise per job</h2>\n<p>Sampled by the controller from /proc/stat and /proc/loadavg while each job ran: "
                 + "steal (time the hypervisor gave this host's vCPUs to others), iowait, and the mean 1-minute load average. Jobs with steal above ")
                 .append(ReportBuilder.share(ResultSet.STEAL_WARNING)).append(" are marked.</p>\n");
-        List<ResultSet.Run> high = rs.runs.stream().filter(r -> r.noise().steal() > ResultSet.STEAL_WARNING).toList();
+        List<ResultSet.Run> high = rs.runs.stream().filter(r -> r.noise().stealOrNaN() > ResultSet.STEAL_WARNING).toList();
         if (!high.isEmpty()) h.append("<p class=\"warn\">").append(high.size()).append(" job(s) ran with host steal above ")
                 .append(ReportBuilder.share(ResultSet.STEAL_WARNING)).append(": their figures are suspect.</p>\n");
         h.append("<table><tr><th class=\"l\">unit</th><th>pos</th><th class=\"l\">workload</th><th class=\"l\">host</th><th>steal</th><th>iowait</th><th>load</th><th>value</th></tr>\n");
         for (ResultSet.Run r : rs.runs) {
-            boolean warn = r.noise().steal() > ResultSet.STEAL_WARNING;
+            boolean warn = r.noise().stealOrNaN() > ResultSet.STEAL_WARNING;
             h.append("<tr").append(warn ? " class=\"stealwarn\"" : "").append("><td class=\"l\">").append(esc(r.unit())).append(r.warmup() ? " (warm-up)" : "")
                     .append("</td><td>").append(r.position()).append("</td><td class=\"l\">").append(esc(r.workload())).append("</td><td class=\"l\">")
-                    .append(esc(r.host())).append("</td><td>").append(ReportBuilder.share(r.noise().steal())).append(warn ? " ⚠" : "").append("</td><td>")
-                    .append(ReportBuilder.share(r.noise().iowait())).append("</td><td>").append(Double.isNaN(r.noise().load()) ? "–" : String.format(java.util.Locale.ROOT, "%.2f", r.noise().load()))
+                    .append(esc(r.host())).append("</td><td>").append(ReportBuilder.share(r.noise().stealOrNaN())).append(warn ? " ⚠" : "").append("</td><td>")
+                    .append(ReportBuilder.share(r.noise().iowaitOrNaN())).append("</td><td>").append(Double.isNaN(r.noise().loadOrNaN()) ? "–" : String.format(java.util.Locale.ROOT, "%.2f", r.noise().loadOrNaN()))
                     .append("</td><td>").append(r.ok() ? ReportBuilder.num(r.value()) : "failed").append("</td></tr>\n");
         }
         h.append("</table></section>\n");
@@ -244,12 +248,6 @@ final class Html {
         return String.join(" · ", parts);
     }
 
-    private static List<String> textList(JsonNode n) {
-        List<String> out = new java.util.ArrayList<>();
-        n.forEach(x -> out.add(x.asText()));
-        return out;
-    }
-
     /**
      * A flag when requests larger than the kernel's computed limit were observed: the computation
      * (flags, max_pages, the virtqueue cap, max_pages_limit) and the kernel disagree.
@@ -262,9 +260,9 @@ final class Html {
     }
 
     /** The largest request of an opcode the proxy counted (observe mode), or a dash. */
-    private static String observedMax(JsonNode proxy, String opcode) {
-        long max = -1;
-        for (var it = proxy.path("observed_sizes").path(opcode).fieldNames(); it.hasNext(); ) max = Math.max(max, Long.parseLong(it.next()));
+    private static String observedMax(RunResult.ProxyInfo proxy, String opcode) {
+        Map<Long, Long> sizes = proxy.observedSizes() == null ? null : proxy.observedSizes().get(opcode);
+        long max = sizes == null ? -1 : sizes.keySet().stream().mapToLong(Long::longValue).max().orElse(-1);
         return max < 0 ? "–" : ReportBuilder.sizeLabel(max);
     }
 

@@ -263,7 +263,7 @@ public final class ReportBuilder {
         }
         if (rs.blocks() < rs.minBlocks())
             sb.append("**A smoke run: with ").append(rs.blocks()).append(" blocks no verdict can be reached (").append(rs.minBlocks()).append(" needed).**\n\n");
-        long steal = rs.runs.stream().filter(r -> r.noise().steal() > ResultSet.STEAL_WARNING).count();
+        long steal = rs.runs.stream().filter(r -> r.noise().stealOrNaN() > ResultSet.STEAL_WARNING).count();
         if (steal > 0) sb.append("**").append(steal).append(" job(s) ran with host steal above ").append(share(ResultSet.STEAL_WARNING)).append("**: see report.html.\n\n");
         sb.append("Accelerator: ").append(env.path("accel").asText()).append(env.path("emulated").asBoolean() ? " (emulated: absolute figures are not hardware figures)" : "")
                 .append("; guests: ").append(env.path("guests").toString()).append("; host ").append(env.path("host").path("kernel").asText())
@@ -357,7 +357,7 @@ public final class ReportBuilder {
             sb.append(String.join(",", csvField(r.unit()), Integer.toString(r.iteration()), Integer.toString(r.position()), Boolean.toString(r.warmup()),
                     csvField(r.workload()), csvField(r.daemon()), csvField(r.arm()), csvField(r.guest()), csvField(r.host()), r.ok() ? "ok" : "failed",
                     ResultSet.metricName(r.workload()), d(r.value()), d(r.bandwidthMiB()), d(r.iops()), d(r.clatP50Us()),
-                    d(r.clatP99Us()), d(r.daemonCpuS()), d(r.qemuCpuS()), d(r.noise().steal()), d(r.noise().iowait()), d(r.noise().load()),
+                    d(r.clatP99Us()), d(r.daemonCpuS()), d(r.qemuCpuS()), d(r.noise().stealOrNaN()), d(r.noise().iowaitOrNaN()), d(r.noise().loadOrNaN()),
                     csvField(r.failure() == null ? "" : r.failure()))).append('\n');
         }
         return sb.toString();

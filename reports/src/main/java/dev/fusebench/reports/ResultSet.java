@@ -34,13 +34,8 @@ public final class ResultSet {
     public record Run(String unit, int iteration, boolean warmup, String workload, String daemon, String arm, String guest,
                       boolean ok, String failure, double value, double bandwidthMiB, double iops,
                       double clatP50Us, double clatP99Us, double daemonCpuS, double qemuCpuS, StatsFile daemonStats,
-                      int position, String host, HostNoise noise, JobRequests requests, FioResult fio) {
+                      int position, String host, RunResult.HostNoise noise, JobRequests requests, FioResult fio) {
         public RunLines.Cell cell() { return new RunLines.Cell(workload, daemon, guest); }
-    }
-
-    /** The host's steal and iowait shares (0..1) and mean load average during a job, as the controller sampled them. */
-    public record HostNoise(double steal, double iowait, double load) {
-        static final HostNoise NONE = new HostNoise(Double.NaN, Double.NaN, Double.NaN);
     }
 
     /** Jobs whose host steal exceeded this share get a warning. */
@@ -90,7 +85,7 @@ public final class ResultSet {
         FioResult.Direction d = RunLines.direction(line);
         java.util.Map<String, Double> pct = d == null || d.clatPercentilesUs() == null ? java.util.Map.of() : d.clatPercentilesUs();
         RunResult.CpuSeconds cpu = r.cpuS();
-        RunResult.Noise h = r.hostNoise();
+        RunResult.HostNoise h = r.hostNoise();
         RunLines.Cell c = RunLines.cell(line);
         return new Run(line.unit(), line.iteration(), line.warmup(), c.workload(), c.daemon(), line.arm(), c.guest(), ok,
                 ok ? null : r.failure() == null ? "failed" : r.failure(),
@@ -98,10 +93,9 @@ public final class ResultSet {
                 pct.getOrDefault("50", Double.NaN), pct.getOrDefault("99", Double.NaN),
                 cpu == null ? Double.NaN : cpu.daemonS(), cpu == null ? Double.NaN : cpu.qemuS(),
                 r.daemonStats(), line.position(), line.hostName() == null ? "" : line.hostName(),
-                h == null ? HostNoise.NONE : new HostNoise(nan(h.steal()), nan(h.iowait()), nan(h.loadAvg())), r.requests(), r.fio());
+                h == null ? RunResult.HostNoise.NONE : h, r.requests(), r.fio());
     }
 
-    private static double nan(Double v) { return v == null ? Double.NaN : v; }
 
     /** Cells in first-seen order. */
     public List<RunLines.Cell> cells() {
@@ -372,11 +366,12 @@ public final class ResultSet {
     }
 
     /** What the INIT-rewriting proxy recorded, per daemon and arm (daemons behind a proxy only), in first-seen order. */
-    public Map<String, JsonNode> proxied() {
-        Map<String, JsonNode> out = new java.util.LinkedHashMap<>();
+    public Map<String, RunResult.ProxyInfo> proxied() {
+        Map<String, RunResult.ProxyInfo> out = new java.util.LinkedHashMap<>();
         for (JsonNode n : lines) {
             if (!RunLine.isRun(n) || !n.has("proxy")) continue;
-            out.putIfAbsent(n.path("daemon").path("name").asText() + " · " + n.path("arm").asText(), n.get("proxy"));
+            RunResult r = RunLine.of(n).result();
+            out.putIfAbsent((r.daemon() == null ? "" : r.daemon().name()) + " · " + r.arm(), r.proxy());
         }
         return out;
     }

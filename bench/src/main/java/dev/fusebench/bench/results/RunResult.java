@@ -31,7 +31,7 @@ import java.util.Map;
 public record RunResult(String workload, @JsonAlias("variant") String arm, DaemonInfo daemon, GuestInfo guest, String transport,
                         String accel, Boolean emulated, Map<String, Object> host, String faultInjected, Integer shareTmpfsMib,
                         QemuInfo qemu, StatsFile daemonStats, String guestKernelRelease, String guestPanic, String daemonExit,
-                        Integrity integrity, CpuSeconds cpuS, Noise hostNoise, Map<String, Double> timings, FioResult fio,
+                        Integrity integrity, CpuSeconds cpuS, HostNoise hostNoise, Map<String, Double> timings, FioResult fio,
                         String status, String failure, String consoleTail, String logs, ProxyInfo proxy,
                         JobRequests requests, Double metric, List<SliceResult> slices) {
 
@@ -80,11 +80,11 @@ public record RunResult(String workload, @JsonAlias("variant") String arm, Daemo
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ProxyInfo(String variant, InitReply daemonReply, InitReply givenReply, String refusal, Boolean steppedOut, String error,
+    public record ProxyInfo(@JsonAlias("variant") String arm, InitReply daemonReply, InitReply givenReply, String refusal, Boolean steppedOut, String error,
                             Map<String, Map<Long, Long>> observedSizes, Long observedMissed, Map<String, Long> observedUnreadable) {
-        public ProxyInfo(String variant, InitReply daemonReply, InitReply givenReply, String refusal, Boolean steppedOut, String error,
+        public ProxyInfo(String arm, InitReply daemonReply, InitReply givenReply, String refusal, Boolean steppedOut, String error,
                          Map<String, Map<Long, Long>> observedSizes) {
-            this(variant, daemonReply, givenReply, refusal, steppedOut, error, observedSizes, null, null);
+            this(arm, daemonReply, givenReply, refusal, steppedOut, error, observedSizes, null, null);
         }
     }
 
@@ -138,10 +138,18 @@ public record RunResult(String workload, @JsonAlias("variant") String arm, Daemo
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record CpuSeconds(double daemonS, double qemuS) {}
 
-    /** The host's steal and iowait (shares of all CPU time, 0..1) and mean load during the job. */
+    /**
+     * The host's steal and iowait (shares of all CPU time, 0..1) and mean load during the job, as the
+     * controller sampled them (null: not sampled); the accessors ending in {@code OrNaN} give NaN instead.
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Noise(Double steal, Double iowait, Double loadAvg) {}
+    public record HostNoise(Double steal, Double iowait, Double loadAvg) {
+        public static final HostNoise NONE = new HostNoise(null, null, null);
+        public double stealOrNaN() { return steal == null ? Double.NaN : steal; }
+        public double iowaitOrNaN() { return iowait == null ? Double.NaN : iowait; }
+        public double loadOrNaN() { return loadAvg == null ? Double.NaN : loadAvg; }
+    }
 
     /** Builds the results of one run: what all its workloads share, then each workload's own part. */
     public static final class Builder {
@@ -156,18 +164,18 @@ public record RunResult(String workload, @JsonAlias("variant") String arm, Daemo
         public Integrity integrity;
         public ProxyInfo proxy;
 
-        public RunResult ok(String workload, CpuSeconds cpu, Noise noise, Map<String, Double> timings, FioResult fio) {
+        public RunResult ok(String workload, CpuSeconds cpu, HostNoise noise, Map<String, Double> timings, FioResult fio) {
             return result(workload, cpu, noise, timings, fio, "ok", null, null);
         }
 
-        public RunResult failed(String workload, CpuSeconds cpu, Noise noise, Map<String, Double> timings, FioResult fio,
+        public RunResult failed(String workload, CpuSeconds cpu, HostNoise noise, Map<String, Double> timings, FioResult fio,
                                 String failure, String consoleTail) {
             return result(workload, cpu, noise, timings, fio, "failed", failure, consoleTail);
         }
 
         public RunResult failed(String workload, String failure) { return failed(workload, null, null, null, null, failure, null); }
 
-        private RunResult result(String workload, CpuSeconds cpu, Noise noise, Map<String, Double> timings, FioResult fio,
+        private RunResult result(String workload, CpuSeconds cpu, HostNoise noise, Map<String, Double> timings, FioResult fio,
                                  String status, String failure, String consoleTail) {
             return new RunResult(workload, arm, daemon, guest, transport, accel, emulated, host, faultInjected, shareTmpfsMib, qemu,
                     daemonStats, guestKernelRelease, guestPanic, daemonExit, integrity, cpu, noise, timings, fio, status, failure,

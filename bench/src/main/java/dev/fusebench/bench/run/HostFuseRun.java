@@ -63,7 +63,7 @@ public final class HostFuseRun {
                 // the job's mark (see JobMarks): a lookup the daemon sees before the job's first request
                 Files.exists(mnt.resolve(JobMarks.beforeJob(++jobNumber)));
                 Map<String, Double> timings = null;
-                RunResult.Noise hostNoise = null;
+                RunResult.HostNoise hostNoise = null;
                 FioResult f = null;
                 Double metric = null;
                 if (failure == null) {
@@ -80,7 +80,7 @@ public final class HostFuseRun {
                     fio.environment().put("FB_METRICS", metrics.toString());
                     fio.environment().put("FB_JOBS", spec.workloadsDir().toString());
                     long t0 = System.nanoTime();
-                    HostNoise noise = HostNoise.start();
+                    HostNoiseSampler noise = HostNoiseSampler.start();
                     Process p = fio.start();
                     if (!p.waitFor(spec.runtimeSeconds() + 300L, TimeUnit.SECONDS)) {
                         p.destroyForcibly();

@@ -181,7 +181,7 @@ public final class InterleavedGuestRun {
 
                     public String bootCause() { return bootCause; }
 
-                    public RunResult.Noise noise(String workload) { return marks.noiseOf(workload); }
+                    public RunResult.HostNoise noise(String workload) { return marks.noiseOf(workload); }
 
                     public String consoleTail() { return out.consoleTail(); }
                 });

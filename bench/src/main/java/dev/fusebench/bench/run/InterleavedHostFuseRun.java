@@ -68,7 +68,7 @@ public final class InterleavedHostFuseRun {
         Map<Integer, String> deaths = new HashMap<>();
         Map<String, Double> jobSeconds = new HashMap<>();
         Map<String, Map<String, FioResult>> fio = new HashMap<>();
-        Map<String, RunResult.Noise> noise = new HashMap<>();
+        Map<String, RunResult.HostNoise> noise = new HashMap<>();
         JobCpu marks = new JobCpu(results, 25_000_000L);
         try {
             if (failure == null) {
@@ -88,7 +88,7 @@ public final class InterleavedHostFuseRun {
                         .directory(work.toFile()); // fio leaves each section's prerun output in its working directory
                 pb.environment().put("FB_SIZE", spec.sizeMiB() + "M");
                 pb.environment().put("FB_METRICS", results.toString());
-                HostNoise hostNoise = HostNoise.start();
+                HostNoiseSampler hostNoise = HostNoiseSampler.start();
                 long t0 = System.nanoTime();
                 if (firstSlice == 0) firstSlice = t0;
                 Process p = pb.start();
@@ -154,7 +154,7 @@ public final class InterleavedHostFuseRun {
 
                     public String bootCause() { return bootCause; }
 
-                    public RunResult.Noise noise(String workload) { return noise.get(workload); }
+                    public RunResult.HostNoise noise(String workload) { return noise.get(workload); }
 
                     public String consoleTail() { return null; }
                 });

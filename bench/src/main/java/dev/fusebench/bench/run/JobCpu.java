@@ -22,11 +22,11 @@ final class JobCpu {
     private static final double TICK = ProcessCpu.TICKS_PER_SECOND;
     private final Path results;
     private final Map<String, long[]> start = new HashMap<>();
-    private final Map<String, HostNoise> noise = new HashMap<>();
-    private final Map<String, RunResult.Noise> noisePerJob = new LinkedHashMap<>();
+    private final Map<String, HostNoiseSampler> noise = new HashMap<>();
+    private final Map<String, RunResult.HostNoise> noisePerJob = new LinkedHashMap<>();
     private final Map<String, RunResult.CpuSeconds> perJob = new LinkedHashMap<>();
-    private final Map<Integer, HostNoise> sliceNoise = new HashMap<>();
-    private final Map<Integer, RunResult.Noise> noisePerSlice = new HashMap<>();
+    private final Map<Integer, HostNoiseSampler> sliceNoise = new HashMap<>();
+    private final Map<Integer, RunResult.HostNoise> noisePerSlice = new HashMap<>();
     private final long pollNanos;
     private long seen;
     private long nextPoll;
@@ -43,7 +43,7 @@ final class JobCpu {
         long now = System.nanoTime();
         if (now < nextPoll) return;
         nextPoll = now + pollNanos;
-        noise.values().forEach(HostNoise::sample);
+        noise.values().forEach(HostNoiseSampler::sample);
         String text;
         // only what the guest wrote since the last poll (fio's JSON passes through here too)
         try (var in = java.nio.channels.FileChannel.open(results)) {
@@ -63,13 +63,13 @@ final class JobCpu {
             if (f[1].equals("SLICE-START") || f[1].equals("SLICE-END")) {
                 Integer id = sliceId(f[2]);
                 if (id == null) continue;
-                if (f[1].equals("SLICE-START")) sliceNoise.put(id, HostNoise.start());
+                if (f[1].equals("SLICE-START")) sliceNoise.put(id, HostNoiseSampler.start());
                 else if (sliceNoise.containsKey(id)) noisePerSlice.put(id, sliceNoise.remove(id).end());
             } else if (f[1].equals("JOB-START")) {
                 start.put(f[2], new long[]{ticks(daemonPid), ticks(qemuPid)});
-                noise.put(f[2], HostNoise.start());
+                noise.put(f[2], HostNoiseSampler.start());
             } else if (f[1].equals("JOB-END") && start.containsKey(f[2])) {
-                HostNoise n = noise.remove(f[2]);
+                HostNoiseSampler n = noise.remove(f[2]);
                 if (n != null) noisePerJob.put(f[2], n.end());
                 long[] s = start.get(f[2]);
                 long d = ticks(daemonPid), q = ticks(qemuPid);
@@ -90,14 +90,14 @@ final class JobCpu {
 
     /** The host's steal during interleaved slice {@code id}, or null. */
     Double stealOf(int id) {
-        RunResult.Noise n = noisePerSlice.get(id);
+        RunResult.HostNoise n = noisePerSlice.get(id);
         return n == null ? null : n.steal();
     }
 
     RunResult.CpuSeconds of(String job) { return perJob.get(job); }
 
-    /** The host's steal, iowait and load during the job (see {@link HostNoise}), or null. */
-    RunResult.Noise noiseOf(String job) { return noisePerJob.get(job); }
+    /** The host's steal, iowait and load during the job (see {@link HostNoiseSampler}), or null. */
+    RunResult.HostNoise noiseOf(String job) { return noisePerJob.get(job); }
 
     private static long ticks(long pid) { return ProcessCpu.ticks(pid); }
 }

@@ -51,7 +51,7 @@ final class SliceResults {
         String bootCause();
 
         /** The host's steal, iowait and load during a workload's whole slice file, or null. */
-        RunResult.Noise noise(String workload);
+        RunResult.HostNoise noise(String workload);
 
         /** The end of the guest's console, for a failed result; null on host-fuse. */
         String consoleTail();
@@ -85,7 +85,7 @@ final class SliceResults {
                 Map<String, Double> t = timings.getOrDefault(w, Map.of());
                 // the arm's measured slices together: fio's figures and the requests, for the report's per-run tables and its Why lines
                 FioResult together = FioResult.together(w, measuredFio);
-                RunResult.Noise noise = boot.noise(w);
+                RunResult.HostNoise noise = boot.noise(w);
                 RunResult res = firstFailure == null ? b.ok(w, null, noise, t, together)
                         : b.failed(w, null, noise, t, together, firstFailure, boot.consoleTail());
                 out.add(res.withSlices(slices).withMetric(measured > 0 ? Math.exp(logSum / measured) : null)

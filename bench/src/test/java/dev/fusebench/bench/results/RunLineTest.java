@@ -17,7 +17,7 @@ class RunLineTest {
         b.daemon = new RunResult.DaemonInfo("java", "1.0", true, Map.of("mode", "namespace"), List.of("java", "-jar"));
         b.guest = new RunResult.GuestInfo("6.1", "linux-image", "6.1.1", 2, 1024, 1024, "", false, "256M", 30, "img");
         var read = new FioResult.Direction(1 << 20, 3 * 1048576.0, 3, 1000, 10, Map.of("50", 8.0, "99", 20.0));
-        RunResult r = b.ok("seq-read", new RunResult.CpuSeconds(1.5, 9.0), new RunResult.Noise(0.05, 0.0, 1.2),
+        RunResult r = b.ok("seq-read", new RunResult.CpuSeconds(1.5, 9.0), new RunResult.HostNoise(0.05, 0.0, 1.2),
                 Map.of("job_s", 31.0), new FioResult("seq-read", 0, read, null, "fio-3.33"));
         return new RunLine(RunLine.TYPE, "i1/java/6.1/q1024/max-pages", 1, false, 2, List.of("baseline", "max-pages"), 40.0,
                 "host", "6.1/q1024", null, r);
@@ -45,9 +45,11 @@ class RunLineTest {
         // before the records, a run line said "variant" (and later "arm" too) and carried fields since dropped
         JsonNode old = RunLine.JSON.readTree("""
                 {"type":"run","unit":"i1/java/6.1/q1024/baseline","iteration":1,"warmup":false,"position":1,
-                 "workload":"seq-read","variant":"baseline","status":"failed","failure":"guest killed","someday":1}""");
+                 "workload":"seq-read","variant":"baseline","status":"failed","failure":"guest killed","someday":1,
+                 "proxy":{"variant":"baseline","refusal":"max_pages=128, above the daemon's 64"}}""");
         RunLine l = RunLine.of(old);
         assertEquals("baseline", l.arm());
+        assertEquals("baseline", l.result().proxy().arm(), "the proxy's record said variant too");
         assertFalse(l.ok());
         assertEquals("guest killed", l.result().failure());
     }

@@ -11,15 +11,15 @@ import java.nio.file.Path;
  * in iowait (from /proc/stat's aggregate line, at the job's start and end), and the mean 1-minute
  * load average over the samples taken while it ran (/proc/loadavg).
  */
-final class HostNoise {
+final class HostNoiseSampler {
     private final long[] start;
     private double loadSum;
     private int loadSamples;
 
-    private HostNoise(long[] start) { this.start = start; }
+    private HostNoiseSampler(long[] start) { this.start = start; }
 
-    static HostNoise start() {
-        HostNoise n = new HostNoise(cpuTicks());
+    static HostNoiseSampler start() {
+        HostNoiseSampler n = new HostNoiseSampler(cpuTicks());
         n.sample();
         return n;
     }
@@ -36,7 +36,7 @@ final class HostNoise {
     }
 
     /** The job's figures: steal and iowait as shares of all CPU time (0..1), load_avg. */
-    RunResult.Noise end() {
+    RunResult.HostNoise end() {
         sample();
         long[] now = cpuTicks();
         Double steal = null, iowait = null;
@@ -48,7 +48,7 @@ final class HostNoise {
                 iowait = (double) (now[4] - start[4]) / total;
             }
         }
-        return new RunResult.Noise(steal, iowait, loadSamples > 0 ? loadSum / loadSamples : null);
+        return new RunResult.HostNoise(steal, iowait, loadSamples > 0 ? loadSum / loadSamples : null);
     }
 
     /** user nice system idle iowait irq softirq steal of the aggregate "cpu" line, or null. */
