@@ -96,7 +96,6 @@ public final class ResultSet {
                 h == null ? RunResult.HostNoise.NONE : h, r.requests(), r.fio());
     }
 
-
     /** Cells in first-seen order. */
     public List<RunLines.Cell> cells() {
         Set<RunLines.Cell> s = new LinkedHashSet<>();
