@@ -37,7 +37,7 @@ class GuestBootTest {
     }
 
     static GuestConfig config(boolean checksum) throws Exception {
-        return new GuestConfig("6.1", 2, 1024, 1024, "", Accel.choose("auto"), "64M", 2, checksum);
+        return new GuestConfig("6.1", 2, 1024, 1024, "", Accel.choose("auto"), 64, 2, checksum);
     }
 
     private List<RunResult> run(String daemon, String variant, List<String> workloads, long deadline, boolean checksum) throws Exception {

@@ -29,7 +29,7 @@ class GuestSettingsTest {
     /** One boot running {@code workloads}; the first one's result. */
     private RunResult runJava(String kernel, String variant, List<String> workloads, int vcpus, int requestQueues, int readaheadKb) throws Exception {
         GuestImage image = GuestImage.obtain(kernel, GuestImage.defaultCache(), GuestBootTest.WORKLOADS.resolve("init"));
-        GuestConfig cfg = new GuestConfig(kernel, vcpus, 1024, 1024, "", Accel.choose("auto"), "64M", 3, false, requestQueues, readaheadKb);
+        GuestConfig cfg = new GuestConfig(kernel, vcpus, 1024, 1024, "", Accel.choose("auto"), 64, 3, false, requestQueues, readaheadKb);
         var spec = new GuestRun.Spec(VirtioFsDaemon.named("java", GuestImage.defaultCache()), variant, cfg, workloads,
                 GuestBootTest.WORKLOADS, 400);
         RunResult r = GuestRun.run(spec, image, tmp.resolve(kernel + "-" + requestQueues + "-" + readaheadKb)).getFirst();

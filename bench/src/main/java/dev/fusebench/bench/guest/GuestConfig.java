@@ -4,13 +4,13 @@ import java.util.List;
 
 /** How a guest is booted: all of it is recorded with every result. */
 public record GuestConfig(String kernelSeries, int vcpus, int memoryMiB, int queueSize, String kernelArgs,
-                          Accel accel, String sizeMiB, int runtimeSeconds, boolean checksum, int requestQueues, int readaheadKb) {
+                          Accel accel, int sizeMiB, int runtimeSeconds, boolean checksum, int requestQueues, int readaheadKb) {
     /** The most request queues QEMU and our daemon serve (vhost-user-fs-pci's num-request-queues). */
     public static final int MAX_REQUEST_QUEUES = 8;
 
     /** One request queue, the kernel's readahead. */
     public GuestConfig(String kernelSeries, int vcpus, int memoryMiB, int queueSize, String kernelArgs,
-                       Accel accel, String sizeMiB, int runtimeSeconds, boolean checksum) {
+                       Accel accel, int sizeMiB, int runtimeSeconds, boolean checksum) {
         this(kernelSeries, vcpus, memoryMiB, queueSize, kernelArgs, accel, sizeMiB, runtimeSeconds, checksum, 1, 0);
     }
 
@@ -64,7 +64,7 @@ public record GuestConfig(String kernelSeries, int vcpus, int memoryMiB, int que
 
     private String commandLine(List<String> jobs, String shares) {
         String base = "console=ttyS0 quiet loglevel=3 panic=-1 oops=panic cryptomgr.notests rdinit=/init " + shares
-                + " fb.jobs=" + String.join(",", jobs) + " fb.size=" + sizeMiB + " fb.runtime=" + runtimeSeconds
+                + " fb.jobs=" + String.join(",", jobs) + " fb.size=" + sizeMiB + "M fb.runtime=" + runtimeSeconds
                 + " fb.checksum=" + (checksum ? 1 : 0) + " fb.layout=host";
         return kernelArgs == null || kernelArgs.isBlank() ? base : base + " " + kernelArgs;
     }

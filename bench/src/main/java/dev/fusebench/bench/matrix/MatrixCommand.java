@@ -185,9 +185,9 @@ public final class MatrixCommand implements Callable<Integer> {
             for (VirtioFsDaemon d : ds.values()) Variants.checkTakes(d, variantSettings.values());
             for (String k : kernels) dev.fusebench.bench.guest.GuestKernel.suitesFor(k);
             acc = Accel.choose(accel);
-            for (int q : queueSizes) new GuestConfig("6.1", 2, 1024, q, "", acc, "1M", 1, false);
+            for (int q : queueSizes) new GuestConfig("6.1", 2, 1024, q, "", acc, 1, 1, false);
             for (int c : vcpuCounts) for (int rq : requestQueues) for (int ra : readaheads())
-                new GuestConfig("6.1", c, 1024, 1024, "", acc, "1M", 1, false, rq, ra);
+                new GuestConfig("6.1", c, 1024, 1024, "", acc, 1, 1, false, rq, ra);
             if (transport.equals("host-fuse") && (!vcpuCounts.equals(List.of(2)) || !requestQueues.equals(List.of(1)) || readaheadKb != null))
                 throw new IllegalArgumentException("--vcpus, --request-queues and --readahead-kb are guest axes: not with --transport host-fuse");
             auto = iterations.equals("auto");
@@ -326,7 +326,7 @@ public final class MatrixCommand implements Callable<Integer> {
             }
         } : u -> {
             GuestConfig cfg = new GuestConfig(u.guest().kernel(), u.guest().vcpus(), 1024, u.guest().queueSize(), u.guest().kernelArgs(), acc,
-                    sz + "M", rt, false, u.guest().requestQueues(), u.guest().readaheadKb());
+                    sz, rt, false, u.guest().requestQueues(), u.guest().readaheadKb());
             VirtioFsDaemon d = ds.get(u.daemon());
             String variantArg = d.takesVariants() ? armVariants.get(u.variant()).toSpec() : u.variant();
             GuestRun.Spec spec = new GuestRun.Spec(d, variantArg, cfg, jobs, workloadsDir.toAbsolutePath(), GuestRun.defaultDeadline(cfg, jobs.size()))
@@ -437,7 +437,7 @@ public final class MatrixCommand implements Callable<Integer> {
                     // each device's own settings: the arm's where its device settings are arms, else the guest configuration's
                     Unit.Device dev = a.device() != null ? a.device() : new Unit.Device(null, null, null);
                     GuestConfig device = new GuestConfig(u.guest().kernel(), u.guest().vcpus(), 1024,
-                            dev.queueSize() != null ? dev.queueSize() : u.guest().queueSize(), u.guest().kernelArgs(), acc, sz + "M", rt, false,
+                            dev.queueSize() != null ? dev.queueSize() : u.guest().queueSize(), u.guest().kernelArgs(), acc, sz, rt, false,
                             dev.requestQueues() != null ? dev.requestQueues() : u.guest().requestQueues(),
                             dev.readaheadKb() != null ? dev.readaheadKb() : u.guest().readaheadKb());
                     if (cfg == null) cfg = device;

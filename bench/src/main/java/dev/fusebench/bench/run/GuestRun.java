@@ -220,8 +220,7 @@ public final class GuestRun {
      * The test file, written on the host before the boot as the seed's harness did (dd of zeros,
      * fsync): the guest finds it on the share, seconds sooner than writing it there under emulation.
      */
-    static Process layOut(Path file, String size) throws IOException {
-        long mib = Long.parseLong(size.replaceAll("[^0-9]", ""));
+    static Process layOut(Path file, int mib) throws IOException {
         return new ProcessBuilder(Shell.diesWithUs(List.of("dd", "if=/dev/zero", "of=" + file, "bs=1M", "count=" + mib, "conv=fsync", "status=none")))
                 .redirectErrorStream(true).start();
     }
@@ -334,7 +333,7 @@ public final class GuestRun {
 
     static RunResult.GuestInfo guestInfo(GuestConfig g, GuestImage image) {
         return new RunResult.GuestInfo(g.kernelSeries(), image.kernel().packageName(), image.kernel().version(), g.vcpus(),
-                g.memoryMiB(), g.queueSize(), g.kernelArgs() == null ? "" : g.kernelArgs(), g.dmaApi(), g.sizeMiB(),
+                g.memoryMiB(), g.queueSize(), g.kernelArgs() == null ? "" : g.kernelArgs(), g.dmaApi(), g.sizeMiB() + "M",
                 g.runtimeSeconds(), image.dir().getFileName().toString(), g.requestQueues(), g.readaheadKb() > 0 ? g.readaheadKb() : null, null);
     }
 }

@@ -175,7 +175,7 @@ public final class InterleavedHostFuseRun {
                 return "the daemon of arm " + spec.arms().get(i).name() + " did not mount " + mounts.get(i) + " (see " + work.relativize(work.resolve("arm" + (i + 1)).resolve("daemon.log")) + ")";
         }
         List<Process> dds = new ArrayList<>();
-        for (Path m : mounts) dds.add(GuestRun.layOut(m.resolve("fusebench.dat"), spec.sizeMiB() + "M"));
+        for (Path m : mounts) dds.add(GuestRun.layOut(m.resolve("fusebench.dat"), spec.sizeMiB()));
         String failure = null;
         for (int i = 0; i < dds.size(); i++) {
             String f = GuestRun.awaitLayout(dds.get(i));

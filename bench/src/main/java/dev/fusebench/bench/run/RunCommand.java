@@ -92,9 +92,13 @@ public final class RunCommand implements Callable<Integer> {
             injected = fault == null ? null : Fault.parse(fault);
             if (shareTmpfs != null && (shareTmpfs < 1 || shareTmpfs > 1 << 20)) throw new IllegalArgumentException("--share-tmpfs wants 1..1048576 MiB");
             jobs = Workloads.resolve(workloadsDir, workloads);
-            String sizeMiB = size.toUpperCase(java.util.Locale.ROOT).replaceAll("M(IB)?$", "");
-            if (!sizeMiB.matches("[0-9]+") || Integer.parseInt(sizeMiB) < 1) throw new IllegalArgumentException("--size wants MiB, got '" + size + "'");
-            cfg = new GuestConfig(kernel, vcpus, memory, queueSize, kernelArgs, Accel.choose(accel), sizeMiB + "M", runtime, checksum,
+            int sizeMiB;
+            try {
+                sizeMiB = dev.fusebench.cli.Sizes.mib(size);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--size wants MiB (512, 512m, 1g), got '" + size + "'");
+            }
+            cfg = new GuestConfig(kernel, vcpus, memory, queueSize, kernelArgs, Accel.choose(accel), sizeMiB, runtime, checksum,
                     requestQueues, GuestConfig.readaheadOption(readaheadKb));
             dev.fusebench.bench.guest.GuestKernel.suitesFor(kernel); // refuses unknown series in one line
             d = VirtioFsDaemon.named(daemon, GuestImage.defaultCache(), customDaemons.daemons());
