@@ -32,7 +32,7 @@ public record CustomDaemon(String name, String template, List<String> words, Str
         String template = definition.substring(eq + 1).strip();
         if (!NAME.matcher(name).matches())
             throw new IllegalArgumentException("daemon name '" + name + "': lower-case letters, digits, '.', '_' and '-' only");
-        if (List.of("java", "virtiofsd-rust", "virtiofsd-c").contains(name))
+        if (BuiltInDaemons.has(name))
             throw new IllegalArgumentException("daemon name '" + name + "' is a built-in daemon's: choose another");
         if (!template.contains("{socket}"))
             throw new IllegalArgumentException("the command of daemon '" + name + "' has no {socket}: the daemon must listen where the controller says");

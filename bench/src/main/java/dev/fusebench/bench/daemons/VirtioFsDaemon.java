@@ -34,12 +34,9 @@ public sealed interface VirtioFsDaemon permits VirtiofsdC, VirtiofsdRust, JavaDa
     /** A built-in daemon by name, or one of the user's ({@code --daemon-command}). */
     static VirtioFsDaemon named(String name, Path cache, List<CustomDaemon> custom) {
         for (CustomDaemon c : custom) if (c.name().equals(name)) return c;
-        return switch (name) {
-            case "virtiofsd-c" -> new VirtiofsdC();
-            case "virtiofsd-rust" -> new VirtiofsdRust(cache);
-            case "java" -> new JavaDaemon();
-            default -> throw new IllegalArgumentException("unknown daemon '" + name + "' (known: java, virtiofsd-rust, virtiofsd-c"
-                    + custom.stream().map(c -> ", " + c.name()).reduce("", String::concat) + "; your own: --daemon-command NAME=TEMPLATE)");
-        };
+        VirtioFsDaemon d = BuiltInDaemons.of(name, cache);
+        if (d != null) return d;
+        throw new IllegalArgumentException("unknown daemon '" + name + "' (known: " + BuiltInDaemons.list()
+                + custom.stream().map(c -> ", " + c.name()).reduce("", String::concat) + "; your own: --daemon-command NAME=TEMPLATE)");
     }
 }

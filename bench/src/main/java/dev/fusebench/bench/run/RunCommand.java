@@ -1,5 +1,6 @@
 package dev.fusebench.bench.run;
 
+import dev.fusebench.bench.daemons.BuiltInDaemons;
 import dev.fusebench.bench.daemons.CustomDaemonOptions;
 import dev.fusebench.files.Trees;
 import dev.fusebench.bench.Controller;
@@ -27,7 +28,7 @@ import java.util.concurrent.Callable;
 public final class RunCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin CustomDaemonOptions customDaemons = new CustomDaemonOptions();
     @Option(names = "--observe", description = "Count request sizes in a proxy in front of the daemon (see matrix --observe).") boolean observe;
-    @Option(names = "--daemon", required = true, paramLabel = "NAME", description = "java, virtiofsd-rust or virtiofsd-c.")
+    @Option(names = "--daemon", required = true, paramLabel = "NAME", description = BuiltInDaemons.NAMES + ", or your own (--daemon-command).")
     String daemon;
 
     @Option(names = "--workload", required = true, split = ",", paramLabel = "NAME",

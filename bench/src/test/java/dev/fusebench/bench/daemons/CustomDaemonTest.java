@@ -33,4 +33,16 @@ class CustomDaemonTest {
             assertFalse(e.getMessage().contains("\n"));
         }
     }
+
+    /** The built-in daemons: one table behind the names, the refusal of their names and the help text. */
+    @Test
+    void theBuiltInsAreOneTable() {
+        assertEquals(BuiltInDaemons.NAMES, BuiltInDaemons.list(), "the option descriptions' constant names the table's daemons");
+        for (String name : BuiltInDaemons.names()) {
+            assertEquals(name, VirtioFsDaemon.named(name, java.nio.file.Path.of("/nonexistent")).name());
+            assertThrows(IllegalArgumentException.class, () -> CustomDaemon.parse(name + "=/d {socket}", null));
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VirtioFsDaemon.named("nope", java.nio.file.Path.of("/")));
+        assertTrue(e.getMessage().contains("known: " + BuiltInDaemons.list()), e.getMessage());
+    }
 }
