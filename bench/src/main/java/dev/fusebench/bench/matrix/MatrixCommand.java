@@ -1,34 +1,24 @@
 package dev.fusebench.bench.matrix;
 
 import dev.fusebench.bench.daemons.CustomDaemon;
-import dev.fusebench.proxy.Restriction;
 import dev.fusebench.bench.daemons.CustomDaemonOptions;
 import dev.fusebench.bench.Controller;
-import dev.fusebench.bench.results.RunLine;
-import dev.fusebench.bench.results.RunResult;
 import dev.fusebench.bench.daemons.VirtioFsDaemon;
 import dev.fusebench.bench.guest.Accel;
 import dev.fusebench.bench.guest.GuestConfig;
 import dev.fusebench.bench.guest.GuestImage;
-import dev.fusebench.bench.guest.Shell;
-import dev.fusebench.bench.run.Environment;
 import dev.fusebench.bench.run.Fault;
-import dev.fusebench.bench.run.GuestRun;
-import dev.fusebench.bench.run.InterleavedGuestRun;
 import dev.fusebench.bench.stats.Comparison;
 import dev.fusebench.bench.workload.Workloads;
 import dev.fusebench.fuse.NegotiationSettings;
 import dev.fusebench.fuse.Variant;
 import dev.fusebench.bench.daemons.Variants;
-import dev.fusebench.bench.run.HostPagesLimit;
-import dev.fusebench.bench.run.HostSetting;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -142,17 +132,17 @@ public final class MatrixCommand implements Callable<Integer> {
     /** The most arms (devices) one interleaved guest takes. */
     static final int MAX_DEVICES = 8;
 
-    private final List<String> argv = new ArrayList<>();
-    private boolean interleaved;
+    final List<String> argv = new ArrayList<>();
+    boolean interleaved;
     /** --arms daemons: the daemons are the arms, each under the one variant. */
     private boolean byDaemon;
-    private int rounds;
-    private double threshold;
-    private final Map<Integer, Fault> faults = new HashMap<>();
-    private boolean auto;
-    private double maxMinutes;
-    private int fixedBlocks;
-    private Shard shardOf;
+    int rounds;
+    double threshold;
+    final Map<Integer, Fault> faults = new HashMap<>();
+    boolean auto;
+    double maxMinutes;
+    int fixedBlocks;
+    Shard shardOf;
 
     public MatrixCommand withArgs(String[] args) { argv.addAll(List.of(args)); return this; }
 
@@ -295,7 +285,7 @@ public final class MatrixCommand implements Callable<Integer> {
             done = store.doneUnits();
             WorkDirs.clear(dir); // what a killed controller left: mounts, shares, sockets
         } else {
-            Map<String, Object> env = environment(ds, images, acc, jobs, variantSettings, guests, rt, sz, plan.size());
+            Map<String, Object> env = MatrixEnvironment.of(this, ds, images, acc, jobs, variantSettings, guests, rt, sz, plan.size());
             env.put("reference_variant", reference);
             env.put("arms", armsAre);
             if (interleaved && !hostFuse) env.put("pinned", pin.equals("on"));
@@ -315,60 +305,14 @@ public final class MatrixCommand implements Callable<Integer> {
                 + (interleaved ? " in " + rounds + " rounds of " + slice + " s slices (+" + warmup + " warm-up)" : "") + ", results in " + store.file());
         if (!auto && fixedBlocks < minBlocks)
             System.err.println("fusebench matrix: " + fixedBlocks + " iterations: a smoke run; no verdict can be reached with fewer than " + minBlocks + " blocks");
-        UnitRunner runner = interleaved ? u -> runInterleaved(u, dir, ds, armVariants, jobs, acc, sz, rt, images, faults.get(plan.indexOf(u) + 1))
-                : hostFuse ? u -> {
-            Path work = WorkDirs.create(dir);
-            try {
-                return WorkDirs.keepLogsOfFailures(dir, u, work, dev.fusebench.bench.run.HostFuseRun.run(new dev.fusebench.bench.run.HostFuseRun.Spec(
-                        variantSettings.get(u.variant()), u.variant(), jobs, workloadsDir.toAbsolutePath(), sz, rt), work));
-            } finally {
-                WorkDirs.remove(work);
-            }
-        } : u -> {
-            GuestConfig cfg = new GuestConfig(u.guest().kernel(), u.guest().vcpus(), 1024, u.guest().queueSize(), u.guest().kernelArgs(), acc,
-                    sz, rt, false, u.guest().requestQueues(), u.guest().readaheadKb());
-            VirtioFsDaemon d = ds.get(u.daemon());
-            String variantArg = d.takesVariants() ? armVariants.get(u.variant()).toSpec() : u.variant();
-            GuestRun.Spec spec = new GuestRun.Spec(d, variantArg, cfg, jobs, workloadsDir.toAbsolutePath(), GuestRun.defaultDeadline(cfg, jobs.size()))
-                    .withFault(faults.get(plan.indexOf(u) + 1)).withShareTmpfs(shareTmpfs).withArm(u.variant());
-            // a daemon that takes no variant itself gets it through the INIT-rewriting proxy
-            if (!d.takesVariants()) spec = spec.withProxy(Restriction.of(armVariants.get(u.variant()).init()));
-            if (observe) spec = spec.withObserve();
-            Path work = WorkDirs.create(dir);
-            try {
-                return WorkDirs.keepLogsOfFailures(dir, u, work, GuestRun.run(spec, images.get(u.guest().kernel()), work));
-            } finally {
-                WorkDirs.remove(work);
-            }
-        };
-        if (byDaemon) runner = comparingDaemons(runner, daemons);
-        // host settings a variant needs (max_pages above the host's limit, FUSE over io_uring): changed
-        // for the run, put back after it (and after a kill, at the next start or --resume)
-        for (HostSetting h : HostSetting.ALL) {
-            String restored = h.restoreLeftovers(dir);
-            if (restored != null) System.err.println("fusebench matrix: " + restored);
-        }
-        List<HostSetting.Change> changes = new ArrayList<>();
-        if (hostFuse) {
-            int pagesWanted = variantSettings.values().stream().filter(v -> v.init().offersMaxPages()).mapToInt(v -> v.init().maxPages()).max().orElse(0);
-            if (pagesWanted > NegotiationSettings.KERNEL_MAX_PAGES)
-                change(changes, () -> HostPagesLimit.raiseTo(pagesWanted, dir), "fs.fuse.max_pages_limit raised to " + pagesWanted);
-            if (variantSettings.values().stream().anyMatch(Variant::overIoUring))
-                change(changes, () -> HostSetting.FUSE_URING.set("Y", dir), "the fuse module's enable_uring set to Y");
-        }
-        Thread restoreOnSignal = new Thread(() -> restore(changes), "restore-host-settings");
-        if (!changes.isEmpty()) Runtime.getRuntime().addShutdownHook(restoreOnSignal);
-        try {
+        UnitExecution.UnitRunner runner = new UnitRunners(this, dir, ds, armVariants, jobs, acc, sz, rt, images, plan).forDesign(hostFuse);
+        if (byDaemon) runner = UnitExecution.comparingDaemons(runner, daemons);
+        try (HostChanges changed = HostChanges.forRun(hostFuse, variantSettings.values(), dir)) {
             if (auto) {
                 Precision.run(new Precision.Rule(minBlocks, maxIterations, targetCi, maxMinutes, reference, threshold, step),
                         planOf, store, runner);
             } else {
-                execute(plan, done, store, runner);
-            }
-        } finally {
-            if (!changes.isEmpty()) {
-                restore(changes);
-                Runtime.getRuntime().removeShutdownHook(restoreOnSignal);
+                UnitExecution.execute(plan, done, store, runner);
             }
         }
         if (report != null) {
@@ -414,195 +358,5 @@ public final class MatrixCommand implements Callable<Integer> {
         return readaheadKb.stream().map(GuestConfig::readaheadOption).toList();
     }
 
-    /** One interleaved boot (or host-fuse mount set): every arm of the unit, its slices planned from the seed. */
-    private List<RunResult> runInterleaved(Unit u, Path dir, Map<String, VirtioFsDaemon> ds, Map<String, Variant> variantSettings, List<String> jobs,
-                                           Accel acc, int sz, int rt, Map<String, GuestImage> images, Fault fault) throws IOException {
-        Map<String, List<dev.fusebench.bench.workload.SliceFile.Slice>> slices = SlicePlan.of(jobs, u.arms().size(), warmup, rounds, seed, u.iteration(),
-                u.guest().label());
-        Path work = WorkDirs.create(dir);
-        try {
-            List<RunResult> results;
-            if (transport.equals("host-fuse")) {
-                List<dev.fusebench.bench.run.InterleavedHostFuseRun.Arm> arms = u.arms().stream()
-                        .map(a -> new dev.fusebench.bench.run.InterleavedHostFuseRun.Arm(a.name(), variantSettings.get(a.variant()))).toList();
-                Double kill = fault instanceof Fault.KillDaemon k ? k.afterSeconds() : null;
-                results = dev.fusebench.bench.run.InterleavedHostFuseRun.run(new dev.fusebench.bench.run.InterleavedHostFuseRun.Spec(
-                        arms, jobs, workloadsDir.toAbsolutePath(), sz, slices, slice, kill), work);
-            } else {
-                List<InterleavedGuestRun.Arm> arms = new ArrayList<>();
-                GuestConfig cfg = null;
-                for (Unit.Arm a : u.arms()) {
-                    VirtioFsDaemon d = ds.get(a.daemon());
-                    Variant v = variantSettings.get(a.variant());
-                    // each device's own settings: the arm's where its device settings are arms, else the guest configuration's
-                    Unit.Device dev = a.device() != null ? a.device() : new Unit.Device(null, null, null);
-                    GuestConfig device = new GuestConfig(u.guest().kernel(), u.guest().vcpus(), 1024,
-                            dev.queueSize() != null ? dev.queueSize() : u.guest().queueSize(), u.guest().kernelArgs(), acc, sz, rt, false,
-                            dev.requestQueues() != null ? dev.requestQueues() : u.guest().requestQueues(),
-                            dev.readaheadKb() != null ? dev.readaheadKb() : u.guest().readaheadKb());
-                    if (cfg == null) cfg = device;
-                    // a daemon that takes no variant itself gets it through the INIT-rewriting proxy
-                    arms.add(new InterleavedGuestRun.Arm(a.name(), d, d.takesVariants() ? v.toSpec() : a.variant(),
-                            d.takesVariants() ? null : Restriction.of(v.init()), device));
-                }
-                results = InterleavedGuestRun.run(new InterleavedGuestRun.Spec(arms, cfg, jobs, workloadsDir.toAbsolutePath(), slices, slice,
-                        InterleavedGuestRun.defaultDeadline(slices, slice), fault, observe, pin.equals("on")), images.get(u.guest().kernel()), work);
-            }
-            return WorkDirs.keepLogsOfFailures(dir, u, work, results);
-        } finally {
-            WorkDirs.remove(work);
-        }
-    }
 
-    /** Runs one guest boot; returns one result per workload. */
-    public interface UnitRunner {
-        List<RunResult> run(Unit u) throws IOException;
-
-        /** The daemon part of every result's cell when it is not the result's own daemon (--arms daemons), else null. */
-        default String cellDaemon() { return null; }
-    }
-
-    /** {@code runner} with the cells of --arms daemons: every daemon's results in one cell, named for them all. */
-    static UnitRunner comparingDaemons(UnitRunner runner, List<String> daemons) {
-        String cell = String.join(" vs ", daemons);
-        return new UnitRunner() {
-            @Override public List<RunResult> run(Unit u) throws IOException { return runner.run(u); }
-            @Override public String cellDaemon() { return cell; }
-        };
-    }
-
-    /** Runs every unit of the plan not yet done, appending each boot's results before the next starts. */
-    public static void execute(List<Unit> plan, Set<String> done, ResultsStore store, UnitRunner runner) throws IOException {
-        long start = System.nanoTime();
-        String host = Environment.hostName();
-        int ran = 0, todo = (int) plan.stream().filter(u -> !done.contains(u.id())).count();
-        for (Unit u : plan) {
-            if (done.contains(u.id())) continue;
-            ran++;
-            progress(u, ran, todo, start);
-            long t0 = System.nanoTime();
-            List<RunResult> results = runner.run(u);
-            double wall = (System.nanoTime() - t0) / 1e9;
-            List<RunLine> lines = new ArrayList<>();
-            for (RunResult r : results) {
-                // interleaved: an arm's place is its device's (its slices' own order is in each slice)
-                int position = u.interleaved() ? u.blockOrder().indexOf((r.daemon() == null ? "" : r.daemon().name()) + "/" + r.arm()) + 1 : u.position();
-                lines.add(new RunLine(RunLine.TYPE, u.id(), u.iteration(), u.warmup(), position, u.blockOrder(), wall, host,
-                        u.guest().label(), null, runner.cellDaemon(), r));
-            }
-            store.append(lines);
-            for (RunResult r : results) {
-                if (!r.ok()) System.err.println("fusebench matrix:   " + r.workload() + " FAILED: " + r.failure());
-            }
-        }
-        System.err.println("fusebench matrix: done in " + fmt(Duration.ofNanos(System.nanoTime() - start)));
-    }
-
-    /** Makes one host change for the run; a change that cannot be made is said, and the runs needing it fail with the reason. */
-    private static void change(List<HostSetting.Change> changes, HostChange make, String what) {
-        try {
-            HostSetting.Change c = make.make();
-            if (c == null) return;
-            changes.add(c);
-            System.err.println("fusebench matrix: " + what + " for this run");
-        } catch (IOException e) {
-            System.err.println("fusebench matrix: " + e.getMessage() + "; runs that need it fail with that reason");
-        }
-    }
-
-    private interface HostChange { HostSetting.Change make() throws IOException; }
-
-    /** Puts back each host setting this run changed (once: from the run's end or a signal, whichever comes first). */
-    private static synchronized void restore(List<HostSetting.Change> changes) {
-        for (HostSetting.Change c : changes) {
-            try {
-                c.close();
-            } catch (IOException e) {
-                System.err.println("fusebench matrix: could not restore " + c.setting().name() + ": " + e.getMessage());
-            }
-        }
-        changes.clear();
-    }
-
-    private static void progress(Unit u, int k, int n, long start) {
-        Duration el = Duration.ofNanos(System.nanoTime() - start);
-        String eta = k > 1 ? fmt(el.dividedBy(k - 1).multipliedBy(n - k + 1)) : "?";
-        System.err.printf("fusebench matrix: [%d/%d] %s%s  elapsed %s  eta %s%n", k, n, u.id(), u.warmup() ? " (warm-up)" : "", fmt(el), eta);
-    }
-
-    static String fmt(Duration d) { return String.format("%d:%02d:%02d", d.toHours(), d.toMinutesPart(), d.toSecondsPart()); }
-
-    private Map<String, Object> environment(Map<String, VirtioFsDaemon> ds, Map<String, GuestImage> images, Accel acc, List<String> jobs,
-                                            Map<String, Variant> variantSettings, List<Unit.GuestKey> guests,
-                                            int rt, int sz, int boots) {
-        Map<String, Object> env = new LinkedHashMap<>();
-        env.put("host", Environment.host());
-        env.put("qemu", Environment.qemuVersion());
-        env.put("transport", transport);
-        env.put("accel", transport.equals("host-fuse") ? "native" : acc.name().toLowerCase(java.util.Locale.ROOT));
-        env.put("emulated", !transport.equals("host-fuse") && acc == Accel.TCG);
-        Map<String, Object> gk = new LinkedHashMap<>();
-        images.forEach((k, img) -> gk.put(k, img.manifest()));
-        env.put("guest_images", gk);
-        Map<String, Object> dv = new LinkedHashMap<>();
-        ds.forEach((n, d) -> {
-            try { dv.put(n, d.version()); } catch (IOException e) { dv.put(n, "unknown: " + e.getMessage()); }
-        });
-        env.put("daemons", dv);
-        Map<String, String> templates = new LinkedHashMap<>();
-        ds.forEach((n, d) -> { if (d instanceof CustomDaemon c) templates.put(n, c.template()); });
-        if (!templates.isEmpty()) env.put("daemon_commands", templates);
-        Map<String, Object> vs = new LinkedHashMap<>();
-        variantSettings.forEach((n, s) -> vs.put(n, s.toSpec()));
-        env.put("variants", vs);
-        env.put("workloads", jobs);
-        if (primary != null) env.put("primary", primary.stream().map(String::strip).toList());
-        env.put("guests", guests.stream().map(Unit.GuestKey::label).toList());
-        env.put("iterations", auto ? "auto" : fixedBlocks);
-        if (auto) {
-            env.put("min_iterations", interleaved ? Comparison.MIN_BOOTS : wholeSquares(Precision.MIN_BLOCKS, ds.size() * variantSettings.size()));
-            env.put("target_ci_pct", targetCi);
-            env.put("max_iterations", maxIterations);
-            env.put("max_minutes", maxMinutes);
-        }
-        env.put("warmup", warmup);
-        env.put("seed", seed);
-        env.put("design", design);
-        if (interleaved) {
-            env.put("schedule", "interleaved: one boot per iteration and guest configuration holding every arm (one device each, attached in a "
-                    + "counterbalanced order); each workload in " + rounds + " rounds of one " + slice + " s slice per arm, ordered by seeded random "
-                    + "Latin squares, after " + warmup + " warm-up round(s)");
-            env.put("slice_s", slice);
-            env.put("rounds", rounds);
-            env.put("warmup_rounds", warmup);
-        } else {
-            env.put("schedule", "blocks: every arm of a guest configuration once per iteration, counterbalanced by seeded random Latin squares");
-        }
-        if (shardOf != null) env.put("shard", shardOf.toString());
-        env.put("runtime_s", rt);
-        env.put("size_mib", sz);
-        if (shareTmpfs != null) env.put("share_tmpfs_mib", shareTmpfs);
-        if (!faults.isEmpty()) {
-            Map<String, Object> fm = new java.util.TreeMap<>();
-            faults.forEach((b, f) -> fm.put(Integer.toString(b), f.toString()));
-            env.put("injected_faults", fm);
-        }
-        env.put("threshold_pct", threshold);
-        env.put("boots", boots);
-        env.put("one_boot_serves", (interleaved ? "every arm of one guest configuration, one device each; all workloads in order: "
-                : "all workloads of one daemon, variant and guest configuration, in order: ") + String.join(", ", jobs));
-        env.put("git_commit", gitCommit());
-        List<String> args = argv.isEmpty() || !argv.getFirst().equals("matrix") ? argv : argv.subList(1, argv.size());
-        env.put("command_line", "run-bench.sh matrix " + String.join(" ", args));
-        env.put("started", java.time.Instant.now().toString());
-        return env;
-    }
-
-    private static String gitCommit() {
-        try {
-            return Shell.check(null, 10, "git", "rev-parse", "HEAD").strip();
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
 }

@@ -101,7 +101,7 @@ public final class Precision {
      * Runs blocks until the rule stops: the planned blocks first (skipping units already recorded),
      * then one decision after another. {@code planOf} gives the whole plan for a number of blocks.
      */
-    public static Decision run(Rule rule, IntFunction<List<Unit>> planOf, ResultsStore store, MatrixCommand.UnitRunner runner) throws IOException {
+    public static Decision run(Rule rule, IntFunction<List<Unit>> planOf, ResultsStore store, UnitExecution.UnitRunner runner) throws IOException {
         while (true) {
             List<JsonNode> lines = store.read(true);
             int blocks = plannedBlocks(rule, lines);
@@ -112,7 +112,7 @@ public final class Precision {
             if (last != null && last.stops() && measuredBlocks(planOf.apply(blocks), done) == blocks) {
                 return decisionOf(last);
             }
-            MatrixCommand.execute(planOf.apply(blocks), done, store, runner);
+            UnitExecution.execute(planOf.apply(blocks), done, store, runner);
             Decision d = decide(rule, blocks, store.read(false));
             store.append(List.of(d.line()));
             System.err.println("fusebench matrix: after " + blocks + " blocks: " + (d.extend() ? "extend" : "stop") + ": " + d.reason());

@@ -27,7 +27,7 @@ class MatrixResumeTest {
                 List.of(new Unit.GuestKey("6.1", 1024, "")), 6, 1, 11);
     }
 
-    static MatrixCommand.UnitRunner fake(int[] calls, int killAfter) {
+    static UnitExecution.UnitRunner fake(int[] calls, int killAfter) {
         return u -> {
             if (calls[0]++ == killAfter) throw new IOException("killed");
             RunResult.Builder b = new RunResult.Builder();
@@ -58,12 +58,12 @@ class MatrixResumeTest {
         store.create(Map.of("seed", 11));
         List<Unit> plan = plan();
         int[] calls = {0};
-        assertThrows(IOException.class, () -> MatrixCommand.execute(plan, Set.of(), store, fake(calls, 8)));
+        assertThrows(IOException.class, () -> UnitExecution.execute(plan, Set.of(), store, fake(calls, 8)));
         // a torn line, as if killed while writing
         Files.writeString(store.file(), "{\"type\":\"run\",\"unit\":\"i9/ja", StandardOpenOption.APPEND);
         Set<String> done = store.doneUnits();
         assertEquals(8, done.size());
-        MatrixCommand.execute(plan, done, store, fake(new int[]{0}, -1));
+        UnitExecution.execute(plan, done, store, fake(new int[]{0}, -1));
         List<JsonNode> lines = store.read(false);
         assertEquals("environment", lines.getFirst().get("type").asText());
         Map<String, Integer> perUnitWorkload = new HashMap<>();

@@ -29,7 +29,7 @@ class PrecisionTest {
     static Precision.Rule rule(int max, double target) { return new Precision.Rule(6, max, target, 60, "baseline", 3); }
 
     /** Runs with a block drift and a per-run noise of {@code noise} (log sd); max-pages 20% faster. Fails call number {@code killAt}. */
-    static MatrixCommand.UnitRunner runs(double noise, int[] calls, int killAt) {
+    static UnitExecution.UnitRunner runs(double noise, int[] calls, int killAt) {
         return u -> {
             if (calls[0]++ == killAt) throw new IOException("killed");
             SplittableRandom r = new SplittableRandom(u.id().hashCode());
