@@ -1,17 +1,24 @@
 package dev.fusebench.app;
 
+import dev.fusebench.bench.Controller;
 import dev.fusebench.bench.load.LoadCommand;
 import dev.fusebench.bench.matrix.MatrixCommand;
+import dev.fusebench.bench.matrix.Merge;
 import dev.fusebench.bench.run.RunCommand;
 import dev.fusebench.cli.Cli;
+import dev.fusebench.reports.Claims;
 import dev.fusebench.reports.Compare;
+import dev.fusebench.reports.Gate;
 import dev.fusebench.reports.ReportBuilder;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -20,7 +27,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "run-bench.sh", mixinStandardHelpOptions = true, description = "fusebench controller")
 public final class Main implements Runnable {
-    static final String PREFIX = dev.fusebench.bench.Controller.NAME;
+    static final String PREFIX = Controller.NAME;
 
     @Override
     public void run() { new CommandLine(this).usage(System.err); }
@@ -28,9 +35,9 @@ public final class Main implements Runnable {
     @Command(name = "report", mixinStandardHelpOptions = true, description = "(Re)builds the report of a results directory from its raw results.")
     static final class ReportCommand implements Callable<Integer> {
         @Parameters(paramLabel = "DIR") Path dir;
-        @picocli.CommandLine.Option(names = "--fail-on", paramLabel = "C[,C...]",
+        @CommandLine.Option(names = "--fail-on", paramLabel = "C[,C...]",
                 description = "CI gate: exit 3 when any of slower, tail, errors, claims holds anywhere in the report.") String failOn;
-        @picocli.CommandLine.Option(names = "--claims", paramLabel = "FILE",
+        @CommandLine.Option(names = "--claims", paramLabel = "FILE",
                 description = "Claims to judge (see the README); copied into DIR as claims.txt, which later reports read.") Path claims;
 
         @Override
@@ -40,9 +47,9 @@ public final class Main implements Runnable {
                 if (failOn != null) REPORTS.checkGate(failOn);
                 if (claims != null) {
                     REPORTS.checkClaims(claims);
-                    Files.copy(claims, dir.resolve(dev.fusebench.reports.Claims.FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    Files.copy(claims, dir.resolve(Claims.FILE), StandardCopyOption.REPLACE_EXISTING);
                 }
-            } catch (IllegalArgumentException | java.io.IOException e) {
+            } catch (IllegalArgumentException | IOException e) {
                 return Cli.usage(PREFIX, (claims != null ? "--claims: " : "") + e.getMessage());
             }
             System.out.println(REPORTS.build(dir).toAbsolutePath());
@@ -53,22 +60,22 @@ public final class Main implements Runnable {
     /** The report, $GITHUB_STEP_SUMMARY and the gate, as matrix, report and merge use them. */
     static final MatrixCommand.ReportHook REPORTS = new MatrixCommand.ReportHook() {
         @Override
-        public Path build(Path dir) throws java.io.IOException {
+        public Path build(Path dir) throws IOException {
             Path html = ReportBuilder.build(dir);
-            dev.fusebench.reports.Gate.toStepSummary(dir);
+            Gate.toStepSummary(dir);
             return html;
         }
 
         @Override
-        public int gate(Path dir, String failOn) throws java.io.IOException {
-            return dev.fusebench.reports.Gate.apply(dir, dev.fusebench.reports.Gate.parse(failOn));
+        public int gate(Path dir, String failOn) throws IOException {
+            return Gate.apply(dir, Gate.parse(failOn));
         }
 
         @Override
-        public void checkGate(String failOn) { dev.fusebench.reports.Gate.parse(failOn); }
+        public void checkGate(String failOn) { Gate.parse(failOn); }
 
         @Override
-        public void checkClaims(Path file) throws java.io.IOException { dev.fusebench.reports.Claims.read(file); }
+        public void checkClaims(Path file) throws IOException { Claims.read(file); }
     };
 
     @Command(name = "compare", mixinStandardHelpOptions = true,
@@ -96,14 +103,14 @@ public final class Main implements Runnable {
     @Command(name = "merge", mixinStandardHelpOptions = true,
             description = "Combines the shards of one plan (matrix --shard K/N on several hosts) into one results set and report.")
     static final class MergeCommand implements Callable<Integer> {
-        @Parameters(paramLabel = "DIR", arity = "2..*") java.util.List<Path> dirs;
-        @picocli.CommandLine.Option(names = "--out", required = true, paramLabel = "DIR") Path out;
+        @Parameters(paramLabel = "DIR", arity = "2..*") List<Path> dirs;
+        @CommandLine.Option(names = "--out", required = true, paramLabel = "DIR") Path out;
 
         @Override
         public Integer call() throws Exception {
             for (Path p : dirs) if (!Files.isDirectory(p)) return Cli.usage(PREFIX, p + " is not a directory");
             try {
-                dev.fusebench.bench.matrix.Merge.merge(dirs, out);
+                Merge.merge(dirs, out);
             } catch (IllegalArgumentException e) {
                 return Cli.usage(PREFIX, e.getMessage());
             }

@@ -1,29 +1,37 @@
 package dev.fusebench.cli;
 
 import dev.fusebench.devfuse.DevFuseSession;
-import dev.fusebench.fuse.Session;
-import dev.fusebench.loadgen.WarmUp;
-import dev.fusebench.vhostuser.VhostUserSession;
 import dev.fusebench.fuse.FuseServer;
+import dev.fusebench.fuse.InitFlag;
 import dev.fusebench.fuse.NegotiationSettings;
+import dev.fusebench.fuse.Session;
+import dev.fusebench.fuse.Stall;
 import dev.fusebench.fuse.Variant;
+import dev.fusebench.loadgen.WarmUp;
 import dev.fusebench.passthrough.CachePolicy;
 import dev.fusebench.passthrough.PassthroughFs;
 import dev.fusebench.passthrough.XattrPolicy;
+import dev.fusebench.sandbox.EscapeChecks;
 import dev.fusebench.sandbox.Sandbox;
 import dev.fusebench.sandbox.SandboxStatus;
 import dev.fusebench.sandbox.Seccomp;
 import dev.fusebench.stats.DaemonFacts;
 import dev.fusebench.stats.DaemonStats;
 import dev.fusebench.sys.Libc;
+import dev.fusebench.vhostuser.VhostUserSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -136,16 +144,16 @@ public final class DaemonMain implements Callable<Integer> {
             Variant v = Variant.parse(variant);
             settings = settings(v);
             cachePolicy = CachePolicy.parse(v.cache() != null ? v.cache() : cache).withOpenFlags(v.openFlags());
-            if ((settings.flags() & dev.fusebench.fuse.InitFlag.PASSTHROUGH) != 0 && cachePolicy.equals(CachePolicy.NEVER))
+            if ((settings.flags() & InitFlag.PASSTHROUGH) != 0 && cachePolicy.equals(CachePolicy.NEVER))
                 return usage("PASSTHROUGH needs --cache auto or always: with never every open is FOPEN_DIRECT_IO, served without passthrough");
         } catch (IllegalArgumentException e) {
             return usage(e.getMessage());
         }
         if (threads < 1 || threads > 64) return usage("--threads must be in 1..64");
-        dev.fusebench.fuse.Stall stall;
+        Stall stall;
         try {
             String spec = injectStall != null ? injectStall : Variant.parse(variant).stall();
-            stall = spec == null ? null : dev.fusebench.fuse.Stall.parse(spec);
+            stall = spec == null ? null : Stall.parse(spec);
         } catch (IllegalArgumentException e) {
             return usage("--inject-stall: " + e.getMessage());
         }
@@ -175,7 +183,7 @@ public final class DaemonMain implements Callable<Integer> {
         facts.cache = cachePolicy.name();
         facts.openFlags = Variant.openFlagNames(cachePolicy.openFlags() | cachePolicy.dirOpenFlags());
         XattrPolicy xattrs = XattrPolicy.of(xattr, xattrUnrestricted);
-        facts.xattr = xattrs.name().toLowerCase(java.util.Locale.ROOT);
+        facts.xattr = xattrs.name().toLowerCase(Locale.ROOT);
         facts.sandbox = sandboxed ? SandboxStatus.ofThisProcess(box, seccompFailure) : box.describe();
         PassthroughFs fs = new PassthroughFs(sharedDir, cachePolicy, xattrs);
         // /dev/fuse: this host's kernel caps max_pages at its fs.fuse.max_pages_limit; a guest's
@@ -199,15 +207,15 @@ public final class DaemonMain implements Callable<Integer> {
                 Logger.getGlobal().warning("unmount: " + e.getMessage());
             }
         };
-        sun.misc.SignalHandler stop = sig -> {
+        SignalHandler stop = sig -> {
             if (!state.compareAndSet(0, 2)) close.run();
         };
-        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), stop);
-        sun.misc.Signal.handle(new sun.misc.Signal("INT"), stop);
+        Signal.handle(new Signal("TERM"), stop);
+        Signal.handle(new Signal("INT"), stop);
         try {
             if (checkSandbox) {
                 session.start();
-                var checks = dev.fusebench.sandbox.EscapeChecks.run(sharedDir, socketPath, probeAbstract);
+                var checks = EscapeChecks.run(sharedDir, socketPath, probeAbstract);
                 close.run();
                 fs.close();
                 checks.forEach(c -> System.out.println(c.line()));
@@ -218,10 +226,10 @@ public final class DaemonMain implements Callable<Integer> {
                 try {
                     w = WarmUp.run(settings, cachePolicy, warmUp);
                 } catch (IOException e) {
-                    throw new IOException("warm-up failed: " + (e instanceof java.nio.file.FileSystemException ? e.getClass().getSimpleName() + " " : "") + e.getMessage() + " (--warm-up 0 skips it)", e);
+                    throw new IOException("warm-up failed: " + (e instanceof FileSystemException ? e.getClass().getSimpleName() + " " : "") + e.getMessage() + " (--warm-up 0 skips it)", e);
                 }
                 facts.warmUp = new DaemonFacts.WarmUp(w.requests(), w.seconds(), w.compileSeconds());
-                System.err.printf(java.util.Locale.ROOT, "fusebench daemon: warmed up with %d requests in %.1f s (%.1f s of JIT compilation)%n",
+                System.err.printf(Locale.ROOT, "fusebench daemon: warmed up with %d requests in %.1f s (%.1f s of JIT compilation)%n",
                         w.requests(), w.seconds(), w.compileSeconds());
             }
             session.start();
@@ -233,9 +241,9 @@ public final class DaemonMain implements Callable<Integer> {
         Runnable finish = () -> {
             if (!finished.compareAndSet(false, true)) return;
             close.run();
-            var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+            var jit = ManagementFactory.getCompilationMXBean();
             if (jit.isCompilationTimeMonitoringSupported()) facts.jitCompileS = jit.getTotalCompilationTime() / 1e3;
-            if ((settings.flags() & dev.fusebench.fuse.InitFlag.PASSTHROUGH) != 0) facts.passthrough = fs.passthrough();
+            if ((settings.flags() & InitFlag.PASSTHROUGH) != 0) facts.passthrough = fs.passthrough();
             if (stall != null) facts.injectedStall = stall.describe();
             facts.guestDescriptors = fs.descriptors();
             writeStats(stats);

@@ -1,5 +1,6 @@
 package dev.fusebench.cli;
 
+import java.util.Locale;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
 import java.util.logging.LogRecord;
@@ -16,7 +17,7 @@ final class Logging {
         h.setFormatter(new Formatter() {
             @Override
             public String format(LogRecord r) {
-                String msg = "fusebench " + r.getLevel().getName().toLowerCase(java.util.Locale.ROOT) + ": " + formatMessage(r) + "\n";
+                String msg = "fusebench " + r.getLevel().getName().toLowerCase(Locale.ROOT) + ": " + formatMessage(r) + "\n";
                 if (r.getThrown() != null) msg += "  " + r.getThrown() + "\n";
                 return msg;
             }

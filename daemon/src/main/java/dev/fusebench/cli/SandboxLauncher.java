@@ -5,11 +5,14 @@ import dev.fusebench.sandbox.SandboxExchange;
 import dev.fusebench.sys.Flags;
 import dev.fusebench.sys.Libc;
 import dev.fusebench.wire.LibcStructs.SockaddrUn;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,9 +38,9 @@ final class SandboxLauncher {
             List<String> command = box.wrapDaemon(inner, d.sharedDir, d.socketPath, d.statsFile, readable);
             Process p = new ProcessBuilder(command).inheritIO().start();
             // unshare waits for its child without passing signals on: give them to the daemon itself
-            sun.misc.SignalHandler pass = sig -> p.descendants().forEach(ProcessHandle::destroy);
-            sun.misc.Signal.handle(new sun.misc.Signal("TERM"), pass);
-            sun.misc.Signal.handle(new sun.misc.Signal("INT"), pass);
+            SignalHandler pass = sig -> p.descendants().forEach(ProcessHandle::destroy);
+            Signal.handle(new Signal("TERM"), pass);
+            Signal.handle(new Signal("INT"), pass);
             return p.waitFor();
         } finally {
             if (probe != null) probe.close();
@@ -53,7 +56,7 @@ final class SandboxLauncher {
             if (fd < 0) throw new IOException("socket: " + Libc.strerror(fd));
             try (Arena a = Arena.ofConfined()) {
                 MemorySegment addr = a.allocate(SockaddrUn.LAYOUT);
-                int r = Libc.bind(fd, addr, SockaddrUn.write(addr, Flags.AF_UNIX, name.getBytes(java.nio.charset.StandardCharsets.UTF_8), true));
+                int r = Libc.bind(fd, addr, SockaddrUn.write(addr, Flags.AF_UNIX, name.getBytes(StandardCharsets.UTF_8), true));
                 if (r == 0) r = Libc.listen(fd, 1);
                 if (r < 0) { Libc.close(fd); throw new IOException("abstract socket @" + name + ": " + Libc.strerror(r)); }
             }

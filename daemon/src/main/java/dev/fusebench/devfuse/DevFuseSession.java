@@ -1,7 +1,9 @@
 package dev.fusebench.devfuse;
 
-import dev.fusebench.fuse.ContiguousReply;
+import dev.fusebench.files.PrivateFiles;
 import dev.fusebench.files.ProcFiles;
+import dev.fusebench.fuse.BackingFiles;
+import dev.fusebench.fuse.ContiguousReply;
 import dev.fusebench.fuse.FuseServer;
 import dev.fusebench.fuse.InitFlag;
 import dev.fusebench.fuse.NegotiationSettings;
@@ -9,16 +11,19 @@ import dev.fusebench.fuse.Opcode;
 import dev.fusebench.fuse.ReplySink;
 import dev.fusebench.fuse.Session;
 import dev.fusebench.fuse.Worker;
-import dev.fusebench.wire.FuseIn.Header;
+import dev.fusebench.stats.DaemonFacts;
 import dev.fusebench.sys.Errno;
 import dev.fusebench.sys.Flags;
 import dev.fusebench.sys.Libc;
 import dev.fusebench.sys.LibcThread;
-import dev.fusebench.stats.DaemonFacts;
+import dev.fusebench.sys.WorkerDeath;
+import dev.fusebench.wire.FuseIn.Header;
+import dev.fusebench.wire.FuseOut;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -115,22 +120,22 @@ public final class DevFuseSession implements Session {
     }
 
     /** Backing files registered on this session's /dev/fuse descriptor (FUSE passthrough, CAP_SYS_ADMIN). */
-    private final class DeviceBackingFiles implements dev.fusebench.fuse.BackingFiles {
+    private final class DeviceBackingFiles implements BackingFiles {
         @Override
         public int open(int fd) {
             try (Arena a = Arena.ofConfined()) {
-                MemorySegment map = a.allocate(dev.fusebench.wire.FuseOut.BackingMap.LAYOUT);
-                dev.fusebench.wire.FuseOut.BackingMap.write(map, 0, fd);
-                return Libc.ioctl(devFd, dev.fusebench.wire.FuseOut.BackingMap.IOC_BACKING_OPEN, map);
+                MemorySegment map = a.allocate(FuseOut.BackingMap.LAYOUT);
+                FuseOut.BackingMap.write(map, 0, fd);
+                return Libc.ioctl(devFd, FuseOut.BackingMap.IOC_BACKING_OPEN, map);
             }
         }
 
         @Override
         public int close(int id) {
             try (Arena a = Arena.ofConfined()) {
-                MemorySegment v = a.allocate(java.lang.foreign.ValueLayout.JAVA_INT);
-                v.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, id);
-                return Libc.ioctl(devFd, dev.fusebench.wire.FuseOut.BackingMap.IOC_BACKING_CLOSE, v);
+                MemorySegment v = a.allocate(ValueLayout.JAVA_INT);
+                v.set(ValueLayout.JAVA_INT, 0, id);
+                return Libc.ioctl(devFd, FuseOut.BackingMap.IOC_BACKING_CLOSE, v);
             }
         }
     }
@@ -184,7 +189,7 @@ public final class DevFuseSession implements Session {
                 if (!more) return;
             }
         } catch (RuntimeException | Error e) {
-            dev.fusebench.sys.WorkerDeath.died("/dev/fuse worker", e);
+            WorkerDeath.died("/dev/fuse worker", e);
             throw e;
         }
     }
@@ -207,7 +212,7 @@ public final class DevFuseSession implements Session {
         if (seq >= 3) return;
         byte[] bytes = in.asSlice(0, n).toArray(JAVA_BYTE);
         try {
-            dev.fusebench.files.PrivateFiles.writeOwnerOnly(captureDir.resolve(Opcode.name(slot) + "-" + seq + ".bin"), bytes);
+            PrivateFiles.writeOwnerOnly(captureDir.resolve(Opcode.name(slot) + "-" + seq + ".bin"), bytes);
         } catch (IOException e) {
             LOG.warning("capture failed: " + e.getMessage());
         }

@@ -3,6 +3,9 @@ package dev.fusebench.devfuse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 
 /** Reads /proc/self/mountinfo: is a path a mount point, and which device backs it. */
@@ -32,16 +35,16 @@ public final class MountTable {
     }
 
     /** Every mount point at or beneath {@code dir}, deepest first (the order to unmount them in). */
-    public static java.util.List<Path> under(Path dir) throws IOException {
+    public static List<Path> under(Path dir) throws IOException {
         Path top = dir.toAbsolutePath().normalize();
-        java.util.List<Path> out = new java.util.ArrayList<>();
+        List<Path> out = new ArrayList<>();
         for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
             String[] f = line.split(" ");
             if (f.length < 5) continue;
             Path mp = Path.of(unescape(f[4]));
             if (mp.startsWith(top) && !out.contains(mp)) out.add(mp);
         }
-        out.sort(java.util.Comparator.comparingInt(Path::getNameCount).reversed());
+        out.sort(Comparator.comparingInt(Path::getNameCount).reversed());
         return out;
     }
 

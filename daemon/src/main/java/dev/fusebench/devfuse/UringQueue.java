@@ -9,11 +9,12 @@ import dev.fusebench.iouring.Ring;
 import dev.fusebench.sys.Errno;
 import dev.fusebench.sys.IoVecs;
 import dev.fusebench.sys.Libc;
+import dev.fusebench.sys.WorkerDeath;
 import dev.fusebench.wire.FuseIn;
 import dev.fusebench.wire.FuseOut;
-import dev.fusebench.wire.FuseUring;
 import dev.fusebench.wire.FuseUring.EntInOut;
 import dev.fusebench.wire.FuseUring.ReqHeader;
+import dev.fusebench.wire.FuseUring;
 import dev.fusebench.wire.IoUringAbi.Cqe;
 import dev.fusebench.wire.IoUringAbi.Sqe;
 import dev.fusebench.wire.LibcStructs.Iovec;
@@ -68,7 +69,7 @@ final class UringQueue implements Runnable {
             LOG.warning("io_uring queue " + qid + ": " + e.getMessage());
         } catch (RuntimeException | Error e) {
             failure = e.toString();
-            dev.fusebench.sys.WorkerDeath.died("io_uring queue " + qid, e);
+            WorkerDeath.died("io_uring queue " + qid, e);
             throw e;
         }
     }

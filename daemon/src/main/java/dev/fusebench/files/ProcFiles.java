@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
 /**
@@ -22,7 +23,7 @@ public final class ProcFiles {
      */
     public static Path descriptors() throws IOException {
         if (Files.isDirectory(SELF_FD)) return SELF_FD;
-        if (Files.isDirectory(PROC) && !Files.exists(PROC.resolve("self"), java.nio.file.LinkOption.NOFOLLOW_LINKS)) return PROC;
+        if (Files.isDirectory(PROC) && !Files.exists(PROC.resolve("self"), LinkOption.NOFOLLOW_LINKS)) return PROC;
         throw new IOException("no descriptor directory: neither /proc/self/fd nor the sandbox's /proc");
     }
 

@@ -3,6 +3,7 @@ package dev.fusebench.fuse;
 import dev.fusebench.stats.DaemonStats;
 import dev.fusebench.sys.Errno;
 import dev.fusebench.wire.FuseIn.Header;
+import dev.fusebench.wire.FuseIn;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -68,7 +69,7 @@ public final class FuseServer {
 
     /** Bytes a transport reads first to learn what a request needs ({@link #contiguousPrefix}). */
     public static final int PEEK = Header.SIZE;
-    private static final long WRITE_ARGS = Header.SIZE + dev.fusebench.wire.FuseIn.WriteIn.SIZE;
+    private static final long WRITE_ARGS = Header.SIZE + FuseIn.WriteIn.SIZE;
 
     /**
      * How many leading bytes of a request of {@code total} bytes the server wants in one buffer,

@@ -1,5 +1,7 @@
 package dev.fusebench.fuse;
 
+import dev.fusebench.sys.Errno;
+
 /**
  * One FUSE_INIT exchange: what the kernel offered, what we replied, and what the kernel will
  * therefore use (the effective values, derived the way fs/fuse/inode.c derives them, under the
@@ -21,11 +23,11 @@ public record Negotiation(InitIn offered, InitOut reply, String settingsName, in
 
     public static Negotiation negotiate(InitIn offered, NegotiationSettings s, int pagesLimit) {
         if (offered.major() != 7) {
-            throw new ProtocolException(dev.fusebench.sys.Errno.EPROTO,
+            throw new ProtocolException(Errno.EPROTO,
                     "kernel speaks FUSE " + offered.major() + "." + offered.minor() + ", we need 7.x");
         }
         if (offered.minor() < OLDEST_MINOR) {
-            throw new ProtocolException(dev.fusebench.sys.Errno.EPROTO,
+            throw new ProtocolException(Errno.EPROTO,
                     "kernel speaks FUSE 7." + offered.minor() + ", we need 7." + OLDEST_MINOR + " or newer");
         }
         long flags = offered.flags() & s.flags();

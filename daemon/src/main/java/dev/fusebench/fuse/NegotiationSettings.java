@@ -1,8 +1,14 @@
 package dev.fusebench.fuse;
 
+import dev.fusebench.cli.Sizes;
+import dev.fusebench.files.ProcFiles;
+
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalInt;
 
 /**
  * Every FUSE_INIT choice, made at run time: which flags we accept when the kernel offers them,
@@ -40,14 +46,14 @@ public record NegotiationSettings(String name, long flags, int maxPages, int max
      * Linux 6.13 (the guest kernels here). A /dev/fuse daemon reads the host's ({@link #hostPagesLimit}).
      */
     public static final int KERNEL_MAX_PAGES = 256;
-    public static final java.nio.file.Path PAGES_LIMIT_SYSCTL = java.nio.file.Path.of("/proc/sys/fs/fuse/max_pages_limit");
+    public static final Path PAGES_LIMIT_SYSCTL = Path.of("/proc/sys/fs/fuse/max_pages_limit");
 
     /** This host's fs.fuse.max_pages_limit, or empty on a kernel without it. */
-    public static java.util.OptionalInt pagesLimitSysctl() {
+    public static OptionalInt pagesLimitSysctl() {
         try {
-            return java.util.OptionalInt.of(Integer.parseInt(dev.fusebench.files.ProcFiles.read(PAGES_LIMIT_SYSCTL).strip()));
-        } catch (java.io.IOException | NumberFormatException e) {
-            return java.util.OptionalInt.empty();
+            return OptionalInt.of(Integer.parseInt(ProcFiles.read(PAGES_LIMIT_SYSCTL).strip()));
+        } catch (IOException | NumberFormatException e) {
+            return OptionalInt.empty();
         }
     }
 
@@ -230,7 +236,7 @@ public record NegotiationSettings(String name, long flags, int maxPages, int max
     private static int number(String key, String value, int min, int max) {
         long v;
         try {
-            v = dev.fusebench.cli.Sizes.parse(value);
+            v = Sizes.parse(value);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + " wants a number, got '" + value + "'");
         }

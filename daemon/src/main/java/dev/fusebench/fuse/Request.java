@@ -2,6 +2,7 @@ package dev.fusebench.fuse;
 
 import dev.fusebench.sys.IoVecs;
 import dev.fusebench.wire.FuseIn.Header;
+import dev.fusebench.wire.FuseIn;
 
 import java.lang.foreign.MemorySegment;
 
@@ -72,6 +73,6 @@ public final class Request {
     public long createSuppGroup() {
         long extensions = Header.totalExtlen(in, 0) * 8L;
         if (extensions == 0 || inLength != totalLength || extensions > totalLength - Header.SIZE) return -1;
-        return dev.fusebench.wire.FuseIn.Extension.suppGroup(in, totalLength - extensions, totalLength);
+        return FuseIn.Extension.suppGroup(in, totalLength - extensions, totalLength);
     }
 }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One arm of a comparison as the Java daemon serves it: its FUSE_INIT settings, and how the guest
@@ -121,7 +122,7 @@ public record Variant(NegotiationSettings init, String cache, int openFlags, Str
     /** Names of FOPEN flags in {@code flags}, for the record. */
     public static List<String> openFlagNames(int flags) {
         List<String> out = new ArrayList<>();
-        new java.util.TreeMap<>(OPEN_FLAGS).forEach((n, bit) -> { if ((flags & bit) != 0) out.add(n); });
+        new TreeMap<>(OPEN_FLAGS).forEach((n, bit) -> { if ((flags & bit) != 0) out.add(n); });
         return out;
     }
 

@@ -12,21 +12,23 @@ import dev.fusebench.wire.FuseIn.OpenIn;
 import dev.fusebench.wire.FuseIn.ReadIn;
 import dev.fusebench.wire.FuseIn.ReleaseIn;
 import dev.fusebench.wire.FuseIn.WriteIn;
-import dev.fusebench.wire.FuseOut;
 import dev.fusebench.wire.FuseOut.EntryOut;
 import dev.fusebench.wire.FuseOut.OpenOut;
 import dev.fusebench.wire.FuseOut.WriteOut;
+import dev.fusebench.wire.FuseOut;
 import dev.fusebench.wire.VirtioRing.Desc;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.lang.foreign.MemorySegment;
+import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
@@ -47,7 +49,7 @@ public final class LoadGenerator {
         READ(false, false), WRITE(true, false), RANDREAD(false, true), RANDWRITE(true, true);
         final boolean write, random;
         Op(boolean write, boolean random) { this.write = write; this.random = random; }
-        public String label() { return name().toLowerCase(java.util.Locale.ROOT); }
+        public String label() { return name().toLowerCase(Locale.ROOT); }
     }
 
     /** One timed run's outcome. */
@@ -311,7 +313,7 @@ public final class LoadGenerator {
             if (posted) fe.flush();
             if (inflight == 0) {
                 if (now >= end || posts >= maxRequests) break;
-                java.util.concurrent.locks.LockSupport.parkNanos(nextPost - now);
+                LockSupport.parkNanos(nextPost - now);
                 continue;
             }
             int id, reaped = 0;

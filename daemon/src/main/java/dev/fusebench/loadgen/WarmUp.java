@@ -18,6 +18,7 @@ import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.BooleanSupplier;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
@@ -117,7 +118,7 @@ public final class WarmUp {
     }
 
     private static long phase(LoadGenerator gen, LoadGenerator.Op op, int size, double rate, long requests,
-                              java.util.function.BooleanSupplier alive) throws IOException {
+                              BooleanSupplier alive) throws IOException {
         long served = 0;
         while (served < requests) {
             long chunk = Math.min(CHUNK, requests - served);

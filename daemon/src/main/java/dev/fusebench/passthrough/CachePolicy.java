@@ -2,6 +2,8 @@ package dev.fusebench.passthrough;
 
 import dev.fusebench.wire.FuseOut.OpenOut;
 
+import java.util.Locale;
+
 /**
  * How much the guest may cache: the entry/attribute timeouts and the open flags we reply.
  * {@code never} is the peer of virtiofsd's --cache=never (every read and write reaches the daemon);
@@ -19,7 +21,7 @@ public record CachePolicy(String name, long timeoutSeconds, int openFlags, int d
     private static final int DIR_FLAGS = OpenOut.FOPEN_CACHE_DIR | OpenOut.FOPEN_KEEP_CACHE;
 
     public static CachePolicy parse(String s) {
-        return switch (s.toLowerCase(java.util.Locale.ROOT)) {
+        return switch (s.toLowerCase(Locale.ROOT)) {
             case "never", "none" -> NEVER;
             case "auto" -> AUTO;
             case "always" -> ALWAYS;

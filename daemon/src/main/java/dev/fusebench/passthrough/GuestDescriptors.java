@@ -1,10 +1,14 @@
 package dev.fusebench.passthrough;
 
+import dev.fusebench.files.ProcFiles;
 import dev.fusebench.sys.Libc;
 import dev.fusebench.wire.LibcStructs.Rlimit;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -44,9 +48,9 @@ final class GuestDescriptors {
 
     /** Descriptors open now. */
     private static long openNow() {
-        try (var s = java.nio.file.Files.list(dev.fusebench.files.ProcFiles.descriptors())) {
+        try (var s = Files.list(ProcFiles.descriptors())) {
             return s.count();
-        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             return 0;
         }
     }

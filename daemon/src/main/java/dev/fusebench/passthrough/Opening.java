@@ -6,6 +6,7 @@ import dev.fusebench.fuse.Request;
 import dev.fusebench.sys.Errno;
 import dev.fusebench.sys.Libc;
 import dev.fusebench.wire.FuseIn.OpenIn;
+import dev.fusebench.wire.FuseOut;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,7 +58,7 @@ final class Opening {
             int id = b.open(fd);
             if (id > 0) {
                 out.backingId = id;
-                out.openFlags |= dev.fusebench.wire.FuseOut.OpenOut.FOPEN_PASSTHROUGH;
+                out.openFlags |= FuseOut.OpenOut.FOPEN_PASSTHROUGH;
                 passthroughOpens.incrementAndGet();
             } else {
                 passthroughRefused.merge(Errno.name(-id), 1L, Long::sum);

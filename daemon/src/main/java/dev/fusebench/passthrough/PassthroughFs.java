@@ -1,7 +1,7 @@
 package dev.fusebench.passthrough;
 
-import dev.fusebench.stats.DaemonFacts;
 import dev.fusebench.fuse.Attr;
+import dev.fusebench.fuse.BackingFiles;
 import dev.fusebench.fuse.DirSink;
 import dev.fusebench.fuse.Entry;
 import dev.fusebench.fuse.FileSystem;
@@ -11,6 +11,7 @@ import dev.fusebench.fuse.Negotiation;
 import dev.fusebench.fuse.Opened;
 import dev.fusebench.fuse.Request;
 import dev.fusebench.fuse.SetAttr;
+import dev.fusebench.stats.DaemonFacts;
 import dev.fusebench.sys.Errno;
 import dev.fusebench.sys.IoVecs;
 import dev.fusebench.sys.Libc;
@@ -20,6 +21,7 @@ import dev.fusebench.wire.LibcStructs.Statfs;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.util.TreeMap;
 
 import static dev.fusebench.passthrough.SharedDir.EMPTY;
 import static dev.fusebench.sys.Flags.*;
@@ -58,7 +60,7 @@ public final class PassthroughFs implements FileSystem {
     public int openHandles() { return dir.handles.size(); }
 
     @Override
-    public void init(Negotiation n, dev.fusebench.fuse.BackingFiles backing) {
+    public void init(Negotiation n, BackingFiles backing) {
         opening.writebackCache((n.reply().flags() & InitFlag.WRITEBACK_CACHE) != 0);
         opening.backingFiles(backing);
         creations.dontMask((n.reply().flags() & InitFlag.DONT_MASK) != 0);
@@ -279,7 +281,7 @@ public final class PassthroughFs implements FileSystem {
 
     /** Opens passed through to their backing file (FUSE passthrough), and why others were not, by errno. */
     public DaemonFacts.Passthrough passthrough() {
-        return new DaemonFacts.Passthrough(opening.passthroughOpens.get(), new java.util.TreeMap<>(opening.passthroughRefused));
+        return new DaemonFacts.Passthrough(opening.passthroughOpens.get(), new TreeMap<>(opening.passthroughRefused));
     }
 
     /**

@@ -1,9 +1,11 @@
 package dev.fusebench.passthrough;
 
+import dev.fusebench.files.ProcFiles;
 import dev.fusebench.fuse.Entry;
 import dev.fusebench.sys.Errno;
 import dev.fusebench.sys.Libc;
 import dev.fusebench.sys.StatBuf;
+import dev.fusebench.wire.LibcStructs;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -40,8 +42,8 @@ final class SharedDir {
         final StatBuf stat = new StatBuf(arena);
         final MemorySegment fdName = arena.allocate(24);
         final MemorySegment dirents = arena.allocate(64 * 1024, 8);
-        final MemorySegment times = arena.allocate(dev.fusebench.wire.LibcStructs.Timespec.LAYOUT, 2);
-        final MemorySegment statfs = arena.allocate(dev.fusebench.wire.LibcStructs.Statfs.LAYOUT);
+        final MemorySegment times = arena.allocate(LibcStructs.Timespec.LAYOUT, 2);
+        final MemorySegment statfs = arena.allocate(LibcStructs.Statfs.LAYOUT);
         final MemorySegment offsets = arena.allocate(16, 8);
         final ThreadCredentials.State credentials = new ThreadCredentials.State(arena);
         private MemorySegment xattrNames;
@@ -67,7 +69,7 @@ final class SharedDir {
         this.cache = cache;
         int rootFd;
         try (Arena a = Arena.ofConfined()) {
-            Path descriptors = dev.fusebench.files.ProcFiles.descriptors();
+            Path descriptors = ProcFiles.descriptors();
             int proc = Libc.openat(AT_FDCWD, a.allocateFrom(descriptors.toString()), O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
             if (proc < 0) throw new IOException("cannot open " + descriptors + ": " + Libc.strerror(proc));
             procSelfFd = proc;

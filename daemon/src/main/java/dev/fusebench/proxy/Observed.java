@@ -2,6 +2,7 @@ package dev.fusebench.proxy;
 
 import dev.fusebench.fuse.Opcode;
 import dev.fusebench.stats.DaemonStats;
+import dev.fusebench.stats.JobMarks;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,7 +45,7 @@ public final class Observed {
 
     /** As the daemon's phases: bounded ({@link dev.fusebench.stats.JobMarks#MAX_PHASES}), a repeated label continues its phase. */
     synchronized void mark(String label) {
-        if (label.equals(marks.getLast()) || marks.size() >= dev.fusebench.stats.JobMarks.MAX_PHASES) return;
+        if (label.equals(marks.getLast()) || marks.size() >= JobMarks.MAX_PHASES) return;
         marks.add(label);
         sizes.add(new LinkedHashMap<>());
         unreadableByPhase.add(0L);

@@ -9,6 +9,8 @@ import dev.fusebench.vhostuser.UnixSocket;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,8 +26,8 @@ public final class ProxyServer implements AutoCloseable {
 
     /** What the proxy saw: the daemon's INIT reply, the one the guest got, a refusal, or why it never proxied. */
     public record Report(InitOut daemonReply, InitOut givenReply, String refusal, boolean steppedOut, String error,
-                         java.util.Map<String, java.util.Map<Long, Long>> observedSizes, java.util.List<Observed.Phase> observedPhases,
-                         long observedMissed, java.util.Map<String, Long> observedUnreadable) {}
+                         Map<String, Map<Long, Long>> observedSizes, List<Observed.Phase> observedPhases,
+                         long observedMissed, Map<String, Long> observedUnreadable) {}
 
     public ProxyServer(Path frontendSocket, Path daemonSocket, Restriction restriction) throws IOException {
         this(frontendSocket, daemonSocket, restriction, false);
@@ -52,7 +54,7 @@ public final class ProxyServer implements AutoCloseable {
 
     public Report report() {
         VhostUserProxy p = proxy;
-        if (p == null) return new Report(null, null, null, false, error != null ? error : "no frontend connected", java.util.Map.of(), java.util.List.of(), 0, java.util.Map.of());
+        if (p == null) return new Report(null, null, null, false, error != null ? error : "no frontend connected", Map.of(), List.of(), 0, Map.of());
         InitRewriter init = p.rewriter();
         Observed seen = p.observed();
         String e = p.broken() != null ? p.broken()

@@ -9,6 +9,7 @@ import dev.fusebench.wire.LibcStructs.SockaddrUn;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -113,7 +114,7 @@ public final class EscapeChecks {
             if (fd < 0) return new Check("host abstract socket", true, "socket: " + Errno.name(-fd));
             try {
                 MemorySegment addr = a.allocate(SockaddrUn.LAYOUT);
-                int len = SockaddrUn.write(addr, Flags.AF_UNIX, name.getBytes(java.nio.charset.StandardCharsets.UTF_8), true);
+                int len = SockaddrUn.write(addr, Flags.AF_UNIX, name.getBytes(StandardCharsets.UTF_8), true);
                 int r = Libc.connect(fd, addr, len);
                 return new Check("host abstract socket", r < 0, r < 0 ? Errno.name(-r) : "connected to @" + name);
             } finally {

@@ -1,15 +1,20 @@
 package dev.fusebench.sandbox;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.jar.JarFile;
@@ -62,7 +67,7 @@ public record Sandbox(Mode mode, long rlimitNofile) {
     /** For the results: how the daemon was confined. */
     public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("mode", mode.name().toLowerCase(java.util.Locale.ROOT));
+        m.put("mode", mode.name().toLowerCase(Locale.ROOT));
         if (on()) {
             m.put("namespaces", List.of("mount", "pid", "net"));
             m.put("rlimit_nofile_cap", rlimitNofile); // the limit in force is what SandboxStatus reads back
@@ -144,7 +149,7 @@ public record Sandbox(Mode mode, long rlimitNofile) {
     private static Path rootMountPoint(Set<Path> sources) throws IOException {
         for (String c : ROOT_CANDIDATES) {
             Path p = Path.of(c);
-            if (!Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) continue;
+            if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) continue;
             if (sources.stream().noneMatch(s -> s.startsWith(p) || p.startsWith(s))) return p;
         }
         throw new IOException("no directory to mount the sandbox's root on (tried " + ROOT_CANDIDATES + ")");
@@ -153,7 +158,7 @@ public record Sandbox(Mode mode, long rlimitNofile) {
     /** Class path entries, with the Class-Path of jar manifests (Maven Surefire's booter jar). */
     static List<Path> classPathEntries(String classPath) {
         Set<Path> out = new LinkedHashSet<>();
-        for (String e : classPath.split(java.io.File.pathSeparator)) {
+        for (String e : classPath.split(File.pathSeparator)) {
             if (e.isEmpty()) continue;
             Path p = Path.of(e).toAbsolutePath().normalize();
             if (!Files.exists(p)) continue;
@@ -165,10 +170,10 @@ public record Sandbox(Mode mode, long rlimitNofile) {
                 if (cp == null) continue;
                 for (String ref : cp.trim().split("\\s+")) {
                     try {
-                        java.net.URI u = p.toUri().resolve(ref);
+                        URI u = p.toUri().resolve(ref);
                         Path q = Path.of(u);
                         if (Files.exists(q)) out.add(q);
-                    } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException ignored) {
+                    } catch (IllegalArgumentException | FileSystemNotFoundException ignored) {
                         // not a file URL
                     }
                 }
@@ -230,7 +235,7 @@ public record Sandbox(Mode mode, long rlimitNofile) {
                     if (resolved == null) return null;
                     return rest.toString().isEmpty() ? resolved : resolve(resolved.resolve(rest).normalize(), depth + 1);
                 }
-                if (!Files.exists(next, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return null;
+                if (!Files.exists(next, LinkOption.NOFOLLOW_LINKS)) return null;
                 at = next;
             }
             return at;

@@ -7,6 +7,7 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
@@ -42,8 +43,8 @@ public final class Libc {
         return LINKER.downcallHandle(symbol, fd);
     }
 
-    private static FunctionDescriptor i(java.lang.foreign.MemoryLayout... args) { return FunctionDescriptor.of(JAVA_INT, args); }
-    private static FunctionDescriptor l(java.lang.foreign.MemoryLayout... args) { return FunctionDescriptor.of(JAVA_LONG, args); }
+    private static FunctionDescriptor i(MemoryLayout... args) { return FunctionDescriptor.of(JAVA_INT, args); }
+    private static FunctionDescriptor l(MemoryLayout... args) { return FunctionDescriptor.of(JAVA_LONG, args); }
 
     private static final MethodHandle OPENAT = errnoCall("openat", i(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(3));
     private static final MethodHandle CLOSE = errnoCall("close", i(JAVA_INT));
@@ -382,9 +383,9 @@ public final class Libc {
     public static int pinToCpu(int cpu) {
         if (cpu < 0 || cpu >= 1024) return -Errno.EINVAL;
         MemorySegment c = cs();
-        try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
+        try (Arena a = Arena.ofConfined()) {
             MemorySegment set = a.allocate(128);
-            set.set(java.lang.foreign.ValueLayout.JAVA_BYTE, cpu / 8, (byte) (1 << (cpu % 8)));
+            set.set(ValueLayout.JAVA_BYTE, cpu / 8, (byte) (1 << (cpu % 8)));
             return ret((int) SCHED_SETAFFINITY.invokeExact(c, 0, 128L, set), c);
         } catch (Throwable t) { throw fatal(t); }
     }

@@ -11,6 +11,7 @@ import dev.fusebench.wire.VhostUserMsg.Header;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 
@@ -81,7 +82,7 @@ public final class MessageChannel {
     }
 
     /** The descriptors that came with the message, in order. */
-    public int[] receivedFds() { return java.util.Arrays.copyOf(fds, nfds); }
+    public int[] receivedFds() { return Arrays.copyOf(fds, nfds); }
 
     /** Closes the received descriptors not kept ({@code -1} marks a kept one). */
     public void closeFds() {

@@ -8,6 +8,7 @@ import dev.fusebench.sys.Flags;
 import dev.fusebench.sys.IoVecs;
 import dev.fusebench.sys.Libc;
 import dev.fusebench.sys.LibcThread;
+import dev.fusebench.sys.WorkerDeath;
 import dev.fusebench.virtqueue.DescriptorChain;
 import dev.fusebench.virtqueue.GuestMemory;
 import dev.fusebench.virtqueue.Scatter;
@@ -18,6 +19,7 @@ import dev.fusebench.wire.LibcStructs.Pollfd;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Logger;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -82,7 +84,7 @@ final class QueueWorker implements Runnable {
         int superseded = slot.getAndSet(fd);
         if (superseded >= 0) Libc.close(superseded); // never taken by the thread
         EventFd.signal(controlFd);
-        while (slot.get() != NONE && thread.isAlive()) java.util.concurrent.locks.LockSupport.parkNanos(20_000);
+        while (slot.get() != NONE && thread.isAlive()) LockSupport.parkNanos(20_000);
     }
 
     /**
@@ -163,7 +165,7 @@ final class QueueWorker implements Runnable {
                 if (!sleep()) return;
             }
         } catch (RuntimeException | Error e) {
-            if (!stopping) dev.fusebench.sys.WorkerDeath.died("queue " + index + " worker", e);
+            if (!stopping) WorkerDeath.died("queue " + index + " worker", e);
             throw e;
         }
     }

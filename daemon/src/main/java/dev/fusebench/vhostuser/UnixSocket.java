@@ -1,5 +1,7 @@
 package dev.fusebench.vhostuser;
 
+import dev.fusebench.files.ProcFiles;
+import dev.fusebench.sys.Errno;
 import dev.fusebench.sys.Flags;
 import dev.fusebench.sys.Libc;
 import dev.fusebench.wire.LibcStructs.SockaddrUn;
@@ -9,6 +11,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.locks.LockSupport;
 
 /** Unix stream sockets for vhost-user: the daemon's, created in place atomically and only as open as it must be, and a frontend's connection. */
 public final class UnixSocket {
@@ -29,8 +34,8 @@ public final class UnixSocket {
             int len = SockaddrUn.write(addr, Flags.AF_UNIX, p, false);
             long deadline = System.nanoTime() + timeoutNanos;
             while ((r = Libc.connect(sock, addr, len)) < 0 && System.nanoTime() < deadline
-                    && (r == -dev.fusebench.sys.Errno.ECONNREFUSED || r == -dev.fusebench.sys.Errno.ENOENT)) {
-                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+                    && (r == -Errno.ECONNREFUSED || r == -Errno.ENOENT)) {
+                LockSupport.parkNanos(20_000_000L);
             }
         }
         if (r < 0) { Libc.close(sock); throw new IOException("connect " + path + ": " + Libc.strerror(r)); }
@@ -47,14 +52,14 @@ public final class UnixSocket {
      */
     public static int listen(Path path, String group) throws IOException {
         Path dir = Files.createTempDirectory(path.toAbsolutePath().getParent(), ".sock-",
-                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path tmp = dir.resolve("s");
         int fd = -1, dirFd = -1;
         try (Arena a = Arena.ofConfined()) {
             dirFd = Libc.openat(Flags.AT_FDCWD, a.allocateFrom(dir.toString()), Flags.O_PATH | Flags.O_DIRECTORY | Flags.O_CLOEXEC, 0);
             if (dirFd < 0) throw new IOException("open " + dir + ": " + Libc.strerror(dirFd));
             // bound through the directory's descriptor: a sun_path holds 107 bytes, a deep directory may not fit
-            String bindPath = dev.fusebench.files.ProcFiles.descriptors() + "/" + dirFd + "/s";
+            String bindPath = ProcFiles.descriptors() + "/" + dirFd + "/s";
             if (bindPath.length() >= 108) throw new IOException("socket path too long: " + bindPath);
             fd = Libc.socket(Flags.AF_UNIX, Flags.SOCK_STREAM | Flags.SOCK_CLOEXEC, 0);
             if (fd < 0) throw new IOException("socket: " + Libc.strerror(fd));
@@ -64,7 +69,7 @@ public final class UnixSocket {
             restrict(tmp, group);
             r = Libc.listen(fd, 1);
             if (r < 0) throw new IOException("listen: " + Libc.strerror(r));
-            Files.move(tmp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             if (fd >= 0) Libc.close(fd);
             Files.deleteIfExists(tmp);

@@ -4,6 +4,7 @@ import dev.fusebench.fuse.FuseServer;
 import dev.fusebench.sys.Flags;
 import dev.fusebench.sys.Libc;
 import dev.fusebench.virtqueue.GuestMemory;
+import dev.fusebench.virtqueue.SharedRegions;
 import dev.fusebench.virtqueue.SplitQueue;
 import dev.fusebench.wire.VhostUserMsg.Header;
 import dev.fusebench.wire.VhostUserMsg.MemTable;
@@ -45,7 +46,7 @@ public final class VhostUserBackend implements AutoCloseable {
     private long ackedFeatures;
     private long ackedProtocol;
     private GuestMemory memory = new GuestMemory(List.of());
-    private final dev.fusebench.virtqueue.SharedRegions mapped = new dev.fusebench.virtqueue.SharedRegions();
+    private final SharedRegions mapped = new SharedRegions();
     private final Vring[] rings = new Vring[MAX_QUEUES];
     private volatile boolean closed;
 

@@ -2,6 +2,7 @@ package dev.fusebench.wire;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 
 import static dev.fusebench.wire.Fields.*;
@@ -196,7 +197,7 @@ public final class FuseIn {
                 if ((int) TYPE.get(s, at) == FUSE_EXT_GROUPS && size >= HEADER_SIZE + 8) {
                     long groups = at + HEADER_SIZE;
                     if ((int) NR_GROUPS.get(s, groups) == 0) return -1;
-                    return Integer.toUnsignedLong(s.get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, groups + 4));
+                    return Integer.toUnsignedLong(s.get(ValueLayout.JAVA_INT_UNALIGNED, groups + 4));
                 }
                 at += size;
             }

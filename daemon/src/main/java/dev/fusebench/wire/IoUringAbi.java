@@ -2,6 +2,7 @@ package dev.fusebench.wire;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 
 import static dev.fusebench.wire.Fields.*;
@@ -44,9 +45,9 @@ public final class IoUringAbi {
         public static int cqEntries(MemorySegment s) { return (int) CQ_ENTRIES.get(s, 0L); }
         public static int features(MemorySegment s) { return (int) FEATURES.get(s, 0L); }
         /** A field of sq_off (HEAD, TAIL, RING_MASK). */
-        public static int sqOff(MemorySegment s, int field) { return s.get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, SQ_OFF + field); }
+        public static int sqOff(MemorySegment s, int field) { return s.get(ValueLayout.JAVA_INT_UNALIGNED, SQ_OFF + field); }
         /** A field of cq_off (HEAD, TAIL, RING_MASK, CQES). */
-        public static int cqOff(MemorySegment s, int field) { return s.get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, CQ_OFF + field); }
+        public static int cqOff(MemorySegment s, int field) { return s.get(ValueLayout.JAVA_INT_UNALIGNED, CQ_OFF + field); }
     }
 
     /** struct io_uring_sqe as IORING_OP_URING_CMD uses it (64 bytes; 128 with SETUP_SQE128, cmd[] then 80 bytes). */

@@ -2,6 +2,7 @@ package dev.fusebench.wire;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 
 import static dev.fusebench.wire.Fields.*;
@@ -162,9 +163,9 @@ public final class LibcStructs {
         public static int write(MemorySegment s, int family, byte[] name, boolean abstractName) {
             family(s, family);
             int at = PATH + (abstractName ? 1 : 0);
-            s.set(java.lang.foreign.ValueLayout.JAVA_BYTE, PATH, (byte) 0);
+            s.set(ValueLayout.JAVA_BYTE, PATH, (byte) 0);
             MemorySegment.copy(MemorySegment.ofArray(name), 0, s, at, name.length);
-            if (!abstractName) s.set(java.lang.foreign.ValueLayout.JAVA_BYTE, at + name.length, (byte) 0);
+            if (!abstractName) s.set(ValueLayout.JAVA_BYTE, at + name.length, (byte) 0);
             return at + name.length + (abstractName ? 0 : 1);
         }
     }

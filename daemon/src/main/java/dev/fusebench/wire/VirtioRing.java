@@ -2,6 +2,7 @@ package dev.fusebench.wire;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 
 import static dev.fusebench.wire.Fields.*;
@@ -70,5 +71,5 @@ public final class VirtioRing {
         public static void availEvent(MemorySegment used, int size, int v) { used.set(U16, RING + ELEM_SIZE * size, (short) v); }
     }
 
-    private static final java.lang.foreign.ValueLayout.OfShort U16 = java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED;
 }

@@ -1,15 +1,16 @@
 package dev.fusebench.jmh;
 
+import dev.fusebench.fuse.Attr;
+import dev.fusebench.fuse.Entry;
 import dev.fusebench.fuse.InitIn;
 import dev.fusebench.fuse.InitOut;
 import dev.fusebench.fuse.Negotiation;
 import dev.fusebench.fuse.NegotiationSettings;
 import dev.fusebench.fuse.Replies;
-import dev.fusebench.fuse.Attr;
-import dev.fusebench.fuse.Entry;
-import dev.fusebench.wire.FuseOut;
 import dev.fusebench.sys.Flags;
 import dev.fusebench.sys.Libc;
+import dev.fusebench.sys.StatBuf;
+import dev.fusebench.wire.FuseOut;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -50,7 +51,7 @@ public class EncodeBenchmark {
         out = arena.allocate(4096, 4096);
         entry = new Entry(arena);
         attr = new Attr(arena);
-        for (var st : new dev.fusebench.sys.StatBuf[]{entry.stat, attr.stat}) {
+        for (var st : new StatBuf[]{entry.stat, attr.stat}) {
             if (Libc.fstatat(Flags.AT_FDCWD, arena.allocateFrom("/etc/hostname"), st.seg, 0) < 0) {
                 Libc.fstatat(Flags.AT_FDCWD, arena.allocateFrom("/"), st.seg, 0);
             }

@@ -7,12 +7,16 @@ import org.jfree.chart.axis.CategoryLabelPositions;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.SymbolAxis;
 import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.IntervalMarker;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.chart.renderer.xy.XYErrorRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.ui.Layer;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
@@ -77,11 +81,11 @@ final class Charts {
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         if (zeroLine) plot.addRangeMarker(new ValueMarker(0, Color.DARK_GRAY, new BasicStroke(1f)));
         if (!Double.isNaN(band)) {
-            org.jfree.chart.plot.IntervalMarker m = new org.jfree.chart.plot.IntervalMarker(-band, band, new Color(0x59A14F), new BasicStroke(0.5f), null, null, 0.15f);
+            IntervalMarker m = new IntervalMarker(-band, band, new Color(0x59A14F), new BasicStroke(0.5f), null, null, 0.15f);
             m.setLabel("no difference band ±" + (band == Math.rint(band) ? Long.toString((long) band) : Double.toString(band)) + "%");
-            m.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_LEFT);
-            m.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.TOP_LEFT);
-            plot.addRangeMarker(m, org.jfree.chart.ui.Layer.BACKGROUND);
+            m.setLabelAnchor(RectangleAnchor.TOP_LEFT);
+            m.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+            plot.addRangeMarker(m, Layer.BACKGROUND);
         }
         JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, n > 1);
         chart.setBackgroundPaint(Color.WHITE);

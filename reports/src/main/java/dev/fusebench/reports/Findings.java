@@ -1,14 +1,16 @@
 package dev.fusebench.reports;
 
-import dev.fusebench.stats.DaemonFacts;
 import dev.fusebench.bench.matrix.RunLines;
 import dev.fusebench.bench.results.JobRequests;
 import dev.fusebench.bench.workload.FioResult;
+import dev.fusebench.stats.DaemonFacts;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -69,7 +71,7 @@ final class Findings {
     static ArmRequests armRequests(List<ResultSet.Run> runs, String arm) {
         long requests = 0, ios = 0, ioBytes = 0, bytes = 0, unread = 0, all = 0, passthrough = 0;
         Map<String, Long> queues = new TreeMap<>(); // FUSE over io_uring: requests per ring queue and /dev/fuse, per boot
-        java.util.Set<String> boots = new java.util.HashSet<>();
+        Set<String> boots = new HashSet<>();
         String opcode = null, source = null;
         Map<Long, Long> sizes = new TreeMap<>();
         for (ResultSet.Run r : runs) {

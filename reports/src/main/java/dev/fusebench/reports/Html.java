@@ -1,15 +1,22 @@
 package dev.fusebench.reports;
 
-import dev.fusebench.stats.DaemonFacts;
-import dev.fusebench.stats.StatsFile;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.fusebench.bench.results.RunResult;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fusebench.bench.matrix.RunLines;
+import dev.fusebench.bench.results.RunResult;
+import dev.fusebench.bench.stats.Summary;
+import dev.fusebench.stats.DaemonFacts;
+import dev.fusebench.stats.StatsFile;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.ToDoubleFunction;
 
 /** The self-contained HTML report: tables, charts embedded as data URIs, no external resources. */
 final class Html {
@@ -89,7 +96,7 @@ final class Html {
         for (RunLines.Cell c : rs.cells()) {
             for (String arm : rs.armsOf(c)) {
                 var m = rs.measured(c, arm);
-                var s = dev.fusebench.bench.stats.Summary.of(ResultSet.values(m));
+                var s = Summary.of(ResultSet.values(m));
                 h.append("<tr><td class=\"l\">").append(esc(c.label())).append("</td><td class=\"l\">").append(esc(arm)).append("</td><td>")
                         .append(s.n()).append("</td><td>").append(ResultSet.failures(m)).append("</td><td>").append(ReportBuilder.num(s.median()))
                         .append("</td><td>").append(ReportBuilder.num(s.mean())).append("</td><td>").append(ReportBuilder.share(s.cv()))
@@ -125,8 +132,8 @@ final class Html {
                 double[] p99 = m.stream().filter(ResultSet.Run::ok).mapToDouble(ResultSet.Run::clatP99Us).filter(d -> !Double.isNaN(d)).toArray();
                 h.append("<tr><td class=\"l\">").append(esc(c.workload())).append("</td><td class=\"l\">").append(esc(c.daemon() + " · " + c.guest()))
                         .append("</td><td class=\"l\">").append(esc(arm)).append("</td><td>")
-                        .append(p50.length == 0 ? "–" : ReportBuilder.num(dev.fusebench.bench.stats.Summary.of(p50).median())).append("</td><td>")
-                        .append(p99.length == 0 ? "–" : ReportBuilder.num(dev.fusebench.bench.stats.Summary.of(p99).median())).append("</td><td>")
+                        .append(p50.length == 0 ? "–" : ReportBuilder.num(Summary.of(p50).median())).append("</td><td>")
+                        .append(p99.length == 0 ? "–" : ReportBuilder.num(Summary.of(p99).median())).append("</td><td>")
                         .append(medianOf(m, ResultSet.Run::daemonCpuS)).append("</td><td>")
                         .append(medianOf(m, ResultSet.Run::qemuCpuS)).append("</td></tr>\n");
             }
@@ -151,7 +158,7 @@ final class Html {
         h.append("<table><tr><th class=\"l\">daemon · guest</th><th class=\"l\">arm</th><th class=\"l\">replied flags</th><th>max_pages</th><th>max_write</th><th>max_readahead</th><th>max_background</th><th>congestion_threshold</th><th>pages per request (kernel)</th><th>READ size max</th><th>WRITE size max</th>"
                 + "<th class=\"l\">cache · open flags · passthrough</th></tr>\n");
         record DaemonGuest(String daemon, String guest) {}
-        java.util.Set<DaemonGuest> daemonGuests = new java.util.LinkedHashSet<>();
+        Set<DaemonGuest> daemonGuests = new LinkedHashSet<>();
         for (var c : rs.cells()) daemonGuests.add(new DaemonGuest(c.daemon(), c.guest()));
         for (DaemonGuest dg : daemonGuests) for (String arm : rs.arms) {
             String daemon = dg.daemon(), guest = dg.guest();
@@ -183,7 +190,7 @@ final class Html {
                 RunResult.ProxyInfo p = e.getValue();
                 RunResult.InitReply d = p.daemonReply(), g = p.givenReply();
                 List<String> daemonFlags = d == null || d.flags() == null ? List.of() : d.flags();
-                List<String> taken = new java.util.ArrayList<>(daemonFlags);
+                List<String> taken = new ArrayList<>(daemonFlags);
                 if (g != null && g.flags() != null) taken.removeAll(g.flags());
                 String refusal = p.refusal() != null ? p.refusal() : p.error() != null ? p.error() : "";
                 h.append("<tr><td class=\"l\">").append(esc(e.getKey())).append("</td><td class=\"l\">").append(esc(String.join(" ", daemonFlags)))
@@ -231,7 +238,7 @@ final class Html {
             h.append("<tr").append(warn ? " class=\"stealwarn\"" : "").append("><td class=\"l\">").append(esc(r.unit())).append(r.warmup() ? " (warm-up)" : "")
                     .append("</td><td>").append(r.position()).append("</td><td class=\"l\">").append(esc(r.workload())).append("</td><td class=\"l\">")
                     .append(esc(r.host())).append("</td><td>").append(ReportBuilder.share(r.noise().stealOrNaN())).append(warn ? " ⚠" : "").append("</td><td>")
-                    .append(ReportBuilder.share(r.noise().iowaitOrNaN())).append("</td><td>").append(Double.isNaN(r.noise().loadOrNaN()) ? "–" : String.format(java.util.Locale.ROOT, "%.2f", r.noise().loadOrNaN()))
+                    .append(ReportBuilder.share(r.noise().iowaitOrNaN())).append("</td><td>").append(Double.isNaN(r.noise().loadOrNaN()) ? "–" : String.format(Locale.ROOT, "%.2f", r.noise().loadOrNaN()))
                     .append("</td><td>").append(r.ok() ? ReportBuilder.num(r.value()) : "failed").append("</td></tr>\n");
         }
         h.append("</table></section>\n");
@@ -240,7 +247,7 @@ final class Html {
     /** "never · FOPEN_KEEP_CACHE · 12 opens passed through": the caching the daemon says it served. */
     private static String caching(DaemonFacts daemon) {
         if (daemon == null) return "–";
-        List<String> parts = new java.util.ArrayList<>();
+        List<String> parts = new ArrayList<>();
         parts.add(daemon.cache == null ? "–" : daemon.cache);
         List<String> flags = daemon.openFlags == null ? List.of() : daemon.openFlags;
         parts.add(flags.isEmpty() ? "no extra open flags" : String.join(" ", flags));
@@ -255,7 +262,7 @@ final class Html {
     private static String beyond(Map<Long, Long> sizes, StatsFile.Negotiated negotiation) {
         if (sizes.isEmpty() || negotiation.effectiveMaxPages() <= 0) return ""; // files older than the field
         long limit = (long) negotiation.effectiveMaxPages() * 4096;
-        long max = ((java.util.TreeMap<Long, Long>) sizes).lastKey();
+        long max = ((TreeMap<Long, Long>) sizes).lastKey();
         return max > limit ? " ⚠ above the computed " + ReportBuilder.sizeLabel(limit) : "";
     }
 
@@ -267,7 +274,7 @@ final class Html {
     }
 
     private static String maxSize(Map<Long, Long> sizes) {
-        return sizes.isEmpty() ? "–" : ReportBuilder.sizeLabel(((java.util.TreeMap<Long, Long>) sizes).lastKey());
+        return sizes.isEmpty() ? "–" : ReportBuilder.sizeLabel(((TreeMap<Long, Long>) sizes).lastKey());
     }
 
     private static void img(StringBuilder h, ReportBuilder.Figure f) throws IOException {
@@ -275,8 +282,8 @@ final class Html {
     }
 
     /** Median of a figure over the successful runs that have it, or a dash. */
-    private static String medianOf(java.util.List<ResultSet.Run> runs, java.util.function.ToDoubleFunction<ResultSet.Run> f) {
+    private static String medianOf(List<ResultSet.Run> runs, ToDoubleFunction<ResultSet.Run> f) {
         double[] v = runs.stream().filter(ResultSet.Run::ok).mapToDouble(f).filter(d -> !Double.isNaN(d)).toArray();
-        return v.length == 0 ? "–" : ReportBuilder.num(dev.fusebench.bench.stats.Summary.of(v).median());
+        return v.length == 0 ? "–" : ReportBuilder.num(Summary.of(v).median());
     }
 }

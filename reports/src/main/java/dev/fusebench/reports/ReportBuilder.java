@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * Builds a report from a results directory alone: summary.md (the table to paste into a pull
@@ -461,7 +462,7 @@ public final class ReportBuilder {
         // request sizes: the evidence that the negotiation took effect
         for (String op : List.of("READ", "WRITE")) {
             Map<String, Map<String, Double>> series = new LinkedHashMap<>();
-            java.util.TreeSet<Long> allSizes = new java.util.TreeSet<>();
+            TreeSet<Long> allSizes = new TreeSet<>();
             for (String arm : rs.arms) allSizes.addAll(rs.requestSizes(op, arm).keySet());
             for (String arm : rs.arms) {
                 Map<Long, Long> sizes = rs.requestSizes(op, arm);

@@ -1,25 +1,34 @@
 package dev.fusebench.reports;
 
-import dev.fusebench.stats.DaemonFacts;
-import dev.fusebench.stats.StatsFile;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.fusebench.bench.matrix.Precision;
 import dev.fusebench.bench.matrix.ResultsStore;
 import dev.fusebench.bench.matrix.RunLines;
 import dev.fusebench.bench.results.ExtensionLine;
 import dev.fusebench.bench.results.JobRequests;
 import dev.fusebench.bench.results.RunLine;
 import dev.fusebench.bench.results.RunResult;
-import dev.fusebench.bench.workload.FioResult;
+import dev.fusebench.bench.results.SliceResult;
 import dev.fusebench.bench.stats.Analysis;
 import dev.fusebench.bench.stats.Comparison;
+import dev.fusebench.bench.workload.FioResult;
+import dev.fusebench.stats.DaemonFacts;
+import dev.fusebench.stats.StatsFile;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * A matrix's raw results, read back from results.jsonl alone: the environment, every run, and the
@@ -83,7 +92,7 @@ public final class ResultSet {
         RunResult r = line.result();
         boolean ok = r.ok();
         FioResult.Direction d = RunLines.direction(line);
-        java.util.Map<String, Double> pct = d == null || d.clatPercentilesUs() == null ? java.util.Map.of() : d.clatPercentilesUs();
+        Map<String, Double> pct = d == null || d.clatPercentilesUs() == null ? Map.of() : d.clatPercentilesUs();
         RunResult.CpuSeconds cpu = r.cpuS();
         RunResult.HostNoise h = r.hostNoise();
         RunLines.Cell c = RunLines.cell(line);
@@ -139,7 +148,7 @@ public final class ResultSet {
     /** The claims kept in this directory ({@link Claims#FILE}), or null when it has none. */
     private List<Claims.Claim> claimsKept() {
         Path f = dir.resolve(Claims.FILE);
-        if (!java.nio.file.Files.exists(f)) return null;
+        if (!Files.exists(f)) return null;
         try {
             return Claims.read(f);
         } catch (IOException | IllegalArgumentException e) {
@@ -188,8 +197,8 @@ public final class ResultSet {
     /** The pairs of a cell and arm in pair order (see {@link #logRatios}). */
     public synchronized List<Pair> pairs(RunLines.Cell c, String arm) {
         record At(int block, int round) {}
-        java.util.Comparator<At> order = java.util.Comparator.comparingInt(At::block).thenComparingInt(At::round);
-        Map<At, Double> ref = new java.util.TreeMap<>(order), other = new java.util.HashMap<>();
+        Comparator<At> order = Comparator.comparingInt(At::block).thenComparingInt(At::round);
+        Map<At, Double> ref = new TreeMap<>(order), other = new HashMap<>();
         for (Analysis.Observation<RunLines.Cell> o : observations()) {
             if (!o.ok() || !o.cell().equals(c) || !(o.value() > 0)) continue;
             At at = new At(o.block(), o.round());
@@ -219,7 +228,7 @@ public final class ResultSet {
     }
 
     /** Wall seconds of all guest boots (warm-ups included), from each unit's recorded wall time. */
-    public double wallSeconds() { return dev.fusebench.bench.matrix.Precision.wallTimes(lines)[0]; }
+    public double wallSeconds() { return Precision.wallTimes(lines)[0]; }
 
     /** Seconds of fio the runs measured (each job's time-based runtime). */
     public double fioSeconds() { return runs.size() * environment.path("runtime_s").asDouble(0); }
@@ -228,7 +237,7 @@ public final class ResultSet {
     public String timeUse() {
         double w = wallSeconds(), f = fioSeconds();
         if (w <= 0 || f <= 0) return null;
-        return String.format(java.util.Locale.ROOT, "%.1f min of guest boots for %.1f min of fio jobs (%.2fx)", w / 60, f / 60, w / f);
+        return String.format(Locale.ROOT, "%.1f min of guest boots for %.1f min of fio jobs (%.2fx)", w / 60, f / 60, w / f);
     }
 
     /** Measured blocks that ran (any arm, any cell). */
@@ -257,15 +266,15 @@ public final class ResultSet {
             if (!RunLine.isRun(n) || !n.has("slices")) continue;
             RunLine line = RunLine.of(n);
             Run r = toRun(n);
-            for (dev.fusebench.bench.results.SliceResult s : line.result().slices()) out.add(new Slice(r, s));
+            for (SliceResult s : line.result().slices()) out.add(new Slice(r, s));
         }
-        out.sort(java.util.Comparator.comparingInt((Slice s) -> s.run().iteration()).thenComparing(s -> s.run().unit())
+        out.sort(Comparator.comparingInt((Slice s) -> s.run().iteration()).thenComparing(s -> s.run().unit())
                 .thenComparingInt(s -> s.slice().id()));
         return out;
     }
 
     /** One slice and the run (boot, workload, arm) it belongs to. */
-    public record Slice(Run run, dev.fusebench.bench.results.SliceResult slice) {}
+    public record Slice(Run run, SliceResult slice) {}
 
 
     /** Arm {@code arm} against the reference in cell c, decided in this result set's family; null for none. */
@@ -290,8 +299,8 @@ public final class ResultSet {
 
     /** As {@link #requestSizes(String, String)}, of one daemon and guest configuration only (null: any). */
     public Map<Long, Long> requestSizes(String opcode, String arm, String daemon, String guest) {
-        Map<Long, Long> m = new java.util.TreeMap<>();
-        Set<String> seen = new java.util.HashSet<>();
+        Map<Long, Long> m = new TreeMap<>();
+        Set<String> seen = new HashSet<>();
         for (Run r : runs) {
             if (r.warmup() || !r.arm().equals(arm) || r.daemonStats() == null || !seen.add(r.unit())) continue;
             if ((daemon != null && !daemon.equals(r.daemon())) || (guest != null && !guest.equals(r.guest()))) continue;
@@ -324,8 +333,8 @@ public final class ResultSet {
 
     /** {@link GuestSettings} per guest label, in first-seen order. */
     public Map<String, GuestSettings> guestSettingsInEffect() {
-        Map<String, JsonNode> guest = new java.util.LinkedHashMap<>();
-        Map<String, Integer> used = new java.util.HashMap<>();
+        Map<String, JsonNode> guest = new LinkedHashMap<>();
+        Map<String, Integer> used = new HashMap<>();
         for (JsonNode n : lines) {
             if (!RunLine.isRun(n) || !n.has("guest")) continue;
             String label = n.path("guest_key").asText(n.path("guest").path("kernel_series").asText());
@@ -336,7 +345,7 @@ public final class ResultSet {
                 for (var e : stats.requestsPerQueue().entrySet()) if (!e.getKey().equals("queue-0") && e.getValue() > 0) queues++;
             used.merge(label, queues, Math::max);
         }
-        Map<String, GuestSettings> out = new java.util.LinkedHashMap<>();
+        Map<String, GuestSettings> out = new LinkedHashMap<>();
         guest.forEach((label, g) -> out.put(label, new GuestSettings(g.path("request_queues").asInt(1), used.get(label),
                 g.has("readahead_kb") ? g.path("readahead_kb").asInt() : null,
                 g.has("readahead_kb_read_back") ? g.path("readahead_kb_read_back").asInt() : null)));
@@ -358,7 +367,7 @@ public final class ResultSet {
     /** Requests the observing proxy could not count, over all boots (each boot once). */
     public long observedMissed() {
         long n = 0;
-        Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         for (JsonNode l : lines)
             if (RunLine.isRun(l) && seen.add(l.path("unit").asText())) n += l.path("proxy").path("observed_missed").asLong(0);
         return n;
@@ -366,7 +375,7 @@ public final class ResultSet {
 
     /** What the INIT-rewriting proxy recorded, per daemon and arm (daemons behind a proxy only), in first-seen order. */
     public Map<String, RunResult.ProxyInfo> proxied() {
-        Map<String, RunResult.ProxyInfo> out = new java.util.LinkedHashMap<>();
+        Map<String, RunResult.ProxyInfo> out = new LinkedHashMap<>();
         for (JsonNode n : lines) {
             if (!RunLine.isRun(n) || !n.has("proxy")) continue;
             RunResult r = RunLine.of(n).result();

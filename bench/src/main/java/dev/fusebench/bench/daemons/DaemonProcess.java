@@ -1,5 +1,7 @@
 package dev.fusebench.bench.daemons;
 
+import dev.fusebench.bench.guest.Shell;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +43,7 @@ public final class DaemonProcess implements AutoCloseable {
             throws IOException {
         Files.deleteIfExists(socket); // a stale one; the command may put its own link there
         List<String> cmd = d.command(shared, socket, variant, statsFile);
-        ProcessBuilder pb = new ProcessBuilder(dev.fusebench.bench.guest.Shell.diesWithUs(cmd)).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder pb = new ProcessBuilder(Shell.diesWithUs(cmd)).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(d.environment());
         return new DaemonProcess(pb.start(), d, socket, statsFile, log, cmd, d.stopsThroughDescendants());
     }

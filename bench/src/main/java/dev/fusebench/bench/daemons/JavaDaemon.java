@@ -2,6 +2,7 @@ package dev.fusebench.bench.daemons;
 
 import dev.fusebench.cli.DaemonJvm;
 import dev.fusebench.sandbox.Sandbox;
+import dev.fusebench.sandbox.SandboxExchange;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -41,7 +42,7 @@ public record JavaDaemon(String cache, Sandbox sandbox) implements VirtioFsDaemo
     /** The sandbox's exchange directory: the stats to their path, the socket's symlink and the directory removed. */
     @Override
     public void finish(Path socket, Path statsFile) throws IOException {
-        if (sandbox.on()) dev.fusebench.sandbox.SandboxExchange.of(socket, statsFile).finish();
+        if (sandbox.on()) SandboxExchange.of(socket, statsFile).finish();
     }
 
     @Override public boolean takesVariants() { return true; }

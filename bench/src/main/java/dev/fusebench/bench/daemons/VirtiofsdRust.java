@@ -6,6 +6,7 @@ import dev.fusebench.bench.guest.Shell;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -44,7 +45,7 @@ public record VirtiofsdRust(Path cache, List<String> extraArgs) implements Virti
     @Override
     public String version() throws IOException {
         ensure();
-        List<String> c = new java.util.ArrayList<>(base());
+        List<String> c = new ArrayList<>(base());
         c.add("--version");
         return Shell.check(null, 30, c.toArray(String[]::new)).lines().findFirst().orElse("?").strip();
     }
@@ -52,7 +53,7 @@ public record VirtiofsdRust(Path cache, List<String> extraArgs) implements Virti
     @Override
     public List<String> command(Path shared, Path socket, String variant, Path statsFile) throws IOException {
         ensure();
-        List<String> c = new java.util.ArrayList<>(base());
+        List<String> c = new ArrayList<>(base());
         c.addAll(List.of("--socket-path=" + socket, "--shared-dir=" + shared, "--cache=never"));
         c.addAll(extraArgs); // e.g. --killpriv-v2
         return c;

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -90,7 +91,7 @@ public final class AptSources {
                 }
                 int colon = line.indexOf(':');
                 if (colon <= 0) continue;
-                key = line.substring(0, colon).strip().toLowerCase(java.util.Locale.ROOT);
+                key = line.substring(0, colon).strip().toLowerCase(Locale.ROOT);
                 f.put(key, line.substring(colon + 1).strip());
             }
             if (!List.of(f.getOrDefault("types", "").split("\\s+")).contains("deb")) continue;

@@ -1,5 +1,6 @@
 package dev.fusebench.bench.guest;
 
+import java.util.Arrays;
 import java.util.List;
 
 /** How a guest is booted: all of it is recorded with every result. */
@@ -39,7 +40,7 @@ public record GuestConfig(String kernelSeries, int vcpus, int memoryMiB, int que
      * virtio-fs: without it virtio bypasses the DMA API and the setting changes nothing.
      */
     public boolean dmaApi() {
-        return kernelArgs != null && java.util.Arrays.asList(kernelArgs.split("\\s+")).stream().anyMatch(a -> a.startsWith("swiotlb="));
+        return kernelArgs != null && Arrays.asList(kernelArgs.split("\\s+")).stream().anyMatch(a -> a.startsWith("swiotlb="));
     }
 
     /**

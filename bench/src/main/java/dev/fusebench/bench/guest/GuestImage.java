@@ -1,16 +1,18 @@
 package dev.fusebench.bench.guest;
 
-import dev.fusebench.files.Trees;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fusebench.files.Trees;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,11 +85,11 @@ public record GuestImage(Path dir, GuestKernel kernel, Path initramfs, Path tool
         List<Path> same;
         try (var s = Files.list(current.getParent())) {
             same = s.filter(p -> p.getFileName().toString().startsWith(prefix) && Files.exists(p.resolve("image.json")))
-                    .sorted(java.util.Comparator.comparing((Path p) -> {
+                    .sorted(Comparator.comparing((Path p) -> {
                         try {
                             return Files.getLastModifiedTime(p.resolve("image.json"));
                         } catch (IOException e) {
-                            return java.nio.file.attribute.FileTime.fromMillis(0);
+                            return FileTime.fromMillis(0);
                         }
                     }).reversed()).toList();
         }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -115,7 +116,7 @@ public record GuestKernel(String series, String packageName, String version, Pat
         try (Stream<Path> s = Files.walk(moduleTree)) {
             s.filter(p -> p.getFileName().toString().matches(".*\\.ko(\\.xz|\\.zst)?")).forEach(p -> byName.put(moduleName(p), p));
         }
-        Set<String> builtin = new java.util.HashSet<>();
+        Set<String> builtin = new HashSet<>();
         Path builtinList = moduleTree.resolve("modules.builtin");
         if (Files.exists(builtinList)) {
             for (String l : Files.readAllLines(builtinList)) builtin.add(moduleName(Path.of(l)));

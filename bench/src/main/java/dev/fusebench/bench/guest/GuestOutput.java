@@ -1,9 +1,15 @@
 package dev.fusebench.bench.guest;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.GZIPInputStream;
 
 /**
  * What the guest's /init reported on its result port (ttyS1): markers, each job's fio JSON, and the
@@ -135,15 +141,15 @@ public record GuestOutput(String kernelRelease, Double bootedUptime, Double moun
 
     /** fio's JSON as the guest sends it (gzip, then base64); empty (unreadable fio output) when it arrived garbled. */
     static String gunzip(String base64) {
-        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(java.util.Base64.getMimeDecoder().decode(base64)))) {
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (java.io.IOException | IllegalArgumentException e) {
+        try (var in = new GZIPInputStream(new ByteArrayInputStream(Base64.getMimeDecoder().decode(base64)))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException | IllegalArgumentException e) {
             return "";
         }
     }
 
     private static String rest(String[] f, int from) {
-        return from >= f.length ? "" : String.join(" ", java.util.Arrays.copyOfRange(f, from, f.length));
+        return from >= f.length ? "" : String.join(" ", Arrays.copyOfRange(f, from, f.length));
     }
 
     private static Integer id(String[] f, int i) {

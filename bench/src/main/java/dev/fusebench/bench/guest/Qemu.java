@@ -1,6 +1,7 @@
 package dev.fusebench.bench.guest;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -92,7 +93,7 @@ public final class Qemu {
             long deadline = start + TimeUnit.SECONDS.toNanos(deadlineSeconds);
             while (!p.waitFor(25, TimeUnit.MILLISECONDS)) {
                 if ((mountedAt == null || firstJobAt == null) && Files.exists(results)) {
-                    String r = Files.readString(results, java.nio.charset.StandardCharsets.ISO_8859_1);
+                    String r = Files.readString(results, StandardCharsets.ISO_8859_1);
                     if (mountedAt == null && r.contains("@@FB MOUNTED")) mountedAt = (System.nanoTime() - start) / 1e9;
                     if (firstJobAt == null && r.contains("@@FB JOB-START")) firstJobAt = System.nanoTime();
                 }
@@ -118,7 +119,7 @@ public final class Qemu {
             if (p.isAlive()) p.destroyForcibly();
         }
         double wall = (System.nanoTime() - start) / 1e9;
-        String res = Files.exists(results) ? Files.readString(results, java.nio.charset.StandardCharsets.ISO_8859_1) : "";
+        String res = Files.exists(results) ? Files.readString(results, StandardCharsets.ISO_8859_1) : "";
         return new Outcome(command, p.isAlive() ? -1 : p.exitValue(), killed, wall, mountedAt, res, tail(console, 40, log),
                 stoppedBecause, panicLine(console));
     }
@@ -127,7 +128,7 @@ public final class Qemu {
     static String panicLine(Path console) {
         try {
             if (!Files.exists(console)) return null;
-            return Files.readString(console, java.nio.charset.StandardCharsets.ISO_8859_1).replace("\r", "").lines()
+            return Files.readString(console, StandardCharsets.ISO_8859_1).replace("\r", "").lines()
                     .filter(l -> l.contains("Kernel panic - not syncing")).map(l -> l.replaceFirst("^\\[[ 0-9.]+\\] ", "").strip())
                     .findFirst().orElse(null);
         } catch (IOException e) {
@@ -140,7 +141,7 @@ public final class Qemu {
         for (Path f : List.of(console, log)) {
             try {
                 if (!Files.exists(f)) continue;
-                List<String> all = Files.readString(f, java.nio.charset.StandardCharsets.ISO_8859_1).replace("\r", "").lines().toList();
+                List<String> all = Files.readString(f, StandardCharsets.ISO_8859_1).replace("\r", "").lines().toList();
                 for (String l : all.subList(Math.max(0, all.size() - lines), all.size())) sb.append(l).append('\n');
             } catch (IOException e) {
                 // nothing to add

@@ -3,6 +3,7 @@ package dev.fusebench.bench.guest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -22,7 +23,7 @@ public final class Shell {
      */
     public static List<String> diesWithUs(List<String> command) {
         if (!SETPRIV) return command;
-        List<String> c = new java.util.ArrayList<>(List.of("/usr/bin/setpriv", "--pdeathsig", "KILL", "--"));
+        List<String> c = new ArrayList<>(List.of("/usr/bin/setpriv", "--pdeathsig", "KILL", "--"));
         c.addAll(command);
         return c;
     }

@@ -1,25 +1,28 @@
 package dev.fusebench.bench.load;
 
-import dev.fusebench.bench.daemons.CustomDaemon;
-import dev.fusebench.bench.daemons.CustomDaemonOptions;
-import dev.fusebench.cli.Sizes;
-import dev.fusebench.files.Trees;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fusebench.bench.Controller;
-import dev.fusebench.bench.results.LoadRecord;
-import dev.fusebench.proxy.ProxyServer;
-import dev.fusebench.proxy.Restriction;
+import dev.fusebench.bench.daemons.CustomDaemon;
+import dev.fusebench.bench.daemons.CustomDaemonOptions;
 import dev.fusebench.bench.daemons.DaemonProcess;
+import dev.fusebench.bench.daemons.Variants;
 import dev.fusebench.bench.daemons.VirtioFsDaemon;
 import dev.fusebench.bench.guest.GuestImage;
+import dev.fusebench.bench.results.LoadRecord;
 import dev.fusebench.bench.run.ProcessCpu;
+import dev.fusebench.cli.Sizes;
+import dev.fusebench.files.Trees;
+import dev.fusebench.fuse.Variant;
 import dev.fusebench.loadgen.LoadGenerator;
 import dev.fusebench.loadgen.VhostUserFrontend;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
+import dev.fusebench.proxy.ProxyServer;
+import dev.fusebench.proxy.Restriction;
 import dev.fusebench.stats.DaemonFacts;
 import dev.fusebench.stats.StatsFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +50,7 @@ import java.util.concurrent.Callable;
 public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--daemons", split = ",", defaultValue = "java,virtiofsd-rust", paramLabel = "D",
             description = "Daemons to compare, the first is the reference (default: ${DEFAULT-VALUE}).") List<String> daemons;
-    @picocli.CommandLine.Mixin CustomDaemonOptions customDaemons = new CustomDaemonOptions();
+    @CommandLine.Mixin CustomDaemonOptions customDaemons = new CustomDaemonOptions();
     @Option(names = "--proxy", description = "Put the INIT-rewriting proxy in front of each daemon (it steps out after INIT; "
             + "daemons that take no variant get --variant through it).") boolean proxy;
     @Option(names = "--observe", description = "The proxy, staying on the kick path counting request sizes (implies --proxy).") boolean observe;
@@ -94,10 +97,10 @@ public final class LoadCommand implements Callable<Integer> {
                     throw new IllegalArgumentException("unknown op '" + o + "' (read, write, randread, randwrite)");
                 }
             }
-            dev.fusebench.fuse.Variant v = parsedVariant = dev.fusebench.fuse.Variant.parse(variant);
+            Variant v = parsedVariant = Variant.parse(variant);
             List<CustomDaemon> custom = customDaemons.daemons();
             for (String d : daemons) ds.put(d, VirtioFsDaemon.named(d.strip(), GuestImage.defaultCache(), custom));
-            for (VirtioFsDaemon d : ds.values()) dev.fusebench.bench.daemons.Variants.checkTakes(d, List.of(v));
+            for (VirtioFsDaemon d : ds.values()) Variants.checkTakes(d, List.of(v));
             if (depth < 1 || depth > queueSize) throw new IllegalArgumentException("--depth must be 1.." + queueSize);
             if (Integer.bitCount(queueSize) != 1 || queueSize > 1024) throw new IllegalArgumentException("--queue-size must be a power of two up to 1024");
             if (rate < 0) throw new IllegalArgumentException("--rate must be >= 0");
@@ -232,7 +235,7 @@ public final class LoadCommand implements Callable<Integer> {
     }
 
     /** {@link #variant}, parsed once when the command line is checked. */
-    private dev.fusebench.fuse.Variant parsedVariant;
+    private Variant parsedVariant;
 
     /** How the stream reached the daemon: directly (null), through the proxy stepped out, or observed by it. */
     private String proxyMode() { return observe ? "observe" : proxy ? "stepped-out" : null; }

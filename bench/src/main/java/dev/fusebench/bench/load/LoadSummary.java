@@ -1,13 +1,18 @@
 package dev.fusebench.bench.load;
 
+import dev.fusebench.bench.results.LoadRecord;
 import dev.fusebench.bench.stats.Comparison;
 import dev.fusebench.bench.stats.Summary;
-import dev.fusebench.bench.results.LoadRecord;
 import dev.fusebench.loadgen.LoadGenerator;
 
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Stream;
 
 /**
  * The load command's table: per op and daemon, medians [min-max] over the rounds of throughput,
@@ -28,12 +33,12 @@ final class LoadSummary {
                 .append("p50 µs | p99 µs | vs ").append(daemons.getFirst()).append(" | p | verdict |\n");
         sb.append("|---|---|---:|---:|---:|---:|").append(proxied ? "---:|" : "").append("---:|---:|---:|---:|---|\n");
         // each round starts every daemon once: a block, so the comparison is paired by round, one family for the table
-        List<Comparison> family = new java.util.ArrayList<>();
+        List<Comparison> family = new ArrayList<>();
         for (LoadGenerator.Op op : ops) {
             for (String d : daemons.subList(1, daemons.size()))
                 family.add(Comparison.paired(byRound(records, daemons.getFirst(), op), byRound(records, d, op), rounds(records)));
         }
-        java.util.Iterator<Comparison> decided = Comparison.decideAll(family, THRESHOLD_PCT).iterator();
+        Iterator<Comparison> decided = Comparison.decideAll(family, THRESHOLD_PCT).iterator();
         for (LoadGenerator.Op op : ops) {
             for (String d : daemons) {
                 double[] mib = values(records, d, op, LoadRecord::mibS);
@@ -65,7 +70,7 @@ final class LoadSummary {
 
     /** MiB/s of a daemon's successful runs of one op, by round. */
     private static Map<Integer, Double> byRound(List<LoadRecord> records, String daemon, LoadGenerator.Op op) {
-        Map<Integer, Double> m = new java.util.TreeMap<>();
+        Map<Integer, Double> m = new TreeMap<>();
         ok(records, daemon, op).forEach(r -> m.put(r.round(), r.mibS()));
         return m;
     }
@@ -78,11 +83,11 @@ final class LoadSummary {
         return size % (1 << 20) == 0 ? size / (1 << 20) + " MiB" : size % 1024 == 0 ? size / 1024 + " KiB" : size + "-byte";
     }
 
-    static double[] values(List<LoadRecord> records, String daemon, LoadGenerator.Op op, java.util.function.ToDoubleFunction<LoadRecord> field) {
+    static double[] values(List<LoadRecord> records, String daemon, LoadGenerator.Op op, ToDoubleFunction<LoadRecord> field) {
         return ok(records, daemon, op).mapToDouble(field).filter(v -> !Double.isNaN(v)).toArray();
     }
 
-    private static java.util.stream.Stream<LoadRecord> ok(List<LoadRecord> records, String daemon, LoadGenerator.Op op) {
+    private static Stream<LoadRecord> ok(List<LoadRecord> records, String daemon, LoadGenerator.Op op) {
         return records.stream().filter(r -> daemon.equals(r.daemon()) && op.label().equals(r.op()) && r.ok());
     }
 

@@ -1,24 +1,28 @@
 package dev.fusebench.bench.matrix;
 
+import dev.fusebench.bench.Controller;
 import dev.fusebench.bench.daemons.CustomDaemon;
 import dev.fusebench.bench.daemons.CustomDaemonOptions;
-import dev.fusebench.bench.Controller;
+import dev.fusebench.bench.daemons.Variants;
 import dev.fusebench.bench.daemons.VirtioFsDaemon;
 import dev.fusebench.bench.guest.Accel;
 import dev.fusebench.bench.guest.GuestConfig;
 import dev.fusebench.bench.guest.GuestImage;
+import dev.fusebench.bench.guest.GuestKernel;
 import dev.fusebench.bench.run.Fault;
 import dev.fusebench.bench.stats.Comparison;
+import dev.fusebench.bench.workload.SliceFile;
 import dev.fusebench.bench.workload.Workloads;
 import dev.fusebench.fuse.NegotiationSettings;
 import dev.fusebench.fuse.Variant;
-import dev.fusebench.bench.daemons.Variants;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -28,6 +32,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * {@code run-bench.sh matrix}: variants x workloads x daemons x guest configurations x iterations,
@@ -60,7 +66,7 @@ public final class MatrixCommand implements Callable<Integer> {
     List<String> variants;
     @Option(names = "--workloads", split = ",", defaultValue = "seed", paramLabel = "W") List<String> workloads;
     @Option(names = "--daemons", split = ",", defaultValue = "java", paramLabel = "D") List<String> daemons;
-    @picocli.CommandLine.Mixin CustomDaemonOptions customDaemons = new CustomDaemonOptions();
+    @CommandLine.Mixin CustomDaemonOptions customDaemons = new CustomDaemonOptions();
     @Option(names = "--observe", description = "Put the proxy in front of every daemon (ours too) and count request sizes on the avail rings, "
             + "so the report shows request-size evidence for the peers; it stays on the kick path, which costs throughput.") boolean observe;
     @Option(names = "--transport", defaultValue = "virtio-fs", paramLabel = "T") String transport;
@@ -173,7 +179,7 @@ public final class MatrixCommand implements Callable<Integer> {
             List<CustomDaemon> custom = customDaemons.daemons();
             for (String d : daemons) ds.put(d, VirtioFsDaemon.named(d, GuestImage.defaultCache(), custom));
             for (VirtioFsDaemon d : ds.values()) Variants.checkTakes(d, variantSettings.values());
-            for (String k : kernels) dev.fusebench.bench.guest.GuestKernel.suitesFor(k);
+            for (String k : kernels) GuestKernel.suitesFor(k);
             acc = Accel.choose(accel);
             for (int q : queueSizes) new GuestConfig("6.1", 2, 1024, q, "", acc, 1, 1, false);
             for (int c : vcpuCounts) for (int rq : requestQueues) for (int ra : readaheads())
@@ -256,13 +262,13 @@ public final class MatrixCommand implements Callable<Integer> {
             for (String d : daemons) armVariants.put(d, variantSettings.values().iterator().next());
         }
         List<String> variantNames = new ArrayList<>(variantSettings.keySet());
-        java.util.function.Function<String, List<String>> armsOf = byDaemon ? List::of : d -> variantNames;
+        Function<String, List<String>> armsOf = byDaemon ? List::of : d -> variantNames;
         String firstArm = armsOf.apply(daemons.getFirst()).getFirst();
         // the reference: the first arm of a group (first daemon, first variant, first device settings)
         String reference = interleaved ? new Unit.Arm(daemons.getFirst(), firstArm, devices.getFirst()).name() : firstArm;
         // boots design: blocks per Latin square (a group's arms); shards and auto extensions take whole squares
         int square = interleaved ? 1 : daemons.size() * armsOf.apply(daemons.getFirst()).size();
-        java.util.function.IntFunction<List<Unit>> planOf = blocks -> Shard.filter(shardOf, interleaved
+        IntFunction<List<Unit>> planOf = blocks -> Shard.filter(shardOf, interleaved
                 ? Schedule.interleavedPlan(daemons, armsOf, devices, guests, blocks, seed)
                 : Schedule.plan(daemons, armsOf, guests, blocks, warmup, seed), square);
         int minBlocks = interleaved ? Comparison.MIN_BOOTS : wholeSquares(Precision.MIN_BLOCKS, square);
@@ -291,7 +297,7 @@ public final class MatrixCommand implements Callable<Integer> {
             if (interleaved && !hostFuse) env.put("pinned", pin.equals("on"));
             try {
                 store.create(env);
-                if (claims != null) Files.copy(claims, dir.resolve("claims.txt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                if (claims != null) Files.copy(claims, dir.resolve("claims.txt"), StandardCopyOption.REPLACE_EXISTING);
             } catch (IOException e) {
                 return Controller.usage(e.getMessage());
             }
@@ -339,7 +345,7 @@ public final class MatrixCommand implements Callable<Integer> {
         if (arms > MAX_DEVICES)
             throw new IllegalArgumentException(arms + " arms (daemons x variants) are more than one guest takes devices (" + MAX_DEVICES + "); use --design boots");
         if (shareTmpfs != null) throw new IllegalArgumentException("--share-tmpfs applies to the boots design (one share per boot)");
-        for (String w : jobs) dev.fusebench.bench.workload.SliceFile.read(workloadsDir, w);
+        for (String w : jobs) SliceFile.read(workloadsDir, w);
     }
 
     /** {@code blocks} rounded up to whole Latin squares of {@code square} blocks. */

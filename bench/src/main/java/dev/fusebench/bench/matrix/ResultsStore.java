@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,7 @@ public final class ResultsStore {
     public void create(Map<String, Object> environment) throws IOException {
         Files.createDirectories(file.getParent());
         if (Files.exists(file)) throw new IOException(file + " exists: use --resume " + file.getParent());
-        Map<String, Object> env = new java.util.LinkedHashMap<>();
+        Map<String, Object> env = new LinkedHashMap<>();
         env.put("type", "environment");
         env.putAll(environment);
         append(List.of(env));

@@ -1,5 +1,6 @@
 package dev.fusebench.bench.matrix;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -54,7 +55,7 @@ public record Unit(String id, int iteration, boolean warmup, String daemon, Stri
     public record Device(Integer queueSize, Integer requestQueues, Integer readaheadKb) {
         /** e.g. q32, rq2, q32/ra1024. */
         public String label() {
-            List<String> parts = new java.util.ArrayList<>();
+            List<String> parts = new ArrayList<>();
             if (queueSize != null) parts.add("q" + queueSize);
             if (requestQueues != null) parts.add("rq" + requestQueues);
             if (readaheadKb != null) parts.add("ra" + readaheadKb);

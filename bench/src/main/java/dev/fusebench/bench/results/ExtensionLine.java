@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
+import java.io.IOException;
+
 /**
  * A decision of the matrix's precision rule (iterations auto), a line of results.jsonl of type
  * "extension": after {@code blocks} measured blocks, "extend" to {@code blocksPlanned} or "stop", and why.
@@ -24,7 +26,7 @@ public record ExtensionLine(String type, int blocks, String decision, int blocks
     public static ExtensionLine of(JsonNode line) {
         try {
             return RunLine.JSON.treeToValue(line, ExtensionLine.class);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalArgumentException("unreadable extension line: " + e.getMessage(), e);
         }
     }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -38,7 +39,7 @@ public record RunLine(String type, String unit, int iteration, boolean warmup, i
     public static RunLine of(JsonNode line) {
         try {
             return JSON.treeToValue(line, RunLine.class);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalArgumentException("unreadable run line: " + e.getMessage(), e);
         }
     }

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import dev.fusebench.stats.StatsFile;
 import dev.fusebench.bench.workload.FioResult;
+import dev.fusebench.fuse.InitFlag;
+import dev.fusebench.fuse.InitOut;
+import dev.fusebench.stats.StatsFile;
 
 import java.util.List;
 import java.util.Map;
@@ -92,8 +94,8 @@ public record RunResult(String workload, @JsonAlias("variant") String arm, Daemo
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record InitReply(int minor, List<String> flags, int maxPages, int effectiveMaxPages, int maxWrite, int maxReadahead,
                             int maxBackground, int congestionThreshold) {
-        public static InitReply of(dev.fusebench.fuse.InitOut o) {
-            return o == null ? null : new InitReply(o.minor(), dev.fusebench.fuse.InitFlag.names(o.flags()), o.maxPages(),
+        public static InitReply of(InitOut o) {
+            return o == null ? null : new InitReply(o.minor(), InitFlag.names(o.flags()), o.maxPages(),
                     o.effectiveMaxPages(), o.maxWrite(), o.maxReadahead(), o.maxBackground(), o.congestionThreshold());
         }
     }

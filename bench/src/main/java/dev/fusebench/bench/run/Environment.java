@@ -1,6 +1,7 @@
 package dev.fusebench.bench.run;
 
 import dev.fusebench.bench.guest.Qemu;
+import dev.fusebench.files.ProcFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,7 +29,7 @@ public final class Environment {
     /** This machine's name (recorded with every run: shards of one matrix run on several hosts). */
     public static String hostName() {
         try {
-            return dev.fusebench.files.ProcFiles.read(Path.of("/proc/sys/kernel/hostname")).strip();
+            return ProcFiles.read(Path.of("/proc/sys/kernel/hostname")).strip();
         } catch (IOException e) {
             return "unknown";
         }

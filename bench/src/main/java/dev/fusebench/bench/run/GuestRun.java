@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.fusebench.bench.daemons.DaemonProcess;
 import dev.fusebench.bench.daemons.VirtioFsDaemon;
+import dev.fusebench.bench.guest.Accel;
 import dev.fusebench.bench.guest.GuestConfig;
 import dev.fusebench.bench.guest.GuestImage;
 import dev.fusebench.bench.guest.GuestOutput;
@@ -11,20 +12,27 @@ import dev.fusebench.bench.guest.Qemu;
 import dev.fusebench.bench.guest.Shell;
 import dev.fusebench.bench.results.JobRequests;
 import dev.fusebench.bench.results.RunResult;
-import dev.fusebench.stats.JobMarks;
-import dev.fusebench.proxy.ProxyServer;
-import dev.fusebench.proxy.Restriction;
 import dev.fusebench.bench.workload.FioResult;
 import dev.fusebench.bench.workload.Workloads;
-
+import dev.fusebench.proxy.Observed;
+import dev.fusebench.proxy.ProxyServer;
+import dev.fusebench.proxy.Restriction;
+import dev.fusebench.stats.JobMarks;
 import dev.fusebench.stats.StatsFile;
+import dev.fusebench.sys.Errno;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One guest boot: a daemon serving a fresh shared directory, QEMU running the given workloads in
@@ -86,8 +94,8 @@ public final class GuestRun {
         common.arm = spec.arm();
         common.daemon = daemonInfo(spec);
         common.guest = guestInfo(spec.guest(), image);
-        common.accel = spec.guest().accel().name().toLowerCase(java.util.Locale.ROOT);
-        common.emulated = spec.guest().accel() == dev.fusebench.bench.guest.Accel.TCG;
+        common.accel = spec.guest().accel().name().toLowerCase(Locale.ROOT);
+        common.emulated = spec.guest().accel() == Accel.TCG;
         common.host = Environment.host();
         if (spec.fault() != null) common.faultInjected = spec.fault().toString();
         if (spec.shareTmpfsMiB() != null) {
@@ -152,7 +160,7 @@ public final class GuestRun {
             if (proxy != null) proxy.close();
         }
         String proxyRefusal = null;
-        List<dev.fusebench.proxy.Observed.Phase> observedPhases = null;
+        List<Observed.Phase> observedPhases = null;
         if (proxy != null) {
             ProxyServer.Report p = proxy.report();
             if (spec.observe()) observedPhases = p.observedPhases();
@@ -202,7 +210,7 @@ public final class GuestRun {
             if (failure == null) {
                 try {
                     fio = FioResult.parse(job.json(), w);
-                    if (!fio.ok()) failure = "fio reported error " + fio.error() + " (" + dev.fusebench.sys.Errno.name(fio.error()) + ")"
+                    if (!fio.ok()) failure = "fio reported error " + fio.error() + " (" + Errno.name(fio.error()) + ")"
                             + (job.log() == null ? "" : ": " + job.log());
                     else failure = Workloads.missingOwnMetric(w, job.metric());
                 } catch (IOException e) {
@@ -228,7 +236,7 @@ public final class GuestRun {
     /** Waits for the layout; its error, or null when the file is complete. */
     static String awaitLayout(Process dd) throws IOException {
         try {
-            if (!dd.waitFor(600, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!dd.waitFor(600, TimeUnit.SECONDS)) {
                 dd.destroyForcibly();
                 return "dd did not finish within 600 s";
             }
@@ -243,11 +251,11 @@ public final class GuestRun {
 
     static String sha256(Path file) throws IOException {
         try (var in = Files.newInputStream(file)) {
-            var md = java.security.MessageDigest.getInstance("SHA-256");
+            var md = MessageDigest.getInstance("SHA-256");
             byte[] buf = new byte[1 << 20];
             for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
-            return java.util.HexFormat.of().formatHex(md.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -1,19 +1,20 @@
 package dev.fusebench.bench.run;
 
-import dev.fusebench.cli.DaemonJvm;
 import dev.fusebench.bench.daemons.JavaDaemon;
+import dev.fusebench.bench.guest.GuestOutput;
 import dev.fusebench.bench.guest.Shell;
 import dev.fusebench.bench.results.JobRequests;
 import dev.fusebench.bench.results.RunResult;
+import dev.fusebench.bench.workload.FioResult;
+import dev.fusebench.bench.workload.Workloads;
+import dev.fusebench.cli.DaemonJvm;
+import dev.fusebench.devfuse.MountTable;
 import dev.fusebench.fuse.InitFlag;
 import dev.fusebench.fuse.NegotiationSettings;
 import dev.fusebench.fuse.Variant;
 import dev.fusebench.stats.JobMarks;
-import dev.fusebench.bench.workload.FioResult;
-import dev.fusebench.bench.workload.Workloads;
-import dev.fusebench.devfuse.MountTable;
-
 import dev.fusebench.stats.StatsFile;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -182,7 +183,7 @@ public final class HostFuseRun {
         if (!Files.exists(metrics)) return null;
         Double value = null;
         for (String line : Files.readAllLines(metrics)) {
-            Double v = dev.fusebench.bench.guest.GuestOutput.metric(line, job);
+            Double v = GuestOutput.metric(line, job);
             if (v != null) value = v;
         }
         return value;

@@ -1,5 +1,6 @@
 package dev.fusebench.bench.run;
 
+import dev.fusebench.files.ProcFiles;
 import dev.fusebench.fuse.NegotiationSettings;
 
 import java.io.IOException;
@@ -42,7 +43,7 @@ public final class HostSetting {
     public Optional<String> current() {
         try {
             // ProcFiles: Files.readString trusts procfs's zero size and returns "2" of "256"
-            return Files.exists(file) ? Optional.of(dev.fusebench.files.ProcFiles.read(file).strip()) : Optional.empty();
+            return Files.exists(file) ? Optional.of(ProcFiles.read(file).strip()) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
         }

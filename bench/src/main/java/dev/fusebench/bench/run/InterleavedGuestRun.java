@@ -2,6 +2,7 @@ package dev.fusebench.bench.run;
 
 import dev.fusebench.bench.daemons.DaemonProcess;
 import dev.fusebench.bench.daemons.VirtioFsDaemon;
+import dev.fusebench.bench.guest.Accel;
 import dev.fusebench.bench.guest.GuestConfig;
 import dev.fusebench.bench.guest.GuestImage;
 import dev.fusebench.bench.guest.GuestOutput;
@@ -14,8 +15,8 @@ import dev.fusebench.bench.workload.SliceFile;
 import dev.fusebench.proxy.Observed;
 import dev.fusebench.proxy.ProxyServer;
 import dev.fusebench.proxy.Restriction;
-
 import dev.fusebench.stats.StatsFile;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -84,8 +86,8 @@ public final class InterleavedGuestRun {
             b.arm = a.name();
             b.daemon = GuestRun.daemonInfo(a.daemon());
             b.guest = GuestRun.guestInfo(a.device(), image);
-            b.accel = spec.guest().accel().name().toLowerCase(java.util.Locale.ROOT);
-            b.emulated = spec.guest().accel() == dev.fusebench.bench.guest.Accel.TCG;
+            b.accel = spec.guest().accel().name().toLowerCase(Locale.ROOT);
+            b.emulated = spec.guest().accel() == Accel.TCG;
             b.host = Environment.host();
             if (spec.fault() != null) b.faultInjected = spec.fault().toString();
             common.add(b);

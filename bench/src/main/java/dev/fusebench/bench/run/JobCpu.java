@@ -3,6 +3,8 @@ package dev.fusebench.bench.run;
 import dev.fusebench.bench.results.RunResult;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,10 +48,10 @@ final class JobCpu {
         noise.values().forEach(HostNoiseSampler::sample);
         String text;
         // only what the guest wrote since the last poll (fio's JSON passes through here too)
-        try (var in = java.nio.channels.FileChannel.open(results)) {
+        try (var in = FileChannel.open(results)) {
             long size = in.size();
             if (size <= seen) return;
-            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) Math.min(size - seen, 1 << 24));
+            ByteBuffer buf = ByteBuffer.allocate((int) Math.min(size - seen, 1 << 24));
             in.read(buf, seen);
             text = new String(buf.array(), 0, buf.position(), StandardCharsets.ISO_8859_1);
         } catch (IOException e) {

@@ -1,32 +1,40 @@
 package dev.fusebench.bench.run;
 
+import dev.fusebench.bench.Controller;
 import dev.fusebench.bench.daemons.BuiltInDaemons;
 import dev.fusebench.bench.daemons.CustomDaemonOptions;
-import dev.fusebench.files.Trees;
-import dev.fusebench.bench.Controller;
-import dev.fusebench.proxy.Restriction;
-import dev.fusebench.bench.results.RunResult;
+import dev.fusebench.bench.daemons.Variants;
 import dev.fusebench.bench.daemons.VirtioFsDaemon;
 import dev.fusebench.bench.guest.Accel;
 import dev.fusebench.bench.guest.GuestConfig;
 import dev.fusebench.bench.guest.GuestImage;
+import dev.fusebench.bench.guest.GuestKernel;
+import dev.fusebench.bench.results.RunResult;
 import dev.fusebench.bench.workload.Workloads;
+import dev.fusebench.cli.Sizes;
+import dev.fusebench.files.Trees;
+import dev.fusebench.fuse.Variant;
+import dev.fusebench.proxy.Restriction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code run-bench.sh run}: one guest boot running one or more workloads; one JSON result per workload. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Boots a guest on a virtio-fs daemon, runs fio workloads in it and writes one JSON result per workload.")
 public final class RunCommand implements Callable<Integer> {
-    @picocli.CommandLine.Mixin CustomDaemonOptions customDaemons = new CustomDaemonOptions();
+    @CommandLine.Mixin CustomDaemonOptions customDaemons = new CustomDaemonOptions();
     @Option(names = "--observe", description = "Count request sizes in a proxy in front of the daemon (see matrix --observe).") boolean observe;
     @Option(names = "--daemon", required = true, paramLabel = "NAME", description = BuiltInDaemons.NAMES + ", or your own (--daemon-command).")
     String daemon;
@@ -87,7 +95,7 @@ public final class RunCommand implements Callable<Integer> {
         List<String> jobs;
         GuestConfig cfg;
         VirtioFsDaemon d;
-        dev.fusebench.fuse.Variant parsed;
+        Variant parsed;
         Fault injected;
         try {
             injected = fault == null ? null : Fault.parse(fault);
@@ -95,17 +103,17 @@ public final class RunCommand implements Callable<Integer> {
             jobs = Workloads.resolve(workloadsDir, workloads);
             int sizeMiB;
             try {
-                sizeMiB = dev.fusebench.cli.Sizes.mib(size);
+                sizeMiB = Sizes.mib(size);
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("--size wants MiB (512, 512m, 1g), got '" + size + "'");
             }
             cfg = new GuestConfig(kernel, vcpus, memory, queueSize, kernelArgs, Accel.choose(accel), sizeMiB, runtime, checksum,
                     requestQueues, GuestConfig.readaheadOption(readaheadKb));
-            dev.fusebench.bench.guest.GuestKernel.suitesFor(kernel); // refuses unknown series in one line
+            GuestKernel.suitesFor(kernel); // refuses unknown series in one line
             d = VirtioFsDaemon.named(daemon, GuestImage.defaultCache(), customDaemons.daemons());
-            parsed = dev.fusebench.fuse.Variant.parse(variant);
-            dev.fusebench.bench.daemons.Variants.checkTakes(d, List.of(parsed));
-            dev.fusebench.bench.daemons.Variants.checkGuests(List.of(parsed));
+            parsed = Variant.parse(variant);
+            Variants.checkTakes(d, List.of(parsed));
+            Variants.checkGuests(List.of(parsed));
         } catch (IllegalArgumentException e) {
             return Controller.usage(e.getMessage());
         }
@@ -125,12 +133,12 @@ public final class RunCommand implements Callable<Integer> {
             results = GuestRun.run(spec, image, work);
             for (String keep : List.of("console.log", "results.log", "daemon.log", "qemu.log")) {
                 Path f = work.resolve(keep);
-                if (Files.exists(f)) Files.copy(f, dir.resolve(keep), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                if (Files.exists(f)) Files.copy(f, dir.resolve(keep), StandardCopyOption.REPLACE_EXISTING);
             }
         } finally {
             try {
                 Trees.delete(work);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 System.err.println("fusebench run: could not remove " + work + ": " + e.getMessage());
             }
         }
@@ -150,7 +158,7 @@ public final class RunCommand implements Callable<Integer> {
         if (!r.ok()) return r.workload() + ": FAILED: " + r.failure();
         var fio = r.fio();
         var d = fio.read().active() ? fio.read() : fio.write();
-        return String.format(java.util.Locale.ROOT, "%s: %.1f MiB/s, %.0f IOPS, p99 clat %.0f us", r.workload(),
+        return String.format(Locale.ROOT, "%s: %.1f MiB/s, %.0f IOPS, p99 clat %.0f us", r.workload(),
                 d.bandwidthBytesPerSec() / 1048576.0, d.iops(), d.clatPercentilesUs().getOrDefault("99", Double.NaN));
     }
 

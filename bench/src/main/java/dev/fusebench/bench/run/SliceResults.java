@@ -9,8 +9,10 @@ import dev.fusebench.bench.results.SliceResult;
 import dev.fusebench.bench.workload.FioResult;
 import dev.fusebench.bench.workload.SliceFile;
 import dev.fusebench.bench.workload.Workloads;
+import dev.fusebench.proxy.Observed;
 import dev.fusebench.stats.JobMarks;
 import dev.fusebench.stats.StatsFile;
+import dev.fusebench.sys.Errno;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -103,7 +105,7 @@ final class SliceResults {
         Double value = null;
         if (failure == null) {
             // fio's own error first: a section that fails while setting up its file never reaches its end mark
-            if (fio != null && fio.error() != 0) failure = "fio reported error " + fio.error() + " (" + dev.fusebench.sys.Errno.name(fio.error()) + ")";
+            if (fio != null && fio.error() != 0) failure = "fio reported error " + fio.error() + " (" + Errno.name(fio.error()) + ")";
             else if (fio == null || t.end() == null) failure = "not run to its end" + (boot.bootCause() == null ? "" : ": " + boot.bootCause());
             else {
                 double v = Workloads.figure(workload, fio);
@@ -139,7 +141,7 @@ final class SliceResults {
     }
 
     /** A slice's requests from its arm's daemon statistics (its job mark's phase), else from what the observing proxy counted. */
-    static JobRequests requests(StatsFile stats, List<dev.fusebench.proxy.Observed.Phase> observed, SliceFile.Slice s) {
+    static JobRequests requests(StatsFile stats, List<Observed.Phase> observed, SliceFile.Slice s) {
         JobRequests r = JobRequests.fromDaemonStats(stats, JobMarks.jobLabel(s.id()));
         return r != null ? r : JobRequests.fromObserved(observed, JobMarks.jobLabel(s.id()));
     }

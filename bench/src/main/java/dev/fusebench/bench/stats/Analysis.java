@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * The statistics of one result set, the same for the matrix (deciding whether to add blocks), the
@@ -42,7 +43,7 @@ public final class Analysis<C> {
      * Benjamini-Hochberg family, from which the verdicts that answer it come; every other cell is
      * decided in a second family of its own, so adding cells to a run does not weaken the answer.
      */
-    public static <C> Analysis<C> of(List<Observation<C>> observations, String reference, double thresholdPct, java.util.function.Predicate<C> primary) {
+    public static <C> Analysis<C> of(List<Observation<C>> observations, String reference, double thresholdPct, Predicate<C> primary) {
         Map<C, Map<String, List<Observation<C>>>> byCell = new LinkedHashMap<>();
         for (Observation<C> o : observations) byCell.computeIfAbsent(o.cell(), k -> new LinkedHashMap<>()).computeIfAbsent(o.arm(), k -> new ArrayList<>()).add(o);
         List<C> cells = new ArrayList<>();

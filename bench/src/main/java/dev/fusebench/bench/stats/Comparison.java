@@ -1,6 +1,9 @@
 package dev.fusebench.bench.stats;
 
+import org.apache.commons.math3.distribution.TDistribution;
+
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -116,7 +119,7 @@ public record Comparison(Summary ref, Summary arm, boolean paired, int pairs, in
     public Comparison mdeAt(double level) {
         int df = df();
         if (df < 1 || Double.isNaN(ciLowPct) || Double.isNaN(ciHighPct) || Double.isNaN(mdePct)) return this;
-        org.apache.commons.math3.distribution.TDistribution t = new org.apache.commons.math3.distribution.TDistribution(null, df);
+        TDistribution t = new TDistribution(null, df);
         double se = (Math.log1p(ciHighPct / 100) - Math.log1p(ciLowPct / 100)) / (2 * t.inverseCumulativeProbability(0.975));
         double mde = (t.inverseCumulativeProbability(1 - level / 2) + t.inverseCumulativeProbability(PairedT.POWER)) * se;
         return new Comparison(ref, arm, paired, pairs, dropped, effectPct, ciLowPct, ciHighPct, p, q, pct(mde),
@@ -174,6 +177,6 @@ public record Comparison(Summary ref, Summary arm, boolean paired, int pairs, in
     private static double[] values(Map<Integer, Double> m) { return m.values().stream().mapToDouble(Double::doubleValue).toArray(); }
 
     private static double[] logs(double[] v) {
-        return java.util.Arrays.stream(v).filter(x -> x > 0).map(Math::log).toArray();
+        return Arrays.stream(v).filter(x -> x > 0).map(Math::log).toArray();
     }
 }

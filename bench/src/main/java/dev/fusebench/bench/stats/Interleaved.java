@@ -3,9 +3,11 @@ package dev.fusebench.bench.stats;
 import org.apache.commons.math3.distribution.TDistribution;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One arm against the reference in the interleaved design: each boot held both arms, and each
@@ -102,7 +104,7 @@ public record Interleaved(int boots, int rounds, double mean, int df, boolean ov
         }
         double msWithin = VarianceComponents.pooledWithin(byBoot);
         boolean bootsAgree = mayPool && n >= POOL_MIN_BOOTS && !Double.isNaN(msWithin) && VarianceComponents.msBetween(byBoot) <= msWithin;
-        double[] units = bootsAgree ? byBoot.stream().flatMapToDouble(java.util.Arrays::stream).toArray() : means;
+        double[] units = bootsAgree ? byBoot.stream().flatMapToDouble(Arrays::stream).toArray() : means;
         int df = units.length - 1;
         double m = mean(units), ss = 0;
         for (double x : units) ss += (x - m) * (x - m);
@@ -126,7 +128,7 @@ public record Interleaved(int boots, int rounds, double mean, int df, boolean ov
 
     /** The t quantiles for df, kept: the inverse is a numeric solve, and a report asks for the same few df many times. */
     private record Quantiles(TDistribution dist, double t975, double t95, double t80) {
-        private static final Map<Integer, Quantiles> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+        private static final Map<Integer, Quantiles> CACHE = new ConcurrentHashMap<>();
 
         static Quantiles of(int df) {
             return CACHE.computeIfAbsent(df, d -> {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,7 +86,7 @@ public record FioResult(String job, int error, Direction read, Direction write, 
             ios += d.ios();
             ms += d.runtimeMs();
             clatSum += d.clatMeanUs() * d.ios();
-            if (d.active() && d.clatPercentilesUs() != null) d.clatPercentilesUs().forEach((k, v) -> pct.computeIfAbsent(k, x -> new java.util.ArrayList<>()).add(v));
+            if (d.active() && d.clatPercentilesUs() != null) d.clatPercentilesUs().forEach((k, v) -> pct.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
         }
         Map<String, Double> medians = new LinkedHashMap<>();
         pct.forEach((k, v) -> {

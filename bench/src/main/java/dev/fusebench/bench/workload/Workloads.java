@@ -51,7 +51,7 @@ public final class Workloads {
 
     /** Checks names against the directory; "seed" stands for the seed's four jobs, "meta" for the metadata jobs. */
     public static List<String> resolve(Path dir, List<String> names) throws IOException {
-        if (!java.nio.file.Files.isDirectory(dir)) throw new IllegalArgumentException("no workloads directory " + dir.toAbsolutePath());
+        if (!Files.isDirectory(dir)) throw new IllegalArgumentException("no workloads directory " + dir.toAbsolutePath());
         List<String> known = available(dir);
         List<String> out = new ArrayList<>();
         for (String n : names) {
