@@ -52,8 +52,8 @@ public final class FuseServer {
         this.fs = fs;
         this.settings = settings.validated();
         this.stats = stats;
-        new Handlers(fs, this).register(table);
-        table[Opcode.INIT] = this::init;
+        new Handlers(fs, this).register();
+        table[Opcode.INIT] = this::init; // the server's own, beside the table's entry point
         table[Opcode.DESTROY] = this::destroy;
     }
 

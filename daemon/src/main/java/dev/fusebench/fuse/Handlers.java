@@ -30,45 +30,45 @@ final class Handlers {
         this.server = server;
     }
 
-    /** The table from opcode to handler; INIT and DESTROY are the server's own. */
-    void register(Handler[] t) {
-        t[Opcode.LOOKUP] = this::lookup;
-        t[Opcode.FORGET] = this::forget;
-        t[Opcode.BATCH_FORGET] = this::batchForget;
-        t[Opcode.INTERRUPT] = w -> NO_REPLY; // requests here run to completion quickly: nothing to cancel
-        t[Opcode.GETATTR] = this::getattr;
-        t[Opcode.SETATTR] = this::setattr;
-        t[Opcode.READLINK] = this::readlink;
-        t[Opcode.SYMLINK] = this::symlink;
-        t[Opcode.MKNOD] = this::mknod;
-        t[Opcode.MKDIR] = this::mkdir;
-        t[Opcode.UNLINK] = w -> fs.unlink(w.request, w.request.nodeid, Names.single(w.request.in, ARGS, w.end, false));
-        t[Opcode.RMDIR] = w -> fs.rmdir(w.request, w.request.nodeid, Names.single(w.request.in, ARGS, w.end, false));
-        t[Opcode.RENAME] = this::rename;
-        t[Opcode.RENAME2] = this::rename;
-        t[Opcode.LINK] = this::link;
-        t[Opcode.OPEN] = this::open;
-        t[Opcode.READ] = this::read;
-        t[Opcode.WRITE] = this::write;
-        t[Opcode.STATFS] = this::statfs;
-        t[Opcode.RELEASE] = this::release;
-        t[Opcode.RELEASEDIR] = this::releasedir;
-        t[Opcode.FLUSH] = this::flush;
-        t[Opcode.FSYNC] = this::fsync;
-        t[Opcode.FSYNCDIR] = this::fsync;
-        t[Opcode.SETXATTR] = this::setxattr;
-        t[Opcode.GETXATTR] = this::getxattr;
-        t[Opcode.LISTXATTR] = this::listxattr;
-        t[Opcode.REMOVEXATTR] = w -> fs.removexattr(w.request, w.request.nodeid, Names.nonEmpty(w.request.in, ARGS, w.end));
-        t[Opcode.OPENDIR] = this::opendir;
-        t[Opcode.READDIR] = this::readdir;
-        t[Opcode.READDIRPLUS] = this::readdir;
-        t[Opcode.ACCESS] = this::access;
-        t[Opcode.CREATE] = this::create;
-        t[Opcode.FALLOCATE] = this::fallocate;
-        t[Opcode.LSEEK] = this::lseek;
-        t[Opcode.COPY_FILE_RANGE] = this::copyFileRange;
-        t[Opcode.SYNCFS] = w -> fs.syncfs(w.request, w.request.nodeid);
+    /** Fills the server's table, one opcode a line ({@link FuseServer#handle}); INIT and DESTROY are the server's own. */
+    void register() {
+        server.handle(Opcode.LOOKUP, this::lookup);
+        server.handle(Opcode.FORGET, this::forget);
+        server.handle(Opcode.BATCH_FORGET, this::batchForget);
+        server.handle(Opcode.INTERRUPT, w -> NO_REPLY); // requests here run to completion quickly: nothing to cancel
+        server.handle(Opcode.GETATTR, this::getattr);
+        server.handle(Opcode.SETATTR, this::setattr);
+        server.handle(Opcode.READLINK, this::readlink);
+        server.handle(Opcode.SYMLINK, this::symlink);
+        server.handle(Opcode.MKNOD, this::mknod);
+        server.handle(Opcode.MKDIR, this::mkdir);
+        server.handle(Opcode.UNLINK, w -> fs.unlink(w.request, w.request.nodeid, Names.single(w.request.in, ARGS, w.end, false)));
+        server.handle(Opcode.RMDIR, w -> fs.rmdir(w.request, w.request.nodeid, Names.single(w.request.in, ARGS, w.end, false)));
+        server.handle(Opcode.RENAME, this::rename);
+        server.handle(Opcode.RENAME2, this::rename);
+        server.handle(Opcode.LINK, this::link);
+        server.handle(Opcode.OPEN, this::open);
+        server.handle(Opcode.READ, this::read);
+        server.handle(Opcode.WRITE, this::write);
+        server.handle(Opcode.STATFS, this::statfs);
+        server.handle(Opcode.RELEASE, this::release);
+        server.handle(Opcode.RELEASEDIR, this::releasedir);
+        server.handle(Opcode.FLUSH, this::flush);
+        server.handle(Opcode.FSYNC, this::fsync);
+        server.handle(Opcode.FSYNCDIR, this::fsync);
+        server.handle(Opcode.SETXATTR, this::setxattr);
+        server.handle(Opcode.GETXATTR, this::getxattr);
+        server.handle(Opcode.LISTXATTR, this::listxattr);
+        server.handle(Opcode.REMOVEXATTR, w -> fs.removexattr(w.request, w.request.nodeid, Names.nonEmpty(w.request.in, ARGS, w.end)));
+        server.handle(Opcode.OPENDIR, this::opendir);
+        server.handle(Opcode.READDIR, this::readdir);
+        server.handle(Opcode.READDIRPLUS, this::readdir);
+        server.handle(Opcode.ACCESS, this::access);
+        server.handle(Opcode.CREATE, this::create);
+        server.handle(Opcode.FALLOCATE, this::fallocate);
+        server.handle(Opcode.LSEEK, this::lseek);
+        server.handle(Opcode.COPY_FILE_RANGE, this::copyFileRange);
+        server.handle(Opcode.SYNCFS, w -> fs.syncfs(w.request, w.request.nodeid));
     }
 
     /** Refuses a request whose fixed arguments did not all arrive. */

@@ -62,7 +62,7 @@ final class Html {
             }
             h.append("</tr>\n");
         }
-        h.append("</table>\n<p id=\"method\">").append(esc(ReportBuilder.method(rs))).append("</p>\n");
+        h.append("</table>\n<p id=\"method\">").append(esc(MethodText.method(rs))).append("</p>\n");
         h.append("<p id=\"family\">Family: ").append(rs.analysis().familySize()).append(" comparison(s), Benjamini-Hochberg at q &lt; 0.05")
                 .append(rs.primaryWorkloads() == null ? "" : " (the primary family: " + esc(String.join(", ", rs.primaryWorkloads())) + "; "
                         + rs.analysis().secondFamilySize() + " other comparison(s) in a second family)").append(".</p>\n");
@@ -81,7 +81,7 @@ final class Html {
         if (rs.blocks() < rs.minBlocks())
             h.append("<p class=\"warn\">A smoke run: with ").append(rs.blocks()).append(" blocks no verdict can be reached (")
                     .append(rs.minBlocks()).append(" needed).</p>\n");
-        String noise = ReportBuilder.noiseLines(rs, rows);
+        String noise = SummaryMarkdown.noiseLines(rs, rows);
         if (!noise.isEmpty()) h.append("<p id=\"noise\">Where the noise is (SD of the log: per slice / per round's log-ratio / between boots):<br>")
                 .append(esc(noise.strip()).replace("\n", "<br>")).append("</p>\n");
         for (ReportBuilder.Row r : rows) {

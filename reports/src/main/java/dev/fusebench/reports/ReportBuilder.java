@@ -1,6 +1,5 @@
 package dev.fusebench.reports;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.fusebench.bench.matrix.RunLines;
 import dev.fusebench.bench.stats.Comparison;
 import dev.fusebench.bench.stats.Summary;
@@ -28,13 +27,13 @@ public final class ReportBuilder {
         ResultSet rs = new ResultSet(dir);
         Path charts = Files.createDirectories(dir.resolve("charts"));
         List<Row> rows = rows(rs);
-        Files.writeString(dir.resolve("summary.md"), markdown(rs, rows));
-        Files.writeString(dir.resolve("results.csv"), csv(rs));
-        if (rs.interleaved()) Files.writeString(dir.resolve("slices.csv"), slicesCsv(rs));
-        Files.writeString(dir.resolve("pairs.csv"), pairsCsv(rs, rows));
+        Files.writeString(dir.resolve("summary.md"), SummaryMarkdown.markdown(rs, rows));
+        Files.writeString(dir.resolve("results.csv"), CsvFiles.csv(rs));
+        if (rs.interleaved()) Files.writeString(dir.resolve("slices.csv"), CsvFiles.slicesCsv(rs));
+        Files.writeString(dir.resolve("pairs.csv"), CsvFiles.pairsCsv(rs, rows));
         List<Figure> figures = charts(rs, rows, charts);
         Path html = dir.resolve("report.html");
-        Files.writeString(html, Html.page(rs, rows, figures, markdownTable(rs, rows)));
+        Files.writeString(html, Html.page(rs, rows, figures, SummaryMarkdown.markdownTable(rs, rows)));
         return html;
     }
 
@@ -173,202 +172,7 @@ public final class ReportBuilder {
 
     private static String failed(long n) { return n > 0 ? " +" + n + " failed" : ""; }
 
-    static String markdownTable(ResultSet rs, List<Row> rows) {
-        StringBuilder sb = new StringBuilder("|");
-        for (String col : COLUMNS) sb.append(' ').append(col.equals("REF") ? rs.reference : col).append(" |");
-        sb.append("\n|---|---|---|---:|---|---:|---:|---|---:|---:|---:|---:|---|---|---|\n");
-        for (Row r : rows) {
-            List<String> f = cells(rs, r);
-            sb.append('|');
-            for (int i = 0; i < f.size(); i++) sb.append(' ').append(i == 13 && r.cmp() != null ? "**" + f.get(i) + "**" : f.get(i)).append(" |");
-            sb.append('\n');
-        }
-        return sb.toString();
-    }
-
-    /**
-     * The level the MDE column is at: the one BH applied in the primary family, so the promised power
-     * holds among this report's cells (at 0.05, a cell alone, it would not once the family is larger).
-     */
-    static String mdeLevel(ResultSet rs) {
-        long n = rs.analysis().familySize(), found = rs.analysis().discoveries();
-        if (n <= 1) return "at the 5% level (a family of one)";
-        String family = rs.primaryWorkloads() == null ? "family" : "primary family";
-        double level = Comparison.familyLevel(n, found);
-        if (found == 0) return String.format(Locale.ROOT, "at 0.05 / %d = %.4g, the level a lone discovery needs in this %s of %d comparisons "
-                + "(a cell alone would be at 0.05)", n, level, family, n);
-        return String.format(Locale.ROOT, "at 0.05 × %d / %d = %.4g, the level Benjamini-Hochberg applied in this %s (%d discover%s of %d comparisons; "
-                + "a cell alone would be at 0.05)", found, n, level, family, found, found > 1 ? "ies" : "y", n);
-    }
-
-    /** How the q-values were taken: over the report, or a primary family and a second one. */
-    static String family(ResultSet rs) {
-        var primary = rs.primaryWorkloads();
-        long n = rs.analysis().familySize(), m = rs.analysis().secondFamilySize();
-        if (primary == null) return "q = Benjamini-Hochberg over the " + n + " comparison(s) of this report.";
-        return "q = Benjamini-Hochberg over the " + n + " comparison(s) of the primary family (the cells of " + String.join(", ", primary)
-                + (rs.environment.path("primary").isArray() ? ", --primary" : ", named by the claims") + "); the other " + m
-                + " in a second family of their own.";
-    }
-
-    /** The method in two sentences, for the page and the pull request. */
-    static String method(ResultSet rs) {
-        if (rs.interleaved()) {
-            JsonNode env = rs.environment;
-            return "Interleaved design: each boot held every arm, one virtio-fs device (or host mount) and daemon each; each workload ran "
-                    + env.path("rounds").asInt() + " rounds (after " + env.path("warmup_rounds").asInt() + " discarded) in which every arm took one "
-                    + env.path("slice_s").asInt() + " s slice, in an order counterbalanced over the rounds"
-                    + (env.path("pinned").asBoolean(false) ? ", with fio and the guest's virtio interrupts on vCPU 0 (--pin on)" : "")
-                    + ". Per boot, the mean of the rounds' log-ratios arm/"
-                    + rs.reference + "; Δ and its 95% CI come from a mixed model with a random boot effect (REML, Satterthwaite's df): the t-interval "
-                    + "over the boot means (df = boots - 1), or, in cells marked \"t over rounds\" (4 boots or more, whose means agree as well as their "
-                    + "rounds allow, so the boot variance is estimated at 0), over all rounds (df = rounds - 1); p from the same t; " + family(rs) + " Verdict: faster/slower when q < 0.05 and the 95% CI excludes 0; "
-                    + "no difference when the 90% CI lies within ±" + num(rs.threshold()) + "% (two one-sided tests at 5%); no verdict below "
-                    + Comparison.MIN_BOOTS + " boots; otherwise inconclusive, with the largest |Δ| the 90% CI allows. MDE: the change this design "
-                    + "would detect with 80% power at the observed noise (down / up), " + mdeLevel(rs) + ". Arm ahead: the rounds in which "
-                    + "the arm's slice was the higher; SD log-ratio: of the per-round log-ratio. Noise: SDs of the log figure per slice, of the log-ratio per round, "
-                    + "and of the ratio between boots. Boots: " + rs.blocks() + " (" + rs.stopReason() + ")."
-                    + (rs.timeUse() == null ? "" : " Time: " + rs.timeUse() + ".");
-        }
-        return "Boots design: each block ran every arm once, one guest boot each, in a counterbalanced order; Δ is the geometric mean of the per-block ratios arm/"
-                + rs.reference + ", with the 95% t-interval of the mean log-ratio and the paired t-test's p (a block in which an arm failed drops out); "
-                + family(rs) + " Verdict: faster/slower when q < 0.05 and the CI excludes 0; "
-                + "no difference when the CI lies within ±" + num(rs.threshold()) + "%; no verdict below " + Comparison.MIN_PAIRS
-                + " pairs; otherwise inconclusive. MDE: the change this design would detect with 80% power at the observed noise (down / up), " + mdeLevel(rs) + ". "
-                + "Arm ahead: the pairs in which the arm's figure was the higher; SD log-ratio: of the per-pair log-ratio (the noise pairing leaves). Blocks: " + rs.blocks() + " (" + rs.stopReason() + ")."
-                + (rs.timeUse() == null ? "" : " Time: " + rs.timeUse() + ".");
-    }
-
-    static String markdown(ResultSet rs, List<Row> rows) {
-        JsonNode env = rs.environment;
-        StringBuilder sb = new StringBuilder("## fusebench: ");
-        sb.append(String.join(" vs ", rs.arms)).append("\n\n");
-        for (Row r : rows) {
-            String h = headline(rs, r);
-            if (h != null) sb.append("- ").append(h).append('\n');
-        }
-        sb.append('\n').append(markdownTable(rs, rows)).append('\n');
-        String chart = mermaid(rs, rows);
-        if (chart != null) sb.append(chart).append('\n');
-        List<Claims.Judgement> claims = rs.claims();
-        if (claims != null) sb.append("Claims (").append(Claims.FILE).append(")\n\n").append(Claims.markdown(claims)).append('\n');
-        sb.append(method(rs)).append(rs.interleaved() ? " Seed " : " Warm-up blocks discarded: " + env.path("warmup").asInt() + "; seed ")
-                .append(env.path("seed").asLong()).append(".\n\n");
-        String noise = noiseLines(rs, rows);
-        if (!noise.isEmpty()) sb.append("Where the noise is (SD of the log: per slice / per round's log-ratio / between boots)\n\n").append(noise).append('\n');
-        List<String> why = Findings.lines(rs);
-        if (!why.isEmpty()) {
-            sb.append("Why: each job's own FUSE requests per fio I/O\n\n");
-            for (String w : why) sb.append("- ").append(w).append('\n');
-            sb.append('\n');
-        }
-        if (rs.blocks() < rs.minBlocks())
-            sb.append("**A smoke run: with ").append(rs.blocks()).append(" blocks no verdict can be reached (").append(rs.minBlocks()).append(" needed).**\n\n");
-        long steal = rs.runs.stream().filter(r -> r.noise().stealOrNaN() > ResultSet.STEAL_WARNING).count();
-        if (steal > 0) sb.append("**").append(steal).append(" job(s) ran with host steal above ").append(share(ResultSet.STEAL_WARNING)).append("**: see report.html.\n\n");
-        sb.append("Accelerator: ").append(env.path("accel").asText()).append(env.path("emulated").asBoolean() ? " (emulated: absolute figures are not hardware figures)" : "")
-                .append("; guests: ").append(env.path("guests").toString()).append("; host ").append(env.path("host").path("kernel").asText())
-                .append(", ").append(env.path("host").path("cpu").asText()).append("; ").append(env.path("qemu").asText())
-                .append("; commit ").append(env.path("git_commit").asText()).append(".\n");
-        long failed = rs.failed().size();
-        if (failed > 0) sb.append("\n**").append(failed).append(" failed run(s)**: see report.html.\n");
-        if (env.path("versions_differ").size() > 0) {
-            sb.append("\n**The merged shards ran different versions** (their figures may differ for that alone):\n\n");
-            for (JsonNode d : env.path("versions_differ")) sb.append("- ").append(d.asText()).append('\n');
-        }
-        return sb.toString();
-    }
-
-    /**
-     * The deltas with their 95% CIs as a Mermaid chart, which GitHub draws in a pull request's comment:
-     * a bar per comparison, the CI's ends as two lines, the "no difference" band as two more. Null when
-     * nothing was compared.
-     */
-    static String mermaid(ResultSet rs, List<Row> rows) {
-        List<String> labels = new ArrayList<>();
-        List<String> delta = new ArrayList<>(), low = new ArrayList<>(), high = new ArrayList<>(), bandLow = new ArrayList<>(), bandHigh = new ArrayList<>();
-        // a label names the daemon and the guest only when the run has several
-        boolean daemons = rs.cells().stream().map(RunLines.Cell::daemon).distinct().count() > 1;
-        boolean guests = rs.cells().stream().map(RunLines.Cell::guest).distinct().count() > 1;
-        for (Row r : rows) {
-            Comparison c = r.cmp();
-            if (c == null || Double.isNaN(c.effectPct()) || Double.isNaN(c.ciLowPct())) continue;
-            labels.add('"' + (r.cell().workload() + " " + r.arm() + (daemons ? " " + r.cell().daemon() : "")
-                    + (guests ? " " + r.cell().guest() : "")).replace("\"", "'") + '"');
-            delta.add(String.format(Locale.ROOT, "%.1f", c.effectPct()));
-            low.add(String.format(Locale.ROOT, "%.1f", c.ciLowPct()));
-            high.add(String.format(Locale.ROOT, "%.1f", c.ciHighPct()));
-            bandLow.add(String.format(Locale.ROOT, "%.1f", -rs.threshold()));
-            bandHigh.add(String.format(Locale.ROOT, "%.1f", rs.threshold()));
-        }
-        if (labels.isEmpty()) return null;
-        return "```mermaid\nxychart-beta\n    title \"Δ against " + rs.reference.replace("\"", "'") + " (%): bars; 95% CI ends and the ±"
-                + num(rs.threshold()) + "% band: lines\"\n    x-axis [" + String.join(", ", labels) + "]\n    y-axis \"Δ %\"\n"
-                + "    bar [" + String.join(", ", delta) + "]\n    line [" + String.join(", ", low) + "]\n    line [" + String.join(", ", high) + "]\n"
-                + "    line [" + String.join(", ", bandLow) + "]\n    line [" + String.join(", ", bandHigh) + "]\n```\n";
-    }
-
     private static int maxRound(List<ResultSet.Pair> pairs) { return pairs.stream().mapToInt(ResultSet.Pair::round).max().orElse(0); }
-
-    /** One line per interleaved comparison: its variance components; empty for the boots design. */
-    static String noiseLines(ResultSet rs, List<Row> rows) {
-        StringBuilder sb = new StringBuilder();
-        for (Row r : rows) {
-            Comparison c = r.cmp();
-            if (c == null || c.components() == null) continue;
-            var v = c.components();
-            sb.append("- ").append(r.cell().label()).append(" / ").append(r.arm()).append(": ")
-                    .append(String.format(Locale.ROOT, "slice %.3f, round %.3f, boot %.3f", v.sliceSd(), v.roundSd(), v.bootSd())).append('\n');
-        }
-        return sb.toString();
-    }
-
-    /** Every pair the statistics took: cell, arm, block (boot), round (0 in the boots design), the log-ratio arm/reference. */
-    static String pairsCsv(ResultSet rs, List<Row> rows) {
-        StringBuilder sb = new StringBuilder("workload,daemon,guest,arm,reference,block,round,log_ratio\n");
-        for (Row r : rows) {
-            if (r.cmp() == null) continue;
-            for (ResultSet.Pair p : rs.pairs(r.cell(), r.arm()))
-                sb.append(String.join(",", r.cell().workload(), r.cell().daemon(), r.cell().guest(), r.arm(), rs.reference,
-                        Integer.toString(p.block()), Integer.toString(p.round()), String.format(Locale.ROOT, "%.6f", p.logRatio()))).append('\n');
-        }
-        return sb.toString();
-    }
-
-    /** Every slice of an interleaved run, in run order: the raw figures the statistics came from. */
-    static String slicesCsv(ResultSet rs) {
-        StringBuilder sb = new StringBuilder("unit,boot,workload,daemon,arm,guest,slice,round,position,start_s,seconds,status,metric,value,clat_p50_us,clat_p99_us,clat_p99_9_us,host_steal,failure\n");
-        for (ResultSet.Slice sl : rs.slices()) {
-            ResultSet.Run r = sl.run();
-            var s = sl.slice();
-            var pct = s.clatPercentilesUs() == null ? Map.<String, Double>of() : s.clatPercentilesUs();
-            sb.append(String.join(",", csvField(r.unit()), Integer.toString(r.iteration()), csvField(r.workload()), csvField(r.daemon()),
-                    csvField(r.arm()), csvField(r.guest()), Integer.toString(s.id()), Integer.toString(s.round()), Integer.toString(s.position()),
-                    d(s.start()), d(s.seconds()), s.status(), ResultSet.metricName(r.workload()), d(s.value()), d(pct.get("50")), d(pct.get("99")),
-                    d(pct.get("99.9")), d(s.steal()), csvField(s.failure() == null ? "" : s.failure()))).append('\n');
-        }
-        return sb.toString();
-    }
-
-    private static String d(Double v) { return v == null ? "" : d(v.doubleValue()); }
-
-    static String csv(ResultSet rs) {
-        StringBuilder sb = new StringBuilder("unit,iteration,position,warmup,workload,daemon,arm,guest,host,status,metric,value,bandwidth_mib_s,iops,clat_p50_us,clat_p99_us,daemon_cpu_s,qemu_cpu_s,host_steal,host_iowait,host_load_avg,failure\n");
-        for (ResultSet.Run r : rs.runs) {
-            sb.append(String.join(",", csvField(r.unit()), Integer.toString(r.iteration()), Integer.toString(r.position()), Boolean.toString(r.warmup()),
-                    csvField(r.workload()), csvField(r.daemon()), csvField(r.arm()), csvField(r.guest()), csvField(r.host()), r.ok() ? "ok" : "failed",
-                    ResultSet.metricName(r.workload()), d(r.value()), d(r.bandwidthMiB()), d(r.iops()), d(r.clatP50Us()),
-                    d(r.clatP99Us()), d(r.daemonCpuS()), d(r.qemuCpuS()), d(r.noise().stealOrNaN()), d(r.noise().iowaitOrNaN()), d(r.noise().loadOrNaN()),
-                    csvField(r.failure() == null ? "" : r.failure()))).append('\n');
-        }
-        return sb.toString();
-    }
-
-    private static String d(double v) { return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.3f", v); }
-
-    private static String csvField(String s) {
-        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
-    }
 
     /** A chart written as PNG, with its caption, for the HTML page. */
     record Figure(String section, String caption, Path png) {
