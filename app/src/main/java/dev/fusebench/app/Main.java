@@ -1,6 +1,6 @@
 package dev.fusebench.app;
 
-import dev.fusebench.bench.Controller;
+import dev.fusebench.bench.BadCommandLine;
 import dev.fusebench.bench.load.LoadCommand;
 import dev.fusebench.bench.matrix.MatrixCommand;
 import dev.fusebench.bench.matrix.Merge;
@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "run-bench.sh", mixinStandardHelpOptions = true, description = "fusebench controller")
 public final class Main implements Runnable {
-    static final String PREFIX = Controller.NAME;
+    static final String PREFIX = BadCommandLine.NAME;
 
     @Override
     public void run() { new CommandLine(this).usage(System.err); }

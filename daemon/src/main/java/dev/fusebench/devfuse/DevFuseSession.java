@@ -10,7 +10,7 @@ import dev.fusebench.fuse.NegotiationSettings;
 import dev.fusebench.fuse.Opcode;
 import dev.fusebench.fuse.ReplySink;
 import dev.fusebench.fuse.Session;
-import dev.fusebench.fuse.Worker;
+import dev.fusebench.fuse.RequestScratch;
 import dev.fusebench.stats.DaemonFacts;
 import dev.fusebench.sys.Errno;
 import dev.fusebench.sys.Flags;
@@ -172,7 +172,7 @@ public final class DevFuseSession implements Session {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment in = arena.allocate(bufferSize, 4096);
             MemorySegment outBuf = arena.allocate(bufferSize, 4096);
-            Worker w = server.newWorker(arena);
+            RequestScratch w = server.newScratch(arena);
             ReplySink sink = new DevFuseReply(outBuf);
             while (true) {
                 long n = Libc.read(devFd, in, bufferSize);

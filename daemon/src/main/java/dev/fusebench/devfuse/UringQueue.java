@@ -4,7 +4,7 @@ import dev.fusebench.fuse.FuseServer;
 import dev.fusebench.fuse.Opcode;
 import dev.fusebench.fuse.ReplySink;
 import dev.fusebench.fuse.Request;
-import dev.fusebench.fuse.Worker;
+import dev.fusebench.fuse.RequestScratch;
 import dev.fusebench.iouring.Ring;
 import dev.fusebench.sys.Errno;
 import dev.fusebench.sys.IoVecs;
@@ -85,7 +85,7 @@ final class UringQueue implements Runnable {
         }
         int requestBytes = server.requestBufferSize();
         MemorySegment in = arena.allocate(requestBytes, 4096);
-        Worker w = server.newWorker(arena, "uring-" + qid);
+        RequestScratch w = server.newScratch(arena, "uring-" + qid);
         Reply reply = new Reply(ring, arena.allocate(requestBytes, 4096), headers, payloads);
         for (int i = 0; i < depth; i++) register(ring, iovs, i);
         int live = depth;
@@ -120,7 +120,7 @@ final class UringQueue implements Runnable {
     }
 
     /** Rebuilds the request of {@code entry} as /dev/fuse lays it out, serves it, and commits the reply. */
-    private void serveEntry(Worker w, MemorySegment in, Reply reply, int entry) {
+    private void serveEntry(RequestScratch w, MemorySegment in, Reply reply, int entry) {
         MemorySegment h = reply.headers[entry];
         long commitId = EntInOut.commitId(h, ReqHeader.ENT_IN_OUT);
         rebuild(h, reply.payloads[entry], in, w.request);

@@ -61,7 +61,7 @@ public final class FuseServer {
      * The dispatch table's entry for one opcode (null: ENOSYS again), set before serving. This is how
      * {@link Handlers#register} fills it, and how a test adds an opcode; INIT and DESTROY stay the server's.
      */
-    void handle(int opcode, Handlers.Handler handler) {
+    void route(int opcode, Handlers.Handler handler) {
         if (opcode <= 0 || opcode >= Opcode.OTHER || opcode == Opcode.INIT || opcode == Opcode.DESTROY)
             throw new IllegalArgumentException("not an opcode a handler can take: " + opcode);
         table[opcode] = handler;
@@ -80,10 +80,10 @@ public final class FuseServer {
         return Header.opcode(first, 0) == Opcode.WRITE && total >= WRITE_ARGS ? WRITE_ARGS : total;
     }
 
-    public Worker newWorker(Arena arena) { return newWorker(arena, "worker"); }
+    public RequestScratch newScratch(Arena arena) { return newScratch(arena, "worker"); }
 
     /** A worker whose requests the statistics count under {@code source} (e.g. its virtqueue, "queue-1"). */
-    public Worker newWorker(Arena arena, String source) { return new Worker(arena, stats.newRecorder(source)); }
+    public RequestScratch newScratch(Arena arena, String source) { return new RequestScratch(arena, stats.newRecorder(source)); }
 
     public Negotiation negotiation() { return negotiation; }
 
@@ -113,7 +113,7 @@ public final class FuseServer {
      * Serves the request the transport put into {@code w.request}, replying through {@code out}.
      * @return false when the session has ended (DESTROY)
      */
-    public boolean handle(Worker w, ReplySink out) {
+    public boolean handle(RequestScratch w, ReplySink out) {
         Request r = w.request;
         if (!r.parseHeader()) {
             w.recorder.dropped();
@@ -158,7 +158,7 @@ public final class FuseServer {
         return r.opcode != Opcode.DESTROY || result < 0;
     }
 
-    private long dispatch(Worker w) {
+    private long dispatch(RequestScratch w) {
         Request r = w.request;
         boolean write = r.opcode == Opcode.WRITE;
         // only WRITE may leave part of itself (its data) outside the contiguous buffer
@@ -175,7 +175,7 @@ public final class FuseServer {
         return end;
     }
 
-    private long destroy(Worker w) {
+    private long destroy(RequestScratch w) {
         if (destroyed.compareAndSet(false, true)) fs.destroy();
         return 0;
     }
@@ -185,7 +185,7 @@ public final class FuseServer {
      * reset without a DESTROY) starts a new session: node ids and handles of the old one are
      * forgotten, as the kernel has forgotten them, and the negotiation is made afresh.
      */
-    private long init(Worker w) {
+    private long init(RequestScratch w) {
         InitInArgs args = w.initIn;
         if (!args.parse(w.request.in, Handlers.ARGS, w.end - Handlers.ARGS)) return -Errno.EINVAL;
         if (args.major > 7) {

@@ -20,7 +20,7 @@ final class Handlers {
     static final int ARGS = Header.SIZE, OUT = FuseOut.Header.SIZE;
 
     @FunctionalInterface
-    interface Handler { long serve(Worker w); }
+    interface Handler { long serve(RequestScratch w); }
 
     private final FileSystem fs;
     private final FuseServer server;
@@ -30,58 +30,58 @@ final class Handlers {
         this.server = server;
     }
 
-    /** Fills the server's table, one opcode a line ({@link FuseServer#handle}); INIT and DESTROY are the server's own. */
+    /** Fills the server's table, one opcode a line ({@link FuseServer#route}); INIT and DESTROY are the server's own. */
     void register() {
-        server.handle(Opcode.LOOKUP, this::lookup);
-        server.handle(Opcode.FORGET, this::forget);
-        server.handle(Opcode.BATCH_FORGET, this::batchForget);
-        server.handle(Opcode.INTERRUPT, w -> NO_REPLY); // requests here run to completion quickly: nothing to cancel
-        server.handle(Opcode.GETATTR, this::getattr);
-        server.handle(Opcode.SETATTR, this::setattr);
-        server.handle(Opcode.READLINK, this::readlink);
-        server.handle(Opcode.SYMLINK, this::symlink);
-        server.handle(Opcode.MKNOD, this::mknod);
-        server.handle(Opcode.MKDIR, this::mkdir);
-        server.handle(Opcode.UNLINK, w -> fs.unlink(w.request, w.request.nodeid, Names.single(w.request.in, ARGS, w.end, false)));
-        server.handle(Opcode.RMDIR, w -> fs.rmdir(w.request, w.request.nodeid, Names.single(w.request.in, ARGS, w.end, false)));
-        server.handle(Opcode.RENAME, this::rename);
-        server.handle(Opcode.RENAME2, this::rename);
-        server.handle(Opcode.LINK, this::link);
-        server.handle(Opcode.OPEN, this::open);
-        server.handle(Opcode.READ, this::read);
-        server.handle(Opcode.WRITE, this::write);
-        server.handle(Opcode.STATFS, this::statfs);
-        server.handle(Opcode.RELEASE, this::release);
-        server.handle(Opcode.RELEASEDIR, this::releasedir);
-        server.handle(Opcode.FLUSH, this::flush);
-        server.handle(Opcode.FSYNC, this::fsync);
-        server.handle(Opcode.FSYNCDIR, this::fsync);
-        server.handle(Opcode.SETXATTR, this::setxattr);
-        server.handle(Opcode.GETXATTR, this::getxattr);
-        server.handle(Opcode.LISTXATTR, this::listxattr);
-        server.handle(Opcode.REMOVEXATTR, w -> fs.removexattr(w.request, w.request.nodeid, Names.nonEmpty(w.request.in, ARGS, w.end)));
-        server.handle(Opcode.OPENDIR, this::opendir);
-        server.handle(Opcode.READDIR, this::readdir);
-        server.handle(Opcode.READDIRPLUS, this::readdir);
-        server.handle(Opcode.ACCESS, this::access);
-        server.handle(Opcode.CREATE, this::create);
-        server.handle(Opcode.FALLOCATE, this::fallocate);
-        server.handle(Opcode.LSEEK, this::lseek);
-        server.handle(Opcode.COPY_FILE_RANGE, this::copyFileRange);
-        server.handle(Opcode.SYNCFS, w -> fs.syncfs(w.request, w.request.nodeid));
+        server.route(Opcode.LOOKUP, this::lookup);
+        server.route(Opcode.FORGET, this::forget);
+        server.route(Opcode.BATCH_FORGET, this::batchForget);
+        server.route(Opcode.INTERRUPT, w -> NO_REPLY); // requests here run to completion quickly: nothing to cancel
+        server.route(Opcode.GETATTR, this::getattr);
+        server.route(Opcode.SETATTR, this::setattr);
+        server.route(Opcode.READLINK, this::readlink);
+        server.route(Opcode.SYMLINK, this::symlink);
+        server.route(Opcode.MKNOD, this::mknod);
+        server.route(Opcode.MKDIR, this::mkdir);
+        server.route(Opcode.UNLINK, w -> fs.unlink(w.request, w.request.nodeid, Names.single(w.request.in, ARGS, w.end, false)));
+        server.route(Opcode.RMDIR, w -> fs.rmdir(w.request, w.request.nodeid, Names.single(w.request.in, ARGS, w.end, false)));
+        server.route(Opcode.RENAME, this::rename);
+        server.route(Opcode.RENAME2, this::rename);
+        server.route(Opcode.LINK, this::link);
+        server.route(Opcode.OPEN, this::open);
+        server.route(Opcode.READ, this::read);
+        server.route(Opcode.WRITE, this::write);
+        server.route(Opcode.STATFS, this::statfs);
+        server.route(Opcode.RELEASE, this::release);
+        server.route(Opcode.RELEASEDIR, this::releasedir);
+        server.route(Opcode.FLUSH, this::flush);
+        server.route(Opcode.FSYNC, this::fsync);
+        server.route(Opcode.FSYNCDIR, this::fsync);
+        server.route(Opcode.SETXATTR, this::setxattr);
+        server.route(Opcode.GETXATTR, this::getxattr);
+        server.route(Opcode.LISTXATTR, this::listxattr);
+        server.route(Opcode.REMOVEXATTR, w -> fs.removexattr(w.request, w.request.nodeid, Names.nonEmpty(w.request.in, ARGS, w.end)));
+        server.route(Opcode.OPENDIR, this::opendir);
+        server.route(Opcode.READDIR, this::readdir);
+        server.route(Opcode.READDIRPLUS, this::readdir);
+        server.route(Opcode.ACCESS, this::access);
+        server.route(Opcode.CREATE, this::create);
+        server.route(Opcode.FALLOCATE, this::fallocate);
+        server.route(Opcode.LSEEK, this::lseek);
+        server.route(Opcode.COPY_FILE_RANGE, this::copyFileRange);
+        server.route(Opcode.SYNCFS, w -> fs.syncfs(w.request, w.request.nodeid));
     }
 
     /** Refuses a request whose fixed arguments did not all arrive. */
-    private static void need(Worker w, int fixed) {
+    private static void need(RequestScratch w, int fixed) {
         if (w.end - ARGS < fixed) throw new ProtocolException(Errno.EINVAL, "short " + Opcode.name(w.request.opcode));
     }
 
     /** Bytes the reply buffer holds after the out header. */
-    private static int room(Worker w) { return (int) Math.min(Integer.MAX_VALUE, w.out.byteSize() - OUT); }
+    private static int room(RequestScratch w) { return (int) Math.min(Integer.MAX_VALUE, w.out.byteSize() - OUT); }
 
-    private long entryReply(Worker w, int r) { return r < 0 ? r : Replies.entry(w.out, OUT, w.entry); }
+    private long entryReply(RequestScratch w, int r) { return r < 0 ? r : Replies.entry(w.out, OUT, w.entry); }
 
-    private long lookup(Worker w) {
+    private long lookup(RequestScratch w) {
         MemorySegment name = Names.single(w.request.in, ARGS, w.end, true);
         if (w.request.nodeid == FileSystem.ROOT) {
             String mark = JobMarks.label(name, 0, name.byteSize() - 1);
@@ -90,13 +90,13 @@ final class Handlers {
         return entryReply(w, fs.lookup(w.request, w.request.nodeid, name, w.entry));
     }
 
-    private long forget(Worker w) {
+    private long forget(RequestScratch w) {
         need(w, ForgetIn.SIZE);
         fs.forget(w.request.nodeid, ForgetIn.nlookup(w.request.in, ARGS));
         return NO_REPLY;
     }
 
-    private long batchForget(Worker w) {
+    private long batchForget(RequestScratch w) {
         need(w, ForgetIn.BATCH_SIZE);
         MemorySegment in = w.request.in;
         long fits = (w.end - ARGS - ForgetIn.BATCH_SIZE) / ForgetIn.ONE_SIZE;
@@ -108,7 +108,7 @@ final class Handlers {
         return NO_REPLY;
     }
 
-    private long getattr(Worker w) {
+    private long getattr(RequestScratch w) {
         MemorySegment in = w.request.in;
         long fh = w.end - ARGS >= GetattrIn.SIZE && (GetattrIn.getattrFlags(in, ARGS) & GetattrIn.GETATTR_FH) != 0
                 ? GetattrIn.fh(in, ARGS) : -1;
@@ -116,18 +116,18 @@ final class Handlers {
         return r < 0 ? r : Replies.attrOut(w.out, OUT, w.attr);
     }
 
-    private long setattr(Worker w) {
+    private long setattr(RequestScratch w) {
         need(w, SetattrIn.SIZE);
         w.setAttr.decode(w.request.in, ARGS);
         int r = fs.setattr(w.request, w.request.nodeid, w.setAttr, w.attr);
         return r < 0 ? r : Replies.attrOut(w.out, OUT, w.attr);
     }
 
-    private long readlink(Worker w) {
+    private long readlink(RequestScratch w) {
         return fs.readlink(w.request, w.request.nodeid, w.out.asSlice(OUT, Math.min(room(w), Names.PATH_MAX)));
     }
 
-    private long symlink(Worker w) {
+    private long symlink(RequestScratch w) {
         MemorySegment in = w.request.in;
         long n1 = Names.nul(in, ARGS, w.end);
         MemorySegment name = Names.name(in, ARGS, n1, false);
@@ -137,7 +137,7 @@ final class Handlers {
         return entryReply(w, fs.symlink(w.request, w.request.nodeid, name, in.asSlice(n1 + 1, n2 - n1), w.entry));
     }
 
-    private long mknod(Worker w) {
+    private long mknod(RequestScratch w) {
         need(w, MknodIn.SIZE);
         MemorySegment in = w.request.in;
         MemorySegment name = Names.single(in, ARGS + MknodIn.SIZE, w.end, false);
@@ -145,14 +145,14 @@ final class Handlers {
                 MknodIn.umask(in, ARGS), w.entry));
     }
 
-    private long mkdir(Worker w) {
+    private long mkdir(RequestScratch w) {
         need(w, MkdirIn.SIZE);
         MemorySegment in = w.request.in;
         MemorySegment name = Names.single(in, ARGS + MkdirIn.SIZE, w.end, false);
         return entryReply(w, fs.mkdir(w.request, w.request.nodeid, name, MkdirIn.mode(in, ARGS), MkdirIn.umask(in, ARGS), w.entry));
     }
 
-    private long rename(Worker w) {
+    private long rename(RequestScratch w) {
         boolean two = w.request.opcode == Opcode.RENAME2;
         int fixed = two ? RenameIn.SIZE2 : RenameIn.SIZE;
         need(w, fixed);
@@ -164,7 +164,7 @@ final class Handlers {
                 two ? RenameIn.flags(in, ARGS) : 0);
     }
 
-    private long link(Worker w) {
+    private long link(RequestScratch w) {
         need(w, LinkIn.SIZE);
         MemorySegment in = w.request.in;
         MemorySegment name = Names.single(in, ARGS + LinkIn.SIZE, w.end, false);
@@ -172,14 +172,14 @@ final class Handlers {
         return entryReply(w, fs.link(w.request, LinkIn.oldnodeid(in, ARGS), w.request.nodeid, name, w.entry));
     }
 
-    private long open(Worker w) {
+    private long open(RequestScratch w) {
         need(w, OpenIn.SIZE);
         MemorySegment in = w.request.in;
         int r = fs.open(w.request, w.request.nodeid, OpenIn.flags(in, ARGS), OpenIn.openFlags(in, ARGS), w.opened);
         return r < 0 ? r : Replies.openOut(w.out, OUT, w.opened);
     }
 
-    private long read(Worker w) {
+    private long read(RequestScratch w) {
         need(w, ReadIn.SIZE);
         MemorySegment in = w.request.in;
         long fh = ReadIn.fh(in, ARGS), offset = ReadIn.offset(in, ARGS), size = ReadIn.size(in, ARGS);
@@ -191,7 +191,7 @@ final class Handlers {
         return n;
     }
 
-    private long write(Worker w) {
+    private long write(RequestScratch w) {
         need(w, WriteIn.SIZE);
         Request r = w.request;
         MemorySegment in = r.in;
@@ -212,27 +212,27 @@ final class Handlers {
         return n < 0 ? n : Replies.writeOut(w.out, OUT, n);
     }
 
-    private long statfs(Worker w) {
+    private long statfs(RequestScratch w) {
         int r = fs.statfs(w.request, w.request.nodeid, w.fsStat);
         return r < 0 ? r : Replies.statfs(w.out, OUT, w.fsStat);
     }
 
-    private long release(Worker w) {
+    private long release(RequestScratch w) {
         need(w, ReleaseIn.SIZE);
         return fs.release(w.request, w.request.nodeid, ReleaseIn.fh(w.request.in, ARGS), ReleaseIn.flags(w.request.in, ARGS));
     }
 
-    private long releasedir(Worker w) {
+    private long releasedir(RequestScratch w) {
         need(w, ReleaseIn.SIZE);
         return fs.releasedir(w.request, w.request.nodeid, ReleaseIn.fh(w.request.in, ARGS));
     }
 
-    private long flush(Worker w) {
+    private long flush(RequestScratch w) {
         need(w, FlushIn.SIZE);
         return fs.flush(w.request, w.request.nodeid, FlushIn.fh(w.request.in, ARGS));
     }
 
-    private long fsync(Worker w) {
+    private long fsync(RequestScratch w) {
         need(w, FsyncIn.SIZE);
         MemorySegment in = w.request.in;
         long fh = FsyncIn.fh(in, ARGS);
@@ -241,7 +241,7 @@ final class Handlers {
                 : fs.fsyncdir(w.request, w.request.nodeid, fh, dataOnly);
     }
 
-    private long setxattr(Worker w) {
+    private long setxattr(RequestScratch w) {
         // the argument grew with FUSE_SETXATTR_EXT; its size is the negotiated one
         boolean ext = (server.negotiation().reply().flags() & InitFlag.SETXATTR_EXT) != 0;
         int fixed = ext ? SetxattrIn.SIZE : SetxattrIn.COMPAT_SIZE;
@@ -255,16 +255,16 @@ final class Handlers {
     }
 
     /** GETXATTR/LISTXATTR: size 0 asks for the length (fuse_getxattr_out), else the bytes themselves. */
-    private long xattrReply(Worker w, long n, long askedSize) {
+    private long xattrReply(RequestScratch w, long n, long askedSize) {
         if (n < 0 || askedSize != 0) return n;
         return Replies.getxattrOut(w.out, OUT, n);
     }
 
-    private MemorySegment xattrTarget(Worker w, long askedSize) {
+    private MemorySegment xattrTarget(RequestScratch w, long askedSize) {
         return w.out.asSlice(OUT, Math.min(askedSize, room(w)));
     }
 
-    private long getxattr(Worker w) {
+    private long getxattr(RequestScratch w) {
         need(w, GetxattrIn.SIZE);
         MemorySegment in = w.request.in;
         long size = GetxattrIn.size(in, ARGS);
@@ -272,19 +272,19 @@ final class Handlers {
         return xattrReply(w, fs.getxattr(w.request, w.request.nodeid, name, xattrTarget(w, size)), size);
     }
 
-    private long listxattr(Worker w) {
+    private long listxattr(RequestScratch w) {
         need(w, GetxattrIn.SIZE);
         long size = GetxattrIn.size(w.request.in, ARGS);
         return xattrReply(w, fs.listxattr(w.request, w.request.nodeid, xattrTarget(w, size)), size);
     }
 
-    private long opendir(Worker w) {
+    private long opendir(RequestScratch w) {
         need(w, OpenIn.SIZE);
         int r = fs.opendir(w.request, w.request.nodeid, OpenIn.flags(w.request.in, ARGS), w.opened);
         return r < 0 ? r : Replies.openOut(w.out, OUT, w.opened);
     }
 
-    private long readdir(Worker w) {
+    private long readdir(RequestScratch w) {
         need(w, ReadIn.SIZE);
         MemorySegment in = w.request.in;
         long size = ReadIn.size(in, ARGS);
@@ -296,12 +296,12 @@ final class Handlers {
         return sink.written() > 0 || r >= 0 ? sink.written() : r;
     }
 
-    private long access(Worker w) {
+    private long access(RequestScratch w) {
         need(w, AccessIn.SIZE);
         return fs.access(w.request, w.request.nodeid, AccessIn.mask(w.request.in, ARGS));
     }
 
-    private long create(Worker w) {
+    private long create(RequestScratch w) {
         need(w, CreateIn.SIZE);
         MemorySegment in = w.request.in;
         MemorySegment name = Names.single(in, ARGS + CreateIn.SIZE, w.end, false);
@@ -312,21 +312,21 @@ final class Handlers {
         return n + Replies.openOut(w.out, OUT + n, w.opened);
     }
 
-    private long fallocate(Worker w) {
+    private long fallocate(RequestScratch w) {
         need(w, FallocateIn.SIZE);
         MemorySegment in = w.request.in;
         return fs.fallocate(w.request, w.request.nodeid, FallocateIn.fh(in, ARGS), FallocateIn.mode(in, ARGS),
                 FallocateIn.offset(in, ARGS), FallocateIn.length(in, ARGS));
     }
 
-    private long lseek(Worker w) {
+    private long lseek(RequestScratch w) {
         need(w, LseekIn.SIZE);
         MemorySegment in = w.request.in;
         long pos = fs.lseek(w.request, w.request.nodeid, LseekIn.fh(in, ARGS), LseekIn.offset(in, ARGS), LseekIn.whence(in, ARGS));
         return pos < 0 ? pos : Replies.lseekOut(w.out, OUT, pos);
     }
 
-    private long copyFileRange(Worker w) {
+    private long copyFileRange(RequestScratch w) {
         need(w, CopyFileRangeIn.SIZE);
         MemorySegment in = w.request.in;
         long n = fs.copyFileRange(w.request, w.request.nodeid, CopyFileRangeIn.fhIn(in, ARGS), CopyFileRangeIn.offIn(in, ARGS),

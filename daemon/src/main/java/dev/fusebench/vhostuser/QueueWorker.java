@@ -2,7 +2,7 @@ package dev.fusebench.vhostuser;
 
 import dev.fusebench.fuse.FuseServer;
 import dev.fusebench.fuse.ReplySink;
-import dev.fusebench.fuse.Worker;
+import dev.fusebench.fuse.RequestScratch;
 import dev.fusebench.sys.EventFd;
 import dev.fusebench.sys.Flags;
 import dev.fusebench.sys.IoVecs;
@@ -138,7 +138,7 @@ final class QueueWorker implements Runnable {
 
     // the serving thread's buffers, set up when it starts
     private DescriptorChain chain;
-    private Worker fuse;
+    private RequestScratch fuse;
     private VirtioReply reply;
     private MemorySegment in, pollFds, counter, one;
     private final StringBuilder why = new StringBuilder();
@@ -152,7 +152,7 @@ final class QueueWorker implements Runnable {
     public void run() {
         try (Arena arena = Arena.ofConfined()) {
             chain = new DescriptorChain(arena, Math.max(queue.size(), 1024) + 8);
-            fuse = server.newWorker(arena, "queue-" + index);
+            fuse = server.newScratch(arena, "queue-" + index);
             reply = new VirtioReply(queue.memory(), arena.allocate(argsBufferSize + FuseOut.Header.SIZE, 4096), chain.writable);
             in = arena.allocate(argsBufferSize, 4096);
             pollFds = arena.allocate(Pollfd.LAYOUT, 2);
@@ -231,7 +231,7 @@ final class QueueWorker implements Runnable {
      * part. The leading bytes the server asks for are gathered into one buffer; the rest (WRITE
      * data) stays in guest memory and goes to the file by pwritev.
      */
-    private int serve(DescriptorChain chain, Worker w, MemorySegment in, VirtioReply reply) {
+    private int serve(DescriptorChain chain, RequestScratch w, MemorySegment in, VirtioReply reply) {
         var req = w.request;
         long total = chain.readableBytes;
         long got = Scatter.gather(queue.memory(), chain.readable, 0, in, 0, Math.min(total, FuseServer.PEEK));

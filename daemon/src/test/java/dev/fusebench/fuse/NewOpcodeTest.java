@@ -21,15 +21,15 @@ class NewOpcodeTest {
             byte[] statx = Requests.request(Opcode.STATX, FileSystem.ROOT, Requests.longs(0, 0), Requests.ints(0, 0));
             assertEquals(-Errno.ENOSYS, h.call(statx).error(), "no handler yet");
 
-            h.server.handle(Opcode.STATX, w -> 0); // the table line and its handler: an empty reply
+            h.server.route(Opcode.STATX, w -> 0); // the table line and its handler: an empty reply
             ServerHarness.Reply r = h.call(statx);
             assertEquals(0, r.error());
             assertEquals(0, r.body().length);
             assertEquals(2, h.stats.summary().get("STATX").count(), "counted under its own name, both calls");
 
-            h.server.handle(Opcode.STATX, null);
+            h.server.route(Opcode.STATX, null);
             assertEquals(-Errno.ENOSYS, h.call(statx).error(), "and gone again");
-            assertThrows(IllegalArgumentException.class, () -> h.server.handle(Opcode.INIT, w -> 0));
+            assertThrows(IllegalArgumentException.class, () -> h.server.route(Opcode.INIT, w -> 0));
         }
     }
 

@@ -4,7 +4,7 @@ import dev.fusebench.fuse.FileSystem;
 import dev.fusebench.fuse.FuseServer;
 import dev.fusebench.fuse.NegotiationSettings;
 import dev.fusebench.fuse.ContiguousReply;
-import dev.fusebench.fuse.Worker;
+import dev.fusebench.fuse.RequestScratch;
 import dev.fusebench.wire.FuseOut;
 import dev.fusebench.stats.DaemonStats;
 
@@ -20,7 +20,7 @@ public final class ServerHarness implements AutoCloseable {
     public final FuseServer server;
     public final DaemonStats stats;
     private final Arena arena = Arena.ofShared();
-    private final Worker worker;
+    private final RequestScratch scratch;
     private final MemorySegment in;
     private final CapturingSink sink;
 
@@ -35,11 +35,11 @@ public final class ServerHarness implements AutoCloseable {
         this(new FuseServer(fs, settings, new DaemonStats()));
     }
 
-    /** Another worker of a server (as each virtqueue has its own): for requests from several threads. */
+    /** Another serving thread's scratch (as each virtqueue has its own): for requests from several threads. */
     public ServerHarness(FuseServer server) {
         this.server = server;
         this.stats = server.stats();
-        this.worker = server.newWorker(arena);
+        this.scratch = server.newScratch(arena);
         this.in = arena.allocate(4 << 20, 4096);
         this.sink = new CapturingSink(arena.allocate((4 << 20) + 8192, 4096));
     }
@@ -52,9 +52,9 @@ public final class ServerHarness implements AutoCloseable {
     /** Sends the first {@code length} bytes of a request as if the transport received that many. */
     public Reply call(byte[] request, int length) {
         MemorySegment.copy(MemorySegment.ofArray(request), 0, in, 0, length);
-        worker.request.setContiguous(in, length);
+        scratch.request.setContiguous(in, length);
         sink.replies = 0;
-        server.handle(worker, sink);
+        server.handle(scratch, sink);
         if (sink.replies == 0) return null;
         if (sink.replies > 1) throw new AssertionError("more than one reply to one request");
         return sink.last;

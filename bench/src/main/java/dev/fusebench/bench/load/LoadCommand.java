@@ -1,7 +1,7 @@
 package dev.fusebench.bench.load;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fusebench.bench.Controller;
+import dev.fusebench.bench.BadCommandLine;
 import dev.fusebench.bench.daemons.CustomDaemon;
 import dev.fusebench.bench.daemons.CustomDaemonOptions;
 import dev.fusebench.bench.daemons.DaemonProcess;
@@ -107,7 +107,7 @@ public final class LoadCommand implements Callable<Integer> {
             if (rounds < 1 || seconds <= 0 || warmup < 0) throw new IllegalArgumentException("--rounds >= 1, --seconds > 0 and --warmup >= 0, please");
             if ((long) fileMib << 20 < sz) throw new IllegalArgumentException("--file-mib is smaller than one request");
         } catch (IllegalArgumentException e) {
-            return Controller.usage(e.getMessage());
+            return BadCommandLine.refuse(e.getMessage());
         }
         Path dir = out != null ? out : Path.of("results", "load-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(dir);

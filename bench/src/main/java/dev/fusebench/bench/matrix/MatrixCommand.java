@@ -1,6 +1,6 @@
 package dev.fusebench.bench.matrix;
 
-import dev.fusebench.bench.Controller;
+import dev.fusebench.bench.BadCommandLine;
 import dev.fusebench.bench.daemons.CustomDaemon;
 import dev.fusebench.bench.daemons.CustomDaemonOptions;
 import dev.fusebench.bench.daemons.Variants;
@@ -237,7 +237,7 @@ public final class MatrixCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--arms daemons needs guests: the host-fuse transport mounts the Java daemon alone");
             if (interleaved) checkInterleaved(jobs, (byDaemon ? 1 : variantSettings.size()) * ds.size() * deviceArms());
         } catch (IllegalArgumentException e) {
-            return Controller.usage(e.getMessage());
+            return BadCommandLine.refuse(e.getMessage());
         }
         Path dir = resume != null ? resume : out != null ? out
                 : Path.of("results", "matrix-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -274,7 +274,7 @@ public final class MatrixCommand implements Callable<Integer> {
         int minBlocks = interleaved ? Comparison.MIN_BOOTS : wholeSquares(Precision.MIN_BLOCKS, square);
         List<Unit> plan = planOf.apply(auto ? minBlocks : fixedBlocks);
         if (shardOf != null && plan.stream().allMatch(Unit::warmup))
-            return Controller.usage("--shard " + shardOf + " holds no block: shards take whole Latin squares of " + square + " blocks, and --iterations "
+            return BadCommandLine.refuse("--shard " + shardOf + " holds no block: shards take whole Latin squares of " + square + " blocks, and --iterations "
                     + fixedBlocks + " makes " + (fixedBlocks + square - 1) / square + "; give at least " + square * shardOf.n() + " iterations");
 
         Map<String, GuestImage> images = new HashMap<>();
@@ -284,10 +284,10 @@ public final class MatrixCommand implements Callable<Integer> {
         }
         Set<String> done;
         if (resume != null) {
-            if (!store.exists()) return Controller.usage("nothing to resume in " + dir + " (no " + ResultsStore.FILE + ")");
+            if (!store.exists()) return BadCommandLine.refuse("nothing to resume in " + dir + " (no " + ResultsStore.FILE + ")");
             String was = store.environment().path("design").asText("boots");
             if (!was.equals(design))
-                return Controller.usage(dir + " holds a run of the " + was + " design: resume it with --design " + was);
+                return BadCommandLine.refuse(dir + " holds a run of the " + was + " design: resume it with --design " + was);
             done = store.doneUnits();
             WorkDirs.clear(dir); // what a killed controller left: mounts, shares, sockets
         } else {
@@ -299,7 +299,7 @@ public final class MatrixCommand implements Callable<Integer> {
                 store.create(env);
                 if (claims != null) Files.copy(claims, dir.resolve("claims.txt"), StandardCopyOption.REPLACE_EXISTING);
             } catch (IOException e) {
-                return Controller.usage(e.getMessage());
+                return BadCommandLine.refuse(e.getMessage());
             }
             done = Set.of();
         }

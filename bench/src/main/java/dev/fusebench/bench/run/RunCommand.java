@@ -1,6 +1,6 @@
 package dev.fusebench.bench.run;
 
-import dev.fusebench.bench.Controller;
+import dev.fusebench.bench.BadCommandLine;
 import dev.fusebench.bench.daemons.BuiltInDaemons;
 import dev.fusebench.bench.daemons.CustomDaemonOptions;
 import dev.fusebench.bench.daemons.Variants;
@@ -115,7 +115,7 @@ public final class RunCommand implements Callable<Integer> {
             Variants.checkTakes(d, List.of(parsed));
             Variants.checkGuests(List.of(parsed));
         } catch (IllegalArgumentException e) {
-            return Controller.usage(e.getMessage());
+            return BadCommandLine.refuse(e.getMessage());
         }
         Path dir = out != null ? out : Path.of("results", "run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(dir);

@@ -7,10 +7,10 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * One serving thread's state, reused for every request: the request, where its reply goes, and
- * the holders the file system fills (so serving allocates nothing).
+ * One serving thread's scratch, reused for every request it serves: the request, where its reply
+ * goes, and the holders the file system fills (so serving allocates nothing). Not a thread itself.
  */
-public final class Worker {
+public final class RequestScratch {
     public final Request request;
     final IoVecs data;
     /** The current phase's recorder ({@link dev.fusebench.stats.DaemonStats#current}). */
@@ -31,7 +31,7 @@ public final class Worker {
     long payloadSize;
     boolean dataReply;
 
-    Worker(Arena arena, OpcodeRecorder recorder) {
+    RequestScratch(Arena arena, OpcodeRecorder recorder) {
         this.request = new Request(new IoVecs(arena, 1024));
         this.data = new IoVecs(arena, 1024);
         this.recorder = recorder;
