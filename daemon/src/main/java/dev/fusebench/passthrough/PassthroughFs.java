@@ -25,7 +25,6 @@ import java.util.TreeMap;
 
 import static dev.fusebench.passthrough.SharedDir.EMPTY;
 import static dev.fusebench.sys.Flags.*;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * A read-write passthrough of one host directory. Every inode is an O_PATH descriptor and every name
@@ -41,6 +40,7 @@ public final class PassthroughFs implements FileSystem {
     private final Creations creations;
     private final Directories directories;
     private final Xattrs xattrs;
+    private final HandleOperations handleOps;
 
     public PassthroughFs(Path sharedDir, CachePolicy cache) throws IOException {
         this(sharedDir, cache, XattrPolicy.OFF);
@@ -53,6 +53,7 @@ public final class PassthroughFs implements FileSystem {
         this.creations = new Creations(dir, opening);
         this.directories = new Directories(dir);
         this.xattrs = new Xattrs(dir, xattrs);
+        this.handleOps = new HandleOperations(dir);
     }
 
     public int liveInodes() { return dir.inodes.size(); }
@@ -301,79 +302,24 @@ public final class PassthroughFs implements FileSystem {
     }
 
     @Override
-    public int fsync(Request caller, long nodeid, long fh, boolean dataOnly) { return sync(fh, HandleTable.FILE, dataOnly); }
+    public int fsync(Request caller, long nodeid, long fh, boolean dataOnly) { return handleOps.sync(fh, HandleTable.FILE, dataOnly); }
 
     @Override
-    public int fsyncdir(Request caller, long nodeid, long fh, boolean dataOnly) { return sync(fh, HandleTable.DIR, dataOnly); }
-
-    private int sync(long fh, int kind, boolean dataOnly) {
-        Handle h = dir.handles.acquire(fh, kind);
-        if (h == null) return -Errno.EBADF;
-        try {
-            return dataOnly ? Libc.fdatasync(h.fd) : Libc.fsync(h.fd);
-        } finally {
-            h.release();
-        }
-    }
+    public int fsyncdir(Request caller, long nodeid, long fh, boolean dataOnly) { return handleOps.sync(fh, HandleTable.DIR, dataOnly); }
 
     /** SYNCFS (a guest sync(2) or syncfs(2)): syncfs(2) on the host file system of the share. */
     @Override
-    public int syncfs(Request caller, long nodeid) {
-        Inode root = dir.inodes.acquire(ROOT);
-        if (root == null) return -Errno.ESTALE;
-        try {
-            int fd = dir.reopen(root, O_RDONLY | O_DIRECTORY); // syncfs(2) takes no O_PATH descriptor
-            if (fd < 0) return fd;
-            int r = Libc.syncfs(fd);
-            Libc.close(fd);
-            return r;
-        } finally {
-            root.release();
-        }
-    }
+    public int syncfs(Request caller, long nodeid) { return handleOps.syncfs(); }
 
     @Override
-    public int fallocate(Request caller, long nodeid, long fh, int mode, long offset, long length) {
-        Handle h = dir.handles.acquire(fh, HandleTable.FILE);
-        if (h == null) return -Errno.EBADF;
-        try {
-            return Libc.fallocate(h.fd, mode, offset, length);
-        } finally {
-            h.release();
-        }
-    }
+    public int fallocate(Request caller, long nodeid, long fh, int mode, long offset, long length) { return handleOps.fallocate(fh, mode, offset, length); }
 
     @Override
-    public long lseek(Request caller, long nodeid, long fh, long offset, int whence) {
-        Handle h = dir.handles.acquire(fh, HandleTable.FILE);
-        if (h == null) h = dir.handles.acquire(fh, HandleTable.DIR);
-        if (h == null) return -Errno.EBADF;
-        try {
-            if (whence < SEEK_SET || whence > SEEK_HOLE) return -Errno.EINVAL;
-            return Libc.lseek(h.fd, offset, whence);
-        } finally {
-            h.release();
-        }
-    }
+    public long lseek(Request caller, long nodeid, long fh, long offset, int whence) { return handleOps.lseek(fh, offset, whence); }
 
     @Override
     public long copyFileRange(Request caller, long nodeIn, long fhIn, long offIn, long nodeOut, long fhOut, long offOut, long len, int flags) {
-        Handle in = dir.handles.acquire(fhIn, HandleTable.FILE);
-        if (in == null) return -Errno.EBADF;
-        try {
-            Handle out = dir.handles.acquire(fhOut, HandleTable.FILE);
-            if (out == null) return -Errno.EBADF;
-            try {
-                MemorySegment offs = SharedDir.scratch().offsets;
-                offs.set(JAVA_LONG, 0, offIn);
-                offs.set(JAVA_LONG, 8, offOut);
-                return Libc.copyFileRange(in.fd, offs, out.fd, offs.asSlice(8), Math.min(len, Integer.MAX_VALUE & ~4095L), flags);
-            } finally {
-                out.release();
-            }
-        } finally {
-            in.release();
-        }
+        return handleOps.copyFileRange(fhIn, offIn, fhOut, offOut, len, flags);
     }
 
     // ---- directories and extended attributes ------------------------------------------------
