@@ -18,6 +18,7 @@ import dev.fusebench.sandbox.Seccomp;
 import dev.fusebench.stats.DaemonFacts;
 import dev.fusebench.stats.DaemonStats;
 import dev.fusebench.sys.Libc;
+import dev.fusebench.sys.LibcProcess;
 import dev.fusebench.vhostuser.VhostUserSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -163,7 +164,7 @@ public final class DaemonMain implements Callable<Integer> {
         if (mount != null && !Files.isDirectory(mount)) return usage("mount point " + mount + " does not exist or is not a directory");
         if (socketPath != null && (socketPath.toAbsolutePath().getParent() == null || !Files.isDirectory(socketPath.toAbsolutePath().getParent())))
             return usage("the directory of socket " + socketPath + " does not exist");
-        if (Libc.geteuid() != 0) return usage("the daemon must run as root (it serves files with their owners' rights)");
+        if (LibcProcess.geteuid() != 0) return usage("the daemon must run as root (it serves files with their owners' rights)");
         Sandbox box;
         try {
             box = mount != null ? Sandbox.NONE : Sandbox.parse(sandbox, rlimitNofile);

@@ -9,6 +9,7 @@ import dev.fusebench.iouring.Ring;
 import dev.fusebench.sys.Errno;
 import dev.fusebench.sys.IoVecs;
 import dev.fusebench.sys.Libc;
+import dev.fusebench.sys.LibcProcess;
 import dev.fusebench.sys.WorkerDeath;
 import dev.fusebench.wire.FuseIn;
 import dev.fusebench.wire.FuseOut;
@@ -60,7 +61,7 @@ final class UringQueue implements Runnable {
     public void run() {
         // served on the CPU whose callers it serves, as libfuse does: 4 KiB random reads measured
         // +10% over an unbound thread here (1 MiB direct reads: within the noise)
-        int pin = Libc.pinToCpu(qid);
+        int pin = LibcProcess.pinToCpu(qid);
         if (pin < 0) LOG.info("io_uring queue " + qid + " not bound to its CPU: " + Errno.name(-pin));
         try (Arena arena = Arena.ofConfined(); Ring ring = Ring.open(depth, 2 * depth)) {
             serve(arena, ring);

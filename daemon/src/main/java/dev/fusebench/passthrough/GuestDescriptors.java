@@ -2,6 +2,7 @@ package dev.fusebench.passthrough;
 
 import dev.fusebench.files.ProcFiles;
 import dev.fusebench.sys.Libc;
+import dev.fusebench.sys.LibcProcess;
 import dev.fusebench.wire.LibcStructs.Rlimit;
 
 import java.io.IOException;
@@ -42,7 +43,7 @@ final class GuestDescriptors {
     private static long softLimit() {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment r = a.allocate(Rlimit.LAYOUT);
-            return Libc.getrlimit(RLIMIT_NOFILE, r) == 0 ? Rlimit.cur(r) : 1024;
+            return LibcProcess.getrlimit(RLIMIT_NOFILE, r) == 0 ? Rlimit.cur(r) : 1024;
         }
     }
 

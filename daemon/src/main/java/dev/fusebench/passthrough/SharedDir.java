@@ -4,6 +4,7 @@ import dev.fusebench.files.ProcFiles;
 import dev.fusebench.fuse.Entry;
 import dev.fusebench.sys.Errno;
 import dev.fusebench.sys.Libc;
+import dev.fusebench.sys.LibcProcess;
 import dev.fusebench.sys.StatBuf;
 import dev.fusebench.wire.LibcStructs;
 
@@ -49,9 +50,9 @@ final class SharedDir {
         private MemorySegment xattrNames;
 
         Scratch() {
-            int r = Libc.unshare(CLONE_FS);
+            int r = LibcProcess.unshare(CLONE_FS);
             if (r < 0) throw new IllegalStateException("unshare(CLONE_FS): " + Libc.strerror(r));
-            Libc.umask(0);
+            LibcProcess.umask(0);
         }
 
         MemorySegment xattrNames() {

@@ -3,6 +3,7 @@ package dev.fusebench.passthrough;
 import dev.fusebench.fuse.Request;
 import dev.fusebench.sys.Errno;
 import dev.fusebench.sys.Libc;
+import dev.fusebench.sys.LibcProcess;
 import dev.fusebench.wire.LibcStructs.Capabilities;
 
 import java.lang.foreign.Arena;
@@ -32,9 +33,9 @@ final class ThreadCredentials {
     private static final int OWN_GROUP_COUNT;
 
     static {
-        int n = Libc.getgroups(0, MemorySegment.NULL);
+        int n = LibcProcess.getgroups(0, MemorySegment.NULL);
         MemorySegment list = Arena.global().allocate(JAVA_INT, Math.max(1, n));
-        OWN_GROUP_COUNT = n <= 0 ? 0 : Libc.getgroups(n, list);
+        OWN_GROUP_COUNT = n <= 0 ? 0 : LibcProcess.getgroups(n, list);
         OWN_GROUPS = list;
     }
 
@@ -53,7 +54,7 @@ final class ThreadCredentials {
     }
 
     /** A daemon that is not root cannot change its credentials, and serves every request as itself. */
-    private static final boolean PRIVILEGED = Libc.geteuid() == 0;
+    private static final boolean PRIVILEGED = LibcProcess.geteuid() == 0;
     /** Unsigned -1: the "no change" value of set*id, which would leave the thread root. */
     private static final int NO_ID = -1;
 
@@ -71,24 +72,24 @@ final class ThreadCredentials {
         int r;
         if (supp >= 0 && supp != Integer.toUnsignedLong(NO_ID)) {
             s.group.set(JAVA_INT, 0, (int) supp);
-            r = Libc.setgroupsThisThread(1, s.group);
+            r = LibcProcess.setgroupsThisThread(1, s.group);
         } else {
-            r = Libc.setgroupsThisThread(0, s.group);
+            r = LibcProcess.setgroupsThisThread(0, s.group);
         }
         if (r < 0) { becomeRoot(); return r; }
-        Libc.setfsgid(caller.gid);
-        if (Libc.setfsgid(NO_ID) != caller.gid) { becomeRoot(); return -Errno.EPERM; }
-        Libc.setfsuid(caller.uid);
-        if (Libc.setfsuid(NO_ID) != caller.uid) { becomeRoot(); return -Errno.EPERM; }
+        LibcProcess.setfsgid(caller.gid);
+        if (LibcProcess.setfsgid(NO_ID) != caller.gid) { becomeRoot(); return -Errno.EPERM; }
+        LibcProcess.setfsuid(caller.uid);
+        if (LibcProcess.setfsuid(NO_ID) != caller.uid) { becomeRoot(); return -Errno.EPERM; }
         return 1;
     }
 
     /** Gives this thread its own credentials back; fails the thread (an Error) if it cannot. */
     static void becomeRoot() {
-        Libc.setfsuid(0);
-        Libc.setfsgid(0);
-        int r = Libc.setgroupsThisThread(OWN_GROUP_COUNT, OWN_GROUPS);
-        if (Libc.setfsuid(NO_ID) != 0 || Libc.setfsgid(NO_ID) != 0 || r < 0)
+        LibcProcess.setfsuid(0);
+        LibcProcess.setfsgid(0);
+        int r = LibcProcess.setgroupsThisThread(OWN_GROUP_COUNT, OWN_GROUPS);
+        if (LibcProcess.setfsuid(NO_ID) != 0 || LibcProcess.setfsgid(NO_ID) != 0 || r < 0)
             throw new InternalError("cannot restore the serving thread's credentials: " + (r < 0 ? Libc.strerror(r) : "fsuid/fsgid"));
     }
 
@@ -100,14 +101,14 @@ final class ThreadCredentials {
         State s = SharedDir.scratch().credentials;
         if (s.effective < 0) {
             Capabilities.header(s.capHeader);
-            int r = Libc.capget(s.capHeader, s.capData);
+            int r = LibcProcess.capget(s.capHeader, s.capData);
             if (r < 0) return r;
             s.effective = Capabilities.effective(s.capData);
         }
         if ((s.effective & (1L << CAP_FSETID)) == 0) return 0; // not ours to drop: the kernel clears the bits already
         Capabilities.header(s.capHeader);
         Capabilities.effective(s.capData, s.effective & ~(1L << CAP_FSETID));
-        int r = Libc.capset(s.capHeader, s.capData);
+        int r = LibcProcess.capset(s.capHeader, s.capData);
         return r < 0 ? r : 1;
     }
 
@@ -116,7 +117,7 @@ final class ThreadCredentials {
         State s = SharedDir.scratch().credentials;
         Capabilities.header(s.capHeader);
         Capabilities.effective(s.capData, s.effective);
-        int r = Libc.capset(s.capHeader, s.capData);
+        int r = LibcProcess.capset(s.capHeader, s.capData);
         if (r < 0) throw new InternalError("cannot raise CAP_FSETID again: " + Libc.strerror(r));
     }
 }

@@ -3,6 +3,7 @@ package dev.fusebench.sandbox;
 import dev.fusebench.sys.Errno;
 import dev.fusebench.sys.Flags;
 import dev.fusebench.sys.Libc;
+import dev.fusebench.sys.LibcProcess;
 import dev.fusebench.wire.LibcStructs.FileHandle;
 import dev.fusebench.wire.LibcStructs.SockaddrUn;
 
@@ -46,7 +47,7 @@ public final class EscapeChecks {
     public static List<Check> run(Path share, Path socket, String abstractName) {
         List<Check> out = new ArrayList<>();
         out.add(capabilities());
-        out.add(new Check("no_new_privs", Libc.prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1, "prctl(PR_GET_NO_NEW_PRIVS)"));
+        out.add(new Check("no_new_privs", LibcProcess.prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1, "prctl(PR_GET_NO_NEW_PRIVS)"));
         out.add(seccomp());
         out.add(openByHandle(share));
         out.add(openForWriting("/proc/sys/kernel/core_pattern"));
@@ -67,7 +68,7 @@ public final class EscapeChecks {
 
     static Check seccomp() {
         if (!Seccomp.supported()) return new Check("seccomp", null, "no filter for " + System.getProperty("os.arch"));
-        boolean filtered = Libc.prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == 2;
+        boolean filtered = LibcProcess.prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == 2;
         // root may make a userfaultfd; only the filter refuses it
         long fd = Libc.syscall(SYS_USERFAULTFD, Flags.O_CLOEXEC, 0, 0, 0, 0, 0);
         if (fd >= 0) Libc.close((int) fd);

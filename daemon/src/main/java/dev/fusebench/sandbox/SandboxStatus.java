@@ -1,6 +1,7 @@
 package dev.fusebench.sandbox;
 
 import dev.fusebench.sys.Libc;
+import dev.fusebench.sys.LibcProcess;
 import dev.fusebench.wire.LibcStructs.Capabilities;
 import dev.fusebench.wire.LibcStructs.Rlimit;
 
@@ -38,15 +39,15 @@ public final class SandboxStatus {
      */
     public static Map<String, Object> ofThisProcess(Sandbox configured, String seccompFailure) {
         Map<String, Object> m = new LinkedHashMap<>(configured.describe());
-        m.put("no_new_privs", Libc.prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1);
-        m.put("seccomp", Libc.prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == SECCOMP_MODE_FILTER ? "filter" : "none");
+        m.put("no_new_privs", LibcProcess.prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1);
+        m.put("seccomp", LibcProcess.prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == SECCOMP_MODE_FILTER ? "filter" : "none");
         if (seccompFailure != null) m.put("seccomp_error", seccompFailure);
         long caps = effectiveCapabilities();
         if (caps >= 0) m.put("capabilities", capabilityNames(caps));
         m.put("pid_in_namespace", ProcessHandle.current().pid());
         try (Arena a = Arena.ofConfined()) {
             MemorySegment r = a.allocate(Rlimit.LAYOUT);
-            if (Libc.getrlimit(RLIMIT_NOFILE, r) == 0) m.put("rlimit_nofile", Rlimit.cur(r));
+            if (LibcProcess.getrlimit(RLIMIT_NOFILE, r) == 0) m.put("rlimit_nofile", Rlimit.cur(r));
         }
         return m;
     }
@@ -58,7 +59,7 @@ public final class SandboxStatus {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment h = a.allocate(Capabilities.HEADER), d = a.allocate(Capabilities.DATA, 2);
             Capabilities.header(h);
-            return Libc.capget(h, d) < 0 ? -1 : Capabilities.effective(d);
+            return LibcProcess.capget(h, d) < 0 ? -1 : Capabilities.effective(d);
         }
     }
 

@@ -1,50 +1,23 @@
 package dev.fusebench.sys;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
-import java.lang.foreign.SymbolLookup;
-import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 
+import static dev.fusebench.sys.NativeCall.*;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * The one thin FFM layer over libc. Every call returns the libc result, or a negative errno
- * on failure (kernel style), so the hot path needs no exceptions and no allocation.
+ * The one thin FFM layer over libc, for files, descriptors, sockets and memory ({@link LibcProcess}
+ * holds the process and thread calls, {@link NativeCall} the linking). Every call returns the libc
+ * result, or a negative errno on failure (kernel style), so the hot path needs no exceptions and no
+ * allocation.
  */
 public final class Libc {
     private Libc() {}
-
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final SymbolLookup LOOKUP = LINKER.defaultLookup();
-    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
-    private static final long ERRNO_OFFSET =
-            CAPTURE_LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
-    /** errno is captured into a per-thread segment: allocated once per thread, reused after. */
-    private static final ThreadLocal<MemorySegment> CAPTURE =
-            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE_LAYOUT));
-
-    private static MethodHandle errnoCall(String name, FunctionDescriptor fd, Linker.Option... extra) {
-        Linker.Option[] options = new Linker.Option[extra.length + 1];
-        options[0] = Linker.Option.captureCallState("errno");
-        System.arraycopy(extra, 0, options, 1, extra.length);
-        MemorySegment symbol = LOOKUP.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc lacks " + name));
-        return LINKER.downcallHandle(symbol, fd, options);
-    }
-
-    private static MethodHandle plainCall(String name, FunctionDescriptor fd) {
-        MemorySegment symbol = LOOKUP.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc lacks " + name));
-        return LINKER.downcallHandle(symbol, fd);
-    }
-
-    private static FunctionDescriptor i(MemoryLayout... args) { return FunctionDescriptor.of(JAVA_INT, args); }
-    private static FunctionDescriptor l(MemoryLayout... args) { return FunctionDescriptor.of(JAVA_LONG, args); }
 
     private static final MethodHandle OPENAT = errnoCall("openat", i(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(3));
     private static final MethodHandle CLOSE = errnoCall("close", i(JAVA_INT));
@@ -92,50 +65,14 @@ public final class Libc {
     private static final MethodHandle MEMFD_CREATE = errnoCall("memfd_create", i(ADDRESS, JAVA_INT));
     private static final MethodHandle EVENTFD = errnoCall("eventfd", i(JAVA_INT, JAVA_INT));
     private static final MethodHandle POLL = errnoCall("poll", i(ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle UNSHARE = errnoCall("unshare", i(JAVA_INT));
-    private static final MethodHandle SCHED_SETAFFINITY = errnoCall("sched_setaffinity", i(JAVA_INT, JAVA_LONG, ADDRESS));
     private static final MethodHandle SYNCFS = errnoCall("syncfs", i(JAVA_INT));
     private static final MethodHandle DUP = errnoCall("dup", i(JAVA_INT));
     // syscall(2) for the calls glibc 2.36 has no wrapper for (io_uring); every argument a long, as the kernel reads them
     private static final MethodHandle SYSCALL6 = errnoCall("syscall", l(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
             Linker.Option.firstVariadicArg(1));
-    private static final MethodHandle GETRLIMIT = errnoCall("getrlimit", i(JAVA_INT, ADDRESS));
-    private static final MethodHandle SETRLIMIT = errnoCall("setrlimit", i(JAVA_INT, ADDRESS));
     private static final MethodHandle NAME_TO_HANDLE_AT = errnoCall("name_to_handle_at", i(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
     private static final MethodHandle OPEN_BY_HANDLE_AT = errnoCall("open_by_handle_at", i(JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle GETGROUPS = errnoCall("getgroups", i(JAVA_INT, ADDRESS));
-    // glibc's capget/capset are the bare system calls: they read and change the calling thread alone
-    private static final MethodHandle CAPGET = errnoCall("capget", i(ADDRESS, ADDRESS));
-    private static final MethodHandle CAPSET = errnoCall("capset", i(ADDRESS, ADDRESS));
-    private static final MethodHandle PRCTL = errnoCall("prctl", i(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
-            Linker.Option.firstVariadicArg(1));
-    /** setgroups(2) by number: glibc's wrapper changes every thread of the process (setxid), the call itself only the caller. */
-    private static final long SYS_SETGROUPS = switch (System.getProperty("os.arch")) {
-        case "amd64", "x86_64" -> 116;
-        case "aarch64" -> 159;
-        default -> -1;
-    };
-    private static final MethodHandle SETFSUID = plainCall("setfsuid", i(JAVA_INT));
-    private static final MethodHandle SETFSGID = plainCall("setfsgid", i(JAVA_INT));
-    private static final MethodHandle GETEUID = plainCall("geteuid", i());
-    private static final MethodHandle UMASK = plainCall("umask", i(JAVA_INT));
     private static final MethodHandle STRERROR = plainCall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
-
-    private static MemorySegment cs() {
-        return Thread.currentThread() instanceof LibcThread t ? t.errnoState : CAPTURE.get();
-    }
-
-    private static int errno(MemorySegment capture) { return capture.get(JAVA_INT, ERRNO_OFFSET); }
-
-    private static int ret(int r, MemorySegment capture) { return r < 0 ? -errno(capture) : r; }
-
-    private static long ret(long r, MemorySegment capture) { return r < 0 ? -errno(capture) : r; }
-
-    private static RuntimeException fatal(Throwable t) {
-        if (t instanceof RuntimeException re) return re;
-        if (t instanceof Error e) throw e;
-        return new IllegalStateException(t);
-    }
 
     public static int openat(int dirfd, MemorySegment path, int flags, int mode) {
         MemorySegment c = cs();
@@ -379,21 +316,7 @@ public final class Libc {
         try { return ret((int) POLL.invokeExact(c, fds, nfds, timeoutMs), c); } catch (Throwable t) { throw fatal(t); }
     }
 
-    /** Binds the calling thread to one CPU (a cpu_set_t of 1024 bits with only {@code cpu} set). */
-    public static int pinToCpu(int cpu) {
-        if (cpu < 0 || cpu >= 1024) return -Errno.EINVAL;
-        MemorySegment c = cs();
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment set = a.allocate(128);
-            set.set(ValueLayout.JAVA_BYTE, cpu / 8, (byte) (1 << (cpu % 8)));
-            return ret((int) SCHED_SETAFFINITY.invokeExact(c, 0, 128L, set), c);
-        } catch (Throwable t) { throw fatal(t); }
-    }
 
-    public static int unshare(int flags) {
-        MemorySegment c = cs();
-        try { return ret((int) UNSHARE.invokeExact(c, flags), c); } catch (Throwable t) { throw fatal(t); }
-    }
 
     public static int syncfs(int fd) {
         MemorySegment c = cs();
@@ -405,15 +328,7 @@ public final class Libc {
         try { return ret((int) DUP.invokeExact(c, fd), c); } catch (Throwable t) { throw fatal(t); }
     }
 
-    public static int getrlimit(int resource, MemorySegment rlimit) {
-        MemorySegment c = cs();
-        try { return ret((int) GETRLIMIT.invokeExact(c, resource, rlimit), c); } catch (Throwable t) { throw fatal(t); }
-    }
 
-    public static int setrlimit(int resource, MemorySegment rlimit) {
-        MemorySegment c = cs();
-        try { return ret((int) SETRLIMIT.invokeExact(c, resource, rlimit), c); } catch (Throwable t) { throw fatal(t); }
-    }
 
     public static int nameToHandleAt(int dirfd, MemorySegment path, MemorySegment handle, MemorySegment mountId, int flags) {
         MemorySegment c = cs();
@@ -425,52 +340,14 @@ public final class Libc {
         try { return ret((int) OPEN_BY_HANDLE_AT.invokeExact(c, mountFd, handle, flags), c); } catch (Throwable t) { throw fatal(t); }
     }
 
-    /** The process's supplementary groups into {@code list} (room for {@code size}); their number. */
-    public static int getgroups(int size, MemorySegment list) {
-        MemorySegment c = cs();
-        try { return ret((int) GETGROUPS.invokeExact(c, size, list), c); } catch (Throwable t) { throw fatal(t); }
-    }
 
-    /** The calling thread's supplementary groups, for it alone (the raw system call). */
-    public static int setgroupsThisThread(int count, MemorySegment list) {
-        if (SYS_SETGROUPS < 0) return -Errno.ENOSYS;
-        return (int) syscall(SYS_SETGROUPS, count, list.address(), 0, 0, 0, 0);
-    }
 
-    /** capget(2) of the calling thread: {@code header} a __user_cap_header_struct, {@code data} two __user_cap_data_struct. */
-    public static int capget(MemorySegment header, MemorySegment data) {
-        MemorySegment c = cs();
-        try { return ret((int) CAPGET.invokeExact(c, header, data), c); } catch (Throwable t) { throw fatal(t); }
-    }
 
-    /** capset(2) of the calling thread only. */
-    public static int capset(MemorySegment header, MemorySegment data) {
-        MemorySegment c = cs();
-        try { return ret((int) CAPSET.invokeExact(c, header, data), c); } catch (Throwable t) { throw fatal(t); }
-    }
 
-    public static int prctl(int option, long a, long b, long c2, long d) {
-        MemorySegment c = cs();
-        try { return ret((int) PRCTL.invokeExact(c, option, a, b, c2, d), c); } catch (Throwable t) { throw fatal(t); }
-    }
 
-    /** The calling thread's file-system uid (the raw call is per thread); returns the previous one. */
-    public static int setfsuid(int uid) {
-        try { return (int) SETFSUID.invokeExact(uid); } catch (Throwable t) { throw fatal(t); }
-    }
 
-    /** The calling thread's file-system gid; returns the previous one. */
-    public static int setfsgid(int gid) {
-        try { return (int) SETFSGID.invokeExact(gid); } catch (Throwable t) { throw fatal(t); }
-    }
 
-    public static int geteuid() {
-        try { return (int) GETEUID.invokeExact(); } catch (Throwable t) { throw fatal(t); }
-    }
 
-    public static int umask(int mask) {
-        try { return (int) UMASK.invokeExact(mask); } catch (Throwable t) { throw fatal(t); }
-    }
 
     /** The C library's message for an errno (positive or negative). */
     public static String strerror(int errno) {

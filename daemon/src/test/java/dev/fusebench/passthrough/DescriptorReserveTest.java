@@ -5,6 +5,7 @@ import dev.fusebench.fuse.NegotiationSettings;
 import dev.fusebench.stats.DaemonStats;
 import dev.fusebench.sys.Errno;
 import dev.fusebench.sys.Libc;
+import dev.fusebench.sys.LibcProcess;
 import dev.fusebench.testing.Requests;
 import dev.fusebench.testing.VhostFrontend;
 import dev.fusebench.wire.LibcStructs.Rlimit;
@@ -40,14 +41,14 @@ class DescriptorReserveTest {
         VhostFrontend fe = new VhostFrontend(new FuseServer(fs, NegotiationSettings.MAX_PAGES, stats), true);
         Arena arena = Arena.ofConfined();
         MemorySegment saved = arena.allocate(Rlimit.LAYOUT), low = arena.allocate(Rlimit.LAYOUT);
-        assertEquals(0, Libc.getrlimit(RLIMIT_NOFILE, saved));
+        assertEquals(0, LibcProcess.getrlimit(RLIMIT_NOFILE, saved));
         try {
             assertEquals(0, error(fe.call(1, Requests.init(38, Requests.KERNEL_FLAGS), 4096, 80, 4096, false)));
             long open;
             try (var s = Files.list(Path.of("/proc/self/fd"))) { open = s.count(); }
             low.copyFrom(saved);
             Rlimit.cur(low, open + 300);
-            assertEquals(0, Libc.setrlimit(RLIMIT_NOFILE, low));
+            assertEquals(0, LibcProcess.setrlimit(RLIMIT_NOFILE, low));
             GuestDescriptors.recompute();
             int ok = 0, refused = 0;
             for (int i = 0; i < 1500; i++) {
@@ -62,7 +63,7 @@ class DescriptorReserveTest {
             Libc.close(old[0]);
             Libc.close(old[1]);
         } finally {
-            Libc.setrlimit(RLIMIT_NOFILE, saved);
+            LibcProcess.setrlimit(RLIMIT_NOFILE, saved);
             GuestDescriptors.recompute();
             fe.close();
             fs.close();
