@@ -20,6 +20,8 @@ import java.util.List;
  */
 final class GuestView {
     static final int MAX_QUEUES = 16;
+    /** The largest ring QEMU gives a virtio-fs device (VIRTQUEUE_MAX_SIZE): what the proxy's chain walks are sized for. */
+    static final int MAX_QUEUE_SIZE = 1024;
 
     private final SharedRegions mapped = new SharedRegions();
     /** The regions as the frontend has shared them so far. */

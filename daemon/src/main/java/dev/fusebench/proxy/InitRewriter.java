@@ -30,7 +30,7 @@ public final class InitRewriter {
 
     InitRewriter(Arena arena, Restriction restriction) {
         this.restriction = restriction;
-        this.chain = new DescriptorChain(arena, 1024 + 8);
+        this.chain = new DescriptorChain(arena, DescriptorChain.segmentsFor(GuestView.MAX_QUEUE_SIZE));
         this.header = arena.allocate(FuseIn.Header.SIZE);
         this.reply = arena.allocate(FuseOut.Header.SIZE + FuseOut.InitOut.SIZE);
     }

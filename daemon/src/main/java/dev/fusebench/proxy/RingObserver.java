@@ -29,7 +29,7 @@ final class RingObserver {
     private final MemorySegment args;
 
     RingObserver(Arena arena) {
-        this.chain = new DescriptorChain(arena, 1024 + 8);
+        this.chain = new DescriptorChain(arena, DescriptorChain.segmentsFor(GuestView.MAX_QUEUE_SIZE));
         this.args = arena.allocate(FuseIn.Header.SIZE + Math.max(FuseIn.ReadIn.SIZE, 64));
     }
 

@@ -151,7 +151,7 @@ final class QueueWorker implements Runnable {
     @Override
     public void run() {
         try (Arena arena = Arena.ofConfined()) {
-            chain = new DescriptorChain(arena, Math.max(queue.size(), 1024) + 8);
+            chain = new DescriptorChain(arena, DescriptorChain.segmentsFor(queue.size()));
             fuse = server.newScratch(arena, "queue-" + index);
             reply = new VirtioReply(queue.memory(), arena.allocate(argsBufferSize + FuseOut.Header.SIZE, 4096), chain.writable);
             in = arena.allocate(argsBufferSize, 4096);

@@ -20,6 +20,14 @@ public final class DescriptorChain {
     public long readableBytes;
     public long writableBytes;
 
+    /** Data buffers a chain may carry in each direction at the least: a 4 MiB request in 4 KiB pages (kernels send 256 pages at most). */
+    public static final int MIN_SEGMENTS = 1024;
+    /** Room beyond the data pages for the header and arguments, which the kernel puts in buffers of their own. */
+    public static final int HEADER_SEGMENTS = 8;
+
+    /** The buffers per direction a chain on a ring of {@code queueSize} entries may carry. */
+    public static int segmentsFor(int queueSize) { return Math.max(queueSize, MIN_SEGMENTS) + HEADER_SEGMENTS; }
+
     public DescriptorChain(Arena arena, int maxSegments) {
         this.readable = new IoVecs(arena, maxSegments);
         this.writable = new IoVecs(arena, maxSegments);

@@ -6,6 +6,9 @@ import java.util.List;
 /** How a guest is booted: all of it is recorded with every result. */
 public record GuestConfig(String kernelSeries, int vcpus, int memoryMiB, int queueSize, String kernelArgs,
                           Accel accel, int sizeMiB, int runtimeSeconds, boolean checksum, int requestQueues, int readaheadKb) {
+    /** The guest memory the matrix boots with, MiB (run's --memory defaults to the same). */
+    public static final int MATRIX_MEMORY_MIB = 1024;
+
     /** The most request queues QEMU and our daemon serve (vhost-user-fs-pci's num-request-queues). */
     public static final int MAX_REQUEST_QUEUES = 8;
 

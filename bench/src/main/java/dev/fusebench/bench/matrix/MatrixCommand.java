@@ -181,9 +181,9 @@ public final class MatrixCommand implements Callable<Integer> {
             for (VirtioFsDaemon d : ds.values()) Variants.checkTakes(d, variantSettings.values());
             for (String k : kernels) GuestKernel.suitesFor(k);
             acc = Accel.choose(accel);
-            for (int q : queueSizes) new GuestConfig("6.1", 2, 1024, q, "", acc, 1, 1, false);
+            for (int q : queueSizes) new GuestConfig("6.1", 2, GuestConfig.MATRIX_MEMORY_MIB, q, "", acc, 1, 1, false);
             for (int c : vcpuCounts) for (int rq : requestQueues) for (int ra : readaheads())
-                new GuestConfig("6.1", c, 1024, 1024, "", acc, 1, 1, false, rq, ra);
+                new GuestConfig("6.1", c, GuestConfig.MATRIX_MEMORY_MIB, 1024, "", acc, 1, 1, false, rq, ra);
             if (transport.equals("host-fuse") && (!vcpuCounts.equals(List.of(2)) || !requestQueues.equals(List.of(1)) || readaheadKb != null))
                 throw new IllegalArgumentException("--vcpus, --request-queues and --readahead-kb are guest axes: not with --transport host-fuse");
             auto = iterations.equals("auto");

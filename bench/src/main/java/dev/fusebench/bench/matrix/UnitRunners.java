@@ -52,7 +52,7 @@ record UnitRunners(MatrixCommand m, Path dir, Map<String, VirtioFsDaemon> daemon
 
     /** Boots design: one guest boot of one daemon with one arm. */
     private List<RunResult> guest(Unit u) throws IOException {
-        GuestConfig cfg = new GuestConfig(u.guest().kernel(), u.guest().vcpus(), 1024, u.guest().queueSize(), u.guest().kernelArgs(), acc,
+        GuestConfig cfg = new GuestConfig(u.guest().kernel(), u.guest().vcpus(), GuestConfig.MATRIX_MEMORY_MIB, u.guest().queueSize(), u.guest().kernelArgs(), acc,
                 sz, rt, false, u.guest().requestQueues(), u.guest().readaheadKb());
         VirtioFsDaemon d = daemons.get(u.daemon());
         String variantArg = d.takesVariants() ? armVariants.get(u.variant()).toSpec() : u.variant();
@@ -106,7 +106,7 @@ record UnitRunners(MatrixCommand m, Path dir, Map<String, VirtioFsDaemon> daemon
     /** An arm's device settings: its own where the device axes are arms, else the guest configuration's. */
     private GuestConfig deviceConfig(Unit u, Unit.Arm a) {
         Unit.Device dev = a.device() != null ? a.device() : new Unit.Device(null, null, null);
-        return new GuestConfig(u.guest().kernel(), u.guest().vcpus(), 1024,
+        return new GuestConfig(u.guest().kernel(), u.guest().vcpus(), GuestConfig.MATRIX_MEMORY_MIB,
                 dev.queueSize() != null ? dev.queueSize() : u.guest().queueSize(), u.guest().kernelArgs(), acc, sz, rt, false,
                 dev.requestQueues() != null ? dev.requestQueues() : u.guest().requestQueues(),
                 dev.readaheadKb() != null ? dev.readaheadKb() : u.guest().readaheadKb());
