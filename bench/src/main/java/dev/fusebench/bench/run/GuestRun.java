@@ -43,36 +43,37 @@ public final class GuestRun {
     public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /**
-     * One boot. {@code variant}: what the daemon is given (a variant's name or its settings);
+     * One boot. {@code variantArg}: what the daemon's command line is given as its variant (a
+     * variant's name or its settings; for a daemon behind the proxy, the arm's name);
      * {@code arm}: the name its results carry (the variant as given, unless a matrix names it);
      * {@code fault}: a fault to inject (null for none); {@code shareTmpfsMiB}: serve the share from a
      * tmpfs of this size (null: a plain directory), to give the guest ENOSPC.
      */
-    public record Spec(VirtioFsDaemon daemon, String variant, GuestConfig guest, List<String> workloads,
+    public record Spec(VirtioFsDaemon daemon, String variantArg, GuestConfig guest, List<String> workloads,
                        Path workloadsDir, long deadlineSeconds, Fault fault, Integer shareTmpfsMiB, String arm, Restriction proxy,
                        boolean observe) {
-        public Spec(VirtioFsDaemon daemon, String variant, GuestConfig guest, List<String> workloads,
+        public Spec(VirtioFsDaemon daemon, String variantArg, GuestConfig guest, List<String> workloads,
                     Path workloadsDir, long deadlineSeconds) {
-            this(daemon, variant, guest, workloads, workloadsDir, deadlineSeconds, null, null, variant, null, false);
+            this(daemon, variantArg, guest, workloads, workloadsDir, deadlineSeconds, null, null, variantArg, null, false);
         }
 
-        public Spec(VirtioFsDaemon daemon, String variant, GuestConfig guest, List<String> workloads,
+        public Spec(VirtioFsDaemon daemon, String variantArg, GuestConfig guest, List<String> workloads,
                     Path workloadsDir, long deadlineSeconds, Fault fault, Integer shareTmpfsMiB, String arm) {
-            this(daemon, variant, guest, workloads, workloadsDir, deadlineSeconds, fault, shareTmpfsMiB, arm, null, false);
+            this(daemon, variantArg, guest, workloads, workloadsDir, deadlineSeconds, fault, shareTmpfsMiB, arm, null, false);
         }
 
-        public Spec withFault(Fault f) { return new Spec(daemon, variant, guest, workloads, workloadsDir, deadlineSeconds, f, shareTmpfsMiB, arm, proxy, observe); }
+        public Spec withFault(Fault f) { return new Spec(daemon, variantArg, guest, workloads, workloadsDir, deadlineSeconds, f, shareTmpfsMiB, arm, proxy, observe); }
 
-        public Spec withShareTmpfs(Integer mib) { return new Spec(daemon, variant, guest, workloads, workloadsDir, deadlineSeconds, fault, mib, arm, proxy, observe); }
+        public Spec withShareTmpfs(Integer mib) { return new Spec(daemon, variantArg, guest, workloads, workloadsDir, deadlineSeconds, fault, mib, arm, proxy, observe); }
 
-        public Spec withArm(String name) { return new Spec(daemon, variant, guest, workloads, workloadsDir, deadlineSeconds, fault, shareTmpfsMiB, name, proxy, observe); }
+        public Spec withArm(String name) { return new Spec(daemon, variantArg, guest, workloads, workloadsDir, deadlineSeconds, fault, shareTmpfsMiB, name, proxy, observe); }
 
         /** The daemon behind an INIT-rewriting proxy applying {@code r} (for daemons that take no variant themselves). */
-        public Spec withProxy(Restriction r) { return new Spec(daemon, variant, guest, workloads, workloadsDir, deadlineSeconds, fault, shareTmpfsMiB, arm, r, observe); }
+        public Spec withProxy(Restriction r) { return new Spec(daemon, variantArg, guest, workloads, workloadsDir, deadlineSeconds, fault, shareTmpfsMiB, arm, r, observe); }
 
         /** The proxy also counting request sizes on the kick path; a daemon without one gets one that changes nothing. */
         public Spec withObserve() {
-            return new Spec(daemon, variant, guest, workloads, workloadsDir, deadlineSeconds, fault, shareTmpfsMiB, arm,
+            return new Spec(daemon, variantArg, guest, workloads, workloadsDir, deadlineSeconds, fault, shareTmpfsMiB, arm,
                     proxy != null ? proxy : Restriction.NONE, true);
         }
     }
@@ -123,7 +124,7 @@ public final class GuestRun {
         try {
             // behind a proxy the daemon listens on its own socket, and QEMU connects to the proxy's
             Path daemonSocket = spec.proxy() != null ? workDir.resolve("daemon.sock") : socket;
-            daemon = DaemonProcess.start(spec.daemon(), shared, daemonSocket, spec.variant(), stats, workDir.resolve("daemon.log"));
+            daemon = DaemonProcess.start(spec.daemon(), shared, daemonSocket, spec.variantArg(), stats, workDir.resolve("daemon.log"));
         } catch (IOException e) {
             layout.destroyForcibly();
             return failAll(spec, common, "daemon did not start: " + e.getMessage());

@@ -45,7 +45,8 @@ public final class InterleavedGuestRun {
      * One arm: its name, its daemon, what the daemon is given, the proxy's restriction (null: no proxy),
      * and its device's settings (queue size, request queues, readahead: the guest's when they are no arm).
      */
-    public record Arm(String name, VirtioFsDaemon daemon, String variant, Restriction proxy, GuestConfig device) {}
+    /** @param variantArg what the daemon's command line is given as its variant (behind the proxy: the arm's name) */
+    public record Arm(String name, VirtioFsDaemon daemon, String variantArg, Restriction proxy, GuestConfig device) {}
 
     /**
      * One boot. {@code slices}: each workload's slices in run order; {@code fault}: kill-daemon kills the
@@ -200,7 +201,7 @@ public final class InterleavedGuestRun {
             Path dir = armDirs.get(i);
             boolean proxied = a.proxy() != null || spec.observe();
             try {
-                daemons.add(DaemonProcess.launch(a.daemon(), dir.resolve("share"), dir.resolve(proxied ? "daemon.sock" : "vfs.sock"), a.variant(),
+                daemons.add(DaemonProcess.launch(a.daemon(), dir.resolve("share"), dir.resolve(proxied ? "daemon.sock" : "vfs.sock"), a.variantArg(),
                         dir.resolve("daemon-stats.json"), dir.resolve("daemon.log")));
             } catch (IOException e) {
                 daemons.add(null);
