@@ -145,7 +145,7 @@ public final class DaemonMain implements Callable<Integer> {
             Variant v = Variant.parse(variant);
             settings = settings(v);
             cachePolicy = CachePolicy.parse(v.cache() != null ? v.cache() : cache).withOpenFlags(v.openFlags());
-            if ((settings.flags() & InitFlag.PASSTHROUGH) != 0 && cachePolicy.equals(CachePolicy.NEVER))
+            if ((settings.flags() & InitFlag.PASSTHROUGH.mask) != 0 && cachePolicy.equals(CachePolicy.NEVER))
                 return usage("PASSTHROUGH needs --cache auto or always: with never every open is FOPEN_DIRECT_IO, served without passthrough");
         } catch (IllegalArgumentException e) {
             return usage(e.getMessage());
@@ -244,7 +244,7 @@ public final class DaemonMain implements Callable<Integer> {
             close.run();
             var jit = ManagementFactory.getCompilationMXBean();
             if (jit.isCompilationTimeMonitoringSupported()) facts.jitCompileS = jit.getTotalCompilationTime() / 1e3;
-            if ((settings.flags() & InitFlag.PASSTHROUGH) != 0) facts.passthrough = fs.passthrough();
+            if ((settings.flags() & InitFlag.PASSTHROUGH.mask) != 0) facts.passthrough = fs.passthrough();
             if (stall != null) facts.injectedStall = stall.describe();
             facts.guestDescriptors = fs.descriptors();
             writeStats(stats);

@@ -83,7 +83,7 @@ public final class DevFuseSession implements Session {
     private void startRingIfNegotiated() {
         var n = server.negotiation();
         if (n == null) return;
-        long ring = InitFlag.OVER_IO_URING;
+        long ring = InitFlag.OVER_IO_URING.mask;
         if ((n.reply().flags() & ring) == 0) {
             if ((server.settings().flags() & ring) != 0 && (n.offered().flags() & ring) == 0)
                 LOG.warning("FUSE over io_uring was asked for but the kernel did not offer it (Linux 6.14+; is /sys/module/fuse/parameters/enable_uring Y?): serving /dev/fuse");

@@ -195,9 +195,9 @@ public final class FuseServer {
         }
         BackingFiles b = backing;
         // FUSE passthrough needs backing files: a transport without them (virtio-fs) never replies it
-        NegotiationSettings offer = b == null && (settings.flags() & InitFlag.PASSTHROUGH) != 0 ? settings.withFlag("PASSTHROUGH", false) : settings;
+        NegotiationSettings offer = b == null && (settings.flags() & InitFlag.PASSTHROUGH.mask) != 0 ? settings.withFlag("PASSTHROUGH", false) : settings;
         // and one that cannot take requests over io_uring (virtio-fs) never replies OVER_IO_URING
-        if (!ringCapable && (offer.flags() & InitFlag.OVER_IO_URING) != 0) offer = offer.withFlag("OVER_IO_URING", false);
+        if (!ringCapable && (offer.flags() & InitFlag.OVER_IO_URING.mask) != 0) offer = offer.withFlag("OVER_IO_URING", false);
         Negotiation n = Negotiation.negotiate(args.toRecord(), offer, pagesLimit);
         if (negotiation != null) {
             if (destroyed.compareAndSet(false, true)) fs.destroy();
@@ -207,7 +207,7 @@ public final class FuseServer {
         int len = Replies.init(w.out, OUT, n.reply());
         negotiation = n;
         stats.negotiated(n);
-        fs.init(n, (n.reply().flags() & InitFlag.PASSTHROUGH) != 0 ? b : null);
+        fs.init(n, (n.reply().flags() & InitFlag.PASSTHROUGH.mask) != 0 ? b : null);
         return len;
     }
 }

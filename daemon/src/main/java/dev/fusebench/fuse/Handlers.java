@@ -243,7 +243,7 @@ final class Handlers {
 
     private long setxattr(RequestScratch w) {
         // the argument grew with FUSE_SETXATTR_EXT; its size is the negotiated one
-        boolean ext = (server.negotiation().reply().flags() & InitFlag.SETXATTR_EXT) != 0;
+        boolean ext = (server.negotiation().reply().flags() & InitFlag.SETXATTR_EXT.mask) != 0;
         int fixed = ext ? SetxattrIn.SIZE : SetxattrIn.COMPAT_SIZE;
         need(w, fixed);
         MemorySegment in = w.request.in;

@@ -23,7 +23,7 @@ public final class InitInArgs {
         minor = FuseIn.InitIn.minor(body, offset);
         maxReadahead = FuseIn.InitIn.maxReadahead(body, offset);
         long f = Integer.toUnsignedLong(FuseIn.InitIn.flags(body, offset));
-        if ((f & InitFlag.INIT_EXT) != 0 && length >= FuseIn.InitIn.LEGACY_SIZE + 4) {
+        if ((f & InitFlag.INIT_EXT.mask) != 0 && length >= FuseIn.InitIn.LEGACY_SIZE + 4) {
             f |= Integer.toUnsignedLong(FuseIn.InitIn.flags2(body, offset)) << 32;
         }
         flags = f;

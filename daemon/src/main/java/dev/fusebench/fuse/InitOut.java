@@ -32,7 +32,7 @@ public record InitOut(int major, int minor, int maxReadahead, long flags, int ma
 
     /** The same for a reply of {@code flags} and {@code maxPages} not yet made (the settings' own limits). */
     static int effectiveMaxPages(long flags, int maxPages, int pagesLimit) {
-        return (flags & InitFlag.MAX_PAGES) != 0
+        return (flags & InitFlag.MAX_PAGES.mask) != 0
                 ? Math.min(pagesLimit, Math.max(maxPages, 1)) : NegotiationSettings.DEFAULT_MAX_PAGES;
     }
 

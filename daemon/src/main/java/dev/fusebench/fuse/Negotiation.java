@@ -31,10 +31,10 @@ public record Negotiation(InitIn offered, InitOut reply, String settingsName, in
                     "kernel speaks FUSE 7." + offered.minor() + ", we need 7." + OLDEST_MINOR + " or newer");
         }
         long flags = offered.flags() & s.flags();
-        if ((flags >>> 32) != 0 && (offered.flags() & InitFlag.INIT_EXT) != 0) flags |= InitFlag.INIT_EXT;
-        else flags &= 0xffffffffL & ~InitFlag.INIT_EXT;
+        if ((flags >>> 32) != 0 && (offered.flags() & InitFlag.INIT_EXT.mask) != 0) flags |= InitFlag.INIT_EXT.mask;
+        else flags &= 0xffffffffL & ~InitFlag.INIT_EXT.mask;
         int readahead = s.maxReadahead() < 0 ? offered.maxReadahead() : Math.min(s.maxReadahead(), offered.maxReadahead());
-        int maxPages = (flags & InitFlag.MAX_PAGES) != 0 ? s.maxPages() : 0;
+        int maxPages = (flags & InitFlag.MAX_PAGES.mask) != 0 ? s.maxPages() : 0;
         InitOut reply = new InitOut(7, Math.min(offered.minor(), OUR_MINOR), readahead, flags, s.maxBackground(),
                 s.congestionThreshold(), s.maxWrite(), s.timeGran(), maxPages);
         return new Negotiation(offered, reply, s.name(), pagesLimit);

@@ -22,23 +22,23 @@ public record NegotiationSettings(String name, long flags, int maxPages, int max
                                   int maxBackground, int congestionThreshold, int timeGran) {
 
     /** Flags we normally accept: the ones our passthrough file system implements. */
-    public static final long BASE_FLAGS = InitFlag.ASYNC_READ | InitFlag.ATOMIC_O_TRUNC | InitFlag.BIG_WRITES
-            | InitFlag.AUTO_INVAL_DATA | InitFlag.DO_READDIRPLUS | InitFlag.READDIRPLUS_AUTO | InitFlag.ASYNC_DIO
-            | InitFlag.PARALLEL_DIROPS
+    public static final long BASE_FLAGS = InitFlag.ASYNC_READ.mask | InitFlag.ATOMIC_O_TRUNC.mask | InitFlag.BIG_WRITES.mask
+            | InitFlag.AUTO_INVAL_DATA.mask | InitFlag.DO_READDIRPLUS.mask | InitFlag.READDIRPLUS_AUTO.mask | InitFlag.ASYNC_DIO.mask
+            | InitFlag.PARALLEL_DIROPS.mask
             // a creation then carries the caller's supplementary group where the parent directory needs it
-            | InitFlag.CREATE_SUPP_GROUP;
+            | InitFlag.CREATE_SUPP_GROUP.mask;
 
     /** Flags we know how to serve; forcing any other on is refused. */
-    public static final long SUPPORTED_FLAGS = BASE_FLAGS | InitFlag.MAX_PAGES | InitFlag.WRITEBACK_CACHE
-            | InitFlag.CACHE_SYMLINKS | InitFlag.EXPLICIT_INVAL_DATA | InitFlag.NO_OPEN_SUPPORT
-            | InitFlag.NO_OPENDIR_SUPPORT | InitFlag.DONT_MASK | InitFlag.SPLICE_READ | InitFlag.SPLICE_WRITE
-            | InitFlag.SPLICE_MOVE | InitFlag.ABORT_ERROR | InitFlag.INIT_EXT | InitFlag.DIRECT_IO_ALLOW_MMAP
+    public static final long SUPPORTED_FLAGS = BASE_FLAGS | InitFlag.MAX_PAGES.mask | InitFlag.WRITEBACK_CACHE.mask
+            | InitFlag.CACHE_SYMLINKS.mask | InitFlag.EXPLICIT_INVAL_DATA.mask | InitFlag.NO_OPEN_SUPPORT.mask
+            | InitFlag.NO_OPENDIR_SUPPORT.mask | InitFlag.DONT_MASK.mask | InitFlag.SPLICE_READ.mask | InitFlag.SPLICE_WRITE.mask
+            | InitFlag.SPLICE_MOVE.mask | InitFlag.ABORT_ERROR.mask | InitFlag.INIT_EXT.mask | InitFlag.DIRECT_IO_ALLOW_MMAP.mask
             // the passthrough file system clears setuid/setgid on every write, truncate and truncating open flagged KILL_SUIDGID
-            | InitFlag.HANDLE_KILLPRIV_V2
+            | InitFlag.HANDLE_KILLPRIV_V2.mask
             // FUSE passthrough: backing files on /dev/fuse (a transport without them never replies it)
-            | InitFlag.PASSTHROUGH
+            | InitFlag.PASSTHROUGH.mask
             // FUSE over io_uring: /dev/fuse only, and only offered where the fuse module's enable_uring is on
-            | InitFlag.OVER_IO_URING;
+            | InitFlag.OVER_IO_URING.mask;
 
     public static final int PAGE = 4096;
     /**
@@ -64,7 +64,7 @@ public record NegotiationSettings(String name, long flags, int maxPages, int max
     public static final NegotiationSettings BASELINE =
             new NegotiationSettings("baseline", BASE_FLAGS, 0, 32 * PAGE, -1, 0, 0, 1);
     public static final NegotiationSettings MAX_PAGES =
-            new NegotiationSettings("max-pages", BASE_FLAGS | InitFlag.MAX_PAGES, KERNEL_MAX_PAGES, 256 * PAGE, -1, 0, 0, 1);
+            new NegotiationSettings("max-pages", BASE_FLAGS | InitFlag.MAX_PAGES.mask, KERNEL_MAX_PAGES, 256 * PAGE, -1, 0, 0, 1);
 
     /**
      * What the Rust virtiofsd 1.13.2 replied with --cache=never to a Linux 6.1 guest, as the proxy
@@ -74,8 +74,8 @@ public record NegotiationSettings(String name, long flags, int maxPages, int max
      * INIT_EXT carries no flag here, and we reply INIT_EXT only when a flags2 bit needs it.
      */
     public static final NegotiationSettings VIRTIOFSD = new NegotiationSettings("virtiofsd",
-            InitFlag.ASYNC_READ | InitFlag.ATOMIC_O_TRUNC | InitFlag.BIG_WRITES | InitFlag.AUTO_INVAL_DATA | InitFlag.ASYNC_DIO
-                    | InitFlag.PARALLEL_DIROPS | InitFlag.MAX_PAGES,
+            InitFlag.ASYNC_READ.mask | InitFlag.ATOMIC_O_TRUNC.mask | InitFlag.BIG_WRITES.mask | InitFlag.AUTO_INVAL_DATA.mask | InitFlag.ASYNC_DIO.mask
+                    | InitFlag.PARALLEL_DIROPS.mask | InitFlag.MAX_PAGES.mask,
             KERNEL_MAX_PAGES, 256 * PAGE, -1, 65535, 49149, 1);
 
     /** The INIT settings of a preset ({@link Variant#preset}). */
@@ -139,7 +139,7 @@ public record NegotiationSettings(String name, long flags, int maxPages, int max
         return sb.toString();
     }
 
-    public boolean offersMaxPages() { return (flags & InitFlag.MAX_PAGES) != 0; }
+    public boolean offersMaxPages() { return (flags & InitFlag.MAX_PAGES.mask) != 0; }
 
     /** The largest request payload the kernel can send us with these settings (under the default page limit). */
     public int largestPayload() { return largestPayload(KERNEL_MAX_PAGES); }
@@ -158,7 +158,7 @@ public record NegotiationSettings(String name, long flags, int maxPages, int max
     public int requestBufferSize(int pagesLimit) { return Math.max(largestPayload(pagesLimit), 128 * 1024) + 8192; }
 
     /** Pages a reply of max_pages {@code replied} gives, with no kernel limit below it (max_write must carry them all). */
-    static int effectivePages(int replied) { return InitOut.effectiveMaxPages(InitFlag.MAX_PAGES, replied, 65535); }
+    static int effectivePages(int replied) { return InitOut.effectiveMaxPages(InitFlag.MAX_PAGES.mask, replied, 65535); }
 
     /**
      * Applies one {@code NAME=VALUE} override: a number (max_pages, max_write, max_readahead,
@@ -192,8 +192,8 @@ public record NegotiationSettings(String name, long flags, int maxPages, int max
         long f = on ? flags | bit : flags & ~bit;
         int pages = maxPages;
         int write = maxWrite;
-        if (bit == InitFlag.MAX_PAGES && on && pages == 0) { pages = KERNEL_MAX_PAGES; write = Math.max(write, pages * PAGE); }
-        if (bit == InitFlag.MAX_PAGES && !on) pages = 0; // no page count without the flag
+        if (bit == InitFlag.MAX_PAGES.mask && on && pages == 0) { pages = KERNEL_MAX_PAGES; write = Math.max(write, pages * PAGE); }
+        if (bit == InitFlag.MAX_PAGES.mask && !on) pages = 0; // no page count without the flag
         return new NegotiationSettings(name, f, pages, write, maxReadahead, maxBackground, congestionThreshold, timeGran);
     }
 
@@ -202,7 +202,7 @@ public record NegotiationSettings(String name, long flags, int maxPages, int max
         String v = value.trim().toLowerCase(Locale.ROOT);
         if (v.equals("on") || v.equals("off") || v.equals("true") || v.equals("false")) return withFlag("MAX_PAGES", onOff("max-pages", v));
         int pages = number("max-pages", v, 1, 65535);
-        long f = flags | InitFlag.MAX_PAGES;
+        long f = flags | InitFlag.MAX_PAGES.mask;
         return new NegotiationSettings(name, f, pages, Math.max(maxWrite, effectivePages(pages) * PAGE), maxReadahead, maxBackground, congestionThreshold, timeGran);
     }
 

@@ -70,7 +70,7 @@ public final class Replies {
     /** fuse_init_out. */
     public static int init(MemorySegment out, long at, InitOut i) {
         // passthrough needs a stack depth: 1, backing files on a plain file system below us
-        int stackDepth = (i.flags() & InitFlag.PASSTHROUGH) != 0 ? 1 : 0;
+        int stackDepth = (i.flags() & InitFlag.PASSTHROUGH.mask) != 0 ? 1 : 0;
         FuseOut.InitOut.write(out, at, i.major(), i.minor(), i.maxReadahead(), i.flags(), i.maxBackground(),
                 i.congestionThreshold(), i.maxWrite(), i.timeGran(), i.maxPages(), stackDepth);
         return FuseOut.InitOut.SIZE;

@@ -84,10 +84,10 @@ public record Variant(NegotiationSettings init, String cache, int openFlags, Str
     }
 
     /** Whether the variant asks for FUSE passthrough (only /dev/fuse can give it). */
-    public boolean passesThrough() { return (init.flags() & InitFlag.PASSTHROUGH) != 0; }
+    public boolean passesThrough() { return (init.flags() & InitFlag.PASSTHROUGH.mask) != 0; }
 
     /** Whether it asks for FUSE over io_uring (/dev/fuse only). */
-    public boolean overIoUring() { return (init.flags() & InitFlag.OVER_IO_URING) != 0; }
+    public boolean overIoUring() { return (init.flags() & InitFlag.OVER_IO_URING.mask) != 0; }
 
     private static String cacheMode(String s) {
         String m = s.strip().toLowerCase(Locale.ROOT);

@@ -62,9 +62,9 @@ public final class PassthroughFs implements FileSystem {
 
     @Override
     public void init(Negotiation n, BackingFiles backing) {
-        opening.writebackCache((n.reply().flags() & InitFlag.WRITEBACK_CACHE) != 0);
+        opening.writebackCache((n.reply().flags() & InitFlag.WRITEBACK_CACHE.mask) != 0);
         opening.backingFiles(backing);
-        creations.dontMask((n.reply().flags() & InitFlag.DONT_MASK) != 0);
+        creations.dontMask((n.reply().flags() & InitFlag.DONT_MASK.mask) != 0);
     }
 
     /** The session ended (DESTROY, or a new INIT): every handle and every inode but the root goes. */

@@ -37,7 +37,7 @@ public record Restriction(String name, long clearFlags, long requireFlags, int m
         }
         int pages = daemon.maxPages();
         if (maxPages >= 0) {
-            if ((daemon.flags() & InitFlag.MAX_PAGES) == 0 || maxPages > daemon.maxPages())
+            if ((daemon.flags() & InitFlag.MAX_PAGES.mask) == 0 || maxPages > daemon.maxPages())
                 return refuse("variant " + name + " asks max_pages=" + maxPages + ", above the daemon's " + daemon.effectiveMaxPages());
             pages = maxPages;
         }

@@ -15,7 +15,7 @@ class NegotiationTest {
     @Test
     void baselineLeavesMaxPagesOff() {
         Negotiation n = negotiate(NegotiationSettings.BASELINE);
-        assertEquals(0, n.reply().flags() & InitFlag.MAX_PAGES);
+        assertEquals(0, n.reply().flags() & InitFlag.MAX_PAGES.mask);
         assertEquals(32, n.effectiveMaxPages());
         assertEquals(0, n.reply().maxPages());
         assertEquals(131072, n.reply().maxReadahead(), "readahead echoes the kernel");
@@ -24,18 +24,18 @@ class NegotiationTest {
     @Test
     void maxPagesPreset() {
         Negotiation n = negotiate(NegotiationSettings.MAX_PAGES);
-        assertNotEquals(0, n.reply().flags() & InitFlag.MAX_PAGES);
+        assertNotEquals(0, n.reply().flags() & InitFlag.MAX_PAGES.mask);
         assertEquals(256, n.reply().maxPages());
         assertEquals(1 << 20, n.reply().maxWrite());
         assertEquals(256, n.effectiveMaxPages());
         // a 6.1 kernel (7.38) does not offer CREATE_SUPP_GROUP (7.39): only what was offered is replied
-        assertEquals((NegotiationSettings.BASE_FLAGS & ~InitFlag.CREATE_SUPP_GROUP) | InitFlag.MAX_PAGES, n.reply().flags());
+        assertEquals((NegotiationSettings.BASE_FLAGS & ~InitFlag.CREATE_SUPP_GROUP.mask) | InitFlag.MAX_PAGES.mask, n.reply().flags());
     }
 
     @Test
     void flagsTheKernelDidNotOfferAreNotReplied() {
-        Negotiation n = Negotiation.negotiate(new InitIn(7, 38, 65536, InitFlag.ASYNC_READ), NegotiationSettings.MAX_PAGES);
-        assertEquals(InitFlag.ASYNC_READ, n.reply().flags());
+        Negotiation n = Negotiation.negotiate(new InitIn(7, 38, 65536, InitFlag.ASYNC_READ.mask), NegotiationSettings.MAX_PAGES);
+        assertEquals(InitFlag.ASYNC_READ.mask, n.reply().flags());
         assertEquals(32, n.effectiveMaxPages());
     }
 
@@ -46,7 +46,7 @@ class NegotiationTest {
         assertEquals(64, s.maxPages());
         assertEquals(64, s.maxBackground());
         assertEquals(48, s.congestionThreshold());
-        assertEquals(0, s.flags() & InitFlag.ASYNC_READ);
+        assertEquals(0, s.flags() & InitFlag.ASYNC_READ.mask);
         Negotiation n = negotiate(s);
         assertEquals(64, n.effectiveMaxPages());
         assertEquals(131072, n.reply().maxReadahead(), "readahead can only be lowered");
@@ -119,8 +119,8 @@ class NegotiationTest {
         NegotiationSettings v = NegotiationSettings.parseVariant("mp64:max_pages=64,max_background=64,-ASYNC_READ");
         assertEquals("mp64", v.name());
         assertEquals(64, v.maxPages());
-        assertEquals(0, v.flags() & InitFlag.ASYNC_READ);
-        assertNotEquals(0, v.flags() & InitFlag.MAX_PAGES);
+        assertEquals(0, v.flags() & InitFlag.ASYNC_READ.mask);
+        assertNotEquals(0, v.flags() & InitFlag.MAX_PAGES.mask);
         assertEquals(v, NegotiationSettings.parseVariant(v.toSpec()));
         NegotiationSettings wb = NegotiationSettings.parseVariant("wb:base=baseline,+WRITEBACK_CACHE,max_readahead=65536");
         assertEquals(wb, NegotiationSettings.parseVariant(wb.toSpec()));
@@ -146,7 +146,7 @@ class NegotiationTest {
     @Test
     void legacyInitBodyIsAccepted() {
         byte[] req = dev.fusebench.testing.Requests.request(Opcode.INIT, 0,
-                dev.fusebench.testing.Requests.ints(7, 31, 65536, (int) InitFlag.MAX_PAGES));
+                dev.fusebench.testing.Requests.ints(7, 31, 65536, (int) InitFlag.MAX_PAGES.mask));
         try (var h = new dev.fusebench.testing.ServerHarness(new dev.fusebench.testing.RecordingFs(), NegotiationSettings.MAX_PAGES)) {
             var r = h.call(req);
             assertEquals(0, r.error());

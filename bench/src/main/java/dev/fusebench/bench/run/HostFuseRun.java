@@ -43,7 +43,7 @@ public final class HostFuseRun {
         RunResult.Builder common = common(spec.variantName(), cmd);
 
         NegotiationSettings wanted = spec.variant().init();
-        boolean ring = (wanted.flags() & InitFlag.OVER_IO_URING) != 0;
+        boolean ring = (wanted.flags() & InitFlag.OVER_IO_URING.mask) != 0;
         String refused = hostRefusal(wanted);
         if (refused != null) return spec.workloads().stream().map(w -> common.failed(w, refused)).toList();
         Process d = new ProcessBuilder(Shell.diesWithUs(cmd)).redirectErrorStream(true).redirectOutput(work.resolve("daemon.log").toFile()).start();
@@ -159,7 +159,7 @@ public final class HostFuseRun {
                     : "fs.fuse.max_pages_limit is " + limit + ", below max_pages " + wanted.maxPages() + " (it could not be raised)";
         }
         // FUSE over io_uring that the kernel will not offer would quietly run over /dev/fuse reads
-        boolean ring = (wanted.flags() & InitFlag.OVER_IO_URING) != 0;
+        boolean ring = (wanted.flags() & InitFlag.OVER_IO_URING.mask) != 0;
         String uring = HostSetting.FUSE_URING.current().orElse(null);
         if (ring && !"Y".equals(uring)) {
             return uring == null ? "this kernel has no FUSE over io_uring (Linux 6.14+ built with CONFIG_FUSE_IO_URING)"

@@ -60,7 +60,7 @@ public final class InterleavedHostFuseRun {
             commands.add(cmd);
             common.add(HostFuseRun.common(a.name(), cmd));
             NegotiationSettings wanted = a.variant().init();
-            ring[i] = (wanted.flags() & InitFlag.OVER_IO_URING) != 0;
+            ring[i] = (wanted.flags() & InitFlag.OVER_IO_URING.mask) != 0;
             String refused = HostFuseRun.hostRefusal(wanted);
             if (refused != null && failure == null) failure = "arm " + a.name() + ": " + refused;
         }
