@@ -185,7 +185,7 @@ public final class DevFuseSession implements Session {
                 if (captureDir != null) capture(in, n);
                 w.request.setContiguous(in, n);
                 boolean more = server.handle(w, sink);
-                if (w.request.opcode == Opcode.INIT) startRingIfNegotiated();
+                if (w.request.opcode == Opcode.INIT.code) startRingIfNegotiated();
                 if (!more) return;
             }
         } catch (RuntimeException | Error e) {

@@ -148,7 +148,7 @@ final class UringQueue implements Runnable {
         long inline = FuseIn.Header.SIZE + opIn, total = inline + size;
         MemorySegment.copy(header, ReqHeader.IN_OUT, in, 0, FuseIn.Header.SIZE);
         MemorySegment.copy(header, ReqHeader.OP_IN, in, FuseIn.Header.SIZE, opIn);
-        if (FuseIn.Header.opcode(header, ReqHeader.IN_OUT) == Opcode.WRITE && opIn == FuseIn.WriteIn.SIZE) {
+        if (FuseIn.Header.opcode(header, ReqHeader.IN_OUT) == Opcode.WRITE.code && opIn == FuseIn.WriteIn.SIZE) {
             req.setWithPayload(in, inline, total, payload.address(), size);
         } else {
             long copied = Math.min(size, in.byteSize() - inline); // short: the server answers EINVAL

@@ -53,18 +53,18 @@ public final class FuseServer {
         this.settings = settings.validated();
         this.stats = stats;
         new Handlers(fs, this).register();
-        table[Opcode.INIT] = this::init; // the server's own, beside the table's entry point
-        table[Opcode.DESTROY] = this::destroy;
+        table[Opcode.INIT.code] = this::init; // the server's own, beside the table's entry point
+        table[Opcode.DESTROY.code] = this::destroy;
     }
 
     /**
      * The dispatch table's entry for one opcode (null: ENOSYS again), set before serving. This is how
      * {@link Handlers#register} fills it, and how a test adds an opcode; INIT and DESTROY stay the server's.
      */
-    void route(int opcode, Handlers.Handler handler) {
-        if (opcode <= 0 || opcode >= Opcode.OTHER || opcode == Opcode.INIT || opcode == Opcode.DESTROY)
+    void route(Opcode opcode, Handlers.Handler handler) {
+        if (opcode.code >= Opcode.OTHER || opcode == Opcode.INIT || opcode == Opcode.DESTROY)
             throw new IllegalArgumentException("not an opcode a handler can take: " + opcode);
-        table[opcode] = handler;
+        table[opcode.code] = handler;
     }
 
     /** Bytes a transport reads first to learn what a request needs ({@link #contiguousPrefix}). */
@@ -77,7 +77,7 @@ public final class FuseServer {
      * fuse_write_in; the data may stay in the transport's buffers ({@link Request#payload}).
      */
     public static long contiguousPrefix(MemorySegment first, long total) {
-        return Header.opcode(first, 0) == Opcode.WRITE && total >= WRITE_ARGS ? WRITE_ARGS : total;
+        return Header.opcode(first, 0) == Opcode.WRITE.code && total >= WRITE_ARGS ? WRITE_ARGS : total;
     }
 
     public RequestScratch newScratch(Arena arena) { return newScratch(arena, "worker"); }
@@ -127,7 +127,7 @@ public final class FuseServer {
         long result;
         try {
             if (r.headerLength != r.totalLength) result = -Errno.EINVAL;
-            else if (negotiation == null && r.opcode != Opcode.INIT) result = -Errno.EIO;
+            else if (negotiation == null && r.opcode != Opcode.INIT.code) result = -Errno.EIO;
             else result = dispatch(w);
         } catch (ProtocolException e) {
             result = -e.errno();
@@ -155,12 +155,12 @@ public final class FuseServer {
         }
         w.recorder = stats.current(w.recorder); // a job mark (LOOKUP) may have started a new phase
         w.recorder.record(r.opcode, w.payloadSize, System.nanoTime() - start, errno);
-        return r.opcode != Opcode.DESTROY || result < 0;
+        return r.opcode != Opcode.DESTROY.code || result < 0;
     }
 
     private long dispatch(RequestScratch w) {
         Request r = w.request;
-        boolean write = r.opcode == Opcode.WRITE;
+        boolean write = r.opcode == Opcode.WRITE.code;
         // only WRITE may leave part of itself (its data) outside the contiguous buffer
         if (!write && r.inLength != r.totalLength) throw new ProtocolException(Errno.EINVAL, "request not contiguous");
         w.end = write ? r.inLength : argsEnd(r);

@@ -153,7 +153,7 @@ final class Handlers {
     }
 
     private long rename(RequestScratch w) {
-        boolean two = w.request.opcode == Opcode.RENAME2;
+        boolean two = w.request.opcode == Opcode.RENAME2.code;
         int fixed = two ? RenameIn.SIZE2 : RenameIn.SIZE;
         need(w, fixed);
         MemorySegment in = w.request.in;
@@ -237,7 +237,7 @@ final class Handlers {
         MemorySegment in = w.request.in;
         long fh = FsyncIn.fh(in, ARGS);
         boolean dataOnly = (FsyncIn.fsyncFlags(in, ARGS) & FsyncIn.FSYNC_FDATASYNC) != 0;
-        return w.request.opcode == Opcode.FSYNC ? fs.fsync(w.request, w.request.nodeid, fh, dataOnly)
+        return w.request.opcode == Opcode.FSYNC.code ? fs.fsync(w.request, w.request.nodeid, fh, dataOnly)
                 : fs.fsyncdir(w.request, w.request.nodeid, fh, dataOnly);
     }
 
@@ -289,7 +289,7 @@ final class Handlers {
         MemorySegment in = w.request.in;
         long size = ReadIn.size(in, ARGS);
         w.payloadSize = size;
-        boolean plus = w.request.opcode == Opcode.READDIRPLUS;
+        boolean plus = w.request.opcode == Opcode.READDIRPLUS.code;
         DirentWriter sink = w.dirents.reset(w.out, OUT, (int) Math.min(size, room(w)), plus);
         int r = fs.readdir(w.request, w.request.nodeid, ReadIn.fh(in, ARGS), ReadIn.offset(in, ARGS), plus, sink);
         // entries already encoded stand even when reading further failed

@@ -42,7 +42,7 @@ public final class Stall {
 
     /** Called before a request's reply: waits when this is one of the requests the fault stalls. */
     public void before(int opcode, long size) {
-        if ((opcode != Opcode.READ && opcode != Opcode.WRITE) || size <= aboveBytes) return;
+        if ((opcode != Opcode.READ.code && opcode != Opcode.WRITE.code) || size <= aboveBytes) return;
         if (seen.incrementAndGet() % every != 0) return;
         stalled.incrementAndGet();
         try {

@@ -164,38 +164,38 @@ public final class LoadGenerator {
      */
     public void metadataRound(BooleanSupplier alive) throws IOException {
         byte[] name = (FILE_NAME + "\0").getBytes();
-        if (EntryOut.nodeid(control(Opcode.LOOKUP, 1, name, alive), 0) != nodeId) throw new IOException("LOOKUP found another inode");
-        int error = FuseOut.Header.error(exchange(Opcode.LOOKUP, 1, "fusebench-no-such-file\0".getBytes(), alive), 0);
+        if (EntryOut.nodeid(control(Opcode.LOOKUP.code, 1, name, alive), 0) != nodeId) throw new IOException("LOOKUP found another inode");
+        int error = FuseOut.Header.error(exchange(Opcode.LOOKUP.code, 1, "fusebench-no-such-file\0".getBytes(), alive), 0);
         if (error != -2) throw new IOException("LOOKUP of a missing name answered errno " + -error + ", not ENOENT");
         byte[] getattr = new byte[GetattrIn.SIZE];
         GetattrIn.write(MemorySegment.ofArray(getattr), 0, GetattrIn.GETATTR_FH, fh);
-        long fileSize = FuseOut.Attr.size(control(Opcode.GETATTR, nodeId, getattr, alive), FuseOut.AttrOut.ATTR);
+        long fileSize = FuseOut.Attr.size(control(Opcode.GETATTR.code, nodeId, getattr, alive), FuseOut.AttrOut.ATTR);
         if (fileSize < fileBytes) throw new IOException("GETATTR says the file has " + fileSize + " bytes");
-        control(Opcode.STATFS, 1, new byte[0], alive);
+        control(Opcode.STATFS.code, 1, new byte[0], alive);
         byte[] flush = new byte[FlushIn.SIZE];
         FlushIn.write(MemorySegment.ofArray(flush), 0, fh);
-        control(Opcode.FLUSH, nodeId, flush, alive);
+        control(Opcode.FLUSH.code, nodeId, flush, alive);
     }
 
     /** INIT, LOOKUP and OPEN of the file {@link #prepareFile} made. */
     public void open(BooleanSupplier alive) throws IOException {
         byte[] init = new byte[InitIn.SIZE];
         InitIn.write(MemorySegment.ofArray(init), 0, 7, 38, 128 * 1024, InitFlag.LINUX_6_1_VIRTIOFS_OFFER);
-        InitOut reply = InitOut.decode(control(Opcode.INIT, 0, init, alive), 0);
+        InitOut reply = InitOut.decode(control(Opcode.INIT.code, 0, init, alive), 0);
         maxWrite = reply.maxWrite();
         maxPages = reply.effectiveMaxPages();
         byte[] name = (FILE_NAME + "\0").getBytes();
-        nodeId = EntryOut.nodeid(control(Opcode.LOOKUP, 1, name, alive), 0);
+        nodeId = EntryOut.nodeid(control(Opcode.LOOKUP.code, 1, name, alive), 0);
         byte[] open = new byte[OpenIn.SIZE];
         OpenIn.write(MemorySegment.ofArray(open), 0, Flags.O_RDWR, 0);
-        fh = OpenOut.fh(control(Opcode.OPEN, nodeId, open, alive), 0);
+        fh = OpenOut.fh(control(Opcode.OPEN.code, nodeId, open, alive), 0);
         fillWriteBuffers();
     }
 
     public void release(BooleanSupplier alive) throws IOException {
         byte[] rel = new byte[ReleaseIn.SIZE];
         ReleaseIn.write(MemorySegment.ofArray(rel), 0, fh, Flags.O_RDWR);
-        control(Opcode.RELEASE, nodeId, rel, alive);
+        control(Opcode.RELEASE.code, nodeId, rel, alive);
     }
 
     /** WRITE data: a byte per slot, each 4 KiB block's first 8 bytes then stamped with its file offset. */
@@ -226,7 +226,7 @@ public final class LoadGenerator {
     private void post(int slot, Op op, long offset) {
         MemorySegment h = fe.at(header(slot), Header.SIZE + WriteIn.SIZE);
         int len = Header.SIZE + WriteIn.SIZE + (op.write ? size : 0);
-        inHeader(h, len, op.write ? Opcode.WRITE : Opcode.READ, nodeId);
+        inHeader(h, len, op.write ? Opcode.WRITE.code : Opcode.READ.code, nodeId);
         if (op.write) WriteIn.write(h, Header.SIZE, fh, offset, size, 0);
         else ReadIn.write(h, Header.SIZE, fh, offset, size, 0);
         MemorySegment r = fe.at(reply(slot), OUT + WriteOut.SIZE);

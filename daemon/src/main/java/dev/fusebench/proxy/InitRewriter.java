@@ -59,7 +59,7 @@ public final class InitRewriter {
             r.lastUsed = (r.lastUsed + 1) & 0xffff;
             if (chain.walk(mem, desc, num, head) != null) continue;
             if (Scatter.gather(mem, chain.readable, 0, header, 0, FuseIn.Header.SIZE) < FuseIn.Header.SIZE) continue;
-            if (FuseIn.Header.opcode(header, 0) != Opcode.INIT) continue;
+            if (FuseIn.Header.opcode(header, 0) != Opcode.INIT.code) continue;
             answered |= rewrite(mem);
         }
         return answered;

@@ -69,9 +69,9 @@ final class RingObserver {
             long got = Scatter.gather(mem, chain.readable, 0, args, 0, args.byteSize());
             if (got < FuseIn.Header.SIZE) { observed.unreadable("shorter than a request header"); continue; }
             int opcode = FuseIn.Header.opcode(args, 0);
-            long size = (opcode == Opcode.READ || opcode == Opcode.WRITE) && got >= FuseIn.Header.SIZE + FuseIn.ReadIn.SIZE
+            long size = (opcode == Opcode.READ.code || opcode == Opcode.WRITE.code) && got >= FuseIn.Header.SIZE + FuseIn.ReadIn.SIZE
                     ? FuseIn.ReadIn.size(args, FuseIn.Header.SIZE) : Integer.toUnsignedLong(FuseIn.Header.len(args, 0));
-            if (opcode == Opcode.LOOKUP && FuseIn.Header.nodeid(args, 0) == FileSystem.ROOT && got > FuseIn.Header.SIZE) markIfOne(got);
+            if (opcode == Opcode.LOOKUP.code && FuseIn.Header.nodeid(args, 0) == FileSystem.ROOT && got > FuseIn.Header.SIZE) markIfOne(got);
             observed.add(opcode, size);
         }
     }

@@ -139,6 +139,6 @@ class GoldenReplyTest {
         ByteBuffer k = le(80);
         for (int i = 0; i < 5; i++) k.putLong(8 * i, Long.parseLong(f[i]));
         k.putInt(40, Integer.parseInt(f[5])).putInt(44, Integer.parseInt(f[6])).putInt(48, Integer.parseInt(f[7]));
-        assertBytes(k.array(), h.call(Requests.request(Opcode.STATFS, 1)).body(), "fuse_kstatfs");
+        assertBytes(k.array(), h.call(Requests.request(Opcode.STATFS.code, 1)).body(), "fuse_kstatfs");
     }
 }

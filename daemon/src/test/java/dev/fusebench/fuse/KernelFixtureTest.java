@@ -209,7 +209,7 @@ class KernelFixtureTest {
 
     @Test
     void unknownOpcodeIsEnosys() {
-        ServerHarness.Reply r = h.call(Requests.request(Opcode.SETUPMAPPING, 1, new byte[16]));
+        ServerHarness.Reply r = h.call(Requests.request(Opcode.SETUPMAPPING.code, 1, new byte[16]));
         assertEquals(-Errno.ENOSYS, r.error());
         r = h.call(Requests.request(4096, 1));
         assertEquals(-Errno.ENOSYS, r.error());
@@ -218,7 +218,7 @@ class KernelFixtureTest {
     @Test
     void namesWithSlashOrUnterminatedAreRefused() {
         assertEquals(-Errno.EINVAL, h.call(Requests.lookup(1, "a/b")).error());
-        byte[] noNul = Requests.request(Opcode.LOOKUP, 1, "abc".getBytes(StandardCharsets.UTF_8));
+        byte[] noNul = Requests.request(Opcode.LOOKUP.code, 1, "abc".getBytes(StandardCharsets.UTF_8));
         assertEquals(-Errno.EINVAL, h.call(noNul).error());
         assertEquals(-Errno.EINVAL, h.call(Requests.mkdir(1, "..", 0755)).error());
         assertEquals(-Errno.ENAMETOOLONG, h.call(Requests.lookup(1, "x".repeat(300))).error());

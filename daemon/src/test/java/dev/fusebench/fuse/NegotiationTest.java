@@ -145,7 +145,7 @@ class NegotiationTest {
 
     @Test
     void legacyInitBodyIsAccepted() {
-        byte[] req = dev.fusebench.testing.Requests.request(Opcode.INIT, 0,
+        byte[] req = dev.fusebench.testing.Requests.request(Opcode.INIT.code, 0,
                 dev.fusebench.testing.Requests.ints(7, 31, 65536, (int) InitFlag.MAX_PAGES.mask));
         try (var h = new dev.fusebench.testing.ServerHarness(new dev.fusebench.testing.RecordingFs(), NegotiationSettings.MAX_PAGES)) {
             var r = h.call(req);

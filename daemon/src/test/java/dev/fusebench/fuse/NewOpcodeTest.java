@@ -18,7 +18,7 @@ class NewOpcodeTest {
     void anOpcodeIsServedOnceTheTableHasItsHandlerAndIsEnosysOtherwise() {
         try (ServerHarness h = new ServerHarness(new RecordingFs(), NegotiationSettings.BASELINE)) {
             h.init(InitFlag.LINUX_6_1_VIRTIOFS_OFFER);
-            byte[] statx = Requests.request(Opcode.STATX, FileSystem.ROOT, Requests.longs(0, 0), Requests.ints(0, 0));
+            byte[] statx = Requests.request(Opcode.STATX.code, FileSystem.ROOT, Requests.longs(0, 0), Requests.ints(0, 0));
             assertEquals(-Errno.ENOSYS, h.call(statx).error(), "no handler yet");
 
             h.server.route(Opcode.STATX, w -> 0); // the table line and its handler: an empty reply

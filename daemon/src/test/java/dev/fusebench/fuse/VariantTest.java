@@ -54,10 +54,10 @@ class VariantTest {
     @Test
     void aStallWaitsOnlyForEveryNthLargeReadOrWrite() {
         Stall s = Stall.parse("1K:1ms/3");
-        for (int i = 0; i < 7; i++) s.before(Opcode.READ, 4096);
-        s.before(Opcode.READ, 512);      // not above the size
-        s.before(Opcode.LOOKUP, 1 << 20); // not READ or WRITE
-        for (int i = 0; i < 2; i++) s.before(Opcode.WRITE, 8192);
+        for (int i = 0; i < 7; i++) s.before(Opcode.READ.code, 4096);
+        s.before(Opcode.READ.code, 512);      // not above the size
+        s.before(Opcode.LOOKUP.code, 1 << 20); // not READ or WRITE
+        for (int i = 0; i < 2; i++) s.before(Opcode.WRITE.code, 8192);
         assertEquals(9L, s.describe().eligible());
         assertEquals(3L, s.describe().stalled());
     }

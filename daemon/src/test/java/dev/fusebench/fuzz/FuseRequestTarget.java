@@ -24,7 +24,7 @@ import java.util.Set;
  * outside the share changes.
  */
 public final class FuseRequestTarget implements AutoCloseable {
-    static final Set<Integer> NO_REPLY = Set.of(Opcode.FORGET, Opcode.BATCH_FORGET, Opcode.INTERRUPT);
+    static final Set<Integer> NO_REPLY = Set.of(Opcode.FORGET.code, Opcode.BATCH_FORGET.code, Opcode.INTERRUPT.code);
     /** Requests between fresh servers: opened handles and looked-up inodes pile up otherwise, until fds run out. */
     static final int RESET_EVERY = 20_000;
     private final Path dir, shared, outside;

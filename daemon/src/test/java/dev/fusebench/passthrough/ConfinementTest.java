@@ -87,7 +87,7 @@ class ConfinementTest {
         assertEquals(0, etc.error());
         assertEquals(Flags.S_IFLNK, modeOf(etc) & Flags.S_IFMT);
         long etcNode = etc.u64(0);
-        ServerHarness.Reply link = h.call(request(Opcode.READLINK, etcNode));
+        ServerHarness.Reply link = h.call(request(Opcode.READLINK.code, etcNode));
         assertEquals("/etc", new String(link.body(), StandardCharsets.UTF_8));
         assertEquals(-Errno.ENOTDIR, h.call(lookup(etcNode, "passwd")).error());
         assertEquals(-Errno.ENOTDIR, h.call(create(etcNode, "x", Flags.O_WRONLY, 0644)).error());
@@ -143,7 +143,7 @@ class ConfinementTest {
         ServerHarness.Reply w = h.call(write(file, fh, 6, "!".getBytes(StandardCharsets.UTF_8)));
         assertEquals(1, w.u32(0));
         assertEquals("inside!", Files.readString(shared.resolve("dir/file")));
-        assertEquals(0, h.call(request(Opcode.RELEASE, file, longs(fh), ints(0, 0), longs(0))).error());
+        assertEquals(0, h.call(request(Opcode.RELEASE.code, file, longs(fh), ints(0, 0), longs(0))).error());
         assertEquals(-Errno.EBADF, h.call(read(file, fh, 0, 10)).error(), "released handle");
     }
 
@@ -152,7 +152,7 @@ class ConfinementTest {
         long dir = nodeOf(1, "dir");
         ServerHarness.Reply od = h.call(opendir(dir));
         long fh = od.u64(0);
-        ServerHarness.Reply r = h.call(readdir(Opcode.READDIRPLUS, dir, fh, 0, 4096));
+        ServerHarness.Reply r = h.call(readdir(Opcode.READDIRPLUS.code, dir, fh, 0, 4096));
         assertEquals(0, r.error());
         var b = r.buffer();
         int entries = 0, withNode = 0;

@@ -117,7 +117,7 @@ class KillPrivTest {
         assertEquals(0775, mode("by-uid"));
         // CREATE of an existing file with O_TRUNC carries the same flag (fuse_create_in.open_flags)
         long[] c = file("c", 02775);
-        ServerHarness.Reply r = h.call(Requests.request(dev.fusebench.fuse.Opcode.CREATE, 1, Requests.ints(Flags.O_WRONLY | Flags.O_TRUNC, 0644, 0, OpenIn.FUSE_OPEN_KILL_SUIDGID), Requests.cstr("c")));
+        ServerHarness.Reply r = h.call(Requests.request(dev.fusebench.fuse.Opcode.CREATE.code, 1, Requests.ints(Flags.O_WRONLY | Flags.O_TRUNC, 0644, 0, OpenIn.FUSE_OPEN_KILL_SUIDGID), Requests.cstr("c")));
         assertEquals(0, r.error());
         assertEquals(0775, mode("c"));
     }

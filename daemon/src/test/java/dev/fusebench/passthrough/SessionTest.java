@@ -52,7 +52,7 @@ class SessionTest {
     void syncfsReachesTheHostAndFlushChecksTheHandle() throws IOException {
         start(XattrPolicy.OFF);
         assertEquals(0, h.call(Requests.syncfs()).error());
-        StatsFile.OpcodeFigures sync = h.stats.summary().get(Opcode.name(Opcode.SYNCFS));
+        StatsFile.OpcodeFigures sync = h.stats.summary().get(Opcode.name(Opcode.SYNCFS.code));
         assertEquals(1, sync.count(), "counted");
         assertEquals(0, sync.errors());
         long node = lookup("f");

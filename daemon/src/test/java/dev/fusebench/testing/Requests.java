@@ -63,98 +63,98 @@ public final class Requests {
     public static byte[] init(int minor, long flags) {
         ByteBuffer b = ByteBuffer.allocate(64).order(ByteOrder.nativeOrder());
         b.putInt(7).putInt(minor).putInt(128 * 1024).putInt((int) flags).putInt((int) (flags >>> 32));
-        return request(Opcode.INIT, 0, b.array());
+        return request(Opcode.INIT.code, 0, b.array());
     }
 
     /** The offer of a real 6.1 guest kernel. */
     public static final long KERNEL_FLAGS = InitFlag.LINUX_6_1_VIRTIOFS_OFFER;
 
-    public static byte[] lookup(long parent, String name) { return request(Opcode.LOOKUP, parent, cstr(name)); }
+    public static byte[] lookup(long parent, String name) { return request(Opcode.LOOKUP.code, parent, cstr(name)); }
 
-    public static byte[] open(long nodeid, int flags) { return request(Opcode.OPEN, nodeid, ints(flags, 0)); }
+    public static byte[] open(long nodeid, int flags) { return request(Opcode.OPEN.code, nodeid, ints(flags, 0)); }
 
     public static byte[] read(long nodeid, long fh, long offset, int size) {
-        return request(Opcode.READ, nodeid, longs(fh, offset), ints(size, 0), longs(0), ints(0, 0));
+        return request(Opcode.READ.code, nodeid, longs(fh, offset), ints(size, 0), longs(0), ints(0, 0));
     }
 
     public static byte[] write(long nodeid, long fh, long offset, byte[] data) {
-        return request(Opcode.WRITE, nodeid, longs(fh, offset), ints(data.length, 0), longs(0), ints(0, 0), data);
+        return request(Opcode.WRITE.code, nodeid, longs(fh, offset), ints(data.length, 0), longs(0), ints(0, 0), data);
     }
 
     /** A WRITE carrying fuse_write_in.write_flags (FUSE_WRITE_KILL_SUIDGID = 4 from a caller without CAP_FSETID). */
     public static byte[] write(long nodeid, long fh, long offset, byte[] data, int writeFlags) {
-        return request(Opcode.WRITE, nodeid, longs(fh, offset), ints(data.length, writeFlags), longs(0), ints(0, 0), data);
+        return request(Opcode.WRITE.code, nodeid, longs(fh, offset), ints(data.length, writeFlags), longs(0), ints(0, 0), data);
     }
 
     /** OPEN with fuse_open_in.open_flags (FUSE_OPEN_KILL_SUIDGID = 1). */
-    public static byte[] open(long nodeid, int flags, int openFlags) { return request(Opcode.OPEN, nodeid, ints(flags, openFlags)); }
+    public static byte[] open(long nodeid, int flags, int openFlags) { return request(Opcode.OPEN.code, nodeid, ints(flags, openFlags)); }
 
     /** SETATTR (fuse_setattr_in, 88 bytes): valid, fh, size and mode; times, uid and gid zero. */
     public static byte[] setattr(long nodeid, int valid, long fh, long size, int mode) {
-        return request(Opcode.SETATTR, nodeid, ints(valid, 0), longs(fh, size, 0, 0, 0, 0), ints(0, 0, 0, mode, 0, 0, 0, 0));
+        return request(Opcode.SETATTR.code, nodeid, ints(valid, 0), longs(fh, size, 0, 0, 0, 0), ints(0, 0, 0, mode, 0, 0, 0, 0));
     }
 
     public static byte[] create(long parent, String name, int flags, int mode) {
-        return request(Opcode.CREATE, parent, ints(flags, mode, 0, 0), cstr(name));
+        return request(Opcode.CREATE.code, parent, ints(flags, mode, 0, 0), cstr(name));
     }
 
     public static byte[] symlink(long parent, String name, String target) {
-        return request(Opcode.SYMLINK, parent, cstr(name), cstr(target));
+        return request(Opcode.SYMLINK.code, parent, cstr(name), cstr(target));
     }
 
     public static byte[] mkdir(long parent, String name, int mode) {
-        return request(Opcode.MKDIR, parent, ints(mode, 0), cstr(name));
+        return request(Opcode.MKDIR.code, parent, ints(mode, 0), cstr(name));
     }
 
     public static byte[] rename(long parent, String name, long newParent, String newName) {
-        return request(Opcode.RENAME, parent, longs(newParent), cstr(name), cstr(newName));
+        return request(Opcode.RENAME.code, parent, longs(newParent), cstr(name), cstr(newName));
     }
 
     public static byte[] link(long nodeid, long newParent, String newName) {
-        return request(Opcode.LINK, newParent, longs(nodeid), cstr(newName));
+        return request(Opcode.LINK.code, newParent, longs(nodeid), cstr(newName));
     }
 
-    public static byte[] opendir(long nodeid) { return request(Opcode.OPENDIR, nodeid, ints(0, 0)); }
+    public static byte[] opendir(long nodeid) { return request(Opcode.OPENDIR.code, nodeid, ints(0, 0)); }
 
     public static byte[] readdir(int opcode, long nodeid, long fh, long offset, int size) {
         return request(opcode, nodeid, longs(fh, offset), ints(size, 0), longs(0), ints(0, 0));
     }
 
-    public static byte[] forget(long nodeid, long n) { return request(Opcode.FORGET, nodeid, longs(n)); }
+    public static byte[] forget(long nodeid, long n) { return request(Opcode.FORGET.code, nodeid, longs(n)); }
 
-    public static byte[] release(long nodeid, long fh) { return request(Opcode.RELEASE, nodeid, longs(fh), ints(0, 0), longs(0)); }
+    public static byte[] release(long nodeid, long fh) { return request(Opcode.RELEASE.code, nodeid, longs(fh), ints(0, 0), longs(0)); }
 
-    public static byte[] getattr(long nodeid) { return request(Opcode.GETATTR, nodeid, ints(0, 0), longs(0)); }
+    public static byte[] getattr(long nodeid) { return request(Opcode.GETATTR.code, nodeid, ints(0, 0), longs(0)); }
 
-    public static byte[] flush(long nodeid, long fh) { return request(Opcode.FLUSH, nodeid, longs(fh), ints(0, 0), longs(0)); }
+    public static byte[] flush(long nodeid, long fh) { return request(Opcode.FLUSH.code, nodeid, longs(fh), ints(0, 0), longs(0)); }
 
-    public static byte[] syncfs() { return request(Opcode.SYNCFS, 1, longs(0)); }
+    public static byte[] syncfs() { return request(Opcode.SYNCFS.code, 1, longs(0)); }
 
-    public static byte[] destroy() { return request(Opcode.DESTROY, 0); }
+    public static byte[] destroy() { return request(Opcode.DESTROY.code, 0); }
 
     /** CREATE with fuse_create_in.umask (applied by us only when DONT_MASK was negotiated). */
     public static byte[] create(long parent, String name, int flags, int mode, int umask) {
-        return request(Opcode.CREATE, parent, ints(flags, mode, umask, 0), cstr(name));
+        return request(Opcode.CREATE.code, parent, ints(flags, mode, umask, 0), cstr(name));
     }
 
     public static byte[] mkdir(long parent, String name, int mode, int umask) {
-        return request(Opcode.MKDIR, parent, ints(mode, umask), cstr(name));
+        return request(Opcode.MKDIR.code, parent, ints(mode, umask), cstr(name));
     }
 
     public static byte[] mknod(long parent, String name, int mode, int umask) {
-        return request(Opcode.MKNOD, parent, ints(mode, 0, umask, 0), cstr(name));
+        return request(Opcode.MKNOD.code, parent, ints(mode, 0, umask, 0), cstr(name));
     }
 
     /** SETXATTR without SETXATTR_EXT (fuse_setxattr_in: size, flags). */
     public static byte[] setxattr(long nodeid, String name, byte[] value) {
-        return request(Opcode.SETXATTR, nodeid, ints(value.length, 0), cstr(name), value);
+        return request(Opcode.SETXATTR.code, nodeid, ints(value.length, 0), cstr(name), value);
     }
 
     public static byte[] getxattr(long nodeid, String name, int size) {
-        return request(Opcode.GETXATTR, nodeid, ints(size, 0), cstr(name));
+        return request(Opcode.GETXATTR.code, nodeid, ints(size, 0), cstr(name));
     }
 
-    public static byte[] listxattr(long nodeid, int size) { return request(Opcode.LISTXATTR, nodeid, ints(size, 0)); }
+    public static byte[] listxattr(long nodeid, int size) { return request(Opcode.LISTXATTR.code, nodeid, ints(size, 0)); }
 
-    public static byte[] removexattr(long nodeid, String name) { return request(Opcode.REMOVEXATTR, nodeid, cstr(name)); }
+    public static byte[] removexattr(long nodeid, String name) { return request(Opcode.REMOVEXATTR.code, nodeid, cstr(name)); }
 }

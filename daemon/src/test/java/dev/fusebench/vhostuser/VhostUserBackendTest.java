@@ -141,7 +141,7 @@ class VhostUserBackendTest {
         byte[] entry = body(call(Requests.lookup(1, "hello.txt"), 16 + 128), 0);
         long node = le(entry).getLong(0);
         assertEquals(12, le(entry).getLong(40 + 8), "size in fuse_attr");
-        byte[] attr = body(call(Requests.request(Opcode.GETATTR, node, Requests.ints(0, 0), Requests.longs(0)), 16 + 104), 0);
+        byte[] attr = body(call(Requests.request(Opcode.GETATTR.code, node, Requests.ints(0, 0), Requests.longs(0)), 16 + 104), 0);
         assertEquals(12, le(attr).getLong(16 + 8));
         long fh = le(body(call(Requests.open(node, Flags.O_RDWR), 32), 0)).getLong(0);
         byte[] data = body(call(Requests.read(node, fh, 0, 4096), 16 + 4096), 0);
@@ -150,7 +150,7 @@ class VhostUserBackendTest {
         assertEquals(2, le(w).getInt(0));
         assertEquals("hello!!guest", Files.readString(tmp.resolve("shared/hello.txt")));
         long dfh = le(body(call(Requests.opendir(1), 32), 0)).getLong(0);
-        byte[] dirents = body(call(Requests.readdir(Opcode.READDIRPLUS, 1, dfh, 0, 4096), 16 + 4096), 0);
+        byte[] dirents = body(call(Requests.readdir(Opcode.READDIRPLUS.code, 1, dfh, 0, 4096), 16 + 4096), 0);
         assertTrue(new String(dirents, StandardCharsets.ISO_8859_1).contains("hello.txt"));
     }
 
@@ -212,7 +212,7 @@ class VhostUserBackendTest {
         Files.writeString(tmp.resolve("shared/f"), "x");
         long node = le(body(call(Requests.lookup(1, "f"), 16 + 128), 0)).getLong(0);
         assertEquals(2, fs.liveInodes());
-        byte[] reply = fe.call(0, Requests.request(Opcode.FORGET, node, Requests.longs(1)), 4096, 0, 4096, false);
+        byte[] reply = fe.call(0, Requests.request(Opcode.FORGET.code, node, Requests.longs(1)), 4096, 0, 4096, false);
         assertNotNull(reply, "FORGET's chain is returned");
         assertEquals(0, reply.length);
         assertEquals(1, fs.liveInodes(), "the inode went with its last lookup");
@@ -221,7 +221,7 @@ class VhostUserBackendTest {
     // ---- hostile rings -------------------------------------------------------------------------
 
     private void assertStillServes() {
-        byte[] r = body(call(Requests.request(Opcode.STATFS, 1), 16 + 80), 0);
+        byte[] r = body(call(Requests.request(Opcode.STATFS.code, 1), 16 + 80), 0);
         assertEquals(80, r.length);
         assertTrue(fe.backendAlive());
     }
@@ -298,7 +298,7 @@ class VhostUserBackendTest {
         fe.bumpAvail(1, 1000);
         assertNull(fe.awaitUsed(1, 500), "a broken queue serves nothing more");
         assertTrue(fe.backendAlive());
-        byte[] hi = fe.call(0, Requests.request(Opcode.FORGET, 1, Requests.longs(1)), 4096, 0, 4096, false);
+        byte[] hi = fe.call(0, Requests.request(Opcode.FORGET.code, 1, Requests.longs(1)), 4096, 0, 4096, false);
         assertNotNull(hi, "the other queue still works");
     }
 
@@ -306,7 +306,7 @@ class VhostUserBackendTest {
     void garbageRequestInAChainGetsAnErrnoReply() throws Exception {
         start(NegotiationSettings.MAX_PAGES, true);
         init();
-        byte[] junk = Requests.request(Opcode.LOOKUP, 1, "no-nul".getBytes(StandardCharsets.UTF_8));
+        byte[] junk = Requests.request(Opcode.LOOKUP.code, 1, "no-nul".getBytes(StandardCharsets.UTF_8));
         assertEquals(0, body(call(junk, 64), -dev.fusebench.sys.Errno.EINVAL).length);
         byte[] shortOne = new byte[20];
         VhostFrontend.Used before = null;

@@ -30,7 +30,7 @@ final class KernelRequests {
     static MemorySegment batchForget(Arena arena, int n) {
         int len = Header.SIZE + ForgetIn.BATCH_SIZE + n * ForgetIn.ONE_SIZE;
         MemorySegment s = arena.allocate(len, 4096);
-        Header.write(s, 0, len, Opcode.BATCH_FORGET, 42, 0, 0, 0, 0);
+        Header.write(s, 0, len, Opcode.BATCH_FORGET.code, 42, 0, 0, 0, 0);
         ForgetIn.writeBatch(s, Header.SIZE, n);
         for (int i = 0; i < n; i++) ForgetIn.writeOne(s, Header.SIZE + ForgetIn.BATCH_SIZE + (long) ForgetIn.ONE_SIZE * i, 100 + i, 1);
         return s;

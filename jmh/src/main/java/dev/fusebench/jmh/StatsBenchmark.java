@@ -36,13 +36,13 @@ public class StatsBenchmark {
     public void setUp() {
         stats = new DaemonStats();
         recorder = stats.newRecorder("queue-1");
-        recorder.record(Opcode.READ, 1 << 20, latency, 0); // tables exist from the first request on
+        recorder.record(Opcode.READ.code, 1 << 20, latency, 0); // tables exist from the first request on
     }
 
     @Benchmark
     public void recordRead() {
         latency = (latency * 1103515245 + 12345) & 0xfffff; // varying, like real latencies
         recorder = stats.current(recorder);
-        recorder.record(Opcode.READ, 1 << 20, latency, 0);
+        recorder.record(Opcode.READ.code, 1 << 20, latency, 0);
     }
 }
