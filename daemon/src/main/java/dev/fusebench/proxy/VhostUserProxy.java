@@ -44,10 +44,6 @@ public final class VhostUserProxy implements AutoCloseable {
     private volatile boolean closed;
     private volatile String broken;
 
-    public VhostUserProxy(int frontendSocket, int daemonSocket, Restriction restriction) {
-        this(frontendSocket, daemonSocket, restriction, false);
-    }
-
     /** Starts proxying between two connected sockets (both closed with the proxy). */
     public VhostUserProxy(int frontendSocket, int daemonSocket, Restriction restriction, boolean observe) {
         this.front = frontendSocket;

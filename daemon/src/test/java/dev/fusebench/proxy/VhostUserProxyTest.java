@@ -141,7 +141,7 @@ class VhostUserProxyTest {
     void aMalformedMessageEndsTheConnectionWithTheReason() throws Exception {
         try (var arena = java.lang.foreign.Arena.ofConfined()) {
             int[] a = pair(arena), b = pair(arena);
-            VhostUserProxy p = new VhostUserProxy(a[1], b[0], Restriction.NONE);
+            VhostUserProxy p = new VhostUserProxy(a[1], b[0], Restriction.NONE, false);
             MemorySegment msg = arena.allocate(12);
             dev.fusebench.wire.VhostUserMsg.Header.write(msg, dev.fusebench.vhostuser.Message.SET_FEATURES, 1, 1 << 20);
             dev.fusebench.sys.Libc.write(a[0], msg, 12);
