@@ -69,7 +69,7 @@ public final class DaemonMain implements Callable<Integer> {
                     + "congestion_threshold, time_gran, or a flag (ASYNC_READ=off, +WRITEBACK_CACHE, -ASYNC_DIO).")
     List<String> overrides = new ArrayList<>();
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "2", description = "RequestScratch threads (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "2", description = "Serving threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
     @Option(names = "--cache", paramLabel = "never|auto|always", defaultValue = "auto",
