@@ -228,7 +228,7 @@ public final class ResultSet {
     }
 
     /** Wall seconds of all guest boots (warm-ups included), from each unit's recorded wall time. */
-    public double wallSeconds() { return Precision.wallTimes(lines)[0]; }
+    public double wallSeconds() { return Precision.wallTimes(runLines())[0]; }
 
     /** Seconds of fio the runs measured (each job's time-based runtime). */
     public double fioSeconds() { return runs.size() * environment.path("runtime_s").asDouble(0); }
@@ -376,10 +376,9 @@ public final class ResultSet {
     /** What the INIT-rewriting proxy recorded, per daemon and arm (daemons behind a proxy only), in first-seen order. */
     public Map<String, RunResult.ProxyInfo> proxied() {
         Map<String, RunResult.ProxyInfo> out = new LinkedHashMap<>();
-        for (JsonNode n : lines) {
-            if (!RunLine.isRun(n) || !n.has("proxy")) continue;
-            RunResult r = RunLine.of(n).result();
-            out.putIfAbsent((r.daemon() == null ? "" : r.daemon().name()) + " · " + r.arm(), r.proxy());
+        for (RunLine line : runLines()) {
+            RunResult r = line.result();
+            if (r.proxy() != null) out.putIfAbsent((r.daemon() == null ? "" : r.daemon().name()) + " · " + r.arm(), r.proxy());
         }
         return out;
     }

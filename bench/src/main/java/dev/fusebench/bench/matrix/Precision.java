@@ -50,7 +50,7 @@ public final class Precision {
         Analysis.Result<RunLines.Cell> widest = a.widest();
         double w = widest == null ? 0 : widest.comparison().halfWidthPct();
         String cell = widest == null ? null : widest.cell().label() + " / " + widest.arm();
-        double[] t = wallTimes(lines);
+        double[] t = wallTimes(RunLines.runs(lines));
         double elapsed = t[0], perBlock = t[1];
         String wf = Double.isInfinite(w) ? "not yet computable" : String.format(Locale.ROOT, "±%.1f%%", w);
         if (widest == null) return new Decision(blocks, false, blocks, "nothing to compare: no arm against the reference", 0, null, elapsed);
@@ -70,13 +70,11 @@ public final class Precision {
                 wf, cell, fmt(rule.targetPct()), step), w, cell, elapsed);
     }
 
-    /** [wall seconds of all boots so far, mean wall seconds of one measured block]. */
-    public static double[] wallTimes(List<JsonNode> lines) {
+    /** [wall seconds of all boots so far, mean wall seconds of one measured block], from the run lines so far. */
+    public static double[] wallTimes(List<RunLine> runs) {
         Map<String, Double> unitWall = new LinkedHashMap<>();
         Map<Integer, Double> blockWall = new LinkedHashMap<>();
-        for (JsonNode n : lines) {
-            if (!RunLine.isRun(n)) continue;
-            RunLine r = RunLine.of(n);
+        for (RunLine r : runs) {
             if (r.unitWallS() == null) continue;
             if (unitWall.putIfAbsent(r.unit(), r.unitWallS()) == null && !r.warmup()) blockWall.merge(r.iteration(), r.unitWallS(), Double::sum);
         }

@@ -1,6 +1,5 @@
 package dev.fusebench.bench.stats;
 
-import org.apache.commons.math3.distribution.TDistribution;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -119,9 +118,9 @@ public record Comparison(Summary ref, Summary arm, boolean paired, int pairs, in
     public Comparison mdeAt(double level) {
         int df = df();
         if (df < 1 || Double.isNaN(ciLowPct) || Double.isNaN(ciHighPct) || Double.isNaN(mdePct)) return this;
-        TDistribution t = new TDistribution(null, df);
-        double se = (Math.log1p(ciHighPct / 100) - Math.log1p(ciLowPct / 100)) / (2 * t.inverseCumulativeProbability(0.975));
-        double mde = (t.inverseCumulativeProbability(1 - level / 2) + t.inverseCumulativeProbability(PairedT.POWER)) * se;
+        Interleaved.Quantiles t = Interleaved.Quantiles.of(df);
+        double se = (Math.log1p(ciHighPct / 100) - Math.log1p(ciLowPct / 100)) / (2 * t.t975());
+        double mde = (t.dist().inverseCumulativeProbability(1 - level / 2) + t.t80()) * se;
         return new Comparison(ref, arm, paired, pairs, dropped, effectPct, ciLowPct, ciHighPct, p, q, pct(mde),
                 mannWhitneyP, mannWhitneyExact, verdict, design, rounds, ci90LowPct, ci90HighPct, components, overRounds, level);
     }

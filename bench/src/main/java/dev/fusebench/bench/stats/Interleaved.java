@@ -127,7 +127,7 @@ public record Interleaved(int boots, int rounds, double mean, int df, boolean ov
     }
 
     /** The t quantiles for df, kept: the inverse is a numeric solve, and a report asks for the same few df many times. */
-    private record Quantiles(TDistribution dist, double t975, double t95, double t80) {
+    record Quantiles(TDistribution dist, double t975, double t95, double t80) {
         private static final Map<Integer, Quantiles> CACHE = new ConcurrentHashMap<>();
 
         static Quantiles of(int df) {
