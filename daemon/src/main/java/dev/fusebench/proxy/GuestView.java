@@ -6,7 +6,6 @@ import dev.fusebench.virtqueue.GuestMemory;
 import dev.fusebench.virtqueue.SharedRegions;
 import dev.fusebench.wire.VhostUserMsg.Header;
 import dev.fusebench.wire.VhostUserMsg.MemRegionMsg;
-import dev.fusebench.wire.VhostUserMsg.MemTable;
 import dev.fusebench.wire.VhostUserMsg.VringAddr;
 import dev.fusebench.wire.VhostUserMsg.VringState;
 
@@ -62,16 +61,13 @@ final class GuestView {
         }
     }
 
+    /** SET_MEM_TABLE: the whole table, mapped as the backend maps it; a table the daemon refuses too leaves the old one. */
     private void mapTable(MessageChannel c, int[] fds) {
-        long p = Header.SIZE;
-        int n = MemTable.nregions(c.msg, p);
-        if (n < 1 || n > MemTable.MAX_REGIONS || n > fds.length || c.size() < MemTable.bytes(n)) return;
-        List<GuestMemory.Region> table = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            GuestMemory.Region r = map(fds[i], MemTable.guestPhysAddr(c.msg, p, i), MemTable.memorySize(c.msg, p, i),
-                    MemTable.userspaceAddr(c.msg, p, i), MemTable.mmapOffset(c.msg, p, i));
-            if (r == null) return;
-            table.add(r);
+        List<GuestMemory.Region> table;
+        try {
+            table = mapped.mapTable(c.msg, Header.SIZE, c.size(), fds, fds.length);
+        } catch (IllegalArgumentException e) {
+            return;
         }
         regions.clear();
         regions.addAll(table);

@@ -15,7 +15,6 @@ import dev.fusebench.wire.VhostUserMsg.VringState;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Logger;
 
@@ -216,13 +215,7 @@ public final class VhostUserBackend implements AutoCloseable {
     }
 
     private void setMemTable(long p) {
-        int n = MemTable.nregions(msg, p);
-        if (n < 1 || n > MemTable.MAX_REGIONS || n > in.nfds || size() < MemTable.bytes(n)) throw new IllegalArgumentException("bad memory table");
-        List<GuestMemory.Region> regions = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            regions.add(mapped.map(in.fds[i], MemTable.guestPhysAddr(msg, p, i), MemTable.memorySize(msg, p, i),
-                    MemTable.userspaceAddr(msg, p, i), MemTable.mmapOffset(msg, p, i)));
-        }
+        List<GuestMemory.Region> regions = mapped.mapTable(msg, p, size(), in.fds, in.nfds);
         // Workers started later see the new table; mappings stay until close, so none is used after unmap.
         memory = new GuestMemory(regions);
         server.stats().facts().guestMemoryRegions = regions.size();

@@ -3,6 +3,7 @@ package dev.fusebench.virtqueue;
 import dev.fusebench.sys.Flags;
 import dev.fusebench.sys.Libc;
 import dev.fusebench.sys.StatBuf;
+import dev.fusebench.wire.VhostUserMsg.MemTable;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -32,6 +33,21 @@ public final class SharedRegions {
         if (map < 0) throw new IllegalArgumentException("mmap of a region: " + Libc.strerror((int) map));
         mappings.add(new long[]{map, size + offset});
         return new GuestMemory.Region(gpa, uva, MemorySegment.ofAddress(map + offset).reinterpret(size));
+    }
+
+    /**
+     * Maps every region of a SET_MEM_TABLE payload at {@code p} in {@code msg} ({@code payloadSize}
+     * bytes of it arrived), region i from {@code fds[i]} ({@code nfds} came); IllegalArgumentException
+     * when the table or one of its regions is refused.
+     */
+    public List<GuestMemory.Region> mapTable(MemorySegment msg, long p, long payloadSize, int[] fds, int nfds) {
+        int n = MemTable.nregions(msg, p);
+        if (n < 1 || n > MemTable.MAX_REGIONS || n > nfds || payloadSize < MemTable.bytes(n)) throw new IllegalArgumentException("bad memory table");
+        List<GuestMemory.Region> regions = new ArrayList<>();
+        for (int i = 0; i < n; i++)
+            regions.add(map(fds[i], MemTable.guestPhysAddr(msg, p, i), MemTable.memorySize(msg, p, i),
+                    MemTable.userspaceAddr(msg, p, i), MemTable.mmapOffset(msg, p, i)));
+        return regions;
     }
 
     public synchronized int count() { return mappings.size(); }
