@@ -13,7 +13,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import static dev.fusebench.fuse.Handlers.NO_REPLY;
 import static dev.fusebench.fuse.Handlers.OUT;
 
 /**
@@ -123,49 +122,52 @@ public final class FuseServer {
         w.sink = out;
         w.out = out.buffer();
         w.payloadSize = -1;
-        w.dataReply = false;
-        long result;
+        Outcome outcome;
         try {
-            if (r.headerLength != r.totalLength) result = -Errno.EINVAL;
-            else if (negotiation == null && r.opcode != Opcode.INIT.code) result = -Errno.EIO;
-            else result = dispatch(w);
+            if (r.headerLength != r.totalLength) outcome = w.outcome.error(Errno.EINVAL);
+            else if (negotiation == null && r.opcode != Opcode.INIT.code) outcome = w.outcome.error(Errno.EIO);
+            else outcome = dispatch(w);
         } catch (ProtocolException e) {
-            result = -e.errno();
+            outcome = w.outcome.error(e.errno());
         } catch (RuntimeException | StackOverflowError e) {
             // A bug of ours, not of the request: answered with EIO, counted, logged once.
             internalFailures.incrementAndGet();
             if (loggedFailure.compareAndSet(false, true)) LOG.log(Level.WARNING, "request failed: " + Opcode.name(r.opcode), e);
-            result = -Errno.EIO;
+            outcome = w.outcome.error(Errno.EIO);
         }
-        int errno = 0;
-        if (stall != null && result >= 0) stall.before(r.opcode, w.payloadSize);
-        if (result != NO_REPLY) {
-            MemorySegment buf = w.out;
-            if (result < 0) {
-                errno = (int) -result;
-                Replies.header(buf, OUT, (int) result, r.unique);
-                out.send(OUT);
-            } else if (w.dataReply) {
-                Replies.header(buf, (int) (OUT + result), 0, r.unique);
-                out.sendData(result);
-            } else {
-                Replies.header(buf, (int) (OUT + result), 0, r.unique);
-                out.send((int) (OUT + result));
-            }
-        }
+        if (stall != null && outcome.kind() != Outcome.Kind.ERROR) stall.before(r.opcode, w.payloadSize);
+        send(outcome, r.unique, w.out, out);
         w.recorder = stats.current(w.recorder); // a job mark (LOOKUP) may have started a new phase
-        w.recorder.record(r.opcode, w.payloadSize, System.nanoTime() - start, errno);
-        return r.opcode != Opcode.DESTROY.code || result < 0;
+        w.recorder.record(r.opcode, w.payloadSize, System.nanoTime() - start, outcome.kind() == Outcome.Kind.ERROR ? (int) outcome.value() : 0);
+        return r.opcode != Opcode.DESTROY.code || outcome.kind() == Outcome.Kind.ERROR;
     }
 
-    private long dispatch(RequestScratch w) {
+    private static void send(Outcome outcome, long unique, MemorySegment buf, ReplySink out) {
+        switch (outcome.kind()) {
+            case ERROR -> {
+                Replies.header(buf, OUT, (int) -outcome.value(), unique);
+                out.send(OUT);
+            }
+            case ARGS -> {
+                Replies.header(buf, (int) (OUT + outcome.value()), 0, unique);
+                out.send((int) (OUT + outcome.value()));
+            }
+            case DATA -> {
+                Replies.header(buf, (int) (OUT + outcome.value()), 0, unique);
+                out.sendData(outcome.value());
+            }
+            case NONE -> { }
+        }
+    }
+
+    private Outcome dispatch(RequestScratch w) {
         Request r = w.request;
         boolean write = r.opcode == Opcode.WRITE.code;
         // only WRITE may leave part of itself (its data) outside the contiguous buffer
         if (!write && r.inLength != r.totalLength) throw new ProtocolException(Errno.EINVAL, "request not contiguous");
         w.end = write ? r.inLength : argsEnd(r);
         Handlers.Handler h = r.opcode >= 0 && r.opcode < table.length ? table[r.opcode] : null;
-        return h == null ? -Errno.ENOSYS : h.serve(w);
+        return h == null ? w.outcome.error(Errno.ENOSYS) : h.serve(w);
     }
 
     /** End of the arguments: the header's length less any request extensions. */
@@ -175,9 +177,9 @@ public final class FuseServer {
         return end;
     }
 
-    private long destroy(RequestScratch w) {
+    private Outcome destroy(RequestScratch w) {
         if (destroyed.compareAndSet(false, true)) fs.destroy();
-        return 0;
+        return w.outcome.args(0);
     }
 
     /**
@@ -185,13 +187,13 @@ public final class FuseServer {
      * reset without a DESTROY) starts a new session: node ids and handles of the old one are
      * forgotten, as the kernel has forgotten them, and the negotiation is made afresh.
      */
-    private long init(RequestScratch w) {
+    private Outcome init(RequestScratch w) {
         InitInArgs args = w.initIn;
-        if (!args.parse(w.request.in, Handlers.ARGS, w.end - Handlers.ARGS)) return -Errno.EINVAL;
+        if (!args.parse(w.request.in, Handlers.ARGS, w.end - Handlers.ARGS)) return w.outcome.error(Errno.EINVAL);
         if (args.major > 7) {
             // Newer major: answer with ours only; the kernel retries with 7.x (fuse protocol rule).
             new InitOut(7, Negotiation.OUR_MINOR, 0, 0, 0, 0, 0, 0, 0).encode(w.out, OUT);
-            return 8;
+            return w.outcome.args(8);
         }
         BackingFiles b = backing;
         // FUSE passthrough needs backing files: a transport without them (virtio-fs) never replies it
@@ -208,6 +210,6 @@ public final class FuseServer {
         negotiation = n;
         stats.negotiated(n);
         fs.init(n, (n.reply().flags() & InitFlag.PASSTHROUGH.mask) != 0 ? b : null);
-        return len;
+        return w.outcome.args(len);
     }
 }

@@ -3,6 +3,7 @@ package dev.fusebench.fuse;
 import dev.fusebench.stats.JobMarks;
 import dev.fusebench.sys.Errno;
 import dev.fusebench.sys.IoVecs;
+import dev.fusebench.wire.FuseIn;
 import dev.fusebench.wire.FuseIn.*;
 import dev.fusebench.wire.FuseIn.Header;
 import dev.fusebench.wire.FuseOut;
@@ -10,17 +11,16 @@ import dev.fusebench.wire.FuseOut;
 import java.lang.foreign.MemorySegment;
 
 /**
- * One handler per opcode, each in three steps: decode the arguments (through {@link dev.fusebench.wire.FuseIn}),
+ * One handler per opcode, each in three steps: decode the arguments (through {@link FuseIn}),
  * call the file system with plain values, encode its answer ({@link Replies}). A handler returns
- * the reply's length after the out header, a negative errno, or {@link #NO_REPLY}.
+ * the {@link Outcome} it made: encoded arguments, data in place, an errno, or no reply.
  */
 final class Handlers {
-    static final long NO_REPLY = Long.MIN_VALUE;
     /** The arguments start right after fuse_in_header; replies right after fuse_out_header. */
     static final int ARGS = Header.SIZE, OUT = FuseOut.Header.SIZE;
 
     @FunctionalInterface
-    interface Handler { long serve(RequestScratch w); }
+    interface Handler { Outcome serve(RequestScratch w); }
 
     private final FileSystem fs;
     private final FuseServer server;
@@ -35,15 +35,15 @@ final class Handlers {
         server.route(Opcode.LOOKUP, this::lookup);
         server.route(Opcode.FORGET, this::forget);
         server.route(Opcode.BATCH_FORGET, this::batchForget);
-        server.route(Opcode.INTERRUPT, w -> NO_REPLY); // requests here run to completion quickly: nothing to cancel
+        server.route(Opcode.INTERRUPT, w -> w.outcome.none()); // requests here run to completion quickly: nothing to cancel
         server.route(Opcode.GETATTR, this::getattr);
         server.route(Opcode.SETATTR, this::setattr);
         server.route(Opcode.READLINK, this::readlink);
         server.route(Opcode.SYMLINK, this::symlink);
         server.route(Opcode.MKNOD, this::mknod);
         server.route(Opcode.MKDIR, this::mkdir);
-        server.route(Opcode.UNLINK, w -> fs.unlink(w.request, w.request.nodeid, Names.single(w.request.in, ARGS, w.end, false)));
-        server.route(Opcode.RMDIR, w -> fs.rmdir(w.request, w.request.nodeid, Names.single(w.request.in, ARGS, w.end, false)));
+        server.route(Opcode.UNLINK, w -> w.outcome.argsOrError(fs.unlink(w.request.caller, w.request.nodeid, Names.single(w.request.in, ARGS, w.end, false))));
+        server.route(Opcode.RMDIR, w -> w.outcome.argsOrError(fs.rmdir(w.request.caller, w.request.nodeid, Names.single(w.request.in, ARGS, w.end, false))));
         server.route(Opcode.RENAME, this::rename);
         server.route(Opcode.RENAME2, this::rename);
         server.route(Opcode.LINK, this::link);
@@ -59,7 +59,7 @@ final class Handlers {
         server.route(Opcode.SETXATTR, this::setxattr);
         server.route(Opcode.GETXATTR, this::getxattr);
         server.route(Opcode.LISTXATTR, this::listxattr);
-        server.route(Opcode.REMOVEXATTR, w -> fs.removexattr(w.request, w.request.nodeid, Names.nonEmpty(w.request.in, ARGS, w.end)));
+        server.route(Opcode.REMOVEXATTR, w -> w.outcome.argsOrError(fs.removexattr(w.request.caller, w.request.nodeid, Names.nonEmpty(w.request.in, ARGS, w.end))));
         server.route(Opcode.OPENDIR, this::opendir);
         server.route(Opcode.READDIR, this::readdir);
         server.route(Opcode.READDIRPLUS, this::readdir);
@@ -68,7 +68,7 @@ final class Handlers {
         server.route(Opcode.FALLOCATE, this::fallocate);
         server.route(Opcode.LSEEK, this::lseek);
         server.route(Opcode.COPY_FILE_RANGE, this::copyFileRange);
-        server.route(Opcode.SYNCFS, w -> fs.syncfs(w.request, w.request.nodeid));
+        server.route(Opcode.SYNCFS, w -> w.outcome.argsOrError(fs.syncfs(w.request.caller, w.request.nodeid)));
     }
 
     /** Refuses a request whose fixed arguments did not all arrive. */
@@ -79,24 +79,24 @@ final class Handlers {
     /** Bytes the reply buffer holds after the out header. */
     private static int room(RequestScratch w) { return (int) Math.min(Integer.MAX_VALUE, w.out.byteSize() - OUT); }
 
-    private long entryReply(RequestScratch w, int r) { return r < 0 ? r : Replies.entry(w.out, OUT, w.entry); }
+    private Outcome entryReply(RequestScratch w, int r) { return w.outcome.argsOrError(r < 0 ? r : Replies.entry(w.out, OUT, w.entry)); }
 
-    private long lookup(RequestScratch w) {
+    private Outcome lookup(RequestScratch w) {
         MemorySegment name = Names.single(w.request.in, ARGS, w.end, true);
         if (w.request.nodeid == FileSystem.ROOT) {
             String mark = JobMarks.label(name, 0, name.byteSize() - 1);
             if (mark != null) server.stats().mark(mark);
         }
-        return entryReply(w, fs.lookup(w.request, w.request.nodeid, name, w.entry));
+        return entryReply(w, fs.lookup(w.request.caller, w.request.nodeid, name, w.entry));
     }
 
-    private long forget(RequestScratch w) {
+    private Outcome forget(RequestScratch w) {
         need(w, ForgetIn.SIZE);
         fs.forget(w.request.nodeid, ForgetIn.nlookup(w.request.in, ARGS));
-        return NO_REPLY;
+        return w.outcome.none();
     }
 
-    private long batchForget(RequestScratch w) {
+    private Outcome batchForget(RequestScratch w) {
         need(w, ForgetIn.BATCH_SIZE);
         MemorySegment in = w.request.in;
         long fits = (w.end - ARGS - ForgetIn.BATCH_SIZE) / ForgetIn.ONE_SIZE;
@@ -105,54 +105,54 @@ final class Handlers {
             long e = ARGS + ForgetIn.BATCH_SIZE + i * ForgetIn.ONE_SIZE;
             fs.forget(ForgetIn.oneNodeid(in, e), ForgetIn.oneNlookup(in, e));
         }
-        return NO_REPLY;
+        return w.outcome.none();
     }
 
-    private long getattr(RequestScratch w) {
+    private Outcome getattr(RequestScratch w) {
         MemorySegment in = w.request.in;
         long fh = w.end - ARGS >= GetattrIn.SIZE && (GetattrIn.getattrFlags(in, ARGS) & GetattrIn.GETATTR_FH) != 0
                 ? GetattrIn.fh(in, ARGS) : -1;
-        int r = fs.getattr(w.request, w.request.nodeid, fh, w.attr);
-        return r < 0 ? r : Replies.attrOut(w.out, OUT, w.attr);
+        int r = fs.getattr(w.request.caller, w.request.nodeid, fh, w.attr);
+        return w.outcome.argsOrError(r < 0 ? r : Replies.attrOut(w.out, OUT, w.attr));
     }
 
-    private long setattr(RequestScratch w) {
+    private Outcome setattr(RequestScratch w) {
         need(w, SetattrIn.SIZE);
         w.setAttr.decode(w.request.in, ARGS);
-        int r = fs.setattr(w.request, w.request.nodeid, w.setAttr, w.attr);
-        return r < 0 ? r : Replies.attrOut(w.out, OUT, w.attr);
+        int r = fs.setattr(w.request.caller, w.request.nodeid, w.setAttr, w.attr);
+        return w.outcome.argsOrError(r < 0 ? r : Replies.attrOut(w.out, OUT, w.attr));
     }
 
-    private long readlink(RequestScratch w) {
-        return fs.readlink(w.request, w.request.nodeid, w.out.asSlice(OUT, Math.min(room(w), Names.PATH_MAX)));
+    private Outcome readlink(RequestScratch w) {
+        return w.outcome.argsOrError(fs.readlink(w.request.caller, w.request.nodeid, w.out.asSlice(OUT, Math.min(room(w), Names.PATH_MAX))));
     }
 
-    private long symlink(RequestScratch w) {
+    private Outcome symlink(RequestScratch w) {
         MemorySegment in = w.request.in;
         long n1 = Names.nul(in, ARGS, w.end);
         MemorySegment name = Names.name(in, ARGS, n1, false);
         long n2 = Names.nul(in, n1 + 1, w.end);
         if (n2 == n1 + 1) throw new ProtocolException(Errno.EINVAL, "empty symlink target");
         if (n2 - n1 - 1 >= Names.PATH_MAX) throw new ProtocolException(Errno.ENAMETOOLONG, "symlink target too long");
-        return entryReply(w, fs.symlink(w.request, w.request.nodeid, name, in.asSlice(n1 + 1, n2 - n1), w.entry));
+        return entryReply(w, fs.symlink(w.request.caller, w.request.nodeid, name, in.asSlice(n1 + 1, n2 - n1), w.entry));
     }
 
-    private long mknod(RequestScratch w) {
+    private Outcome mknod(RequestScratch w) {
         need(w, MknodIn.SIZE);
         MemorySegment in = w.request.in;
         MemorySegment name = Names.single(in, ARGS + MknodIn.SIZE, w.end, false);
-        return entryReply(w, fs.mknod(w.request, w.request.nodeid, name, MknodIn.mode(in, ARGS), MknodIn.rdev(in, ARGS),
+        return entryReply(w, fs.mknod(w.request.caller, w.request.nodeid, name, MknodIn.mode(in, ARGS), MknodIn.rdev(in, ARGS),
                 MknodIn.umask(in, ARGS), w.entry));
     }
 
-    private long mkdir(RequestScratch w) {
+    private Outcome mkdir(RequestScratch w) {
         need(w, MkdirIn.SIZE);
         MemorySegment in = w.request.in;
         MemorySegment name = Names.single(in, ARGS + MkdirIn.SIZE, w.end, false);
-        return entryReply(w, fs.mkdir(w.request, w.request.nodeid, name, MkdirIn.mode(in, ARGS), MkdirIn.umask(in, ARGS), w.entry));
+        return entryReply(w, fs.mkdir(w.request.caller, w.request.nodeid, name, MkdirIn.mode(in, ARGS), MkdirIn.umask(in, ARGS), w.entry));
     }
 
-    private long rename(RequestScratch w) {
+    private Outcome rename(RequestScratch w) {
         boolean two = w.request.opcode == Opcode.RENAME2.code;
         int fixed = two ? RenameIn.SIZE2 : RenameIn.SIZE;
         need(w, fixed);
@@ -160,38 +160,38 @@ final class Handlers {
         long n1 = Names.nul(in, ARGS + fixed, w.end);
         MemorySegment oldName = Names.name(in, ARGS + fixed, n1, false);
         MemorySegment newName = Names.single(in, n1 + 1, w.end, false);
-        return fs.rename(w.request, w.request.nodeid, oldName, RenameIn.newdir(in, ARGS), newName,
-                two ? RenameIn.flags(in, ARGS) : 0);
+        return w.outcome.argsOrError(fs.rename(w.request.caller, w.request.nodeid, oldName, RenameIn.newdir(in, ARGS), newName,
+                two ? RenameIn.flags(in, ARGS) : 0));
     }
 
-    private long link(RequestScratch w) {
+    private Outcome link(RequestScratch w) {
         need(w, LinkIn.SIZE);
         MemorySegment in = w.request.in;
         MemorySegment name = Names.single(in, ARGS + LinkIn.SIZE, w.end, false);
         // LINK's header names the new parent; the argument names the existing inode
-        return entryReply(w, fs.link(w.request, LinkIn.oldnodeid(in, ARGS), w.request.nodeid, name, w.entry));
+        return entryReply(w, fs.link(w.request.caller, LinkIn.oldnodeid(in, ARGS), w.request.nodeid, name, w.entry));
     }
 
-    private long open(RequestScratch w) {
+    private Outcome open(RequestScratch w) {
         need(w, OpenIn.SIZE);
         MemorySegment in = w.request.in;
-        int r = fs.open(w.request, w.request.nodeid, OpenIn.flags(in, ARGS), OpenIn.openFlags(in, ARGS), w.opened);
-        return r < 0 ? r : Replies.openOut(w.out, OUT, w.opened);
+        int r = fs.open(w.request.caller, w.request.nodeid, OpenIn.flags(in, ARGS), OpenIn.openFlags(in, ARGS), w.opened);
+        return w.outcome.argsOrError(r < 0 ? r : Replies.openOut(w.out, OUT, w.opened));
     }
 
-    private long read(RequestScratch w) {
+    private Outcome read(RequestScratch w) {
         need(w, ReadIn.SIZE);
         MemorySegment in = w.request.in;
         long fh = ReadIn.fh(in, ARGS), offset = ReadIn.offset(in, ARGS), size = ReadIn.size(in, ARGS);
         w.payloadSize = size;
-        if (offset < 0) return -Errno.EINVAL;
+        if (offset < 0) return w.outcome.error(Errno.EINVAL);
         IoVecs dst = w.sink.dataTarget(w.data, size);
-        long n = fs.read(w.request, w.request.nodeid, fh, offset, dst);
-        if (n >= 0) w.dataReply = true; // the data is already in place after the out header
-        return n;
+        long n = fs.read(w.request.caller, w.request.nodeid, fh, offset, dst);
+        // the data is already in place after the out header
+        return n < 0 ? w.outcome.error((int) -n) : w.outcome.data(n);
     }
 
-    private long write(RequestScratch w) {
+    private Outcome write(RequestScratch w) {
         need(w, WriteIn.SIZE);
         Request r = w.request;
         MemorySegment in = r.in;
@@ -202,46 +202,46 @@ final class Handlers {
         IoVecs src = r.payload;
         if (src.count() == 0) {
             // the data follows the arguments in the same buffer
-            if (r.inLength - data != size) return -Errno.EINVAL;
+            if (r.inLength - data != size) return w.outcome.error(Errno.EINVAL);
             src.add(in.address() + data, size);
         } else if (src.totalBytes() != size || r.inLength != data) {
-            return -Errno.EINVAL;
+            return w.outcome.error(Errno.EINVAL);
         }
-        if (offset < 0) return -Errno.EINVAL;
-        long n = fs.write(r, r.nodeid, fh, offset, src, writeFlags);
-        return n < 0 ? n : Replies.writeOut(w.out, OUT, n);
+        if (offset < 0) return w.outcome.error(Errno.EINVAL);
+        long n = fs.write(r.caller, r.nodeid, fh, offset, src, writeFlags);
+        return w.outcome.argsOrError(n < 0 ? n : Replies.writeOut(w.out, OUT, n));
     }
 
-    private long statfs(RequestScratch w) {
-        int r = fs.statfs(w.request, w.request.nodeid, w.fsStat);
-        return r < 0 ? r : Replies.statfs(w.out, OUT, w.fsStat);
+    private Outcome statfs(RequestScratch w) {
+        int r = fs.statfs(w.request.caller, w.request.nodeid, w.fsStat);
+        return w.outcome.argsOrError(r < 0 ? r : Replies.statfs(w.out, OUT, w.fsStat));
     }
 
-    private long release(RequestScratch w) {
+    private Outcome release(RequestScratch w) {
         need(w, ReleaseIn.SIZE);
-        return fs.release(w.request, w.request.nodeid, ReleaseIn.fh(w.request.in, ARGS), ReleaseIn.flags(w.request.in, ARGS));
+        return w.outcome.argsOrError(fs.release(w.request.caller, w.request.nodeid, ReleaseIn.fh(w.request.in, ARGS), ReleaseIn.flags(w.request.in, ARGS)));
     }
 
-    private long releasedir(RequestScratch w) {
+    private Outcome releasedir(RequestScratch w) {
         need(w, ReleaseIn.SIZE);
-        return fs.releasedir(w.request, w.request.nodeid, ReleaseIn.fh(w.request.in, ARGS));
+        return w.outcome.argsOrError(fs.releasedir(w.request.caller, w.request.nodeid, ReleaseIn.fh(w.request.in, ARGS)));
     }
 
-    private long flush(RequestScratch w) {
+    private Outcome flush(RequestScratch w) {
         need(w, FlushIn.SIZE);
-        return fs.flush(w.request, w.request.nodeid, FlushIn.fh(w.request.in, ARGS));
+        return w.outcome.argsOrError(fs.flush(w.request.caller, w.request.nodeid, FlushIn.fh(w.request.in, ARGS)));
     }
 
-    private long fsync(RequestScratch w) {
+    private Outcome fsync(RequestScratch w) {
         need(w, FsyncIn.SIZE);
         MemorySegment in = w.request.in;
         long fh = FsyncIn.fh(in, ARGS);
         boolean dataOnly = (FsyncIn.fsyncFlags(in, ARGS) & FsyncIn.FSYNC_FDATASYNC) != 0;
-        return w.request.opcode == Opcode.FSYNC.code ? fs.fsync(w.request, w.request.nodeid, fh, dataOnly)
-                : fs.fsyncdir(w.request, w.request.nodeid, fh, dataOnly);
+        return w.outcome.argsOrError(w.request.opcode == Opcode.FSYNC.code ? fs.fsync(w.request.caller, w.request.nodeid, fh, dataOnly)
+                : fs.fsyncdir(w.request.caller, w.request.nodeid, fh, dataOnly));
     }
 
-    private long setxattr(RequestScratch w) {
+    private Outcome setxattr(RequestScratch w) {
         // the argument grew with FUSE_SETXATTR_EXT; its size is the negotiated one
         boolean ext = (server.negotiation().reply().flags() & InitFlag.SETXATTR_EXT.mask) != 0;
         int fixed = ext ? SetxattrIn.SIZE : SetxattrIn.COMPAT_SIZE;
@@ -250,90 +250,90 @@ final class Handlers {
         long size = SetxattrIn.size(in, ARGS);
         MemorySegment name = Names.nonEmpty(in, ARGS + fixed, w.end);
         long valueAt = ARGS + fixed + name.byteSize();
-        if (valueAt + size > w.end) return -Errno.EINVAL;
-        return fs.setxattr(w.request, w.request.nodeid, name, in.asSlice(valueAt, size), SetxattrIn.flags(in, ARGS));
+        if (valueAt + size > w.end) return w.outcome.error(Errno.EINVAL);
+        return w.outcome.argsOrError(fs.setxattr(w.request.caller, w.request.nodeid, name, in.asSlice(valueAt, size), SetxattrIn.flags(in, ARGS)));
     }
 
     /** GETXATTR/LISTXATTR: size 0 asks for the length (fuse_getxattr_out), else the bytes themselves. */
-    private long xattrReply(RequestScratch w, long n, long askedSize) {
-        if (n < 0 || askedSize != 0) return n;
-        return Replies.getxattrOut(w.out, OUT, n);
+    private Outcome xattrReply(RequestScratch w, long n, long askedSize) {
+        if (n < 0 || askedSize != 0) return w.outcome.argsOrError(n);
+        return w.outcome.args(Replies.getxattrOut(w.out, OUT, n));
     }
 
     private MemorySegment xattrTarget(RequestScratch w, long askedSize) {
         return w.out.asSlice(OUT, Math.min(askedSize, room(w)));
     }
 
-    private long getxattr(RequestScratch w) {
+    private Outcome getxattr(RequestScratch w) {
         need(w, GetxattrIn.SIZE);
         MemorySegment in = w.request.in;
         long size = GetxattrIn.size(in, ARGS);
         MemorySegment name = Names.nonEmpty(in, ARGS + GetxattrIn.SIZE, w.end);
-        return xattrReply(w, fs.getxattr(w.request, w.request.nodeid, name, xattrTarget(w, size)), size);
+        return xattrReply(w, fs.getxattr(w.request.caller, w.request.nodeid, name, xattrTarget(w, size)), size);
     }
 
-    private long listxattr(RequestScratch w) {
+    private Outcome listxattr(RequestScratch w) {
         need(w, GetxattrIn.SIZE);
         long size = GetxattrIn.size(w.request.in, ARGS);
-        return xattrReply(w, fs.listxattr(w.request, w.request.nodeid, xattrTarget(w, size)), size);
+        return xattrReply(w, fs.listxattr(w.request.caller, w.request.nodeid, xattrTarget(w, size)), size);
     }
 
-    private long opendir(RequestScratch w) {
+    private Outcome opendir(RequestScratch w) {
         need(w, OpenIn.SIZE);
-        int r = fs.opendir(w.request, w.request.nodeid, OpenIn.flags(w.request.in, ARGS), w.opened);
-        return r < 0 ? r : Replies.openOut(w.out, OUT, w.opened);
+        int r = fs.opendir(w.request.caller, w.request.nodeid, OpenIn.flags(w.request.in, ARGS), w.opened);
+        return w.outcome.argsOrError(r < 0 ? r : Replies.openOut(w.out, OUT, w.opened));
     }
 
-    private long readdir(RequestScratch w) {
+    private Outcome readdir(RequestScratch w) {
         need(w, ReadIn.SIZE);
         MemorySegment in = w.request.in;
         long size = ReadIn.size(in, ARGS);
         w.payloadSize = size;
         boolean plus = w.request.opcode == Opcode.READDIRPLUS.code;
         DirentWriter sink = w.dirents.reset(w.out, OUT, (int) Math.min(size, room(w)), plus);
-        int r = fs.readdir(w.request, w.request.nodeid, ReadIn.fh(in, ARGS), ReadIn.offset(in, ARGS), plus, sink);
+        int r = fs.readdir(w.request.caller, w.request.nodeid, ReadIn.fh(in, ARGS), ReadIn.offset(in, ARGS), plus, sink);
         // entries already encoded stand even when reading further failed
-        return sink.written() > 0 || r >= 0 ? sink.written() : r;
+        return w.outcome.argsOrError(sink.written() > 0 || r >= 0 ? sink.written() : r);
     }
 
-    private long access(RequestScratch w) {
+    private Outcome access(RequestScratch w) {
         need(w, AccessIn.SIZE);
-        return fs.access(w.request, w.request.nodeid, AccessIn.mask(w.request.in, ARGS));
+        return w.outcome.argsOrError(fs.access(w.request.caller, w.request.nodeid, AccessIn.mask(w.request.in, ARGS)));
     }
 
-    private long create(RequestScratch w) {
+    private Outcome create(RequestScratch w) {
         need(w, CreateIn.SIZE);
         MemorySegment in = w.request.in;
         MemorySegment name = Names.single(in, ARGS + CreateIn.SIZE, w.end, false);
-        int r = fs.create(w.request, w.request.nodeid, name, CreateIn.flags(in, ARGS), CreateIn.mode(in, ARGS),
+        int r = fs.create(w.request.caller, w.request.nodeid, name, CreateIn.flags(in, ARGS), CreateIn.mode(in, ARGS),
                 CreateIn.umask(in, ARGS), CreateIn.openFlags(in, ARGS), w.entry, w.opened);
-        if (r < 0) return r;
+        if (r < 0) return w.outcome.argsOrError(r);
         int n = Replies.entry(w.out, OUT, w.entry);
-        return n + Replies.openOut(w.out, OUT + n, w.opened);
+        return w.outcome.args(n + Replies.openOut(w.out, OUT + n, w.opened));
     }
 
-    private long fallocate(RequestScratch w) {
+    private Outcome fallocate(RequestScratch w) {
         need(w, FallocateIn.SIZE);
         MemorySegment in = w.request.in;
-        return fs.fallocate(w.request, w.request.nodeid, FallocateIn.fh(in, ARGS), FallocateIn.mode(in, ARGS),
-                FallocateIn.offset(in, ARGS), FallocateIn.length(in, ARGS));
+        return w.outcome.argsOrError(fs.fallocate(w.request.caller, w.request.nodeid, FallocateIn.fh(in, ARGS), FallocateIn.mode(in, ARGS),
+                FallocateIn.offset(in, ARGS), FallocateIn.length(in, ARGS)));
     }
 
-    private long lseek(RequestScratch w) {
+    private Outcome lseek(RequestScratch w) {
         need(w, LseekIn.SIZE);
         MemorySegment in = w.request.in;
-        long pos = fs.lseek(w.request, w.request.nodeid, LseekIn.fh(in, ARGS), LseekIn.offset(in, ARGS), LseekIn.whence(in, ARGS));
-        return pos < 0 ? pos : Replies.lseekOut(w.out, OUT, pos);
+        long pos = fs.lseek(w.request.caller, w.request.nodeid, LseekIn.fh(in, ARGS), LseekIn.offset(in, ARGS), LseekIn.whence(in, ARGS));
+        return w.outcome.argsOrError(pos < 0 ? pos : Replies.lseekOut(w.out, OUT, pos));
     }
 
-    private long copyFileRange(RequestScratch w) {
+    private Outcome copyFileRange(RequestScratch w) {
         need(w, CopyFileRangeIn.SIZE);
         MemorySegment in = w.request.in;
-        long n = fs.copyFileRange(w.request, w.request.nodeid, CopyFileRangeIn.fhIn(in, ARGS), CopyFileRangeIn.offIn(in, ARGS),
+        long n = fs.copyFileRange(w.request.caller, w.request.nodeid, CopyFileRangeIn.fhIn(in, ARGS), CopyFileRangeIn.offIn(in, ARGS),
                 CopyFileRangeIn.nodeidOut(in, ARGS), CopyFileRangeIn.fhOut(in, ARGS), CopyFileRangeIn.offOut(in, ARGS),
                 CopyFileRangeIn.len(in, ARGS), (int) CopyFileRangeIn.flags(in, ARGS));
-        if (n < 0) return n;
+        if (n < 0) return w.outcome.argsOrError(n);
         w.payloadSize = n;
-        return Replies.writeOut(w.out, OUT, n);
+        return w.outcome.args(Replies.writeOut(w.out, OUT, n));
     }
 }

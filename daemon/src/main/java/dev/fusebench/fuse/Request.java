@@ -24,7 +24,8 @@ public final class Request {
     public int opcode;
     public long unique;
     public long nodeid;
-    public int uid, gid, pid;
+    /** Who sent it: the header's uid, gid and pid, and a creation's supplementary group. */
+    public final Caller caller = new Caller();
 
     /** The header's own idea of the request length. */
     public long headerLength;
@@ -38,9 +39,7 @@ public final class Request {
         opcode = Header.opcode(in, 0);
         unique = Header.unique(in, 0);
         nodeid = Header.nodeid(in, 0);
-        uid = Header.uid(in, 0);
-        gid = Header.gid(in, 0);
-        pid = Header.pid(in, 0);
+        caller.set(Header.uid(in, 0), Header.gid(in, 0), Header.pid(in, 0), suppGroup());
         return true;
     }
 
@@ -68,9 +67,9 @@ public final class Request {
     /**
      * The supplementary group a creation carries (FUSE_EXT_GROUPS: the parent directory's group,
      * when the caller is in it only as a supplementary one), or -1. Only for requests held whole
-     * in {@code in} (every creation is).
+     * in {@code in} (every creation is); most requests carry no extension and cost one byte read.
      */
-    public long createSuppGroup() {
+    private long suppGroup() {
         long extensions = Header.totalExtlen(in, 0) * 8L;
         if (extensions == 0 || inLength != totalLength || extensions > totalLength - Header.SIZE) return -1;
         return FuseIn.Extension.suppGroup(in, totalLength - extensions, totalLength);

@@ -23,13 +23,16 @@ public final class RequestScratch {
     final DirentWriter dirents;
     final InitInArgs initIn = new InitInArgs();
 
+    /** What the handler made of the request being served. */
+    final Outcome outcome = new Outcome();
+
     // the request being served
     ReplySink sink;
     MemorySegment out;
     /** End of the arguments in {@code request.in}. */
     long end;
+    /** The data size a READ, WRITE or READDIR asked for, for the statistics; -1 for other requests. */
     long payloadSize;
-    boolean dataReply;
 
     RequestScratch(Arena arena, OpcodeRecorder recorder) {
         this.request = new Request(new IoVecs(arena, 1024));

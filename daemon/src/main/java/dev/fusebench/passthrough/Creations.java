@@ -2,7 +2,7 @@ package dev.fusebench.passthrough;
 
 import dev.fusebench.fuse.Entry;
 import dev.fusebench.fuse.Opened;
-import dev.fusebench.fuse.Request;
+import dev.fusebench.fuse.Caller;
 import dev.fusebench.sys.Errno;
 import dev.fusebench.sys.Libc;
 import dev.fusebench.sys.StatBuf;
@@ -40,7 +40,7 @@ final class Creations {
      * Runs a creation as the caller ({@link ThreadCredentials#becomeCaller}): the host decides
      * with the caller's uid, gid and the supplementary group the kernel sent, exactly once.
      */
-    private static int createAs(Request caller, Inode parent, Creation c) {
+    private static int createAs(Caller caller, Inode parent, Creation c) {
         SharedDir.scratch(); // this thread's umask is 0 from here on
         int changed = ThreadCredentials.becomeCaller(caller);
         if (changed < 0) return changed;
@@ -51,7 +51,7 @@ final class Creations {
         }
     }
 
-    private int created(Request caller, long parent, MemorySegment name, Entry out, Creation c) {
+    private int created(Caller caller, long parent, MemorySegment name, Entry out, Creation c) {
         Inode p = dir.dir(parent);
         if (p == null) return dir.notADir(parent);
         try {
@@ -62,16 +62,16 @@ final class Creations {
         }
     }
 
-    int symlink(Request caller, long parent, MemorySegment name, MemorySegment target, Entry out) {
+    int symlink(Caller caller, long parent, MemorySegment name, MemorySegment target, Entry out) {
         return created(caller, parent, name, out, dirfd -> Libc.symlinkat(target, dirfd, name));
     }
 
-    int mknod(Request caller, long parent, MemorySegment name, int mode, int rdev, int umask, Entry out) {
+    int mknod(Caller caller, long parent, MemorySegment name, int mode, int rdev, int umask, Entry out) {
         int m = requested(mode, umask);
         return created(caller, parent, name, out, dirfd -> Libc.mknodat(dirfd, name, m, StatBuf.decodeDev32(rdev)));
     }
 
-    int mkdir(Request caller, long parent, MemorySegment name, int mode, int umask, Entry out) {
+    int mkdir(Caller caller, long parent, MemorySegment name, int mode, int umask, Entry out) {
         int m = requested(mode, umask) & 07777;
         return created(caller, parent, name, out, dirfd -> Libc.mkdirat(dirfd, name, m));
     }
@@ -94,7 +94,7 @@ final class Creations {
         }
     }
 
-    int create(Request caller, long parent, MemorySegment name, int flags, int mode, int umask, int openFlags, Entry entry, Opened opened) {
+    int create(Caller caller, long parent, MemorySegment name, int flags, int mode, int umask, int openFlags, Entry entry, Opened opened) {
         if (!GuestDescriptors.room()) return -Errno.ENFILE;
         Inode p = dir.dir(parent);
         if (p == null) return dir.notADir(parent);
@@ -105,7 +105,7 @@ final class Creations {
         }
     }
 
-    private int create(Request caller, Inode p, MemorySegment name, int flags, int mode, int openFlags, Entry entry, Opened opened) {
+    private int create(Caller caller, Inode p, MemorySegment name, int flags, int mode, int openFlags, Entry entry, Opened opened) {
         int open = opening.hostFlags(flags) | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY;
         int fd = createAs(caller, p, dirfd -> Libc.openat(dirfd, name, open | O_CREAT | O_EXCL, mode));
         if (fd == -Errno.EEXIST && (flags & O_EXCL) == 0) {

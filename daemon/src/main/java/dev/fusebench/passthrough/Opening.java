@@ -2,7 +2,7 @@ package dev.fusebench.passthrough;
 
 import dev.fusebench.fuse.BackingFiles;
 import dev.fusebench.fuse.Opened;
-import dev.fusebench.fuse.Request;
+import dev.fusebench.fuse.Caller;
 import dev.fusebench.sys.Errno;
 import dev.fusebench.sys.Libc;
 import dev.fusebench.wire.FuseIn.OpenIn;
@@ -67,7 +67,7 @@ final class Opening {
         out.fh = dir.handles.addFile(fd, out.backingId);
     }
 
-    int open(Request caller, long nodeid, int flags, int openFlags, Opened out) {
+    int open(Caller caller, long nodeid, int flags, int openFlags, Opened out) {
         if (!GuestDescriptors.room()) return -Errno.ENFILE;
         Inode inode = dir.inodes.acquire(nodeid);
         if (inode == null) return -Errno.ESTALE;
@@ -91,8 +91,8 @@ final class Opening {
      * the caller's uid decides, as a local file system decides for any caller but root. The open
      * then runs without CAP_FSETID ({@link SharedDir#reopenFd(int, int, boolean)}).
      */
-    static boolean killsOnTruncatingOpen(Request caller, int flags, int openFlags) {
+    static boolean killsOnTruncatingOpen(Caller caller, int flags, int openFlags) {
         if ((flags & O_TRUNC) == 0) return false;
-        return (openFlags & OpenIn.FUSE_OPEN_KILL_SUIDGID) != 0 || (caller != null && caller.uid != 0);
+        return (openFlags & OpenIn.FUSE_OPEN_KILL_SUIDGID) != 0 || (caller != null && caller.uid() != 0);
     }
 }

@@ -9,7 +9,7 @@ import dev.fusebench.fuse.FsStat;
 import dev.fusebench.fuse.InitFlag;
 import dev.fusebench.fuse.Negotiation;
 import dev.fusebench.fuse.Opened;
-import dev.fusebench.fuse.Request;
+import dev.fusebench.fuse.Caller;
 import dev.fusebench.fuse.SetAttr;
 import dev.fusebench.stats.DaemonFacts;
 import dev.fusebench.sys.Errno;
@@ -80,7 +80,7 @@ public final class PassthroughFs implements FileSystem {
     // ---- names and attributes --------------------------------------------------------------
 
     @Override
-    public int lookup(Request caller, long parent, MemorySegment name, Entry out) {
+    public int lookup(Caller caller, long parent, MemorySegment name, Entry out) {
         Inode p = dir.dir(parent);
         if (p == null) return dir.notADir(parent);
         try {
@@ -94,7 +94,7 @@ public final class PassthroughFs implements FileSystem {
     public void forget(long nodeid, long nlookup) { dir.inodes.forget(nodeid, nlookup); }
 
     @Override
-    public int getattr(Request caller, long nodeid, long fh, Attr out) {
+    public int getattr(Caller caller, long nodeid, long fh, Attr out) {
         Inode inode = dir.inodes.acquire(nodeid);
         if (inode == null) return -Errno.ESTALE;
         Handle h = fh >= 0 ? dir.handles.acquire(fh, HandleTable.FILE) : null;
@@ -108,10 +108,10 @@ public final class PassthroughFs implements FileSystem {
     }
 
     @Override
-    public int setattr(Request caller, long nodeid, SetAttr in, Attr out) { return attributes.setattr(nodeid, in, out); }
+    public int setattr(Caller caller, long nodeid, SetAttr in, Attr out) { return attributes.setattr(nodeid, in, out); }
 
     @Override
-    public int readlink(Request caller, long nodeid, MemorySegment dst) {
+    public int readlink(Caller caller, long nodeid, MemorySegment dst) {
         Inode inode = dir.inodes.acquire(nodeid);
         if (inode == null) return -Errno.ESTALE;
         try {
@@ -123,7 +123,7 @@ public final class PassthroughFs implements FileSystem {
     }
 
     @Override
-    public int access(Request caller, long nodeid, int mask) {
+    public int access(Caller caller, long nodeid, int mask) {
         Inode inode = dir.inodes.acquire(nodeid);
         if (inode == null) return -Errno.ESTALE;
         var st = SharedDir.scratch().stat;
@@ -136,16 +136,16 @@ public final class PassthroughFs implements FileSystem {
         if (r < 0) return r;
         if (mask == F_OK) return 0;
         int mode = st.mode();
-        if (caller.uid == 0) {
+        if (caller.uid() == 0) {
             // root may do anything but execute a file that no one may execute
             return (mask & X_OK) != 0 && !isDir(mode) && (mode & 0111) == 0 ? -Errno.EACCES : 0;
         }
-        int bits = caller.uid == st.uid() ? (mode >> 6) & 7 : caller.gid == st.gid() ? (mode >> 3) & 7 : mode & 7;
+        int bits = caller.uid() == st.uid() ? (mode >> 6) & 7 : caller.gid() == st.gid() ? (mode >> 3) & 7 : mode & 7;
         return (bits & mask) == mask ? 0 : -Errno.EACCES;
     }
 
     @Override
-    public int statfs(Request caller, long nodeid, FsStat out) {
+    public int statfs(Caller caller, long nodeid, FsStat out) {
         Inode inode = dir.inodes.acquire(nodeid);
         if (inode == null) inode = dir.inodes.acquire(ROOT);
         if (inode == null) return -Errno.ESTALE;
@@ -171,35 +171,35 @@ public final class PassthroughFs implements FileSystem {
     // ---- creating and removing names --------------------------------------------------------
 
     @Override
-    public int symlink(Request caller, long parent, MemorySegment name, MemorySegment target, Entry out) {
+    public int symlink(Caller caller, long parent, MemorySegment name, MemorySegment target, Entry out) {
         return creations.symlink(caller, parent, name, target, out);
     }
 
     @Override
-    public int mknod(Request caller, long parent, MemorySegment name, int mode, int rdev, int umask, Entry out) {
+    public int mknod(Caller caller, long parent, MemorySegment name, int mode, int rdev, int umask, Entry out) {
         return creations.mknod(caller, parent, name, mode, rdev, umask, out);
     }
 
     @Override
-    public int mkdir(Request caller, long parent, MemorySegment name, int mode, int umask, Entry out) {
+    public int mkdir(Caller caller, long parent, MemorySegment name, int mode, int umask, Entry out) {
         return creations.mkdir(caller, parent, name, mode, umask, out);
     }
 
     @Override
-    public int create(Request caller, long parent, MemorySegment name, int flags, int mode, int umask, int openFlags, Entry entry, Opened opened) {
+    public int create(Caller caller, long parent, MemorySegment name, int flags, int mode, int umask, int openFlags, Entry entry, Opened opened) {
         return creations.create(caller, parent, name, flags, mode, umask, openFlags, entry, opened);
     }
 
     @Override
-    public int link(Request caller, long nodeid, long newParent, MemorySegment newName, Entry out) {
+    public int link(Caller caller, long nodeid, long newParent, MemorySegment newName, Entry out) {
         return creations.link(nodeid, newParent, newName, out);
     }
 
     @Override
-    public int unlink(Request caller, long parent, MemorySegment name) { return unlinkAt(parent, name, 0); }
+    public int unlink(Caller caller, long parent, MemorySegment name) { return unlinkAt(parent, name, 0); }
 
     @Override
-    public int rmdir(Request caller, long parent, MemorySegment name) { return unlinkAt(parent, name, AT_REMOVEDIR); }
+    public int rmdir(Caller caller, long parent, MemorySegment name) { return unlinkAt(parent, name, AT_REMOVEDIR); }
 
     private int unlinkAt(long parent, MemorySegment name, int flags) {
         Inode p = dir.dir(parent);
@@ -212,7 +212,7 @@ public final class PassthroughFs implements FileSystem {
     }
 
     @Override
-    public int rename(Request caller, long parent, MemorySegment name, long newParent, MemorySegment newName, int flags) {
+    public int rename(Caller caller, long parent, MemorySegment name, long newParent, MemorySegment newName, int flags) {
         if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT)) != 0) return -Errno.EINVAL;
         Inode p = dir.dir(parent);
         if (p == null) return dir.notADir(parent);
@@ -232,12 +232,12 @@ public final class PassthroughFs implements FileSystem {
     // ---- files -----------------------------------------------------------------------------
 
     @Override
-    public int open(Request caller, long nodeid, int flags, int openFlags, Opened out) {
+    public int open(Caller caller, long nodeid, int flags, int openFlags, Opened out) {
         return opening.open(caller, nodeid, flags, openFlags, out);
     }
 
     @Override
-    public long read(Request caller, long nodeid, long fh, long offset, IoVecs dst) {
+    public long read(Caller caller, long nodeid, long fh, long offset, IoVecs dst) {
         Handle h = dir.handles.acquire(fh, HandleTable.FILE);
         if (h == null) return -Errno.EBADF;
         try {
@@ -248,7 +248,7 @@ public final class PassthroughFs implements FileSystem {
     }
 
     @Override
-    public long write(Request caller, long nodeid, long fh, long offset, IoVecs src, int writeFlags) {
+    public long write(Caller caller, long nodeid, long fh, long offset, IoVecs src, int writeFlags) {
         Handle h = dir.handles.acquire(fh, HandleTable.FILE);
         if (h == null) return -Errno.EBADF;
         try {
@@ -269,7 +269,7 @@ public final class PassthroughFs implements FileSystem {
     }
 
     @Override
-    public int release(Request caller, long nodeid, long fh, int flags) {
+    public int release(Caller caller, long nodeid, long fh, int flags) {
         int backingId = dir.handles.remove(fh, HandleTable.FILE);
         if (backingId < 0) return -Errno.EBADF;
         var b = opening.backingFiles();
@@ -290,7 +290,7 @@ public final class PassthroughFs implements FileSystem {
      * does, so errors the host file system reports at close (NFS, FUSE below us) reach the guest.
      */
     @Override
-    public int flush(Request caller, long nodeid, long fh) {
+    public int flush(Caller caller, long nodeid, long fh) {
         Handle h = dir.handles.acquire(fh, HandleTable.FILE);
         if (h == null) return -Errno.EBADF;
         try {
@@ -302,52 +302,52 @@ public final class PassthroughFs implements FileSystem {
     }
 
     @Override
-    public int fsync(Request caller, long nodeid, long fh, boolean dataOnly) { return handleOps.sync(fh, HandleTable.FILE, dataOnly); }
+    public int fsync(Caller caller, long nodeid, long fh, boolean dataOnly) { return handleOps.sync(fh, HandleTable.FILE, dataOnly); }
 
     @Override
-    public int fsyncdir(Request caller, long nodeid, long fh, boolean dataOnly) { return handleOps.sync(fh, HandleTable.DIR, dataOnly); }
+    public int fsyncdir(Caller caller, long nodeid, long fh, boolean dataOnly) { return handleOps.sync(fh, HandleTable.DIR, dataOnly); }
 
     /** SYNCFS (a guest sync(2) or syncfs(2)): syncfs(2) on the host file system of the share. */
     @Override
-    public int syncfs(Request caller, long nodeid) { return handleOps.syncfs(); }
+    public int syncfs(Caller caller, long nodeid) { return handleOps.syncfs(); }
 
     @Override
-    public int fallocate(Request caller, long nodeid, long fh, int mode, long offset, long length) { return handleOps.fallocate(fh, mode, offset, length); }
+    public int fallocate(Caller caller, long nodeid, long fh, int mode, long offset, long length) { return handleOps.fallocate(fh, mode, offset, length); }
 
     @Override
-    public long lseek(Request caller, long nodeid, long fh, long offset, int whence) { return handleOps.lseek(fh, offset, whence); }
+    public long lseek(Caller caller, long nodeid, long fh, long offset, int whence) { return handleOps.lseek(fh, offset, whence); }
 
     @Override
-    public long copyFileRange(Request caller, long nodeIn, long fhIn, long offIn, long nodeOut, long fhOut, long offOut, long len, int flags) {
+    public long copyFileRange(Caller caller, long nodeIn, long fhIn, long offIn, long nodeOut, long fhOut, long offOut, long len, int flags) {
         return handleOps.copyFileRange(fhIn, offIn, fhOut, offOut, len, flags);
     }
 
     // ---- directories and extended attributes ------------------------------------------------
 
     @Override
-    public int opendir(Request caller, long nodeid, int flags, Opened out) { return directories.opendir(nodeid, out); }
+    public int opendir(Caller caller, long nodeid, int flags, Opened out) { return directories.opendir(nodeid, out); }
 
     @Override
-    public int readdir(Request caller, long nodeid, long fh, long offset, boolean plus, DirSink sink) {
+    public int readdir(Caller caller, long nodeid, long fh, long offset, boolean plus, DirSink sink) {
         return directories.readdir(nodeid, fh, offset, plus, sink);
     }
 
     @Override
-    public int releasedir(Request caller, long nodeid, long fh) {
+    public int releasedir(Caller caller, long nodeid, long fh) {
         return dir.handles.remove(fh, HandleTable.DIR) >= 0 ? 0 : -Errno.EBADF;
     }
 
     @Override
-    public int setxattr(Request caller, long nodeid, MemorySegment name, MemorySegment value, int flags) {
+    public int setxattr(Caller caller, long nodeid, MemorySegment name, MemorySegment value, int flags) {
         return xattrs.set(nodeid, name, value, flags);
     }
 
     @Override
-    public long getxattr(Request caller, long nodeid, MemorySegment name, MemorySegment dst) { return xattrs.get(nodeid, name, dst); }
+    public long getxattr(Caller caller, long nodeid, MemorySegment name, MemorySegment dst) { return xattrs.get(nodeid, name, dst); }
 
     @Override
-    public long listxattr(Request caller, long nodeid, MemorySegment dst) { return xattrs.list(nodeid, dst); }
+    public long listxattr(Caller caller, long nodeid, MemorySegment dst) { return xattrs.list(nodeid, dst); }
 
     @Override
-    public int removexattr(Request caller, long nodeid, MemorySegment name) { return xattrs.remove(nodeid, name); }
+    public int removexattr(Caller caller, long nodeid, MemorySegment name) { return xattrs.remove(nodeid, name); }
 }

@@ -1,6 +1,6 @@
 package dev.fusebench.passthrough;
 
-import dev.fusebench.fuse.Request;
+import dev.fusebench.fuse.Caller;
 import dev.fusebench.sys.Errno;
 import dev.fusebench.sys.Libc;
 import dev.fusebench.sys.LibcProcess;
@@ -63,12 +63,12 @@ final class ThreadCredentials {
      * back with {@link #becomeRoot}), 0 when the caller is root, or a negative errno (EINVAL for an
      * id of -1; the thread is unchanged then).
      */
-    static int becomeCaller(Request caller) {
+    static int becomeCaller(Caller caller) {
         if (caller == null) return 0;
-        if (caller.uid == NO_ID || caller.gid == NO_ID) return -Errno.EINVAL;
-        if (!PRIVILEGED || (caller.uid == 0 && caller.gid == 0)) return 0;
+        if (caller.uid() == NO_ID || caller.gid() == NO_ID) return -Errno.EINVAL;
+        if (!PRIVILEGED || (caller.uid() == 0 && caller.gid() == 0)) return 0;
         State s = SharedDir.scratch().credentials;
-        long supp = caller.createSuppGroup();
+        long supp = caller.suppGroup();
         int r;
         if (supp >= 0 && supp != Integer.toUnsignedLong(NO_ID)) {
             s.group.set(JAVA_INT, 0, (int) supp);
@@ -77,10 +77,10 @@ final class ThreadCredentials {
             r = LibcProcess.setgroupsThisThread(0, s.group);
         }
         if (r < 0) { becomeRoot(); return r; }
-        LibcProcess.setfsgid(caller.gid);
-        if (LibcProcess.setfsgid(NO_ID) != caller.gid) { becomeRoot(); return -Errno.EPERM; }
-        LibcProcess.setfsuid(caller.uid);
-        if (LibcProcess.setfsuid(NO_ID) != caller.uid) { becomeRoot(); return -Errno.EPERM; }
+        LibcProcess.setfsgid(caller.gid());
+        if (LibcProcess.setfsgid(NO_ID) != caller.gid()) { becomeRoot(); return -Errno.EPERM; }
+        LibcProcess.setfsuid(caller.uid());
+        if (LibcProcess.setfsuid(NO_ID) != caller.uid()) { becomeRoot(); return -Errno.EPERM; }
         return 1;
     }
 

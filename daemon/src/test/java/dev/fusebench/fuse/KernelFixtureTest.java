@@ -76,6 +76,15 @@ class KernelFixtureTest {
     @Test
     void createArgs() { assertEquals("create 1 a.txt flags=101101 mode=100644", only("CREATE-0")); }
 
+    /** The file system learns who asked from a small caller view, not the request: ids, pid, and a creation's group. */
+    @Test
+    void theCallerCarriesTheHeadersIdsAndTheCreationsSupplementaryGroup() {
+        assertEquals(0, h.call(Requests.withSuppGroup(Requests.asUser(Requests.create(1, "g", 0101, 0644), 1000, 1001), 4242)).error());
+        assertEquals("uid 1000 gid 1001 pid 1234 group 4242", fs.lastCreator);
+        assertEquals(0, h.call(Requests.asUser(Requests.create(1, "h", 0101, 0644), 1000, 1001)).error());
+        assertEquals("uid 1000 gid 1001 pid 1234", fs.lastCreator, "no extension: no group (and none left from the last request)");
+    }
+
     @Test
     void mkdirArgs() { assertEquals("mkdir 1 d 755", only("MKDIR-0")); }
 

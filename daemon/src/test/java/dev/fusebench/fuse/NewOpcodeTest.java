@@ -21,7 +21,7 @@ class NewOpcodeTest {
             byte[] statx = Requests.request(Opcode.STATX.code, FileSystem.ROOT, Requests.longs(0, 0), Requests.ints(0, 0));
             assertEquals(-Errno.ENOSYS, h.call(statx).error(), "no handler yet");
 
-            h.server.route(Opcode.STATX, w -> 0); // the table line and its handler: an empty reply
+            h.server.route(Opcode.STATX, w -> w.outcome.args(0)); // the table line and its handler: an empty reply
             ServerHarness.Reply r = h.call(statx);
             assertEquals(0, r.error());
             assertEquals(0, r.body().length);
@@ -29,7 +29,7 @@ class NewOpcodeTest {
 
             h.server.route(Opcode.STATX, null);
             assertEquals(-Errno.ENOSYS, h.call(statx).error(), "and gone again");
-            assertThrows(IllegalArgumentException.class, () -> h.server.route(Opcode.INIT, w -> 0));
+            assertThrows(IllegalArgumentException.class, () -> h.server.route(Opcode.INIT, w -> w.outcome.none()));
         }
     }
 
