@@ -121,8 +121,9 @@ public final class Main implements Runnable {
 
     public static int execute(String... args) {
         CommandLine cl = Cli.create(new Main(), PREFIX);
-        cl.addSubcommand("run", new RunCommand());
-        cl.addSubcommand("matrix", new MatrixCommand(REPORTS).withArgs(args));
+        // as CommandLines of their own: picocli applies a model transformer (the guest axes' options) only there
+        cl.addSubcommand("run", new CommandLine(new RunCommand()));
+        cl.addSubcommand("matrix", new CommandLine(new MatrixCommand(REPORTS).withArgs(args)));
         cl.addSubcommand("load", new LoadCommand().withArgs(args));
         cl.addSubcommand("report", new ReportCommand());
         cl.addSubcommand("compare", new CompareCommand());

@@ -1,5 +1,6 @@
 package dev.fusebench.bench;
 
+import dev.fusebench.bench.guest.GuestSetup;
 import dev.fusebench.bench.daemons.CustomDaemon;
 import dev.fusebench.bench.daemons.VirtiofsdRust;
 import dev.fusebench.bench.results.RunResult;
@@ -37,7 +38,7 @@ class GuestBootTest {
     }
 
     static GuestConfig config(boolean checksum) throws Exception {
-        return new GuestConfig("6.1", 2, 1024, 1024, "", Accel.choose("auto"), 64, 2, checksum);
+        return new GuestConfig(GuestSetup.DEFAULT, 1024, Accel.choose("auto"), 64, 2, checksum);
     }
 
     private List<RunResult> run(String daemon, String variant, List<String> workloads, long deadline, boolean checksum) throws Exception {

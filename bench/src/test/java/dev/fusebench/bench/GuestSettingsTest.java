@@ -1,5 +1,7 @@
 package dev.fusebench.bench;
 
+import dev.fusebench.bench.guest.GuestSetup;
+import dev.fusebench.bench.guest.GuestAxis;
 import dev.fusebench.bench.daemons.VirtioFsDaemon;
 import dev.fusebench.bench.guest.Accel;
 import dev.fusebench.bench.guest.GuestConfig;
@@ -29,7 +31,8 @@ class GuestSettingsTest {
     /** One boot running {@code workloads}; the first one's result. */
     private RunResult runJava(String kernel, String variant, List<String> workloads, int vcpus, int requestQueues, int readaheadKb) throws Exception {
         GuestImage image = GuestImage.obtain(kernel, GuestImage.defaultCache(), GuestBootTest.WORKLOADS.resolve("init"));
-        GuestConfig cfg = new GuestConfig(kernel, vcpus, 1024, 1024, "", Accel.choose("auto"), 64, 3, false, requestQueues, readaheadKb);
+        GuestConfig cfg = new GuestConfig(GuestSetup.DEFAULT.with(GuestAxis.KERNEL, kernel).with(GuestAxis.VCPUS, vcpus)
+                .with(GuestAxis.REQUEST_QUEUES, requestQueues).with(GuestAxis.READAHEAD_KB, readaheadKb), 1024, Accel.choose("auto"), 64, 3, false);
         var spec = new GuestRun.Spec(VirtioFsDaemon.named("java", GuestImage.defaultCache()), variant, cfg, workloads,
                 GuestBootTest.WORKLOADS, 400);
         RunResult r = GuestRun.run(spec, image, tmp.resolve(kernel + "-" + requestQueues + "-" + readaheadKb)).getFirst();

@@ -6,9 +6,11 @@ import dev.fusebench.bench.daemons.CustomDaemonOptions;
 import dev.fusebench.bench.daemons.Variants;
 import dev.fusebench.bench.daemons.VirtioFsDaemon;
 import dev.fusebench.bench.guest.Accel;
-import dev.fusebench.bench.guest.GuestConfig;
+import dev.fusebench.bench.guest.GuestAxis;
+import dev.fusebench.bench.guest.GuestAxisOptions;
+import dev.fusebench.bench.guest.GuestAxisValues;
 import dev.fusebench.bench.guest.GuestImage;
-import dev.fusebench.bench.guest.GuestKernel;
+import dev.fusebench.bench.guest.GuestSetup;
 import dev.fusebench.bench.run.Fault;
 import dev.fusebench.bench.stats.Comparison;
 import dev.fusebench.bench.workload.SliceFile;
@@ -16,7 +18,9 @@ import dev.fusebench.bench.workload.Workloads;
 import dev.fusebench.fuse.NegotiationSettings;
 import dev.fusebench.fuse.Variant;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine;
 
 import java.io.IOException;
@@ -34,12 +38,13 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.IntFunction;
+import java.util.function.Predicate;
 
 /**
  * {@code run-bench.sh matrix}: variants x workloads x daemons x guest configurations x iterations,
  * interleaved, every run appended to results.jsonl as it completes, resumable, then the report.
  */
-@Command(name = "matrix", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "matrix", mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = GuestAxisOptions.class,
         description = "Runs the comparison matrix and writes its report.")
 public final class MatrixCommand implements Callable<Integer> {
     /** Writes the report of a results directory; then, given --fail-on, the gate's exit status (0 passes). */
@@ -83,18 +88,6 @@ public final class MatrixCommand implements Callable<Integer> {
     @Option(names = "--slice", defaultValue = "1", paramLabel = "S", description = "interleaved: seconds of one slice (default: ${DEFAULT-VALUE}).") int slice;
     @Option(names = "--rounds", paramLabel = "R", description = "interleaved: measured rounds per workload in each boot, every arm one slice a round "
             + "(default: " + DEFAULT_ROUNDS + ", with --quick " + QUICK_ROUNDS + ").") Integer roundsOption;
-    @Option(names = "--guest-kernels", split = ",", defaultValue = "6.1", paramLabel = "K") List<String> kernels;
-    @Option(names = "--queue-sizes", split = ",", defaultValue = "1024", paramLabel = "N") List<Integer> queueSizes;
-    @Option(names = "--vcpus", split = ",", defaultValue = "2", paramLabel = "N", description = "Guest vCPU counts, an axis (default: ${DEFAULT-VALUE}).")
-    List<Integer> vcpuCounts;
-    @Option(names = "--request-queues", split = ",", defaultValue = "1", paramLabel = "N",
-            description = "virtio-fs request queues (QEMU num-request-queues), an axis; Linux 6.11+ guests use them, 6.1 uses one (default: ${DEFAULT-VALUE}).")
-    List<Integer> requestQueues;
-    @Option(names = "--readahead-kb", split = ",", paramLabel = "KB",
-            description = "The guest's read_ahead_kb for the share (its FUSE bdi), an axis; without it the kernel's (128).")
-    List<Integer> readaheadKb;
-    @Option(names = "--kernel-args", split = ";", defaultValue = "", paramLabel = "ARGS",
-            description = "Guest kernel argument sets, separated by ';' (e.g. ';swiotlb=force').") List<String> kernelArgs;
     @Option(names = "--iterations", defaultValue = "auto", paramLabel = "N|auto",
             description = "Blocks (interleaved: boots holding every arm; boots design: every arm booted once each): a number, or auto: at least "
                     + Comparison.MIN_BOOTS + " boots, then one more at a time (boots design: " + Precision.MIN_BLOCKS + " blocks, then two more; whole Latin squares with more arms) until every cell's 95%% CI is within --target-ci, or a cap (default: ${DEFAULT-VALUE}).")
@@ -126,6 +119,8 @@ public final class MatrixCommand implements Callable<Integer> {
     @Option(names = "--inject-fault", paramLabel = "BOOT:FAULT", description = "Harness check: inject FAULT (kill-daemon@S or kill-qemu@S, S seconds into the first job) into guest boot number BOOT of the plan. Repeatable.")
     List<String> injectFaults = new ArrayList<>();
     @Option(names = "--workloads-dir", hidden = true, defaultValue = "guest-workloads") Path workloadsDir;
+    /** The guest axes' options ({@link GuestAxisOptions}) are read from here. */
+    @Spec CommandSpec spec;
 
     /**
      * Rounds per workload and boot of the interleaved design, and the default 'no difference' bands (see
@@ -149,6 +144,8 @@ public final class MatrixCommand implements Callable<Integer> {
     double maxMinutes;
     int fixedBlocks;
     Shard shardOf;
+    /** The guest axes' values as given, checked. */
+    GuestAxisValues axes;
 
     public MatrixCommand withArgs(String[] args) { argv.addAll(List.of(args)); return this; }
 
@@ -179,13 +176,11 @@ public final class MatrixCommand implements Callable<Integer> {
             List<CustomDaemon> custom = customDaemons.daemons();
             for (String d : daemons) ds.put(d, VirtioFsDaemon.named(d, GuestImage.defaultCache(), custom));
             for (VirtioFsDaemon d : ds.values()) Variants.checkTakes(d, variantSettings.values());
-            for (String k : kernels) GuestKernel.suitesFor(k);
             acc = Accel.choose(accel);
-            for (int q : queueSizes) new GuestConfig("6.1", 2, GuestConfig.MATRIX_MEMORY_MIB, q, "", acc, 1, 1, false);
-            for (int c : vcpuCounts) for (int rq : requestQueues) for (int ra : readaheads())
-                new GuestConfig("6.1", c, GuestConfig.MATRIX_MEMORY_MIB, 1024, "", acc, 1, 1, false, rq, ra);
-            if (transport.equals("host-fuse") && (!vcpuCounts.equals(List.of(2)) || !requestQueues.equals(List.of(1)) || readaheadKb != null))
-                throw new IllegalArgumentException("--vcpus, --request-queues and --readahead-kb are guest axes: not with --transport host-fuse");
+            axes = GuestAxisOptions.given(spec);
+            if (transport.equals("host-fuse") && !axes.changed().isEmpty())
+                throw new IllegalArgumentException(String.join(", ", axes.changed().stream().map(a -> a.options().getFirst()).toList())
+                        + ": guest axes, not with --transport host-fuse");
             auto = iterations.equals("auto");
             if (!auto && !iterations.matches("[0-9]{1,4}")) throw new IllegalArgumentException("--iterations wants a number or auto, got '" + iterations + "'");
             fixedBlocks = auto ? 0 : Integer.parseInt(iterations);
@@ -243,17 +238,10 @@ public final class MatrixCommand implements Callable<Integer> {
                 : Path.of("results", "matrix-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         ResultsStore store = new ResultsStore(dir);
         boolean hostFuse = transport.equals("host-fuse");
-        List<Unit.GuestKey> guests = new ArrayList<>();
-        // interleaved: a device axis given several values is an arm (each device its own), not a cell
-        boolean qArm = interleaved && !hostFuse && queueSizes.size() > 1, rqArm = interleaved && requestQueues.size() > 1,
-                raArm = interleaved && readaheads().size() > 1;
-        List<Unit.Device> devices = new ArrayList<>();
-        for (int q : qArm ? queueSizes : List.of(0)) for (int rq : rqArm ? requestQueues : List.of(0)) for (int ra : raArm ? readaheads() : List.of(0))
-            devices.add(qArm || rqArm || raArm ? new Unit.Device(qArm ? q : null, rqArm ? rq : null, raArm ? ra : null) : null);
-        if (hostFuse) guests.add(Unit.GuestKey.HOST);
-        else for (String k : kernels) for (int q : qArm ? List.of(0) : queueSizes) for (String a : kernelArgs)
-            for (int c : vcpuCounts) for (int rq : rqArm ? List.of(0) : requestQueues) for (int ra : raArm ? List.of(0) : readaheads())
-                guests.add(new Unit.GuestKey(k, q, a.strip(), c, rq, ra));
+        // interleaved: a per-device axis given several values is an arm (each device its own), not a cell
+        Predicate<GuestAxis<?>> armed = this::deviceArm;
+        List<Unit.Device> devices = axes.devices(armed).stream().map(d -> d.isEmpty() ? null : new Unit.Device(d)).toList();
+        List<GuestSetup> guests = hostFuse ? List.of(GuestSetup.HOST) : axes.product(armed);
         // the arms of each daemon, by name, and the variant each runs: the variants, or with --arms daemons the
         // daemon itself under the one variant (its arm is named for it, and its cells are shared with the other daemons)
         Map<String, Variant> armVariants = new LinkedHashMap<>(variantSettings);
@@ -278,7 +266,7 @@ public final class MatrixCommand implements Callable<Integer> {
                     + fixedBlocks + " makes " + (fixedBlocks + square - 1) / square + "; give at least " + square * shardOf.n() + " iterations");
 
         Map<String, GuestImage> images = new HashMap<>();
-        for (String k : hostFuse ? List.<String>of() : kernels) {
+        for (String k : hostFuse ? List.<String>of() : axes.values(GuestAxis.KERNEL)) {
             System.err.println("fusebench matrix: preparing the " + k + " guest image");
             images.put(k, GuestImage.obtain(k, GuestImage.defaultCache(), workloadsDir.resolve("init")));
         }
@@ -351,18 +339,11 @@ public final class MatrixCommand implements Callable<Integer> {
     /** {@code blocks} rounded up to whole Latin squares of {@code square} blocks. */
     static int wholeSquares(int blocks, int square) { return square < 2 ? blocks : (blocks + square - 1) / square * square; }
 
-    /** Interleaved: how many device settings each variant runs on (the values of the device axes given several). */
-    private int deviceArms() {
-        if (transport.equals("host-fuse")) return 1;
-        return (queueSizes.size() > 1 ? queueSizes.size() : 1) * (requestQueues.size() > 1 ? requestQueues.size() : 1)
-                * (readaheads().size() > 1 ? readaheads().size() : 1);
+    /** Interleaved: whether {@code axis} is an arm here, a device's own setting given several values. */
+    private boolean deviceArm(GuestAxis<?> axis) {
+        return interleaved && !transport.equals("host-fuse") && axis.perDevice() && axes.values(axis).size() > 1;
     }
 
-    /** The readahead axis: the kernel's (0) unless --readahead-kb is given. */
-    private List<Integer> readaheads() {
-        if (readaheadKb == null) return List.of(0);
-        return readaheadKb.stream().map(GuestConfig::readaheadOption).toList();
-    }
-
-
+    /** Interleaved: how many device settings each variant runs on (the product of the per-device axes' values). */
+    private int deviceArms() { return axes.devices(this::deviceArm).size(); }
 }

@@ -4,6 +4,7 @@ import dev.fusebench.bench.daemons.CustomDaemon;
 import dev.fusebench.bench.daemons.VirtioFsDaemon;
 import dev.fusebench.bench.guest.Accel;
 import dev.fusebench.bench.guest.GuestImage;
+import dev.fusebench.bench.guest.GuestSetup;
 import dev.fusebench.bench.guest.Shell;
 import dev.fusebench.bench.run.Environment;
 import dev.fusebench.bench.stats.Comparison;
@@ -26,7 +27,7 @@ final class MatrixEnvironment {
     private MatrixEnvironment() {}
 
     static Map<String, Object> of(MatrixCommand m, Map<String, VirtioFsDaemon> ds, Map<String, GuestImage> images, Accel acc, List<String> jobs,
-                                  Map<String, Variant> variantSettings, List<Unit.GuestKey> guests, int rt, int sz, int boots) {
+                                  Map<String, Variant> variantSettings, List<GuestSetup> guests, int rt, int sz, int boots) {
         Map<String, Object> env = new LinkedHashMap<>();
         env.put("host", Environment.host());
         env.put("qemu", Environment.qemuVersion());
@@ -49,7 +50,7 @@ final class MatrixEnvironment {
         env.put("variants", vs);
         env.put("workloads", jobs);
         if (m.primary != null) env.put("primary", m.primary.stream().map(String::strip).toList());
-        env.put("guests", guests.stream().map(Unit.GuestKey::label).toList());
+        env.put("guests", guests.stream().map(GuestSetup::label).toList());
         env.put("iterations", m.auto ? "auto" : m.fixedBlocks);
         if (m.auto) {
             env.put("min_iterations", m.interleaved ? Comparison.MIN_BOOTS : MatrixCommand.wholeSquares(Precision.MIN_BLOCKS, ds.size() * variantSettings.size()));

@@ -1,5 +1,7 @@
 package dev.fusebench.bench.matrix;
 
+import dev.fusebench.bench.guest.GuestSetup;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -21,7 +23,7 @@ public final class Schedule {
 
     /** @param arms for each daemon, the variants it runs (peers run one) */
     public static List<Unit> plan(List<String> daemons, Function<String, List<String>> arms,
-                                  List<Unit.GuestKey> guests, int iterations, int warmup, long seed) {
+                                  List<GuestSetup> guests, int iterations, int warmup, long seed) {
         List<Unit> out = new ArrayList<>();
         for (int w = 1; w <= warmup; w++) out.addAll(block(w, true, daemons, arms, guests, seed));
         for (int i = 1; i <= iterations; i++) out.addAll(block(i, false, daemons, arms, guests, seed));
@@ -35,7 +37,7 @@ public final class Schedule {
      * keeps the first device (the slices inside each boot are counterbalanced by {@link SliceOrder}).
      */
     public static List<Unit> interleavedPlan(List<String> daemons, Function<String, List<String>> arms, List<Unit.Device> devices,
-                                             List<Unit.GuestKey> guests, int boots, long seed) {
+                                             List<GuestSetup> guests, int boots, long seed) {
         List<Unit> out = new ArrayList<>();
         for (int i = 1; i <= boots; i++) {
             for (int g = 0; g < guests.size(); g++) {
@@ -52,7 +54,7 @@ public final class Schedule {
 
     /** The units of one block (all guest configurations), in the order they run. */
     static List<Unit> block(int index, boolean warmup, List<String> daemons, Function<String, List<String>> arms,
-                            List<Unit.GuestKey> guests, long seed) {
+                            List<GuestSetup> guests, long seed) {
         List<Unit> out = new ArrayList<>();
         for (int g = 0; g < guests.size(); g++) {
             List<Unit.Arm> group = new ArrayList<>();

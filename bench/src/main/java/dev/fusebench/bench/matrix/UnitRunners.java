@@ -4,6 +4,7 @@ import dev.fusebench.bench.daemons.VirtioFsDaemon;
 import dev.fusebench.bench.guest.Accel;
 import dev.fusebench.bench.guest.GuestConfig;
 import dev.fusebench.bench.guest.GuestImage;
+import dev.fusebench.bench.guest.GuestSetup;
 import dev.fusebench.bench.results.RunResult;
 import dev.fusebench.bench.run.Fault;
 import dev.fusebench.bench.run.GuestRun;
@@ -52,8 +53,7 @@ record UnitRunners(MatrixCommand m, Path dir, Map<String, VirtioFsDaemon> daemon
 
     /** Boots design: one guest boot of one daemon with one arm. */
     private List<RunResult> guest(Unit u) throws IOException {
-        GuestConfig cfg = new GuestConfig(u.guest().kernel(), u.guest().vcpus(), GuestConfig.MATRIX_MEMORY_MIB, u.guest().queueSize(), u.guest().kernelArgs(), acc,
-                sz, rt, false, u.guest().requestQueues(), u.guest().readaheadKb());
+        GuestConfig cfg = guestConfig(u.guest());
         VirtioFsDaemon d = daemons.get(u.daemon());
         String variantArg = d.takesVariants() ? armVariants.get(u.variant()).toSpec() : u.variant();
         GuestRun.Spec spec = new GuestRun.Spec(d, variantArg, cfg, jobs, m.workloadsDir.toAbsolutePath(), GuestRun.defaultDeadline(cfg, jobs.size()))
@@ -103,12 +103,8 @@ record UnitRunners(MatrixCommand m, Path dir, Map<String, VirtioFsDaemon> daemon
         }
     }
 
-    /** An arm's device settings: its own where the device axes are arms, else the guest configuration's. */
-    private GuestConfig deviceConfig(Unit u, Unit.Arm a) {
-        Unit.Device dev = a.device() != null ? a.device() : new Unit.Device(null, null, null);
-        return new GuestConfig(u.guest().kernel(), u.guest().vcpus(), GuestConfig.MATRIX_MEMORY_MIB,
-                dev.queueSize() != null ? dev.queueSize() : u.guest().queueSize(), u.guest().kernelArgs(), acc, sz, rt, false,
-                dev.requestQueues() != null ? dev.requestQueues() : u.guest().requestQueues(),
-                dev.readaheadKb() != null ? dev.readaheadKb() : u.guest().readaheadKb());
-    }
+    private GuestConfig guestConfig(GuestSetup setup) { return new GuestConfig(setup, GuestConfig.MATRIX_MEMORY_MIB, acc, sz, rt, false); }
+
+    /** An arm's device settings: its own where the per-device axes are arms, else the guest configuration's. */
+    private GuestConfig deviceConfig(Unit u, Unit.Arm a) { return guestConfig(a.device() == null ? u.guest() : a.device().on(u.guest())); }
 }

@@ -6,9 +6,9 @@ import dev.fusebench.bench.daemons.CustomDaemonOptions;
 import dev.fusebench.bench.daemons.Variants;
 import dev.fusebench.bench.daemons.VirtioFsDaemon;
 import dev.fusebench.bench.guest.Accel;
+import dev.fusebench.bench.guest.GuestAxisOptions;
 import dev.fusebench.bench.guest.GuestConfig;
 import dev.fusebench.bench.guest.GuestImage;
-import dev.fusebench.bench.guest.GuestKernel;
 import dev.fusebench.bench.results.RunResult;
 import dev.fusebench.bench.workload.Workloads;
 import dev.fusebench.cli.Sizes;
@@ -16,7 +16,9 @@ import dev.fusebench.files.Trees;
 import dev.fusebench.fuse.Variant;
 import dev.fusebench.proxy.Restriction;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine;
 
 import java.io.IOException;
@@ -31,7 +33,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code run-bench.sh run}: one guest boot running one or more workloads; one JSON result per workload. */
-@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = GuestAxisOptions.class,
         description = "Boots a guest on a virtio-fs daemon, runs fio workloads in it and writes one JSON result per workload.")
 public final class RunCommand implements Callable<Integer> {
     @CommandLine.Mixin CustomDaemonOptions customDaemons = new CustomDaemonOptions();
@@ -46,9 +48,6 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--variant", defaultValue = "max-pages", paramLabel = "NAME", description = "Negotiation variant: the Java daemon negotiates it, the others get it through the INIT-rewriting proxy (default: ${DEFAULT-VALUE}).")
     String variant;
 
-    @Option(names = "--guest-kernel", defaultValue = "6.1", paramLabel = "6.1|6.12", description = "Guest kernel series (default: ${DEFAULT-VALUE}).")
-    String kernel;
-
     @Option(names = "--accel", defaultValue = "auto", paramLabel = "auto|kvm|tcg", description = "Accelerator (default: ${DEFAULT-VALUE}).")
     String accel;
 
@@ -58,20 +57,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "512", paramLabel = "MIB", description = "Test file size in MiB (default: ${DEFAULT-VALUE}).")
     String size;
 
-    @Option(names = "--vcpus", defaultValue = "2", paramLabel = "N") int vcpus;
-    @Option(names = "--request-queues", defaultValue = "1", paramLabel = "N",
-            description = "virtio-fs request queues (QEMU num-request-queues; Linux 6.11+ guests use them) (default: ${DEFAULT-VALUE}).")
-    int requestQueues;
-    @Option(names = "--readahead-kb", paramLabel = "KB", description = "The guest's read_ahead_kb for the share (default: the kernel's, 128).")
-    Integer readaheadKb;
-
     @Option(names = "--memory", defaultValue = "1024", paramLabel = "MIB") int memory;
-
-    @Option(names = "--queue-size", defaultValue = "1024", paramLabel = "N", description = "virtqueue size (default: ${DEFAULT-VALUE}).")
-    int queueSize;
-
-    @Option(names = "--kernel-args", defaultValue = "", paramLabel = "ARGS", description = "Extra guest kernel arguments, e.g. swiotlb=force.")
-    String kernelArgs;
 
     @Option(names = "--checksum", description = "After the jobs, compare the test file's SHA-256 in the guest with the host's.")
     boolean checksum;
@@ -90,6 +76,9 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--workloads-dir", hidden = true, defaultValue = "guest-workloads") Path workloadsDir;
 
+    /** The guest axes' options ({@link GuestAxisOptions}: --guest-kernel, --queue-size, --vcpus, ...) are read from here. */
+    @Spec CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         List<String> jobs;
@@ -107,9 +96,7 @@ public final class RunCommand implements Callable<Integer> {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("--size wants MiB (512, 512m, 1g), got '" + size + "'");
             }
-            cfg = new GuestConfig(kernel, vcpus, memory, queueSize, kernelArgs, Accel.choose(accel), sizeMiB, runtime, checksum,
-                    requestQueues, GuestConfig.readaheadOption(readaheadKb));
-            GuestKernel.suitesFor(kernel); // refuses unknown series in one line
+            cfg = new GuestConfig(GuestAxisOptions.given(spec).single(), memory, Accel.choose(accel), sizeMiB, runtime, checksum);
             d = VirtioFsDaemon.named(daemon, GuestImage.defaultCache(), customDaemons.daemons());
             parsed = Variant.parse(variant);
             Variants.checkTakes(d, List.of(parsed));
@@ -119,8 +106,8 @@ public final class RunCommand implements Callable<Integer> {
         }
         Path dir = out != null ? out : Path.of("results", "run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(dir);
-        System.err.println("fusebench run: preparing the " + kernel + " guest image (cached after the first time)");
-        GuestImage image = GuestImage.obtain(kernel, GuestImage.defaultCache(), workloadsDir.resolve("init"));
+        System.err.println("fusebench run: preparing the " + cfg.kernelSeries() + " guest image (cached after the first time)");
+        GuestImage image = GuestImage.obtain(cfg.kernelSeries(), GuestImage.defaultCache(), workloadsDir.resolve("init"));
         long dl = deadline != null ? deadline : GuestRun.defaultDeadline(cfg, jobs.size());
         System.err.println("fusebench run: " + daemon + " / " + variant + " / " + String.join(",", jobs) + " on " + cfg.accel().label());
         Path work = Files.createTempDirectory("fusebench-run-");

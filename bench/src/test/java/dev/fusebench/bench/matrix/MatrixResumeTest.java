@@ -1,5 +1,6 @@
 package dev.fusebench.bench.matrix;
 
+import dev.fusebench.bench.guest.GuestSetup;
 import dev.fusebench.bench.results.RunResult;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,7 @@ class MatrixResumeTest {
 
     static List<Unit> plan() {
         return Schedule.plan(List.of("java", "virtiofsd-rust"), d -> d.equals("java") ? List.of("baseline", "max-pages") : List.of("max-pages"),
-                List.of(new Unit.GuestKey("6.1", 1024, "")), 6, 1, 11);
+                List.of(GuestSetup.DEFAULT), 6, 1, 11);
     }
 
     static UnitExecution.UnitRunner fake(int[] calls, int killAfter) {

@@ -1,5 +1,6 @@
 package dev.fusebench.bench.matrix;
 
+import dev.fusebench.bench.guest.GuestSetup;
 import dev.fusebench.bench.results.RunResult;
 import dev.fusebench.bench.workload.FioResult;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class PrecisionTest {
     @TempDir Path tmp;
 
-    static final Unit.GuestKey G = new Unit.GuestKey("6.1", 1024, "");
+    static final GuestSetup G = GuestSetup.DEFAULT;
     static final IntFunction<List<Unit>> PLAN = n -> Schedule.plan(List.of("java"), d -> List.of("baseline", "max-pages"), List.of(G), n, 1, 4);
 
     static Precision.Rule rule(int max, double target) { return new Precision.Rule(6, max, target, 60, "baseline", 3); }

@@ -1,5 +1,6 @@
 package dev.fusebench.bench.matrix;
 
+import dev.fusebench.bench.guest.GuestSetup;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -10,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** Counterbalanced blocks: each arm takes each position equally often, whatever the seed. */
 class ScheduleTest {
-    static final Unit.GuestKey G = new Unit.GuestKey("6.1", 1024, "");
+    static final GuestSetup G = GuestSetup.DEFAULT;
 
     static List<Unit> plan(int arms, int blocks, int warmup, long seed) {
         List<String> variants = new java.util.ArrayList<>();
