@@ -240,7 +240,7 @@ public final class MatrixCommand implements Callable<Integer> {
         boolean hostFuse = transport.equals("host-fuse");
         // interleaved: a per-device axis given several values is an arm (each device its own), not a cell
         Predicate<GuestAxis<?>> armed = this::deviceArm;
-        List<Unit.Device> devices = axes.devices(armed).stream().map(d -> d.isEmpty() ? null : new Unit.Device(d)).toList();
+        List<PlannedBoot.Device> devices = axes.devices(armed).stream().map(d -> d.isEmpty() ? null : new PlannedBoot.Device(d)).toList();
         List<GuestSetup> guests = hostFuse ? List.of(GuestSetup.HOST) : axes.product(armed);
         // the arms of each daemon, by name, and the variant each runs: the variants, or with --arms daemons the
         // daemon itself under the one variant (its arm is named for it, and its cells are shared with the other daemons)
@@ -253,15 +253,15 @@ public final class MatrixCommand implements Callable<Integer> {
         Function<String, List<String>> armsOf = byDaemon ? List::of : d -> variantNames;
         String firstArm = armsOf.apply(daemons.getFirst()).getFirst();
         // the reference: the first arm of a group (first daemon, first variant, first device settings)
-        String reference = interleaved ? new Unit.Arm(daemons.getFirst(), firstArm, devices.getFirst()).name() : firstArm;
+        String reference = interleaved ? new PlannedBoot.Arm(daemons.getFirst(), firstArm, devices.getFirst()).name() : firstArm;
         // boots design: blocks per Latin square (a group's arms); shards and auto extensions take whole squares
         int square = interleaved ? 1 : daemons.size() * armsOf.apply(daemons.getFirst()).size();
-        IntFunction<List<Unit>> planOf = blocks -> Shard.filter(shardOf, interleaved
+        IntFunction<List<PlannedBoot>> planOf = blocks -> Shard.filter(shardOf, interleaved
                 ? Schedule.interleavedPlan(daemons, armsOf, devices, guests, blocks, seed)
                 : Schedule.plan(daemons, armsOf, guests, blocks, warmup, seed), square);
         int minBlocks = interleaved ? Comparison.MIN_BOOTS : wholeSquares(Precision.MIN_BLOCKS, square);
-        List<Unit> plan = planOf.apply(auto ? minBlocks : fixedBlocks);
-        if (shardOf != null && plan.stream().allMatch(Unit::warmup))
+        List<PlannedBoot> plan = planOf.apply(auto ? minBlocks : fixedBlocks);
+        if (shardOf != null && plan.stream().allMatch(PlannedBoot::warmup))
             return BadCommandLine.refuse("--shard " + shardOf + " holds no block: shards take whole Latin squares of " + square + " blocks, and --iterations "
                     + fixedBlocks + " makes " + (fixedBlocks + square - 1) / square + "; give at least " + square * shardOf.n() + " iterations");
 
@@ -299,14 +299,14 @@ public final class MatrixCommand implements Callable<Integer> {
                 + (interleaved ? " in " + rounds + " rounds of " + slice + " s slices (+" + warmup + " warm-up)" : "") + ", results in " + store.file());
         if (!auto && fixedBlocks < minBlocks)
             System.err.println("fusebench matrix: " + fixedBlocks + " iterations: a smoke run; no verdict can be reached with fewer than " + minBlocks + " blocks");
-        UnitExecution.UnitRunner runner = new UnitRunners(this, dir, ds, armVariants, jobs, acc, sz, rt, images, plan).forDesign(hostFuse);
-        if (byDaemon) runner = UnitExecution.comparingDaemons(runner, daemons);
+        PlanExecution.BootRunner runner = new BootRunners(this, dir, ds, armVariants, jobs, acc, sz, rt, images, plan).forDesign(hostFuse);
+        if (byDaemon) runner = PlanExecution.comparingDaemons(runner, daemons);
         try (HostChanges changed = HostChanges.forRun(hostFuse, variantSettings.values(), dir)) {
             if (auto) {
                 Precision.run(new Precision.Rule(minBlocks, maxIterations, targetCi, maxMinutes, reference, threshold, step),
                         planOf, store, runner);
             } else {
-                UnitExecution.execute(plan, done, store, runner);
+                PlanExecution.execute(plan, done, store, runner);
             }
         }
         if (report != null) {

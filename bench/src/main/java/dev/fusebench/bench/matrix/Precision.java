@@ -99,7 +99,7 @@ public final class Precision {
      * Runs blocks until the rule stops: the planned blocks first (skipping units already recorded),
      * then one decision after another. {@code planOf} gives the whole plan for a number of blocks.
      */
-    public static Decision run(Rule rule, IntFunction<List<Unit>> planOf, ResultsStore store, UnitExecution.UnitRunner runner) throws IOException {
+    public static Decision run(Rule rule, IntFunction<List<PlannedBoot>> planOf, ResultsStore store, PlanExecution.BootRunner runner) throws IOException {
         while (true) {
             List<JsonNode> lines = store.read(true);
             int blocks = plannedBlocks(rule, lines);
@@ -110,7 +110,7 @@ public final class Precision {
             if (last != null && last.stops() && measuredBlocks(planOf.apply(blocks), done) == blocks) {
                 return decisionOf(last);
             }
-            UnitExecution.execute(planOf.apply(blocks), done, store, runner);
+            PlanExecution.execute(planOf.apply(blocks), done, store, runner);
             Decision d = decide(rule, blocks, store.read(false));
             store.append(List.of(d.line()));
             System.err.println("fusebench matrix: after " + blocks + " blocks: " + (d.extend() ? "extend" : "stop") + ": " + d.reason());
@@ -118,8 +118,8 @@ public final class Precision {
         }
     }
 
-    private static int measuredBlocks(List<Unit> plan, Set<String> done) {
-        return (int) plan.stream().filter(u -> !u.warmup() && done.contains(u.id())).mapToInt(Unit::iteration).distinct().count();
+    private static int measuredBlocks(List<PlannedBoot> plan, Set<String> done) {
+        return (int) plan.stream().filter(u -> !u.warmup() && done.contains(u.id())).mapToInt(PlannedBoot::iteration).distinct().count();
     }
 
     private static Decision decisionOf(ExtensionLine last) {

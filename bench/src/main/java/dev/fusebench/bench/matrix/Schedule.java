@@ -22,9 +22,9 @@ public final class Schedule {
     private Schedule() {}
 
     /** @param arms for each daemon, the variants it runs (peers run one) */
-    public static List<Unit> plan(List<String> daemons, Function<String, List<String>> arms,
+    public static List<PlannedBoot> plan(List<String> daemons, Function<String, List<String>> arms,
                                   List<GuestSetup> guests, int iterations, int warmup, long seed) {
-        List<Unit> out = new ArrayList<>();
+        List<PlannedBoot> out = new ArrayList<>();
         for (int w = 1; w <= warmup; w++) out.addAll(block(w, true, daemons, arms, guests, seed));
         for (int i = 1; i <= iterations; i++) out.addAll(block(i, false, daemons, arms, guests, seed));
         return out;
@@ -36,33 +36,33 @@ public final class Schedule {
      * settings are the guest configuration's); the arms' devices are attached in the block's row of the same Latin squares, so no arm
      * keeps the first device (the slices inside each boot are counterbalanced by {@link SliceOrder}).
      */
-    public static List<Unit> interleavedPlan(List<String> daemons, Function<String, List<String>> arms, List<Unit.Device> devices,
+    public static List<PlannedBoot> interleavedPlan(List<String> daemons, Function<String, List<String>> arms, List<PlannedBoot.Device> devices,
                                              List<GuestSetup> guests, int boots, long seed) {
-        List<Unit> out = new ArrayList<>();
+        List<PlannedBoot> out = new ArrayList<>();
         for (int i = 1; i <= boots; i++) {
             for (int g = 0; g < guests.size(); g++) {
-                List<Unit.Arm> group = new ArrayList<>();
-                for (String d : daemons) for (String v : arms.apply(d)) for (Unit.Device dev : devices) group.add(new Unit.Arm(d, v, dev));
+                List<PlannedBoot.Arm> group = new ArrayList<>();
+                for (String d : daemons) for (String v : arms.apply(d)) for (PlannedBoot.Device dev : devices) group.add(new PlannedBoot.Arm(d, v, dev));
                 int[] row = order(group.size(), i, seed * 31 + g * 2L);
-                List<Unit.Arm> attached = new ArrayList<>();
+                List<PlannedBoot.Arm> attached = new ArrayList<>();
                 for (int a : row) attached.add(group.get(a));
-                out.add(Unit.interleaved(i, false, attached, guests.get(g)));
+                out.add(PlannedBoot.interleaved(i, false, attached, guests.get(g)));
             }
         }
         return out;
     }
 
     /** The units of one block (all guest configurations), in the order they run. */
-    static List<Unit> block(int index, boolean warmup, List<String> daemons, Function<String, List<String>> arms,
+    static List<PlannedBoot> block(int index, boolean warmup, List<String> daemons, Function<String, List<String>> arms,
                             List<GuestSetup> guests, long seed) {
-        List<Unit> out = new ArrayList<>();
+        List<PlannedBoot> out = new ArrayList<>();
         for (int g = 0; g < guests.size(); g++) {
-            List<Unit.Arm> group = new ArrayList<>();
-            for (String d : daemons) for (String v : arms.apply(d)) group.add(new Unit.Arm(d, v));
+            List<PlannedBoot.Arm> group = new ArrayList<>();
+            for (String d : daemons) for (String v : arms.apply(d)) group.add(new PlannedBoot.Arm(d, v));
             int[] row = order(group.size(), index, seed * 31 + g * 2L + (warmup ? 1 : 0));
             List<String> labels = new ArrayList<>();
             for (int a : row) labels.add(group.get(a).label());
-            for (int p = 0; p < row.length; p++) out.add(Unit.of(index, warmup, group.get(row[p]), guests.get(g), p + 1, List.copyOf(labels)));
+            for (int p = 0; p < row.length; p++) out.add(PlannedBoot.of(index, warmup, group.get(row[p]), guests.get(g), p + 1, List.copyOf(labels)));
         }
         return out;
     }

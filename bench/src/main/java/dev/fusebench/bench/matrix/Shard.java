@@ -21,10 +21,10 @@ public record Shard(int k, int n) {
     }
 
     /** {@code square}: blocks per Latin square (the arms of a group; 1 in the interleaved design, whose boot holds them all). */
-    public boolean owns(Unit u, int square) { return u.warmup() || ((u.iteration() - 1) / Math.max(1, square)) % n == k - 1; }
+    public boolean owns(PlannedBoot u, int square) { return u.warmup() || ((u.iteration() - 1) / Math.max(1, square)) % n == k - 1; }
 
     /** The plan's units this shard runs (all of them when there is no shard). */
-    static List<Unit> filter(Shard shard, List<Unit> plan, int square) {
+    static List<PlannedBoot> filter(Shard shard, List<PlannedBoot> plan, int square) {
         return shard == null ? plan : plan.stream().filter(u -> shard.owns(u, square)).toList();
     }
 

@@ -55,7 +55,7 @@ final class WorkDirs {
     }
 
     /** Copies the boot's logs aside when any of its results failed, and says where in each failed result. */
-    static List<RunResult> keepLogsOfFailures(Path dir, Unit u, Path work, List<RunResult> results) throws IOException {
+    static List<RunResult> keepLogsOfFailures(Path dir, PlannedBoot u, Path work, List<RunResult> results) throws IOException {
         if (results.stream().allMatch(RunResult::ok)) return results;
         Path logs = Files.createDirectories(dir.resolve("logs").resolve(u.id().replaceAll("[^A-Za-z0-9._=-]", "_")));
         for (String name : LOGS) {

@@ -23,12 +23,12 @@ import static org.junit.jupiter.api.Assertions.*;
 class MatrixResumeTest {
     @TempDir Path tmp;
 
-    static List<Unit> plan() {
+    static List<PlannedBoot> plan() {
         return Schedule.plan(List.of("java", "virtiofsd-rust"), d -> d.equals("java") ? List.of("baseline", "max-pages") : List.of("max-pages"),
                 List.of(GuestSetup.DEFAULT), 6, 1, 11);
     }
 
-    static UnitExecution.UnitRunner fake(int[] calls, int killAfter) {
+    static PlanExecution.BootRunner fake(int[] calls, int killAfter) {
         return u -> {
             if (calls[0]++ == killAfter) throw new IOException("killed");
             RunResult.Builder b = new RunResult.Builder();
@@ -41,10 +41,10 @@ class MatrixResumeTest {
 
     @Test
     void scheduleIsSeededAndInterleaved() {
-        List<Unit> p = plan();
+        List<PlannedBoot> p = plan();
         assertEquals(3 * 7, p.size(), "(2 java arms + 1 peer) x (1 warm-up + 6 iterations)");
         assertEquals(p, plan(), "same seed, same schedule");
-        assertTrue(p.subList(0, 3).stream().allMatch(Unit::warmup));
+        assertTrue(p.subList(0, 3).stream().allMatch(PlannedBoot::warmup));
         List<String> firstArms = new ArrayList<>();
         for (int i = 1; i <= 6; i++) {
             int it = i;
@@ -57,14 +57,14 @@ class MatrixResumeTest {
     void killedAndResumedRunsEachUnitOnce() throws Exception {
         ResultsStore store = new ResultsStore(tmp);
         store.create(Map.of("seed", 11));
-        List<Unit> plan = plan();
+        List<PlannedBoot> plan = plan();
         int[] calls = {0};
-        assertThrows(IOException.class, () -> UnitExecution.execute(plan, Set.of(), store, fake(calls, 8)));
+        assertThrows(IOException.class, () -> PlanExecution.execute(plan, Set.of(), store, fake(calls, 8)));
         // a torn line, as if killed while writing
         Files.writeString(store.file(), "{\"type\":\"run\",\"unit\":\"i9/ja", StandardOpenOption.APPEND);
         Set<String> done = store.doneUnits();
         assertEquals(8, done.size());
-        UnitExecution.execute(plan, done, store, fake(new int[]{0}, -1));
+        PlanExecution.execute(plan, done, store, fake(new int[]{0}, -1));
         List<JsonNode> lines = store.read(false);
         assertEquals("environment", lines.getFirst().get("type").asText());
         Map<String, Integer> perUnitWorkload = new HashMap<>();

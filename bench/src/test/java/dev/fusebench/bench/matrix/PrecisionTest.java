@@ -25,12 +25,12 @@ class PrecisionTest {
     @TempDir Path tmp;
 
     static final GuestSetup G = GuestSetup.DEFAULT;
-    static final IntFunction<List<Unit>> PLAN = n -> Schedule.plan(List.of("java"), d -> List.of("baseline", "max-pages"), List.of(G), n, 1, 4);
+    static final IntFunction<List<PlannedBoot>> PLAN = n -> Schedule.plan(List.of("java"), d -> List.of("baseline", "max-pages"), List.of(G), n, 1, 4);
 
     static Precision.Rule rule(int max, double target) { return new Precision.Rule(6, max, target, 60, "baseline", 3); }
 
     /** Runs with a block drift and a per-run noise of {@code noise} (log sd); max-pages 20% faster. Fails call number {@code killAt}. */
-    static UnitExecution.UnitRunner runs(double noise, int[] calls, int killAt) {
+    static PlanExecution.BootRunner runs(double noise, int[] calls, int killAt) {
         return u -> {
             if (calls[0]++ == killAt) throw new IOException("killed");
             SplittableRandom r = new SplittableRandom(u.id().hashCode());

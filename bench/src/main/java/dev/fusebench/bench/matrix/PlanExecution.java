@@ -10,33 +10,33 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** Running a plan: one unit (guest boot or mount set) after another, each one's results appended before the next starts. */
-public final class UnitExecution {
-    private UnitExecution() {}
+/** Running a plan: one planned boot (guest boot or mount set) after another, each one's results appended before the next starts. */
+public final class PlanExecution {
+    private PlanExecution() {}
 
     /** Runs one guest boot; returns one result per workload. */
-    public interface UnitRunner {
-        List<RunResult> run(Unit u) throws IOException;
+    public interface BootRunner {
+        List<RunResult> run(PlannedBoot u) throws IOException;
 
         /** The daemon part of every result's cell when it is not the result's own daemon (--arms daemons), else null. */
         default String cellDaemon() { return null; }
     }
 
     /** {@code runner} with the cells of --arms daemons: every daemon's results in one cell, named for them all. */
-    static UnitRunner comparingDaemons(UnitRunner runner, List<String> daemons) {
+    static BootRunner comparingDaemons(BootRunner runner, List<String> daemons) {
         String cell = String.join(" vs ", daemons);
-        return new UnitRunner() {
-            @Override public List<RunResult> run(Unit u) throws IOException { return runner.run(u); }
+        return new BootRunner() {
+            @Override public List<RunResult> run(PlannedBoot u) throws IOException { return runner.run(u); }
             @Override public String cellDaemon() { return cell; }
         };
     }
 
-    /** Runs every unit of the plan not yet done, appending each boot's results before the next starts. */
-    public static void execute(List<Unit> plan, Set<String> done, ResultsStore store, UnitRunner runner) throws IOException {
+    /** Runs every planned boot not yet done, appending each boot's results before the next starts. */
+    public static void execute(List<PlannedBoot> plan, Set<String> done, ResultsStore store, BootRunner runner) throws IOException {
         long start = System.nanoTime();
         String host = Environment.hostName();
         int ran = 0, todo = (int) plan.stream().filter(u -> !done.contains(u.id())).count();
-        for (Unit u : plan) {
+        for (PlannedBoot u : plan) {
             if (done.contains(u.id())) continue;
             ran++;
             progress(u, ran, todo, start);
@@ -58,7 +58,7 @@ public final class UnitExecution {
         System.err.println("fusebench matrix: done in " + fmt(Duration.ofNanos(System.nanoTime() - start)));
     }
 
-    private static void progress(Unit u, int k, int n, long start) {
+    private static void progress(PlannedBoot u, int k, int n, long start) {
         Duration el = Duration.ofNanos(System.nanoTime() - start);
         String eta = k > 1 ? fmt(el.dividedBy(k - 1).multipliedBy(n - k + 1)) : "?";
         System.err.printf("fusebench matrix: [%d/%d] %s%s  elapsed %s  eta %s%n", k, n, u.id(), u.warmup() ? " (warm-up)" : "", fmt(el), eta);

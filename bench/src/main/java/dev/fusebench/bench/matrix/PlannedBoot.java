@@ -6,16 +6,16 @@ import dev.fusebench.bench.guest.GuestSetup;
 import java.util.List;
 
 /**
- * One guest boot of the matrix: a daemon, a variant (the arm), a guest configuration (its place on
- * every guest axis) and an iteration (its block); it runs all the matrix's workloads in a row.
- * {@code position} is its place in the block (1-based) and {@code blockOrder} the block's arms in
- * the order they run. Warm-up
- * units are recorded but never enter the statistics. In the interleaved design a unit is a boot
- * holding every arm of its group, one device each: {@code arms} in device order (null in the boots
- * design, whose unit is one arm), {@code daemon} and {@code variant} then name no single arm.
+ * One guest boot (over host-fuse, one mount set) of the matrix's plan: a daemon, a variant (the
+ * arm), a guest configuration (its place on every guest axis) and an iteration (its block); it runs
+ * all the matrix's workloads in a row. {@code position} is its place in the block (1-based) and
+ * {@code blockOrder} the block's arms in the order they run. Warm-up boots are recorded but never
+ * enter the statistics. In the interleaved design a boot holds every arm of its group, one device
+ * each: {@code arms} in device order (null in the boots design, whose boot is one arm), {@code daemon}
+ * and {@code variant} then name no single arm. (Results files call it a unit.)
  */
-public record Unit(String id, int iteration, boolean warmup, String daemon, String variant, GuestSetup guest,
-                   int position, List<String> blockOrder, List<Arm> arms) {
+public record PlannedBoot(String id, int iteration, boolean warmup, String daemon, String variant, GuestSetup guest,
+                          int position, List<String> blockOrder, List<Arm> arms) {
     public boolean interleaved() { return arms != null; }
 
     /**
@@ -47,14 +47,14 @@ public record Unit(String id, int iteration, boolean warmup, String daemon, Stri
         }
     }
 
-    static Unit of(int iteration, boolean warmup, Arm arm, GuestSetup g, int position, List<String> blockOrder) {
+    static PlannedBoot of(int iteration, boolean warmup, Arm arm, GuestSetup g, int position, List<String> blockOrder) {
         String id = (warmup ? "w" : "i") + iteration + "/" + arm.daemon() + "/" + g.label() + "/" + arm.variant();
-        return new Unit(id, iteration, warmup, arm.daemon(), arm.variant(), g, position, blockOrder, null);
+        return new PlannedBoot(id, iteration, warmup, arm.daemon(), arm.variant(), g, position, blockOrder, null);
     }
 
     /** An interleaved boot: every arm of the group, devices in {@code arms}' order. */
-    static Unit interleaved(int iteration, boolean warmup, List<Arm> arms, GuestSetup g) {
+    static PlannedBoot interleaved(int iteration, boolean warmup, List<Arm> arms, GuestSetup g) {
         String id = (warmup ? "w" : "i") + iteration + "/" + g.label() + "/interleaved";
-        return new Unit(id, iteration, warmup, "*", "*", g, 1, arms.stream().map(Arm::label).toList(), List.copyOf(arms));
+        return new PlannedBoot(id, iteration, warmup, "*", "*", g, 1, arms.stream().map(Arm::label).toList(), List.copyOf(arms));
     }
 }

@@ -27,21 +27,21 @@ import java.util.Map;
  * own, whose logs are kept when a run failed.
  *
  * @param armVariants each arm's variant, by arm name
- * @param plan        the whole plan, whose unit numbers --inject-fault names
+ * @param plan        the whole plan, whose boot numbers --inject-fault names
  */
-record UnitRunners(MatrixCommand m, Path dir, Map<String, VirtioFsDaemon> daemons, Map<String, Variant> armVariants, List<String> jobs,
-                   Accel acc, int sz, int rt, Map<String, GuestImage> images, List<Unit> plan) {
+record BootRunners(MatrixCommand m, Path dir, Map<String, VirtioFsDaemon> daemons, Map<String, Variant> armVariants, List<String> jobs,
+                   Accel acc, int sz, int rt, Map<String, GuestImage> images, List<PlannedBoot> plan) {
 
-    UnitExecution.UnitRunner forDesign(boolean hostFuse) {
+    PlanExecution.BootRunner forDesign(boolean hostFuse) {
         if (m.interleaved) return this::interleaved;
         return hostFuse ? this::hostFuse : this::guest;
     }
 
     /** The fault --inject-fault puts into this unit, or null. */
-    private Fault faultOf(Unit u) { return m.faults.get(plan.indexOf(u) + 1); }
+    private Fault faultOf(PlannedBoot u) { return m.faults.get(plan.indexOf(u) + 1); }
 
     /** Boots design over host-fuse: one mount of one arm. */
-    private List<RunResult> hostFuse(Unit u) throws IOException {
+    private List<RunResult> hostFuse(PlannedBoot u) throws IOException {
         Path work = WorkDirs.create(dir);
         try {
             return WorkDirs.keepLogsOfFailures(dir, u, work, HostFuseRun.run(new HostFuseRun.Spec(
@@ -52,7 +52,7 @@ record UnitRunners(MatrixCommand m, Path dir, Map<String, VirtioFsDaemon> daemon
     }
 
     /** Boots design: one guest boot of one daemon with one arm. */
-    private List<RunResult> guest(Unit u) throws IOException {
+    private List<RunResult> guest(PlannedBoot u) throws IOException {
         GuestConfig cfg = guestConfig(u.guest());
         VirtioFsDaemon d = daemons.get(u.daemon());
         String variantArg = d.takesVariants() ? armVariants.get(u.variant()).toSpec() : u.variant();
@@ -70,7 +70,7 @@ record UnitRunners(MatrixCommand m, Path dir, Map<String, VirtioFsDaemon> daemon
     }
 
     /** One interleaved boot (or host-fuse mount set): every arm of the unit, its slices planned from the seed. */
-    private List<RunResult> interleaved(Unit u) throws IOException {
+    private List<RunResult> interleaved(PlannedBoot u) throws IOException {
         Map<String, List<SliceFile.Slice>> slices = SlicePlan.of(jobs, u.arms().size(), m.warmup, m.rounds, m.seed, u.iteration(), u.guest().label());
         Fault fault = faultOf(u);
         Path work = WorkDirs.create(dir);
@@ -85,7 +85,7 @@ record UnitRunners(MatrixCommand m, Path dir, Map<String, VirtioFsDaemon> daemon
             } else {
                 List<InterleavedGuestRun.Arm> arms = new ArrayList<>();
                 GuestConfig cfg = null;
-                for (Unit.Arm a : u.arms()) {
+                for (PlannedBoot.Arm a : u.arms()) {
                     VirtioFsDaemon d = daemons.get(a.daemon());
                     Variant v = armVariants.get(a.variant());
                     GuestConfig device = deviceConfig(u, a);
@@ -106,5 +106,5 @@ record UnitRunners(MatrixCommand m, Path dir, Map<String, VirtioFsDaemon> daemon
     private GuestConfig guestConfig(GuestSetup setup) { return new GuestConfig(setup, GuestConfig.MATRIX_MEMORY_MIB, acc, sz, rt, false); }
 
     /** An arm's device settings: its own where the per-device axes are arms, else the guest configuration's. */
-    private GuestConfig deviceConfig(Unit u, Unit.Arm a) { return guestConfig(a.device() == null ? u.guest() : a.device().on(u.guest())); }
+    private GuestConfig deviceConfig(PlannedBoot u, PlannedBoot.Arm a) { return guestConfig(a.device() == null ? u.guest() : a.device().on(u.guest())); }
 }
