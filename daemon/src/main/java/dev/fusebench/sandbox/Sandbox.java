@@ -65,16 +65,11 @@ public record Sandbox(Mode mode, long rlimitNofile) {
     public boolean on() { return mode == Mode.NAMESPACE; }
 
     /** For the results: how the daemon was confined. */
-    public Map<String, Object> describe() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("mode", mode.name().toLowerCase(Locale.ROOT));
-        if (on()) {
-            m.put("namespaces", List.of("mount", "pid", "net"));
-            m.put("rlimit_nofile_cap", rlimitNofile); // the limit in force is what SandboxStatus reads back
-            m.put("capabilities", CAPABILITIES);
-            m.put("no_new_privs", true);
-        }
-        return m;
+    public SandboxFacts describe() {
+        String m = mode.name().toLowerCase(Locale.ROOT);
+        // the limit in force is what SandboxStatus reads back
+        return on() ? SandboxFacts.configured(m, List.of("mount", "pid", "net"), rlimitNofile, CAPABILITIES, true)
+                : SandboxFacts.configured(m, null, null, null, null);
     }
 
     /** Whether this machine has what the sandbox needs (util-linux's unshare and setpriv). */

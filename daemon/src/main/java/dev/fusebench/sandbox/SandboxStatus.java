@@ -30,26 +30,24 @@ public final class SandboxStatus {
             "audit_control", "setfcap", "mac_override", "mac_admin", "syslog", "wake_alarm", "block_suspend", "audit_read",
             "perfmon", "bpf", "checkpoint_restore"};
 
-    public static Map<String, Object> ofThisProcess(Sandbox configured) { return ofThisProcess(configured, null); }
+    public static SandboxFacts ofThisProcess(Sandbox configured) { return ofThisProcess(configured, null); }
 
     /**
      * The sandbox as the kernel reports it, from system calls (inside, /proc holds only the daemon's
      * descriptors): no_new_privs, seccomp mode, the effective capabilities, the open-file limit, and
      * the pid in the namespace. {@code seccompFailure} is why no filter was installed, if not.
      */
-    public static Map<String, Object> ofThisProcess(Sandbox configured, String seccompFailure) {
-        Map<String, Object> m = new LinkedHashMap<>(configured.describe());
-        m.put("no_new_privs", LibcProcess.prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1);
-        m.put("seccomp", LibcProcess.prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == SECCOMP_MODE_FILTER ? "filter" : "none");
-        if (seccompFailure != null) m.put("seccomp_error", seccompFailure);
+    public static SandboxFacts ofThisProcess(Sandbox configured, String seccompFailure) {
         long caps = effectiveCapabilities();
-        if (caps >= 0) m.put("capabilities", capabilityNames(caps));
-        m.put("pid_in_namespace", ProcessHandle.current().pid());
+        Long nofile = null;
         try (Arena a = Arena.ofConfined()) {
             MemorySegment r = a.allocate(Rlimit.LAYOUT);
-            if (LibcProcess.getrlimit(RLIMIT_NOFILE, r) == 0) m.put("rlimit_nofile", Rlimit.cur(r));
+            if (LibcProcess.getrlimit(RLIMIT_NOFILE, r) == 0) nofile = Rlimit.cur(r);
         }
-        return m;
+        return configured.describe().readBack(caps >= 0 ? capabilityNames(caps) : null,
+                LibcProcess.prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1,
+                LibcProcess.prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == SECCOMP_MODE_FILTER ? "filter" : "none",
+                seccompFailure, ProcessHandle.current().pid(), nofile);
     }
 
     private static final int PR_GET_SECCOMP = 21, PR_GET_NO_NEW_PRIVS = 39, SECCOMP_MODE_FILTER = 2, RLIMIT_NOFILE = 7;

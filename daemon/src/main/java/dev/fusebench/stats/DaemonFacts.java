@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.fusebench.sandbox.SandboxFacts;
 
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,7 @@ public final class DaemonFacts {
     /** Open flags the cache policy sets on files and directories. */
     public volatile List<String> openFlags;
     /** The sandbox as configured, or as read back from the process inside it. */
-    public volatile Map<String, Object> sandbox;
+    public volatile SandboxFacts sandbox;
     /** vhost-user: the last request queue's size, the queues started and the guest memory regions mapped. */
     public volatile Integer queueSize, queuesStarted, guestMemoryRegions;
     /** FUSE over io_uring: its queues, and why one failed (null: none did). */

@@ -31,7 +31,7 @@ class StatsFileTest {
         assertEquals(90132, f.daemon().warmUp.requests());
         assertEquals(7, f.daemon().injectedStall.stalled());
         assertEquals(18731, f.daemon().guestDescriptors.limit());
-        assertEquals("namespace", f.daemon().sandbox.get("mode"));
+        assertEquals("namespace", f.daemon().sandbox.mode());
         assertEquals(32, f.negotiation().effectiveMaxPages());
         assertEquals(1020, f.negotiation().virtqueueMaxPages());
         assertFalse(f.negotiation().replied("MAX_PAGES"));

@@ -3,12 +3,12 @@ package dev.fusebench.bench.daemons;
 import dev.fusebench.cli.DaemonJvm;
 import dev.fusebench.sandbox.Sandbox;
 import dev.fusebench.sandbox.SandboxExchange;
+import dev.fusebench.sandbox.SandboxFacts;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Our daemon, started as its own JVM from the controller's class path, serving vhost-user. It runs
@@ -47,7 +47,7 @@ public record JavaDaemon(String cache, Sandbox sandbox) implements VirtioFsDaemo
 
     @Override public boolean takesVariants() { return true; }
 
-    @Override public Map<String, Object> confinement() { return sandbox.describe(); }
+    @Override public SandboxFacts confinement() { return sandbox.describe(); }
 
     /** The daemon runs under unshare, which passes no signals on: a stop goes to the daemon itself. */
     @Override public boolean stopsThroughDescendants() { return sandbox.on(); }

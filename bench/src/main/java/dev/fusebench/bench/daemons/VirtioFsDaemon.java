@@ -1,5 +1,7 @@
 package dev.fusebench.bench.daemons;
 
+import dev.fusebench.sandbox.SandboxFacts;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,7 +23,7 @@ public sealed interface VirtioFsDaemon permits VirtiofsdC, VirtiofsdRust, JavaDa
     boolean takesVariants();
 
     /** How the daemon is confined, for the results. The peers run in their own default sandboxes. */
-    default Map<String, Object> confinement() { return Map.of("mode", "the daemon's own default"); }
+    default SandboxFacts confinement() { return SandboxFacts.ownDefault(); }
 
     /** After the daemon ended: whatever its start arranged around {@code socket} and {@code statsFile} is put back. */
     default void finish(Path socket, Path statsFile) throws IOException {}

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.fusebench.bench.workload.FioResult;
 import dev.fusebench.fuse.InitFlag;
 import dev.fusebench.fuse.InitOut;
+import dev.fusebench.sandbox.SandboxFacts;
 import dev.fusebench.stats.StatsFile;
 
 import java.util.List;
@@ -103,7 +104,7 @@ public record RunResult(String workload, @JsonAlias("variant") String arm, Daemo
     /** The daemon that served the run. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record DaemonInfo(String name, String version, Boolean negotiationFollowsVariant, Map<String, Object> sandbox,
+    public record DaemonInfo(String name, String version, Boolean negotiationFollowsVariant, SandboxFacts sandbox,
                              List<String> command) {
         public DaemonInfo withCommand(List<String> c) { return new DaemonInfo(name, version, negotiationFollowsVariant, sandbox, c); }
     }

@@ -2,6 +2,7 @@ package dev.fusebench.bench.results;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fusebench.bench.workload.FioResult;
+import dev.fusebench.sandbox.Sandbox;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -14,7 +15,7 @@ class RunLineTest {
     static RunLine line() {
         RunResult.Builder b = new RunResult.Builder();
         b.arm = "max-pages";
-        b.daemon = new RunResult.DaemonInfo("java", "1.0", true, Map.of("mode", "namespace"), List.of("java", "-jar"));
+        b.daemon = new RunResult.DaemonInfo("java", "1.0", true, new Sandbox(Sandbox.Mode.NAMESPACE, 1024).describe(), List.of("java", "-jar"));
         b.guest = new RunResult.GuestInfo("6.1", "linux-image", "6.1.1", 2, 1024, 1024, "", false, "256M", 30, "img");
         var read = new FioResult.Direction(1 << 20, 3 * 1048576.0, 3, 1000, 10, Map.of("50", 8.0, "99", 20.0));
         RunResult r = b.ok("seq-read", new RunResult.CpuSeconds(1.5, 9.0), new RunResult.HostNoise(0.05, 0.0, 1.2),
