@@ -10,7 +10,6 @@ import dev.fusebench.bench.guest.GuestAxis;
 import dev.fusebench.bench.guest.GuestAxisOptions;
 import dev.fusebench.bench.guest.GuestAxisValues;
 import dev.fusebench.bench.guest.GuestImage;
-import dev.fusebench.bench.guest.GuestSetup;
 import dev.fusebench.bench.run.Fault;
 import dev.fusebench.bench.stats.Comparison;
 import dev.fusebench.bench.workload.SliceFile;
@@ -36,9 +35,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
-import java.util.function.IntFunction;
-import java.util.function.Predicate;
 
 /**
  * {@code run-bench.sh matrix}: variants x workloads x daemons x guest configurations x iterations,
@@ -136,7 +132,7 @@ public final class MatrixCommand implements Callable<Integer> {
     final List<String> argv = new ArrayList<>();
     boolean interleaved;
     /** --arms daemons: the daemons are the arms, each under the one variant. */
-    private boolean byDaemon;
+    boolean byDaemon;
     int rounds;
     double threshold;
     final Map<Integer, Fault> faults = new HashMap<>();
@@ -149,118 +145,26 @@ public final class MatrixCommand implements Callable<Integer> {
 
     public MatrixCommand withArgs(String[] args) { argv.addAll(List.of(args)); return this; }
 
+    /** What the options name, checked: the variants (by name), the workloads' jobs, the daemons (by name), the accelerator. */
+    record Checked(Map<String, Variant> variants, List<String> jobs, Map<String, VirtioFsDaemon> daemons, Accel acc) {}
+
     @Override
     public Integer call() throws Exception {
-        int rt = runtime != null ? runtime : quick ? 3 : 10;
-        int sz = size != null ? size : quick ? 64 : 512;
-        Map<String, Variant> variantSettings = new LinkedHashMap<>();
-        List<String> jobs;
-        Map<String, VirtioFsDaemon> ds = new LinkedHashMap<>();
-        Accel acc;
+        Checked c;
         try {
-            if (!transport.equals("virtio-fs") && !transport.equals("host-fuse"))
-                throw new IllegalArgumentException("--transport must be virtio-fs or host-fuse, got '" + transport + "'");
-            if (transport.equals("host-fuse") && !daemons.equals(List.of("java")))
-                throw new IllegalArgumentException("host-fuse mounts the Java daemon on this host: --daemons java only");
-            for (String given : variants) {
-                for (String v : NegotiationSettings.splitVariants(given)) {
-                    Variant s = Variant.parse(v);
-                    if (variantSettings.put(s.name(), s) != null) throw new IllegalArgumentException("variant '" + s.name() + "' is given twice");
-                }
-            }
-            if (!transport.equals("host-fuse")) Variants.checkGuests(variantSettings.values());
-            jobs = Workloads.resolve(workloadsDir, workloads);
-            if (primary != null)
-                for (String w : primary)
-                    if (!jobs.contains(w.strip())) throw new IllegalArgumentException("--primary names " + w + ", which is not among the workloads " + jobs);
-            List<CustomDaemon> custom = customDaemons.daemons();
-            for (String d : daemons) ds.put(d, VirtioFsDaemon.named(d, GuestImage.defaultCache(), custom));
-            for (VirtioFsDaemon d : ds.values()) Variants.checkTakes(d, variantSettings.values());
-            acc = Accel.choose(accel);
-            axes = GuestAxisOptions.given(spec);
-            if (transport.equals("host-fuse") && !axes.changed().isEmpty())
-                throw new IllegalArgumentException(String.join(", ", axes.changed().stream().map(a -> a.options().getFirst()).toList())
-                        + ": guest axes, not with --transport host-fuse");
-            auto = iterations.equals("auto");
-            if (!auto && !iterations.matches("[0-9]{1,4}")) throw new IllegalArgumentException("--iterations wants a number or auto, got '" + iterations + "'");
-            fixedBlocks = auto ? 0 : Integer.parseInt(iterations);
-            if ((!auto && fixedBlocks < 1) || warmup < 0) throw new IllegalArgumentException("--iterations must be >= 1 and --warmup >= 0");
-            if (!(targetCi > 0 && targetCi < 100)) throw new IllegalArgumentException("--target-ci wants a half-width in (0, 100) %, got " + targetCi);
-            maxMinutes = maxMinutesOption != null ? maxMinutesOption : design.equals("boots") ? (quick ? 8 : 18) : (quick ? 4 : 11);
-            if (!(maxMinutes > 0)) throw new IllegalArgumentException("--max-minutes must be positive, got " + maxMinutes);
-            if (shard != null) {
-                shardOf = Shard.parse(shard);
-                if (auto) throw new IllegalArgumentException("--shard needs a fixed --iterations N (shards cannot agree on when to stop)");
-            }
-            if (resume != null && out != null) throw new IllegalArgumentException("give --out or --resume, not both");
-            if (failOn != null && report != null) report.checkGate(failOn);
-            if (claims != null) {
-                if (!Files.isRegularFile(claims)) throw new IllegalArgumentException("--claims: no file " + claims);
-                if (report != null) {
-                    try {
-                        report.checkClaims(claims);
-                    } catch (IOException e) {
-                        throw new IllegalArgumentException("--claims: " + e.getMessage());
-                    }
-                }
-            }
-            for (String f : injectFaults) {
-                String[] p = f.split(":", 2);
-                if (p.length != 2 || !p[0].strip().matches("[0-9]{1,6}") || Integer.parseInt(p[0].strip()) < 1)
-                    throw new IllegalArgumentException("--inject-fault wants BOOT:FAULT, e.g. 2:kill-daemon@5, got '" + f + "'");
-                faults.put(Integer.parseInt(p[0].strip()), Fault.parse(p[1]));
-            }
-            if (shareTmpfs != null && (shareTmpfs < 1 || shareTmpfs > 1 << 20)) throw new IllegalArgumentException("--share-tmpfs wants 1..1048576 MiB");
-            if (shareTmpfs != null && transport.equals("host-fuse")) throw new IllegalArgumentException("--share-tmpfs applies to guests (virtio-fs) only");
-            if (!design.equals("interleaved") && !design.equals("boots"))
-                throw new IllegalArgumentException("--design must be interleaved or boots, got '" + design + "'");
-            interleaved = design.equals("interleaved");
-            int least = interleaved ? Comparison.MIN_BOOTS : Precision.MIN_BLOCKS;
-            if (auto && maxIterations < least)
-                throw new IllegalArgumentException("--max-iterations must be at least the minimum of " + least + " blocks, got " + maxIterations);
-            threshold = thresholdOption != null ? thresholdOption : interleaved ? BAND_INTERLEAVED : BAND_BOOTS;
-            if (!(threshold > 0 && threshold < 100)) throw new IllegalArgumentException("--threshold wants a band in (0, 100) %, got " + threshold);
-            rounds = roundsOption != null ? roundsOption : quick ? QUICK_ROUNDS : DEFAULT_ROUNDS;
-            if (!pin.equals("on") && !pin.equals("off")) throw new IllegalArgumentException("--pin must be on or off, got '" + pin + "'");
-            if (!armsAre.equals("variants") && !armsAre.equals("daemons"))
-                throw new IllegalArgumentException("--arms must be variants or daemons, got '" + armsAre + "'");
-            byDaemon = armsAre.equals("daemons");
-            if (byDaemon && ds.size() < 2) throw new IllegalArgumentException("--arms daemons compares daemons: name two or more with --daemons");
-            if (byDaemon && variantSettings.size() != 1)
-                throw new IllegalArgumentException("--arms daemons runs every daemon under one variant: give one with --variants");
-            if (byDaemon && transport.equals("host-fuse"))
-                throw new IllegalArgumentException("--arms daemons needs guests: the host-fuse transport mounts the Java daemon alone");
-            if (interleaved) checkInterleaved(jobs, (byDaemon ? 1 : variantSettings.size()) * ds.size() * deviceArms());
+            c = checked();
         } catch (IllegalArgumentException e) {
             return BadCommandLine.refuse(e.getMessage());
         }
+        int rt = runtime != null ? runtime : quick ? 3 : 10;
+        int sz = size != null ? size : quick ? 64 : 512;
         Path dir = resume != null ? resume : out != null ? out
                 : Path.of("results", "matrix-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         ResultsStore store = new ResultsStore(dir);
         boolean hostFuse = transport.equals("host-fuse");
-        // interleaved: a per-device axis given several values is an arm (each device its own), not a cell
-        Predicate<GuestAxis<?>> armed = this::deviceArm;
-        List<PlannedBoot.Device> devices = axes.devices(armed).stream().map(d -> d.isEmpty() ? null : new PlannedBoot.Device(d)).toList();
-        List<GuestSetup> guests = hostFuse ? List.of(GuestSetup.HOST) : axes.product(armed);
-        // the arms of each daemon, by name, and the variant each runs: the variants, or with --arms daemons the
-        // daemon itself under the one variant (its arm is named for it, and its cells are shared with the other daemons)
-        Map<String, Variant> armVariants = new LinkedHashMap<>(variantSettings);
-        if (byDaemon) {
-            armVariants.clear();
-            for (String d : daemons) armVariants.put(d, variantSettings.values().iterator().next());
-        }
-        List<String> variantNames = new ArrayList<>(variantSettings.keySet());
-        Function<String, List<String>> armsOf = byDaemon ? List::of : d -> variantNames;
-        String firstArm = armsOf.apply(daemons.getFirst()).getFirst();
-        // the reference: the first arm of a group (first daemon, first variant, first device settings)
-        String reference = interleaved ? new PlannedBoot.Arm(daemons.getFirst(), firstArm, devices.getFirst()).name() : firstArm;
-        // boots design: blocks per Latin square (a group's arms); shards and auto extensions take whole squares
-        int square = interleaved ? 1 : daemons.size() * armsOf.apply(daemons.getFirst()).size();
-        IntFunction<List<PlannedBoot>> planOf = blocks -> Shard.filter(shardOf, interleaved
-                ? Schedule.interleavedPlan(daemons, armsOf, devices, guests, blocks, seed)
-                : Schedule.plan(daemons, armsOf, guests, blocks, warmup, seed), square);
-        int minBlocks = interleaved ? Comparison.MIN_BOOTS : wholeSquares(Precision.MIN_BLOCKS, square);
-        List<PlannedBoot> plan = planOf.apply(auto ? minBlocks : fixedBlocks);
+        MatrixPlan shape = MatrixPlan.of(this, c.variants());
+        List<PlannedBoot> plan = shape.boots(auto ? shape.minBlocks() : fixedBlocks);
+        int square = shape.square();
         if (shardOf != null && plan.stream().allMatch(PlannedBoot::warmup))
             return BadCommandLine.refuse("--shard " + shardOf + " holds no block: shards take whole Latin squares of " + square + " blocks, and --iterations "
                     + fixedBlocks + " makes " + (fixedBlocks + square - 1) / square + "; give at least " + square * shardOf.n() + " iterations");
@@ -279,8 +183,8 @@ public final class MatrixCommand implements Callable<Integer> {
             done = store.doneUnits();
             WorkDirs.clear(dir); // what a killed controller left: mounts, shares, sockets
         } else {
-            Map<String, Object> env = MatrixEnvironment.of(this, ds, images, acc, jobs, variantSettings, guests, rt, sz, plan.size());
-            env.put("reference_variant", reference);
+            Map<String, Object> env = MatrixEnvironment.of(this, c.daemons(), images, c.acc(), c.jobs(), c.variants(), shape.guests(), rt, sz, plan.size());
+            env.put("reference_variant", shape.reference());
             env.put("arms", armsAre);
             if (interleaved && !hostFuse) env.put("pinned", pin.equals("on"));
             try {
@@ -293,18 +197,18 @@ public final class MatrixCommand implements Callable<Integer> {
         }
         int step = interleaved ? 1 : square >= 2 ? square : Precision.STEP;
         System.err.println("fusebench matrix: " + (interleaved ? "interleaved design, " : "boots design, ") + plan.size()
-                + (hostFuse ? " mount sets" : " guest boots") + (auto ? " at first (iterations auto: " + minBlocks
+                + (hostFuse ? " mount sets" : " guest boots") + (auto ? " at first (iterations auto: " + shape.minBlocks()
                 + " blocks, then " + step + " more at a time until every 95% CI is within ±" + targetCi + "%, at most " + maxIterations + " blocks or "
-                + maxMinutes + " min)" : "") + " (" + done.size() + " already done), " + jobs.size() + " workloads each"
+                + maxMinutes + " min)" : "") + " (" + done.size() + " already done), " + c.jobs().size() + " workloads each"
                 + (interleaved ? " in " + rounds + " rounds of " + slice + " s slices (+" + warmup + " warm-up)" : "") + ", results in " + store.file());
-        if (!auto && fixedBlocks < minBlocks)
-            System.err.println("fusebench matrix: " + fixedBlocks + " iterations: a smoke run; no verdict can be reached with fewer than " + minBlocks + " blocks");
-        PlanExecution.BootRunner runner = new BootRunners(this, dir, ds, armVariants, jobs, acc, sz, rt, images, plan).forDesign(hostFuse);
+        if (!auto && fixedBlocks < shape.minBlocks())
+            System.err.println("fusebench matrix: " + fixedBlocks + " iterations: a smoke run; no verdict can be reached with fewer than " + shape.minBlocks() + " blocks");
+        PlanExecution.BootRunner runner = new BootRunners(this, dir, c.daemons(), shape.armVariants(), c.jobs(), c.acc(), sz, rt, images, plan).forDesign(hostFuse);
         if (byDaemon) runner = PlanExecution.comparingDaemons(runner, daemons);
-        try (HostChanges changed = HostChanges.forRun(hostFuse, variantSettings.values(), dir)) {
+        try (HostChanges changed = HostChanges.forRun(hostFuse, c.variants().values(), dir)) {
             if (auto) {
-                Precision.run(new Precision.Rule(minBlocks, maxIterations, targetCi, maxMinutes, reference, threshold, step),
-                        planOf, store, runner);
+                Precision.run(new Precision.Rule(shape.minBlocks(), maxIterations, targetCi, maxMinutes, shape.reference(), threshold, step),
+                        shape::boots, store, runner);
             } else {
                 PlanExecution.execute(plan, done, store, runner);
             }
@@ -315,6 +219,86 @@ public final class MatrixCommand implements Callable<Integer> {
             if (failOn != null) return report.gate(dir, failOn);
         }
         return 0;
+    }
+
+    /** The options checked, and what they name resolved; IllegalArgumentException says what is wrong, in one line. */
+    private Checked checked() throws IOException {
+        Map<String, Variant> variantSettings = new LinkedHashMap<>();
+        Map<String, VirtioFsDaemon> ds = new LinkedHashMap<>();
+        if (!transport.equals("virtio-fs") && !transport.equals("host-fuse"))
+            throw new IllegalArgumentException("--transport must be virtio-fs or host-fuse, got '" + transport + "'");
+        if (transport.equals("host-fuse") && !daemons.equals(List.of("java")))
+            throw new IllegalArgumentException("host-fuse mounts the Java daemon on this host: --daemons java only");
+        for (String given : variants) {
+            for (String v : NegotiationSettings.splitVariants(given)) {
+                Variant s = Variant.parse(v);
+                if (variantSettings.put(s.name(), s) != null) throw new IllegalArgumentException("variant '" + s.name() + "' is given twice");
+            }
+        }
+        if (!transport.equals("host-fuse")) Variants.checkGuests(variantSettings.values());
+        List<String> jobs = Workloads.resolve(workloadsDir, workloads);
+        if (primary != null)
+            for (String w : primary)
+                if (!jobs.contains(w.strip())) throw new IllegalArgumentException("--primary names " + w + ", which is not among the workloads " + jobs);
+        List<CustomDaemon> custom = customDaemons.daemons();
+        for (String d : daemons) ds.put(d, VirtioFsDaemon.named(d, GuestImage.defaultCache(), custom));
+        for (VirtioFsDaemon d : ds.values()) Variants.checkTakes(d, variantSettings.values());
+        Accel acc = Accel.choose(accel);
+        axes = GuestAxisOptions.given(spec);
+        if (transport.equals("host-fuse") && !axes.changed().isEmpty())
+            throw new IllegalArgumentException(String.join(", ", axes.changed().stream().map(a -> a.options().getFirst()).toList())
+                    + ": guest axes, not with --transport host-fuse");
+        auto = iterations.equals("auto");
+        if (!auto && !iterations.matches("[0-9]{1,4}")) throw new IllegalArgumentException("--iterations wants a number or auto, got '" + iterations + "'");
+        fixedBlocks = auto ? 0 : Integer.parseInt(iterations);
+        if ((!auto && fixedBlocks < 1) || warmup < 0) throw new IllegalArgumentException("--iterations must be >= 1 and --warmup >= 0");
+        if (!(targetCi > 0 && targetCi < 100)) throw new IllegalArgumentException("--target-ci wants a half-width in (0, 100) %, got " + targetCi);
+        maxMinutes = maxMinutesOption != null ? maxMinutesOption : design.equals("boots") ? (quick ? 8 : 18) : (quick ? 4 : 11);
+        if (!(maxMinutes > 0)) throw new IllegalArgumentException("--max-minutes must be positive, got " + maxMinutes);
+        if (shard != null) {
+            shardOf = Shard.parse(shard);
+            if (auto) throw new IllegalArgumentException("--shard needs a fixed --iterations N (shards cannot agree on when to stop)");
+        }
+        if (resume != null && out != null) throw new IllegalArgumentException("give --out or --resume, not both");
+        if (failOn != null && report != null) report.checkGate(failOn);
+        if (claims != null) {
+            if (!Files.isRegularFile(claims)) throw new IllegalArgumentException("--claims: no file " + claims);
+            if (report != null) {
+                try {
+                    report.checkClaims(claims);
+                } catch (IOException e) {
+                    throw new IllegalArgumentException("--claims: " + e.getMessage());
+                }
+            }
+        }
+        for (String f : injectFaults) {
+            String[] p = f.split(":", 2);
+            if (p.length != 2 || !p[0].strip().matches("[0-9]{1,6}") || Integer.parseInt(p[0].strip()) < 1)
+                throw new IllegalArgumentException("--inject-fault wants BOOT:FAULT, e.g. 2:kill-daemon@5, got '" + f + "'");
+            faults.put(Integer.parseInt(p[0].strip()), Fault.parse(p[1]));
+        }
+        if (shareTmpfs != null && (shareTmpfs < 1 || shareTmpfs > 1 << 20)) throw new IllegalArgumentException("--share-tmpfs wants 1..1048576 MiB");
+        if (shareTmpfs != null && transport.equals("host-fuse")) throw new IllegalArgumentException("--share-tmpfs applies to guests (virtio-fs) only");
+        if (!design.equals("interleaved") && !design.equals("boots"))
+            throw new IllegalArgumentException("--design must be interleaved or boots, got '" + design + "'");
+        interleaved = design.equals("interleaved");
+        int least = interleaved ? Comparison.MIN_BOOTS : Precision.MIN_BLOCKS;
+        if (auto && maxIterations < least)
+            throw new IllegalArgumentException("--max-iterations must be at least the minimum of " + least + " blocks, got " + maxIterations);
+        threshold = thresholdOption != null ? thresholdOption : interleaved ? BAND_INTERLEAVED : BAND_BOOTS;
+        if (!(threshold > 0 && threshold < 100)) throw new IllegalArgumentException("--threshold wants a band in (0, 100) %, got " + threshold);
+        rounds = roundsOption != null ? roundsOption : quick ? QUICK_ROUNDS : DEFAULT_ROUNDS;
+        if (!pin.equals("on") && !pin.equals("off")) throw new IllegalArgumentException("--pin must be on or off, got '" + pin + "'");
+        if (!armsAre.equals("variants") && !armsAre.equals("daemons"))
+            throw new IllegalArgumentException("--arms must be variants or daemons, got '" + armsAre + "'");
+        byDaemon = armsAre.equals("daemons");
+        if (byDaemon && ds.size() < 2) throw new IllegalArgumentException("--arms daemons compares daemons: name two or more with --daemons");
+        if (byDaemon && variantSettings.size() != 1)
+            throw new IllegalArgumentException("--arms daemons runs every daemon under one variant: give one with --variants");
+        if (byDaemon && transport.equals("host-fuse"))
+            throw new IllegalArgumentException("--arms daemons needs guests: the host-fuse transport mounts the Java daemon alone");
+        if (interleaved) checkInterleaved(jobs, (byDaemon ? 1 : variantSettings.size()) * ds.size() * deviceArms());
+        return new Checked(variantSettings, jobs, ds, acc);
     }
 
     /**
@@ -340,7 +324,7 @@ public final class MatrixCommand implements Callable<Integer> {
     static int wholeSquares(int blocks, int square) { return square < 2 ? blocks : (blocks + square - 1) / square * square; }
 
     /** Interleaved: whether {@code axis} is an arm here, a device's own setting given several values. */
-    private boolean deviceArm(GuestAxis<?> axis) {
+    boolean deviceArm(GuestAxis<?> axis) {
         return interleaved && !transport.equals("host-fuse") && axis.perDevice() && axes.values(axis).size() > 1;
     }
 
