@@ -139,64 +139,81 @@ public final class DaemonMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        NegotiationSettings settings;
-        CachePolicy cachePolicy;
+        Checked c;
         try {
-            Variant v = Variant.parse(variant);
-            settings = settings(v);
-            cachePolicy = CachePolicy.parse(v.cache() != null ? v.cache() : cache).withOpenFlags(v.openFlags());
-            if ((settings.flags() & InitFlag.PASSTHROUGH.mask) != 0 && cachePolicy.equals(CachePolicy.NEVER))
-                return usage("PASSTHROUGH needs --cache auto or always: with never every open is FOPEN_DIRECT_IO, served without passthrough");
+            c = checked();
         } catch (IllegalArgumentException e) {
             return usage(e.getMessage());
         }
-        if (threads < 1 || threads > 64) return usage("--threads must be in 1..64");
-        Stall stall;
-        try {
-            String spec = injectStall != null ? injectStall : Variant.parse(variant).stall();
-            stall = spec == null ? null : Stall.parse(spec);
-        } catch (IllegalArgumentException e) {
-            return usage("--inject-stall: " + e.getMessage());
-        }
-        if (warmUp < 0 || warmUp > 100_000_000) return usage("--warm-up must be in 0..100000000");
-        if ((mount == null) == (socketPath == null)) return usage("give exactly one of --mount MNT (/dev/fuse) and --socket-path SOCK (vhost-user)");
-        if (!Files.isDirectory(sharedDir)) return usage("shared directory " + sharedDir + " does not exist or is not a directory");
-        if (mount != null && !Files.isDirectory(mount)) return usage("mount point " + mount + " does not exist or is not a directory");
-        if (socketPath != null && (socketPath.toAbsolutePath().getParent() == null || !Files.isDirectory(socketPath.toAbsolutePath().getParent())))
-            return usage("the directory of socket " + socketPath + " does not exist");
-        if (LibcProcess.geteuid() != 0) return usage("the daemon must run as root (it serves files with their owners' rights)");
-        Sandbox box;
-        try {
-            box = mount != null ? Sandbox.NONE : Sandbox.parse(sandbox, rlimitNofile);
-        } catch (IllegalArgumentException e) {
-            return usage(e.getMessage());
-        }
-        if (checkSandbox && !box.on()) return usage("--check-sandbox needs the sandbox (--socket-path, without --sandbox none)");
-        if (box.on() && !sandboxed) return SandboxLauncher.runInside(box, this);
+        if (c.box().on() && !sandboxed) return SandboxLauncher.runInside(c.box(), this);
         // before anything serves: every thread the JVM has, and every one it starts, is filtered
         String seccompFailure = sandboxed ? Seccomp.install() : null;
         if (seccompFailure != null) System.err.println(PREFIX + ": " + seccompFailure + "; serving without a seccomp filter");
 
         DaemonStats stats = new DaemonStats();
-        DaemonFacts facts = stats.facts();
-        facts.settings = settings.name();
-        facts.sharedDir = sharedDir.toAbsolutePath().toString();
-        facts.cache = cachePolicy.name();
-        facts.openFlags = Variant.openFlagNames(cachePolicy.openFlags() | cachePolicy.dirOpenFlags());
         XattrPolicy xattrs = XattrPolicy.of(xattr, xattrUnrestricted);
-        facts.xattr = xattrs.name().toLowerCase(Locale.ROOT);
-        facts.sandbox = sandboxed ? SandboxStatus.ofThisProcess(box, seccompFailure) : box.describe();
-        PassthroughFs fs = new PassthroughFs(sharedDir, cachePolicy, xattrs);
+        recordFacts(stats.facts(), c, xattrs, seccompFailure);
+        PassthroughFs fs = new PassthroughFs(sharedDir, c.cachePolicy(), xattrs);
         // /dev/fuse: this host's kernel caps max_pages at its fs.fuse.max_pages_limit; a guest's
         // kernel (6.1, 6.12 here) at 256
         int pagesLimit = mount != null ? NegotiationSettings.hostPagesLimit() : NegotiationSettings.KERNEL_MAX_PAGES;
-        if (mount != null && settings.offersMaxPages() && settings.maxPages() > pagesLimit)
-            System.err.println(PREFIX + ": max_pages " + settings.maxPages() + " is above fs.fuse.max_pages_limit " + pagesLimit
+        if (mount != null && c.settings().offersMaxPages() && c.settings().maxPages() > pagesLimit)
+            System.err.println(PREFIX + ": max_pages " + c.settings().maxPages() + " is above fs.fuse.max_pages_limit " + pagesLimit
                     + ": the kernel will use " + pagesLimit + " (raise the sysctl first)");
-        FuseServer server = new FuseServer(fs, settings, stats, pagesLimit);
-        if (stall != null) server.stall(stall);
+        FuseServer server = new FuseServer(fs, c.settings(), stats, pagesLimit);
+        if (c.stall() != null) server.stall(c.stall());
         Session session = mount != null ? new DevFuseSession(server, mount, threads, captureDir)
                 : new VhostUserSession(server, socketPath, socketGroup);
+        return serve(session, fs, c, stats);
+    }
+
+    /** The options as the daemon runs them: negotiation settings, cache policy, injected stall (or null), sandbox. */
+    private record Checked(NegotiationSettings settings, CachePolicy cachePolicy, Stall stall, Sandbox box) {}
+
+    /** The options checked; IllegalArgumentException says what is wrong, in one line. */
+    private Checked checked() {
+        Variant v = Variant.parse(variant);
+        NegotiationSettings settings = settings(v);
+        CachePolicy cachePolicy = CachePolicy.parse(v.cache() != null ? v.cache() : cache).withOpenFlags(v.openFlags());
+        if ((settings.flags() & InitFlag.PASSTHROUGH.mask) != 0 && cachePolicy.equals(CachePolicy.NEVER))
+            throw new IllegalArgumentException("PASSTHROUGH needs --cache auto or always: with never every open is FOPEN_DIRECT_IO, served without passthrough");
+        if (threads < 1 || threads > 64) throw new IllegalArgumentException("--threads must be in 1..64");
+        Stall stall;
+        try {
+            String spec = injectStall != null ? injectStall : v.stall();
+            stall = spec == null ? null : Stall.parse(spec);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--inject-stall: " + e.getMessage());
+        }
+        if (warmUp < 0 || warmUp > 100_000_000) throw new IllegalArgumentException("--warm-up must be in 0..100000000");
+        if ((mount == null) == (socketPath == null))
+            throw new IllegalArgumentException("give exactly one of --mount MNT (/dev/fuse) and --socket-path SOCK (vhost-user)");
+        if (!Files.isDirectory(sharedDir)) throw new IllegalArgumentException("shared directory " + sharedDir + " does not exist or is not a directory");
+        if (mount != null && !Files.isDirectory(mount)) throw new IllegalArgumentException("mount point " + mount + " does not exist or is not a directory");
+        if (socketPath != null && (socketPath.toAbsolutePath().getParent() == null || !Files.isDirectory(socketPath.toAbsolutePath().getParent())))
+            throw new IllegalArgumentException("the directory of socket " + socketPath + " does not exist");
+        if (LibcProcess.geteuid() != 0) throw new IllegalArgumentException("the daemon must run as root (it serves files with their owners' rights)");
+        Sandbox box = mount != null ? Sandbox.NONE : Sandbox.parse(sandbox, rlimitNofile);
+        if (checkSandbox && !box.on()) throw new IllegalArgumentException("--check-sandbox needs the sandbox (--socket-path, without --sandbox none)");
+        return new Checked(settings, cachePolicy, stall, box);
+    }
+
+    /** What the statistics file says of this run before it serves: settings, share, cache, xattrs, sandbox. */
+    private void recordFacts(DaemonFacts facts, Checked c, XattrPolicy xattrs, String seccompFailure) {
+        facts.settings = c.settings().name();
+        facts.sharedDir = sharedDir.toAbsolutePath().toString();
+        facts.cache = c.cachePolicy().name();
+        facts.openFlags = Variant.openFlagNames(c.cachePolicy().openFlags() | c.cachePolicy().dirOpenFlags());
+        facts.xattr = xattrs.name().toLowerCase(Locale.ROOT);
+        facts.sandbox = sandboxed ? SandboxStatus.ofThisProcess(c.box(), seccompFailure) : c.box().describe();
+    }
+
+    /**
+     * Starts the session (after the warm-up, or runs the sandbox's escape checks instead), serves until
+     * an unmount, the frontend's exit or a signal, and writes the statistics.
+     */
+    private int serve(Session session, PassthroughFs fs, Checked c, DaemonStats stats) throws Exception {
+        DaemonFacts facts = stats.facts();
         // SIGTERM and SIGINT end the session like an unmount does, so the daemon exits 0 with its
         // stats. Installed before the socket or mount appears: a stop that arrives while starting
         // is kept and carried out as soon as the session runs.
@@ -219,20 +236,10 @@ public final class DaemonMain implements Callable<Integer> {
                 var checks = EscapeChecks.run(sharedDir, socketPath, probeAbstract);
                 close.run();
                 fs.close();
-                checks.forEach(c -> System.out.println(c.line()));
-                return checks.stream().allMatch(c -> c.held() == null || c.held()) ? 0 : 1;
+                checks.forEach(check -> System.out.println(check.line()));
+                return checks.stream().allMatch(check -> check.held() == null || check.held()) ? 0 : 1;
             }
-            if (socketPath != null && warmUp > 0) {
-                WarmUp.Result w;
-                try {
-                    w = WarmUp.run(settings, cachePolicy, warmUp);
-                } catch (IOException e) {
-                    throw new IOException("warm-up failed: " + (e instanceof FileSystemException ? e.getClass().getSimpleName() + " " : "") + e.getMessage() + " (--warm-up 0 skips it)", e);
-                }
-                facts.warmUp = new DaemonFacts.WarmUp(w.requests(), w.seconds(), w.compileSeconds());
-                System.err.printf(Locale.ROOT, "fusebench daemon: warmed up with %d requests in %.1f s (%.1f s of JIT compilation)%n",
-                        w.requests(), w.seconds(), w.compileSeconds());
-            }
+            if (socketPath != null && warmUp > 0) facts.warmUp = warmUp(c);
             session.start();
         } catch (IOException e) {
             fs.close();
@@ -244,15 +251,15 @@ public final class DaemonMain implements Callable<Integer> {
             close.run();
             var jit = ManagementFactory.getCompilationMXBean();
             if (jit.isCompilationTimeMonitoringSupported()) facts.jitCompileS = jit.getTotalCompilationTime() / 1e3;
-            if ((settings.flags() & InitFlag.PASSTHROUGH.mask) != 0) facts.passthrough = fs.passthrough();
-            if (stall != null) facts.injectedStall = stall.describe();
+            if ((c.settings().flags() & InitFlag.PASSTHROUGH.mask) != 0) facts.passthrough = fs.passthrough();
+            if (c.stall() != null) facts.injectedStall = c.stall().describe();
             facts.guestDescriptors = fs.descriptors();
             writeStats(stats);
         };
         Thread hook = new Thread(finish, "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         if (!state.compareAndSet(0, 1)) close.run();
-        System.err.println("fusebench daemon: serving " + sharedDir + " at " + session.where() + " (" + settings.name()
+        System.err.println("fusebench daemon: serving " + sharedDir + " at " + session.where() + " (" + c.settings().name()
                 + (mount != null ? ", " + threads + " threads); Ctrl-C or umount to stop" : ", one thread per virtqueue); Ctrl-C or frontend exit to stop"));
         session.awaitTermination();
         finish.run();
@@ -262,6 +269,19 @@ public final class DaemonMain implements Callable<Integer> {
             // already shutting down
         }
         return 0;
+    }
+
+    /** The warm-up (--warm-up): this JVM's READ and WRITE paths compiled before the guest's first request. */
+    private DaemonFacts.WarmUp warmUp(Checked c) throws IOException {
+        WarmUp.Result w;
+        try {
+            w = WarmUp.run(c.settings(), c.cachePolicy(), warmUp);
+        } catch (IOException e) {
+            throw new IOException("warm-up failed: " + (e instanceof FileSystemException ? e.getClass().getSimpleName() + " " : "") + e.getMessage() + " (--warm-up 0 skips it)", e);
+        }
+        System.err.printf(Locale.ROOT, "fusebench daemon: warmed up with %d requests in %.1f s (%.1f s of JIT compilation)%n",
+                w.requests(), w.seconds(), w.compileSeconds());
+        return new DaemonFacts.WarmUp(w.requests(), w.seconds(), w.compileSeconds());
     }
 
     private void writeStats(DaemonStats stats) {
