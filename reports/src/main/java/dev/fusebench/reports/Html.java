@@ -27,8 +27,23 @@ final class Html {
     }
 
     static String page(ResultSet rs, List<ReportBuilder.Row> rows, List<ReportBuilder.Figure> figures, String markdown) throws IOException {
-        JsonNode env = rs.environment;
         StringBuilder h = new StringBuilder();
+        head(h, rs, rows);
+        summary(h, rs, rows, markdown);
+        armsRuns(h, rs);
+        figureSections(h, rs, figures);
+        latency(h, rs);
+        why(h, rs);
+        negotiation(h, rs, figures);
+        proxy(h, rs);
+        failuresAndEnvironment(h, rs);
+        h.append("</body></html>\n");
+        return h.toString();
+    }
+
+    /** The page's head and style, the emulation warning and the headline verdicts. */
+    private static void head(StringBuilder h, ResultSet rs, List<ReportBuilder.Row> rows) {
+        JsonNode env = rs.environment;
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>fusebench report</title>\n<style>")
                 .append("body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}")
                 .append("table{border-collapse:collapse;margin:1em 0;font-size:14px}th,td{border:1px solid #ccc;padding:4px 8px;text-align:right}")
@@ -47,6 +62,10 @@ final class Html {
             if (line != null) h.append("<li>").append(esc(line).replaceAll("\\*\\*(.+?)\\*\\*", "<b>$1</b>")).append("</li>\n");
         }
         h.append("</ul>\n");
+    }
+
+    /** The summary table, method, family, claims, stop reason, noise and the Markdown for a pull request. */
+    private static void summary(StringBuilder h, ResultSet rs, List<ReportBuilder.Row> rows, String markdown) {
         h.append("<section id=\"summary\"><h2>Summary</h2>\n<table><tr>");
         for (String col : ReportBuilder.COLUMNS) h.append("<th>").append(esc(col.equals("REF") ? rs.reference : col)).append("</th>");
         h.append("</tr>\n");
@@ -90,7 +109,10 @@ final class Html {
                         + rs.reference + " " + r.refFailed() + ": an arm that fails more may look faster on the runs that survived.")).append("</p>\n");
         }
         h.append("<details><summary>Markdown for a pull request</summary><pre>").append(esc(markdown)).append("</pre></details></section>\n");
+    }
 
+    /** Each arm's runs in each cell: n, failures, median, mean, CV, range. */
+    private static void armsRuns(StringBuilder h, ResultSet rs) {
         h.append("<section id=\"arms\"><h2>Each arm's runs</h2>\n<table><tr><th class=\"l\">cell</th><th class=\"l\">arm</th><th>n</th><th>failed</th>"
                 + "<th>median</th><th>mean</th><th>CV</th><th>min</th><th>max</th></tr>\n");
         for (RunLines.Cell c : rs.cells()) {
@@ -104,6 +126,10 @@ final class Html {
             }
         }
         h.append("</table></section>\n");
+    }
+
+    /** The run-order, pairs, noise, throughput and delta figures. */
+    private static void figureSections(StringBuilder h, ResultSet rs, List<ReportBuilder.Figure> figures) throws IOException {
         h.append("<section id=\"order\"><h2>Every run in run order</h2>\n<p>Each measured run of a cell, arms in their colours, blocks on the x axis "
                 + "(a point's offset inside a block is its position in the block's order): drift between blocks and outliers show here.</p>\n");
         for (ReportBuilder.Figure f : figures) if (f.section().equals("order")) img(h, f);
@@ -119,7 +145,10 @@ final class Html {
         h.append("</section>\n<section id=\"deltas\"><h2>Deltas</h2>\n");
         for (ReportBuilder.Figure f : figures) if (f.section().equals("deltas")) img(h, f);
         h.append("</section>\n");
+    }
 
+    /** Completion latency and CPU per job, medians of runs. */
+    private static void latency(StringBuilder h, ResultSet rs) {
         h.append("<section id=\"latency\"><h2>Completion latency and CPU (medians of runs)</h2>\n"
                 + "<p>fio's completion latency in µs; the CPU seconds the daemon (with its children) and QEMU used during each job. "
                 + "Under emulation the daemon's CPU is taken from the guest's.</p>\n"
@@ -139,7 +168,10 @@ final class Html {
             }
         }
         h.append("</table></section>\n");
+    }
 
+    /** Why: each job's requests per I/O, and the guest settings in effect. */
+    private static void why(StringBuilder h, ResultSet rs) {
         List<String> why = Findings.lines(rs);
         if (!why.isEmpty()) {
             h.append("<section id=\"why\"><h2>Why: each job's requests per fio I/O</h2>\n<p>From each job's own FUSE requests (the guest marks "
@@ -153,6 +185,10 @@ final class Html {
             guests.forEach((g, t) -> h.append("<li>").append(esc(g)).append(": ").append(esc(t.text())).append("</li>\n"));
             h.append("</ul></section>\n");
         }
+    }
+
+    /** What the Java daemon negotiated, and the request sizes that followed, per daemon, guest and arm. */
+    private static void negotiation(StringBuilder h, ResultSet rs, List<ReportBuilder.Figure> figures) throws IOException {
         h.append("<section id=\"negotiation\"><h2>Negotiation and request sizes (Java daemon)</h2>\n");
         h.append("<p>One row per daemon, guest configuration and arm: a guest's queue size caps the pages per request, so each is checked against its own limit.</p>\n");
         h.append("<table><tr><th class=\"l\">daemon · guest</th><th class=\"l\">arm</th><th class=\"l\">replied flags</th><th>max_pages</th><th>max_write</th><th>max_readahead</th><th>max_background</th><th>congestion_threshold</th><th>pages per request (kernel)</th><th>READ size max</th><th>WRITE size max</th>"
@@ -178,7 +214,10 @@ final class Html {
         h.append("</table>\n");
         for (ReportBuilder.Figure f : figures) if (f.section().equals("sizes")) img(h, f);
         h.append("</section>\n");
+    }
 
+    /** Variants through the proxy: the daemon's INIT reply and the restricted one the guest got. */
+    private static void proxy(StringBuilder h, ResultSet rs) {
         var proxied = rs.proxied();
         if (!proxied.isEmpty()) {
             h.append("<section id=\"proxy\"><h2>Variants through the proxy (daemons we do not rebuild)</h2>\n<p>The daemon's own FUSE_INIT reply, "
@@ -206,7 +245,10 @@ final class Html {
                     + "passed between two of the observing proxy's scans; the observed counts are short by that many.</p>\n");
             h.append("</section>\n");
         }
+    }
 
+    /** Failed runs, and the environment line as recorded. */
+    private static void failuresAndEnvironment(StringBuilder h, ResultSet rs) throws IOException {
         h.append("<section id=\"failures\"><h2>Failures</h2>\n");
         List<ResultSet.Run> failed = rs.failed();
         if (failed.isEmpty()) h.append("<p>None: every run succeeded.</p>\n");
@@ -219,9 +261,7 @@ final class Html {
             h.append("</table>\n");
         }
         h.append("</section>\n<section id=\"environment\"><h2>Environment</h2><pre>")
-                .append(esc(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(env))).append("</pre></section>\n");
-        h.append("</body></html>\n");
-        return h.toString();
+                .append(esc(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(rs.environment))).append("</pre></section>\n");
     }
 
     /** The host's steal and iowait shares and load average during each job. */
