@@ -4,6 +4,7 @@ import dev.fusebench.devfuse.DevFuseSession;
 import dev.fusebench.fuse.FuseServer;
 import dev.fusebench.fuse.InitFlag;
 import dev.fusebench.fuse.NegotiationSettings;
+import dev.fusebench.fuse.PagesLimitSysctl;
 import dev.fusebench.fuse.Session;
 import dev.fusebench.fuse.Stall;
 import dev.fusebench.fuse.Variant;
@@ -156,7 +157,7 @@ public final class DaemonMain implements Callable<Integer> {
         PassthroughFs fs = new PassthroughFs(sharedDir, c.cachePolicy(), xattrs);
         // /dev/fuse: this host's kernel caps max_pages at its fs.fuse.max_pages_limit; a guest's
         // kernel (6.1, 6.12 here) at 256
-        int pagesLimit = mount != null ? NegotiationSettings.hostPagesLimit() : NegotiationSettings.KERNEL_MAX_PAGES;
+        int pagesLimit = mount != null ? PagesLimitSysctl.ofThisHost() : NegotiationSettings.KERNEL_MAX_PAGES;
         if (mount != null && c.settings().offersMaxPages() && c.settings().maxPages() > pagesLimit)
             System.err.println(PREFIX + ": max_pages " + c.settings().maxPages() + " is above fs.fuse.max_pages_limit " + pagesLimit
                     + ": the kernel will use " + pagesLimit + " (raise the sysctl first)");

@@ -1,14 +1,10 @@
 package dev.fusebench.fuse;
 
 import dev.fusebench.cli.Sizes;
-import dev.fusebench.files.ProcFiles;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.OptionalInt;
 
 /**
  * Every FUSE_INIT choice, made at run time: which flags we accept when the kernel offers them,
@@ -43,22 +39,9 @@ public record NegotiationSettings(String name, long flags, int maxPages, int max
     public static final int PAGE = 4096;
     /**
      * The kernel's cap on max_pages: fs.fuse.max_pages_limit, 256 by default, and fixed at 256 before
-     * Linux 6.13 (the guest kernels here). A /dev/fuse daemon reads the host's ({@link #hostPagesLimit}).
+     * Linux 6.13 (the guest kernels here). A /dev/fuse daemon reads the host's ({@link PagesLimitSysctl#ofThisHost}).
      */
     public static final int KERNEL_MAX_PAGES = 256;
-    public static final Path PAGES_LIMIT_SYSCTL = Path.of("/proc/sys/fs/fuse/max_pages_limit");
-
-    /** This host's fs.fuse.max_pages_limit, or empty on a kernel without it. */
-    public static OptionalInt pagesLimitSysctl() {
-        try {
-            return OptionalInt.of(Integer.parseInt(ProcFiles.read(PAGES_LIMIT_SYSCTL).strip()));
-        } catch (IOException | NumberFormatException e) {
-            return OptionalInt.empty();
-        }
-    }
-
-    /** This host's fs.fuse.max_pages_limit, or 256 on a kernel without it. */
-    public static int hostPagesLimit() { return pagesLimitSysctl().orElse(KERNEL_MAX_PAGES); }
     public static final int DEFAULT_MAX_PAGES = 32;
 
     public static final NegotiationSettings BASELINE =
@@ -81,39 +64,6 @@ public record NegotiationSettings(String name, long flags, int maxPages, int max
     /** The INIT settings of a preset ({@link Variant#preset}). */
     public static NegotiationSettings preset(String name) { return Variant.preset(name).init(); }
 
-    /** The INIT settings of a variant ({@link Variant#parse}); its caching, if any, is not in them. */
-    public static NegotiationSettings parseVariant(String spec) { return Variant.parse(spec).init(); }
-
-    /**
-     * A list of variants as written on a command line: {@code baseline,mp64:max_pages=64,-ASYNC_READ,max-pages}.
-     * A comma starts the next variant where a preset name or {@code NAME:} follows, and otherwise
-     * adds a setting to the variant before it; {@code ;} always separates variants.
-     */
-    public static List<String> splitVariants(String given) {
-        List<String> out = new ArrayList<>();
-        for (String group : given.split(";")) {
-            StringBuilder current = null;
-            for (String raw : group.split(",")) {
-                String t = raw.strip();
-                if (t.isEmpty()) continue;
-                // a setting has its '=' before any ':' (stall=256K:50ms); a variant starts NAME: (names have no '=')
-                int eq = t.indexOf('='), colon = t.indexOf(':');
-                boolean setting = (eq >= 0 && (colon < 0 || eq < colon)) || (colon < 0 && (t.startsWith("+") || t.startsWith("-")));
-                if (!setting) {
-                    if (current != null) out.add(current.toString());
-                    current = new StringBuilder(t);
-                } else if (current == null || current.indexOf(":") < 0) {
-                    throw new IllegalArgumentException("setting '" + t + "' belongs to no variant: write NAME:" + t + ",... (e.g. mine:" + t + ")");
-                } else {
-                    current.append(',').append(t);
-                }
-            }
-            if (current != null) out.add(current.toString());
-        }
-        if (out.isEmpty()) throw new IllegalArgumentException("no variant given");
-        return out;
-    }
-
     /**
      * {@code max_pages=N} turns FUSE_MAX_PAGES on (a page count without the flag would negotiate as
      * baseline without a word); settings that also turn the flag off contradict themselves.
@@ -126,7 +76,7 @@ public record NegotiationSettings(String name, long flags, int maxPages, int max
         return this;
     }
 
-    /** The variant spec that {@link #parseVariant} turns back into these settings. */
+    /** The variant spec that {@link Variant#parse} turns back into these settings. */
     public String toSpec() {
         if (equals(BASELINE) || equals(MAX_PAGES) || equals(VIRTIOFSD)) return name;
         StringBuilder sb = new StringBuilder(name).append(":base=baseline");

@@ -134,4 +134,34 @@ public record Variant(NegotiationSettings init, String cache, int openFlags, Str
         if (stall != null) m.put("injected_stall", stall);
         return m;
     }
+
+    /**
+     * A list of variants as written on a command line: {@code baseline,mp64:max_pages=64,-ASYNC_READ,max-pages}.
+     * A comma starts the next variant where a preset name or {@code NAME:} follows, and otherwise
+     * adds a setting to the variant before it; {@code ;} always separates variants.
+     */
+    public static List<String> splitList(String given) {
+        List<String> out = new ArrayList<>();
+        for (String group : given.split(";")) {
+            StringBuilder current = null;
+            for (String raw : group.split(",")) {
+                String t = raw.strip();
+                if (t.isEmpty()) continue;
+                // a setting has its '=' before any ':' (stall=256K:50ms); a variant starts NAME: (names have no '=')
+                int eq = t.indexOf('='), colon = t.indexOf(':');
+                boolean setting = (eq >= 0 && (colon < 0 || eq < colon)) || (colon < 0 && (t.startsWith("+") || t.startsWith("-")));
+                if (!setting) {
+                    if (current != null) out.add(current.toString());
+                    current = new StringBuilder(t);
+                } else if (current == null || current.indexOf(":") < 0) {
+                    throw new IllegalArgumentException("setting '" + t + "' belongs to no variant: write NAME:" + t + ",... (e.g. mine:" + t + ")");
+                } else {
+                    current.append(',').append(t);
+                }
+            }
+            if (current != null) out.add(current.toString());
+        }
+        if (out.isEmpty()) throw new IllegalArgumentException("no variant given");
+        return out;
+    }
 }

@@ -65,8 +65,8 @@ class GoldenReplyTest {
     void initRepliesOfBothPresetsAndACustomVariant() {
         assertBytes(initOut(38, 131072, BASE, 0, 0, 128 * 1024, 0), initReply(NegotiationSettings.BASELINE), "baseline");
         assertBytes(initOut(38, 131072, BASE | MAX_PAGES, 0, 0, 1 << 20, 256), initReply(NegotiationSettings.MAX_PAGES), "max-pages");
-        NegotiationSettings custom = NegotiationSettings.parseVariant(
-                "mp64:max_pages=64,max_background=64,congestion_threshold=48,-ASYNC_READ,max_readahead=65536");
+        NegotiationSettings custom = Variant.parse(
+                "mp64:max_pages=64,max_background=64,congestion_threshold=48,-ASYNC_READ,max_readahead=65536").init();
         assertBytes(initOut(38, 65536, (BASE & ~1) | MAX_PAGES, 64, 48, 1 << 20, 64), initReply(custom), "mp64");
     }
 

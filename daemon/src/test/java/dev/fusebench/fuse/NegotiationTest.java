@@ -70,17 +70,17 @@ class NegotiationTest {
     @Test
     void variantListsSplitWhereAVariantStarts() {
         assertEquals(List.of("baseline", "mp64:max_pages=64,max_background=64,-ASYNC_READ"),
-                NegotiationSettings.splitVariants("baseline,mp64:max_pages=64,max_background=64,-ASYNC_READ"));
-        assertEquals(List.of("baseline", "max-pages"), NegotiationSettings.splitVariants("baseline,max-pages"));
+                Variant.splitList("baseline,mp64:max_pages=64,max_background=64,-ASYNC_READ"));
+        assertEquals(List.of("baseline", "max-pages"), Variant.splitList("baseline,max-pages"));
         assertEquals(List.of("a:max_pages=64", "max-pages", "wb:base=baseline,+WRITEBACK_CACHE,ASYNC_READ=off"),
-                NegotiationSettings.splitVariants("a:max_pages=64,max-pages;wb:base=baseline,+WRITEBACK_CACHE,ASYNC_READ=off"));
-        assertEquals(List.of("mp2:max_pages=256"), NegotiationSettings.splitVariants("mp2:max_pages=256"));
-        for (String v : NegotiationSettings.splitVariants("baseline,mp64:max_pages=64,max_background=64,-ASYNC_READ")) {
-            NegotiationSettings.parseVariant(v); // each parses
+                Variant.splitList("a:max_pages=64,max-pages;wb:base=baseline,+WRITEBACK_CACHE,ASYNC_READ=off"));
+        assertEquals(List.of("mp2:max_pages=256"), Variant.splitList("mp2:max_pages=256"));
+        for (String v : Variant.splitList("baseline,mp64:max_pages=64,max_background=64,-ASYNC_READ")) {
+            Variant.parse(v).init(); // each parses
         }
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NegotiationSettings.splitVariants("baseline,max_pages=64"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Variant.splitList("baseline,max_pages=64"));
         assertTrue(e.getMessage().contains("belongs to no variant"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> NegotiationSettings.splitVariants(" ; "));
+        assertThrows(IllegalArgumentException.class, () -> Variant.splitList(" ; "));
     }
 
     /** A page count means FUSE_MAX_PAGES on, however it is given; with the flag turned off too it is refused. */
@@ -89,15 +89,15 @@ class NegotiationTest {
         NegotiationSettings viaSet = NegotiationSettings.BASELINE.with("max_pages=64");
         assertTrue(viaSet.offersMaxPages(), "--set max_pages=64 on baseline negotiates 64 pages, not baseline");
         assertEquals(NegotiationSettings.BASELINE.withMaxPages("64"), viaSet);
-        NegotiationSettings variant = NegotiationSettings.parseVariant("x:base=baseline,max_pages=64");
+        NegotiationSettings variant = Variant.parse("x:base=baseline,max_pages=64").init();
         assertTrue(variant.offersMaxPages());
         assertEquals(64, negotiate(variant).effectiveMaxPages());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> NegotiationSettings.parseVariant("y:max_pages=64,-MAX_PAGES"));
+                () -> Variant.parse("y:max_pages=64,-MAX_PAGES").init());
         assertTrue(e.getMessage().contains("max_pages=64 turns FUSE_MAX_PAGES on"), e.getMessage());
-        NegotiationSettings off = NegotiationSettings.parseVariant("z:-MAX_PAGES");
+        NegotiationSettings off = Variant.parse("z:-MAX_PAGES").init();
         assertEquals(0, off.maxPages(), "no page count without the flag");
-        assertEquals(off, NegotiationSettings.parseVariant(off.toSpec()));
+        assertEquals(off, Variant.parse(off.toSpec()).init());
     }
 
     @Test
@@ -116,17 +116,17 @@ class NegotiationTest {
 
     @Test
     void variantSpecsRoundTrip() {
-        NegotiationSettings v = NegotiationSettings.parseVariant("mp64:max_pages=64,max_background=64,-ASYNC_READ");
+        NegotiationSettings v = Variant.parse("mp64:max_pages=64,max_background=64,-ASYNC_READ").init();
         assertEquals("mp64", v.name());
         assertEquals(64, v.maxPages());
         assertEquals(0, v.flags() & InitFlag.ASYNC_READ.mask);
         assertNotEquals(0, v.flags() & InitFlag.MAX_PAGES.mask);
-        assertEquals(v, NegotiationSettings.parseVariant(v.toSpec()));
-        NegotiationSettings wb = NegotiationSettings.parseVariant("wb:base=baseline,+WRITEBACK_CACHE,max_readahead=65536");
-        assertEquals(wb, NegotiationSettings.parseVariant(wb.toSpec()));
-        assertEquals("baseline", NegotiationSettings.parseVariant("baseline").toSpec());
-        assertThrows(IllegalArgumentException.class, () -> NegotiationSettings.parseVariant("x y:max_pages=2"));
-        assertThrows(IllegalArgumentException.class, () -> NegotiationSettings.parseVariant("bad:max_write=4096"));
+        assertEquals(v, Variant.parse(v.toSpec()).init());
+        NegotiationSettings wb = Variant.parse("wb:base=baseline,+WRITEBACK_CACHE,max_readahead=65536").init();
+        assertEquals(wb, Variant.parse(wb.toSpec()).init());
+        assertEquals("baseline", Variant.parse("baseline").init().toSpec());
+        assertThrows(IllegalArgumentException.class, () -> Variant.parse("x y:max_pages=2").init());
+        assertThrows(IllegalArgumentException.class, () -> Variant.parse("bad:max_write=4096").init());
     }
 
     @Test

@@ -35,7 +35,7 @@ class VariantTest {
 
     @Test
     void aStallIsAVariantSettingOnlyOurDaemonTakes() {
-        java.util.List<String> arms = NegotiationSettings.splitVariants("mp4:max_pages=4;stalled:base=max-pages,stall=256K:50ms/20");
+        java.util.List<String> arms = Variant.splitList("mp4:max_pages=4;stalled:base=max-pages,stall=256K:50ms/20");
         assertEquals(java.util.List.of("mp4:max_pages=4", "stalled:base=max-pages,stall=256K:50ms/20"), arms, "the stall's ':' starts no arm");
         Variant v = Variant.parse(arms.get(1));
         assertEquals("262144:50ms/20", v.stall());

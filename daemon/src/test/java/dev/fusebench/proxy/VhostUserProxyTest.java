@@ -4,6 +4,7 @@ import dev.fusebench.fuse.FuseServer;
 import dev.fusebench.fuse.InitFlag;
 import dev.fusebench.fuse.InitOut;
 import dev.fusebench.fuse.NegotiationSettings;
+import dev.fusebench.fuse.Variant;
 import dev.fusebench.passthrough.CachePolicy;
 import dev.fusebench.passthrough.PassthroughFs;
 import dev.fusebench.stats.DaemonStats;
@@ -38,7 +39,7 @@ class VhostUserProxyTest {
     /** Our daemon negotiating {@code daemonSettings}, behind a proxy applying {@code variant}. */
     void start(NegotiationSettings daemonSettings, String variant) throws Exception {
         fs = new PassthroughFs(Files.createDirectories(tmp.resolve("shared")), CachePolicy.AUTO);
-        Restriction r = Restriction.of(NegotiationSettings.parseVariant(variant));
+        Restriction r = Restriction.of(Variant.parse(variant).init());
         fe = new VhostFrontend(new FuseServer(fs, daemonSettings, new DaemonStats()), false, r);
     }
 
@@ -90,7 +91,7 @@ class VhostUserProxyTest {
 
     @Test
     void aWideningIsRefusedAndTheMountFails() throws Exception {
-        start(NegotiationSettings.parseVariant("d64:max_pages=64"), "mp128:max_pages=128");
+        start(Variant.parse("d64:max_pages=64").init(), "mp128:max_pages=128");
         Object[] r = init();
         assertEquals(-Errno.EPROTO, r[0], "the guest's INIT fails");
         assertTrue(fe.proxy.rewriter().refusal().contains("max_pages=128, above the daemon's 64"), fe.proxy.rewriter().refusal());

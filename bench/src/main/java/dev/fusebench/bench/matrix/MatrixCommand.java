@@ -230,7 +230,7 @@ public final class MatrixCommand implements Callable<Integer> {
         if (transport.equals("host-fuse") && !daemons.equals(List.of("java")))
             throw new IllegalArgumentException("host-fuse mounts the Java daemon on this host: --daemons java only");
         for (String given : variants) {
-            for (String v : NegotiationSettings.splitVariants(given)) {
+            for (String v : Variant.splitList(given)) {
                 Variant s = Variant.parse(v);
                 if (variantSettings.put(s.name(), s) != null) throw new IllegalArgumentException("variant '" + s.name() + "' is given twice");
             }

@@ -1,6 +1,6 @@
 package dev.fusebench.bench.run;
 
-import dev.fusebench.fuse.NegotiationSettings;
+import dev.fusebench.fuse.PagesLimitSysctl;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -13,7 +13,7 @@ public final class HostPagesLimit {
     private HostPagesLimit() {}
 
     /** The sysctl's value, or -1 when this kernel has none. */
-    public static int current() { return NegotiationSettings.pagesLimitSysctl().orElse(-1); }
+    public static int current() { return PagesLimitSysctl.read().orElse(-1); }
 
     /**
      * Makes the limit at least {@code pages} until the change is closed; null when it already is.

@@ -1,7 +1,7 @@
 package dev.fusebench.bench.run;
 
 import dev.fusebench.files.ProcFiles;
-import dev.fusebench.fuse.NegotiationSettings;
+import dev.fusebench.fuse.PagesLimitSysctl;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,7 +21,7 @@ public final class HostSetting {
     public static final Path RUN_DIR = Path.of("/run/fusebench");
 
     /** fs.fuse.max_pages_limit (Linux 6.13+): the cap on max_pages for /dev/fuse servers. */
-    public static final HostSetting PAGES_LIMIT = new HostSetting("fs.fuse.max_pages_limit", NegotiationSettings.PAGES_LIMIT_SYSCTL, "max_pages_limit.restore");
+    public static final HostSetting PAGES_LIMIT = new HostSetting("fs.fuse.max_pages_limit", PagesLimitSysctl.PATH, "max_pages_limit.restore");
     /** The fuse module's enable_uring (Linux 6.14+, CONFIG_FUSE_IO_URING): N keeps the kernel from offering FUSE over io_uring. */
     public static final HostSetting FUSE_URING = new HostSetting("the fuse module's enable_uring", Path.of("/sys/module/fuse/parameters/enable_uring"), "enable_uring.restore");
 
